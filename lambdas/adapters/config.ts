@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+// Configuration is read once, at cold start, and fails fast naming what is missing (STYLE.md §4).
+const environmentSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  STATE_MACHINE_ARN: z.string().min(1).optional(),
+  SENDER_ADDRESS: z.email().optional(),
+  COMPANY_NAME: z.string().min(1).default('Sklep Przykładowy sp. z o.o.'),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  DEFAULT_POLICY: z.string().min(1).optional(),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid or missing environment variables: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export function required<K extends keyof Environment>(env: Environment, name: K): NonNullable<Environment[K]> {
+  const value = env[name];
+  if (value === undefined) throw new Error(`Missing environment variable ${name}`);
+  return value as NonNullable<Environment[K]>;
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+// The zod schemas are the types (STYLE.md §2): they validate requests, type the handlers and feed OpenAPI.
+
+export const remedies = ['repair', 'replacement', 'price_reduction', 'refund'] as const;
+export const languages = ['pl', 'en'] as const;
+export const channels = ['web', 'letter', 'phone', 'in_person', 'email', 'webhook'] as const;
+export const statuses = [
+  'received',
+  'acknowledged',
+  'assigned',
+  'decided',
+  'closed',
+  'deemed_accepted',
+  'deemed_resolved_for_customer',
+] as const;
+
+export type Language = (typeof languages)[number];
+export type ComplaintStatus = (typeof statuses)[number];
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A plain HTML form sends '' for an empty optional field: that means "not given", not "given empty". */
+const blankIsAbsent = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const optionalText = (max: number) => z.preprocess(blankIsAbsent, z.string().trim().min(1).max(max).optional());
+
+/** A checkbox posts "on"; JSON posts true. Anything else is not an acknowledgement. */
+const acknowledged = z.preprocess(
+  (value) => (value === 'on' || value === 'true' ? true : value),
+  z.literal(true, { error: 'the privacy notice must be acknowledged' }),
+);
+
+export const calendarDateString = z
+  .string()
+  .regex(isoDate, 'must be a calendar date YYYY-MM-DD')
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'is not a real calendar date');
+
+export const customerSchema = z.object({
+  name: z.string().trim().min(1, 'is required').max(200),
+  email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('must be an e-mail address').max(254)),
+  phone: z.preprocess(
+    blankIsAbsent,
+    z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'must be a phone number such as +48600700800')
+      .optional(),
+  ),
+});
+
+/** What a customer sends to `POST /complaints` (the public contract; later issues keep it stable). */
+export const complaintSubmissionSchema = z.object({
+  customer: customerSchema,
+  orderNumber: optionalText(100),
+  product: optionalText(200),
+  purchaseDate: z.preprocess(blankIsAbsent, calendarDateString.optional()),
+  description: z.string().trim().min(10, 'must say what is wrong in at least 10 characters').max(10_000),
+  desiredRemedy: z.enum(remedies, { error: `must be one of ${remedies.join(', ')}` }),
+  privacyNoticeAccepted: acknowledged,
+  language: z.preprocess(blankIsAbsent, z.enum(languages).default('pl')),
+});
+
+export type ComplaintSubmission = z.infer<typeof complaintSubmissionSchema>;
+
+/** A complaint as stored and read back: the submission plus what the product decided on receipt. */
+export const complaintSchema = complaintSubmissionSchema.extend({
+  id: z.string(),
+  reference: z.string(),
+  status: z.enum(statuses),
+  channel: z.enum(channels),
+  policyId: z.string(),
+  receivedAt: z.iso.datetime(),
+  receivedOn: calendarDateString,
+  responseDueBy: calendarDateString,
+  version: z.number().int().nonnegative(),
+  acknowledgement: z.object({ messageId: z.string(), sentAt: z.iso.datetime() }).optional(),
+  /** Set by the workflow when a step failed for good, so staff see it and can redrive. */
+  workflowAttention: z.object({ step: z.string(), error: z.string(), at: z.string() }).optional(),
+});
+
+export type Acknowledgement = NonNullable<Complaint['acknowledgement']>;
+
+export type Complaint = z.infer<typeof complaintSchema>;
+
+/** The answer to a successful submission: what the customer needs to follow the complaint up. */
+export const complaintReceiptSchema = complaintSchema.pick({
+  id: true,
+  reference: true,
+  status: true,
+  receivedAt: true,
+  responseDueBy: true,
+});
+
+export type ComplaintReceipt = z.infer<typeof complaintReceiptSchema>;
+
+export function receiptOf(complaint: Complaint): ComplaintReceipt {
+  const { id, reference, status, receivedAt, responseDueBy } = complaint;
+  return { id, reference, status, receivedAt, responseDueBy };
+}

@@ -1,0 +1,89 @@
+// Domain errors have names and one mapping point (toProblem in lambdas/http/problem.ts). Each carries the HTTP
+// status it maps to, so that a new error cannot be forgotten in a switch.
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `customer.email`; empty for the body as a whole. */
+  field: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly type: string;
+  abstract readonly title: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class MalformedRequest extends DomainError {
+  readonly status = 400;
+  readonly type = 'malformed-request';
+  readonly title = 'The request body could not be read';
+}
+
+export class ValidationFailed extends DomainError {
+  readonly status = 422;
+  readonly type = 'validation-failed';
+  readonly title = 'Some fields are missing or invalid';
+  constructor(readonly issues: FieldIssue[]) {
+    super(issues.map((issue) => `${issue.field || '(body)'}: ${issue.message}`).join('; '));
+  }
+}
+
+export class PayloadTooLarge extends DomainError {
+  readonly status = 413;
+  readonly type = 'payload-too-large';
+  readonly title = 'The request body is too large';
+}
+
+export class UnsupportedMediaType extends DomainError {
+  readonly status = 415;
+  readonly type = 'unsupported-media-type';
+  readonly title = 'The request body has a media type this endpoint does not accept';
+}
+
+export class NotFound extends DomainError {
+  readonly status = 404;
+  readonly type = 'not-found';
+  readonly title = 'Not found';
+}
+
+export class MethodNotAllowed extends DomainError {
+  readonly status = 405;
+  readonly type = 'method-not-allowed';
+  readonly title = 'Method not allowed';
+}
+
+/** Another request with the same Idempotency-Key is still being processed (httpapi idempotency draft §2.7). */
+export class IdempotencyKeyInUse extends DomainError {
+  readonly status = 409;
+  readonly type = 'idempotency-key-in-use';
+  readonly title = 'A request with this Idempotency-Key is still being processed';
+}
+
+/** The same Idempotency-Key was sent with a different body (httpapi idempotency draft §2.7). */
+export class IdempotencyKeyReused extends DomainError {
+  readonly status = 422;
+  readonly type = 'idempotency-key-reused';
+  readonly title = 'This Idempotency-Key was already used with a different request';
+}
+
+export class VersionConflict extends DomainError {
+  readonly status = 409;
+  readonly type = 'version-conflict';
+  readonly title = 'The resource was changed by someone else';
+}
+
+export class Unauthenticated extends DomainError {
+  readonly status = 401;
+  readonly type = 'unauthenticated';
+  readonly title = 'The request is not signed or the signature is not valid';
+}
+
+export class Forbidden extends DomainError {
+  readonly status = 403;
+  readonly type = 'forbidden';
+  readonly title = 'You may not do this';
+}

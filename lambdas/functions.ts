@@ -1,0 +1,52 @@
+// Every deployed function, once. CDK makes one Lambda per entry (one concern each, its own bundle and grants);
+// the local runtime loads the very same handler modules; the workflow refers to step functions by name.
+
+export type Grant = 'table:read' | 'table:write' | 'email:send' | 'workflow:start' | 'workflow:callback';
+
+export interface FunctionSpec {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  grants: readonly Grant[];
+  /** Seconds; a Lambda's own timeout. */
+  timeout: number;
+  memory: number;
+}
+
+export const functions = {
+  health: {
+    entry: 'lambdas/handlers/health.handler.ts',
+    description: 'Answers GET /health',
+    grants: [],
+    timeout: 3,
+    memory: 256,
+  },
+  intake: {
+    entry: 'lambdas/handlers/intake.handler.ts',
+    description: 'Takes a complaint in from the public form (POST /complaints)',
+    grants: ['table:read', 'table:write'],
+    timeout: 10,
+    memory: 512,
+  },
+  workflowStarter: {
+    entry: 'lambdas/handlers/workflow-starter.handler.ts',
+    description: 'Starts one workflow per stored complaint, from the table stream',
+    grants: ['table:read', 'table:write', 'workflow:start'],
+    timeout: 30,
+    memory: 256,
+  },
+  sendAcknowledgement: {
+    entry: 'lambdas/handlers/send-acknowledgement.handler.ts',
+    description: 'Workflow step: e-mails the customer the reference number and the due date',
+    grants: ['table:read', 'table:write', 'email:send'],
+    timeout: 30,
+    memory: 256,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functions;
+
+/** Functions that the workflow calls, and the ASL substitution variable holding each one's ARN. */
+export const workflowSteps = {
+  sendAcknowledgement: 'SendAcknowledgementFunctionArn',
+} as const satisfies Partial<Record<FunctionName, string>>;

@@ -1,0 +1,35 @@
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { DomainError, ValidationFailed } from '../core/errors';
+import { errorFields, log } from '../adapters/logger';
+
+export const PROBLEM_TYPE_BASE = 'https://reklamacje.example/problems/';
+
+/** The one place where errors become HTTP answers: RFC 9457 problem details. */
+export function problemResponse(error: unknown, instance?: string): APIGatewayProxyResultV2 {
+  if (error instanceof DomainError) {
+    const body: Record<string, unknown> = {
+      type: `${PROBLEM_TYPE_BASE}${error.type}`,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
+      ...(instance ? { instance } : {}),
+    };
+    if (error instanceof ValidationFailed) body.errors = error.issues;
+    return problem(error.status, body);
+  }
+  log.error('unhandled error', errorFields(error));
+  return problem(500, {
+    type: `${PROBLEM_TYPE_BASE}internal-error`,
+    title: 'Something went wrong on our side',
+    status: 500,
+    detail: 'The request was not completed. It is safe to retry it with the same Idempotency-Key.',
+  });
+}
+
+function problem(status: number, body: Record<string, unknown>): APIGatewayProxyResultV2 {
+  return { statusCode: status, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify(body) };
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}

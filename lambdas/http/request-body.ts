@@ -1,0 +1,60 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { MalformedRequest, PayloadTooLarge, UnsupportedMediaType } from '../core/errors';
+
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted);
+  return entry?.[1];
+}
+
+/** The raw bytes as the client sent them (webhook signatures are computed over these). */
+export function rawBody(event: APIGatewayProxyEventV2): Buffer {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+/**
+ * Reads a JSON or HTML-form body into a plain object. A form's dotted names (`customer.email`) become nested
+ * objects, so both encodings meet the same schema.
+ */
+export function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
+  const bytes = rawBody(event);
+  if (bytes.length > maxBytes) throw new PayloadTooLarge(`The body has ${bytes.length} bytes; at most ${maxBytes} are accepted.`);
+  const mediaType = (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const text = bytes.toString('utf8');
+  if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new MalformedRequest('The body is not valid JSON.');
+    }
+  }
+  if (mediaType === 'application/x-www-form-urlencoded') return formToObject(new URLSearchParams(text));
+  throw new UnsupportedMediaType(
+    `Send application/json or application/x-www-form-urlencoded${mediaType ? `, not ${mediaType}` : ' with a Content-Type header'}.`,
+  );
+}
+
+const UNSAFE_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
+
+function formToObject(params: URLSearchParams): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [name, value] of params) {
+    const path = name.split('.');
+    if (path.some((segment) => segment === '' || UNSAFE_SEGMENTS.has(segment))) {
+      throw new MalformedRequest(`The form field name "${name}" is not valid.`);
+    }
+    let node = root;
+    for (const segment of path.slice(0, -1)) {
+      const next = node[segment];
+      if (next !== undefined && (typeof next !== 'object' || next === null)) {
+        throw new MalformedRequest(`The form field "${name}" conflicts with another field.`);
+      }
+      node = (next as Record<string, unknown> | undefined) ?? (node[segment] = {});
+    }
+    const leaf = path[path.length - 1]!;
+    if (typeof node[leaf] === 'object') throw new MalformedRequest(`The form field "${name}" conflicts with another field.`);
+    node[leaf] = value;
+  }
+  return root;
+}

@@ -1,0 +1,51 @@
+import type { FunctionName } from '../functions';
+
+// The route table, once: API Gateway's routes are built from it and the local server dispatches by it.
+
+export type Authorization = 'none' | 'iam';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway path syntax: `/admin/complaints/{id}`. */
+  path: string;
+  function: FunctionName;
+  authorization: Authorization;
+}
+
+export const routes: readonly Route[] = [
+  { method: 'GET', path: '/health', function: 'health', authorization: 'none' },
+  { method: 'POST', path: '/complaints', function: 'intake', authorization: 'none' },
+];
+
+export interface RouteMatch {
+  route: Route;
+  pathParameters: Record<string, string>;
+}
+
+/** Finds the route for a request; `allowed` lists the methods of a path that exists under another method. */
+export function matchRoute(method: string, path: string): { match?: RouteMatch; allowed: string[] } {
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const pathParameters = matchPath(route.path, path);
+    if (!pathParameters) continue;
+    if (route.method === method.toUpperCase()) return { match: { route, pathParameters }, allowed };
+    allowed.push(route.method);
+  }
+  return { allowed };
+}
+
+function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const wanted = template.split('/');
+  const actual = path.replace(/\/+$/, '').split('/');
+  if (wanted.length !== actual.length) return undefined;
+  const parameters: Record<string, string> = {};
+  for (let i = 0; i < wanted.length; i += 1) {
+    const segment = wanted[i]!;
+    const value = actual[i]!;
+    if (segment.startsWith('{') && segment.endsWith('}')) {
+      if (!value) return undefined;
+      parameters[segment.slice(1, -1)] = decodeURIComponent(value);
+    } else if (segment !== value) return undefined;
+  }
+  return parameters;
+}

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import {
+  complaintSubmissionSchema,
+  receiptOf,
+  type Complaint,
+  type ComplaintReceipt,
+  type ComplaintSubmission,
+  channels,
+} from '../core/complaint';
+import { IdempotencyKeyInUse, IdempotencyKeyReused, ValidationFailed } from '../core/errors';
+import { issuesOf } from '../core/validation';
+import type { ComplaintRepository } from '../adapters/complaint-repository';
+import type { IdempotencyStore } from '../adapters/idempotency-store';
+import type { PolicyRegistry } from '../core/deadline-policy';
+import { computeResponseDueBy } from '../core/deadline-policy';
+import { warsawCalendarDate } from '../core/calendar/polish-calendar';
+
+export interface Reservation {
+  id: string;
+  reference: string;
+}
+
+export interface SubmitComplaintPorts {
+  complaints: ComplaintRepository;
+  idempotency: IdempotencyStore<Reservation, ComplaintReceipt>;
+  policies: PolicyRegistry;
+  now: () => Date;
+  newId: () => string;
+  newReference: () => string;
+}
+
+export interface SubmitComplaintRequest {
+  body: unknown;
+  idempotencyKey?: string;
+  channel: (typeof channels)[number];
+}
+
+export interface SubmitComplaintResult {
+  receipt: ComplaintReceipt;
+  /** True when this answer is the stored answer to an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+// A key is opaque to us, but unbounded keys would become unbounded table keys.
+const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
+
+// How often a freshly drawn reference may collide before we give up; at 45 bits a single collision is
+// already a one-in-ten-million event for a million stored complaints.
+const REFERENCE_ATTEMPTS = 5;
+
+/** The one intake use case every entry point calls (public form, admin registration, webhooks). */
+export async function submitComplaint(request: SubmitComplaintRequest, ports: SubmitComplaintPorts): Promise<SubmitComplaintResult> {
+  const parsed = complaintSubmissionSchema.safeParse(request.body);
+  if (!parsed.success) throw new ValidationFailed(issuesOf(parsed.error));
+  const submission = parsed.data;
+
+  if (request.idempotencyKey === undefined) {
+    const receipt = await store(submission, request, { id: ports.newId(), reference: ports.newReference() }, ports);
+    return { receipt, replayed: false };
+  }
+
+  const key = idempotencyKeySchema.safeParse(request.idempotencyKey);
+  if (!key.success) throw new ValidationFailed(issuesOf(key.error, 'Idempotency-Key'));
+  const fingerprint = fingerprintOf(submission);
+  const claim = await ports.idempotency.claim(
+    key.data,
+    fingerprint,
+    { id: ports.newId(), reference: ports.newReference() },
+    ports.now(),
+  );
+  if (claim.outcome !== 'acquired' && claim.fingerprint !== fingerprint) {
+    throw new IdempotencyKeyReused('This Idempotency-Key was first used with a different complaint.');
+  }
+  if (claim.outcome === 'completed') return { receipt: claim.answer, replayed: true };
+  if (claim.outcome === 'in_progress') {
+    throw new IdempotencyKeyInUse('The first request with this Idempotency-Key has not finished yet; retry shortly.');
+  }
+  const receipt = await store(submission, request, claim.reservation, ports);
+  await ports.idempotency.complete(key.data, receipt, ports.now());
+  return { receipt, replayed: false };
+}
+
+async function store(
+  submission: ComplaintSubmission,
+  request: SubmitComplaintRequest,
+  reservation: Reservation,
+  ports: SubmitComplaintPorts,
+): Promise<ComplaintReceipt> {
+  // A taken-over reservation may already be stored by the holder that died: then that complaint is the answer.
+  const existing = await ports.complaints.get(reservation.id);
+  if (existing) return receiptOf(existing);
+
+  const reference = await claimAReference(reservation, ports);
+  const receivedAt = ports.now();
+  const receivedOn = warsawCalendarDate(receivedAt);
+  const policy = ports.policies.defaultPolicy();
+  const complaint: Complaint = {
+    ...submission,
+    id: reservation.id,
+    reference,
+    status: 'received',
+    channel: request.channel,
+    policyId: policy.id,
+    receivedAt: receivedAt.toISOString(),
+    receivedOn,
+    responseDueBy: computeResponseDueBy(policy, receivedOn),
+    version: 1,
+  };
+  if (!(await ports.complaints.create(complaint))) {
+    const stored = await ports.complaints.get(reservation.id);
+    if (stored) return receiptOf(stored);
+  }
+  return receiptOf(complaint);
+}
+
+async function claimAReference(reservation: Reservation, ports: SubmitComplaintPorts): Promise<string> {
+  let reference = reservation.reference;
+  for (let attempt = 1; attempt <= REFERENCE_ATTEMPTS; attempt += 1) {
+    if (await ports.complaints.claimReference(reference, reservation.id)) return reference;
+    reference = ports.newReference();
+  }
+  throw new Error(`No free reference found in ${REFERENCE_ATTEMPTS} attempts`);
+}
+
+/** Same complaint, same fingerprint, whether it came as JSON or as a form, whatever the key order. */
+export function fingerprintOf(submission: ComplaintSubmission): string {
+  return createHash('sha256').update(canonicalJson(submission)).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,136 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { MethodNotAllowed, NotFound, PayloadTooLarge } from '../lambdas/core/errors';
+import { matchRoute } from '../lambdas/http/routes';
+import { problemResponse } from '../lambdas/http/problem';
+import { handlerOf } from './handlers';
+
+// API Gateway's own limit on a request body (HTTP APIs): the local server refuses what AWS would refuse.
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const TEXT_MEDIA = /^(text\/|application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/i;
+
+export interface ApiServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the route table the way API Gateway (HTTP API, payload format 2.0) does: the same event shape, the
+ * same handlers. What API Gateway would answer itself (no route, body too large) is answered here.
+ */
+export async function startApiServer(options: { port: number; host?: string }): Promise<ApiServer> {
+  const server = http.createServer((request, response) => {
+    handle(request).then(
+      (result) => send(response, result),
+      (error: unknown) => send(response, problemResponse(error) as APIGatewayProxyStructuredResultV2),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function handle(request: http.IncomingMessage): Promise<APIGatewayProxyStructuredResultV2> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const method = request.method ?? 'GET';
+  const { match, allowed } = matchRoute(method, url.pathname);
+  const body = await readRequestBody(request);
+  if (!match) {
+    if (allowed.length > 0) {
+      const answer = problemResponse(new MethodNotAllowed(`${url.pathname} answers ${allowed.join(', ')}`), url.pathname);
+      return { ...(answer as APIGatewayProxyStructuredResultV2), headers: { ...(answer as APIGatewayProxyStructuredResultV2).headers, allow: allowed.join(', ') } };
+    }
+    return problemResponse(new NotFound(`No route for ${method} ${url.pathname}`), url.pathname) as APIGatewayProxyStructuredResultV2;
+  }
+  const event = toEvent(request, url, match.route.method, match.route.path, match.pathParameters, body);
+  const result = await handlerOf(match.route.function)(event);
+  return normalise(result);
+}
+
+function readRequestBody(request: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new PayloadTooLarge(`Request bodies are limited to ${MAX_BODY_BYTES} bytes.`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function toEvent(
+  request: http.IncomingMessage,
+  url: URL,
+  method: string,
+  path: string,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  const isText = TEXT_MEDIA.test(headers['content-type'] ?? '');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    cookies: headers.cookie?.split(/;\s*/),
+    headers,
+    queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length > 0 ? body.toString(isText ? 'utf8' : 'base64') : undefined,
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+}
+
+/** API Gateway's reading of a handler's answer: a plain object or string without statusCode is a 200 JSON body. */
+function normalise(result: unknown): APIGatewayProxyStructuredResultV2 {
+  if (result && typeof result === 'object' && 'statusCode' in result) return result as APIGatewayProxyStructuredResultV2;
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof result === 'string' ? result : JSON.stringify(result) };
+}
+
+function send(response: http.ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  response.writeHead(result.statusCode ?? 200, headers);
+  response.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+}

@@ -1,0 +1,76 @@
+import type { Server } from 'node:http';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { tableDesign } from '../lambdas/adapters/table-design';
+import { EXECUTIONS_TABLE } from './stepfunctions-server';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite') as (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
+
+export const COMPLAINTS_TABLE = 'complaints';
+
+/** dynalite on LevelDB under `path` (in memory without one), with the product's tables created if absent. */
+export async function startDynamoDb(options: { port: number; path?: string }): Promise<{ url: string; client: DynamoDBClient; close(): Promise<void> }> {
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const client = new DynamoDBClient({ endpoint: url, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await createIfAbsent(client, complaintsTable());
+  await createIfAbsent(client, {
+    TableName: EXECUTIONS_TABLE,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
+  });
+  return {
+    url,
+    client,
+    async close() {
+      client.destroy();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The complaints table exactly as table-design.ts describes it (CDK reads the same description). */
+export function complaintsTable(): CreateTableCommandInput {
+  const attributes = new Set<string>([tableDesign.partitionKey, tableDesign.sortKey]);
+  const GlobalSecondaryIndexes = Object.entries(tableDesign.indexes).map(([IndexName, index]) => {
+    attributes.add(index.partitionKey);
+    attributes.add(index.sortKey);
+    return {
+      IndexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    };
+  });
+  return {
+    TableName: COMPLAINTS_TABLE,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+    KeySchema: [
+      { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+      { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes,
+  };
+}
+
+async function createIfAbsent(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(input));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}

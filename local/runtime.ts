@@ -1,0 +1,82 @@
+import './node20-polyfills';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { startApiServer } from './api-server';
+import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
+import { startOutbox, type Outbox } from './outbox';
+import { startSes } from './ses';
+import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
+import { localWorkflowEngine, type RunOptions } from './workflow-engine';
+
+export interface RuntimeOptions {
+  /** Where dynalite and the mailbox keep their data; in memory when absent. */
+  dataDir?: string;
+  /** 0 picks a free port. */
+  ports?: { api?: number; dynamodb?: number; ses?: number; stepFunctions?: number };
+  senderAddress?: string;
+  companyName?: string;
+  workflow?: RunOptions;
+  log?: (line: string) => void;
+}
+
+export interface Runtime {
+  urls: { api: string; mailbox: string; dynamodb: string; stepFunctions: string };
+  stepFunctions: StepFunctionsStandIn;
+  outbox: Outbox;
+  /** Resolves when every complaint taken in so far has run its workflow as far as it can go now. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole product on this machine: the stand-ins, the outbox, and the HTTP API. The handlers read
+ * their configuration from the environment at first load, exactly as in Lambda, so it is set here first.
+ */
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const ports = options.ports ?? {};
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const dynamodb = await startDynamoDb({ port: ports.dynamodb ?? 0, path: options.dataDir && path.join(options.dataDir, 'dynamodb') });
+  const ses = await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir });
+  const stepFunctions = await startStepFunctionsStandIn({
+    port: ports.stepFunctions ?? 0,
+    dynamo: dynamodb.client,
+    engine: localWorkflowEngine(COMPLAINTS_TABLE, dynamodb.client),
+    runOptions: options.workflow,
+    log: options.log,
+  });
+
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-central-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
+    AWS_ENDPOINT_URL_SESV2: ses.url,
+    AWS_ENDPOINT_URL_SFN: stepFunctions.url,
+    TABLE_NAME: COMPLAINTS_TABLE,
+    STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
+    SENDER_ADDRESS: options.senderAddress ?? 'reklamacje@sklep.example',
+    COMPANY_NAME: options.companyName ?? 'Sklep Przykładowy sp. z o.o.',
+  });
+
+  const resumed = await stepFunctions.resumeRunning();
+  if (resumed > 0) options.log?.(`resumed ${resumed} workflow(s) left running by the last run`);
+  const outbox = startOutbox({ dynamo: dynamodb.client, tableName: COMPLAINTS_TABLE, log: options.log });
+  const api = await startApiServer({ port: ports.api ?? 0 });
+
+  return {
+    urls: { api: api.url, mailbox: ses.url, dynamodb: dynamodb.url, stepFunctions: stepFunctions.url },
+    stepFunctions,
+    outbox,
+    async settled() {
+      await outbox.drain();
+      await stepFunctions.settled();
+    },
+    async stop() {
+      await api.close();
+      await outbox.stop();
+      await stepFunctions.close();
+      await ses.close();
+      await dynamodb.close();
+    },
+  };
+}
