@@ -16,6 +16,8 @@ export interface RuntimeOptions {
   senderAddress?: string;
   companyName?: string;
   workflow?: RunOptions;
+  /** Fault injection for tests: see startStepFunctionsStandIn. */
+  stepFunctionsFault?: (operation: string) => { type: string; statusCode: number } | undefined;
   log?: (line: string) => void;
 }
 
@@ -42,6 +44,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     dynamo: dynamodb.client,
     engine: localWorkflowEngine(COMPLAINTS_TABLE, dynamodb.client),
     runOptions: options.workflow,
+    fault: options.stepFunctionsFault,
     log: options.log,
   });
 

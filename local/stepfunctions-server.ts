@@ -51,6 +51,8 @@ export async function startStepFunctionsStandIn(options: {
   dynamo: DynamoDBClient;
   engine: WorkflowEngine;
   runOptions?: RunOptions;
+  /** Fault injection: an error returned here is answered instead of running the operation. */
+  fault?: (operation: string) => { type: string; statusCode: number } | undefined;
   log?: (line: string) => void;
 }): Promise<StepFunctionsStandIn> {
   const documents = DynamoDBDocumentClient.from(options.dynamo);
@@ -161,6 +163,8 @@ export async function startStepFunctionsStandIn(options: {
         response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
         response.end(JSON.stringify(payload));
       };
+      const fault = options.fault?.(operation);
+      if (fault) return reply(fault.statusCode, { __type: fault.type, message: 'Injected fault' });
       const handler = operations[operation];
       if (!handler) return reply(400, { __type: 'UnknownOperationException', message: `${operation} is not supported locally` });
       let body: unknown;

@@ -87,10 +87,6 @@ async function store(
   reservation: Reservation,
   ports: SubmitComplaintPorts,
 ): Promise<ComplaintReceipt> {
-  // A taken-over reservation may already be stored by the holder that died: then that complaint is the answer.
-  const existing = await ports.complaints.get(reservation.id);
-  if (existing) return receiptOf(existing);
-
   const reference = await claimAReference(reservation, ports);
   const receivedAt = ports.now();
   const receivedOn = warsawCalendarDate(receivedAt);
@@ -107,11 +103,12 @@ async function store(
     responseDueBy: computeResponseDueBy(policy, receivedOn),
     version: 1,
   };
-  if (!(await ports.complaints.create(complaint))) {
-    const stored = await ports.complaints.get(reservation.id);
-    if (stored) return receiptOf(stored);
-  }
-  return receiptOf(complaint);
+  if (await ports.complaints.create(complaint)) return receiptOf(complaint);
+  // Only a taken-over reservation can find its id stored: the holder that died had stored it, so that
+  // complaint is the answer.
+  const stored = await ports.complaints.get(reservation.id);
+  if (!stored) throw new Error(`Complaint ${reservation.id} was neither created nor found`);
+  return receiptOf(stored);
 }
 
 async function claimAReference(reservation: Reservation, ports: SubmitComplaintPorts): Promise<string> {

@@ -1,0 +1,110 @@
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { startRuntime } from '../local/runtime';
+import { COMPLAINTS_TABLE } from '../local/dynamodb';
+import { bundleSizes } from './bundle-sizes';
+
+// `npm run bench`: one run on the local stand-ins, printed as a table. Figures, never assertions: the
+// ratio of intake latency to a bare PutItem on the same dynalite is the one we track over time.
+
+const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
+const SUSTAINED_COMPLAINTS = Number(process.env.BENCH_COMPLAINTS ?? 500);
+const CONCURRENCY = 8;
+
+const complaint = {
+  customer: { name: 'Anna Kowalska', email: 'anna@example.com', phone: '+48600700800' },
+  orderNumber: 'ZAM-2026-11-0042',
+  product: 'Czajnik KE-200',
+  purchaseDate: '2026-10-30',
+  description: 'Czajnik przestał grzać po dwóch tygodniach.',
+  desiredRemedy: 'replacement',
+  privacyNoticeAccepted: true,
+};
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function timed(run: () => Promise<unknown>, count: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const start = performance.now();
+    await run();
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+async function post(api: string): Promise<void> {
+  const response = await fetch(`${api}/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(complaint) });
+  if (response.status !== 201) throw new Error(`intake answered ${response.status}: ${await response.text()}`);
+  await response.arrayBuffer();
+}
+
+async function main(): Promise<void> {
+  const runtime = await startRuntime({});
+  const { api } = runtime.urls;
+  const dynamo = new DynamoDBClient({ endpoint: runtime.urls.dynamodb, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const rows: [string, string][] = [];
+
+  await timed(() => post(api), 20); // warm-up: module loading, connections
+  await runtime.settled();
+
+  const intake = await timed(() => post(api), LATENCY_SAMPLES);
+  await runtime.settled();
+  let n = 0;
+  const item = { PK: { S: '' }, SK: { S: 'BENCH' }, body: { S: JSON.stringify(complaint) } };
+  const put = await timed(() => dynamo.send(new PutItemCommand({ TableName: COMPLAINTS_TABLE, Item: { ...item, PK: { S: `BENCH#${n++}` } } })), LATENCY_SAMPLES);
+  rows.push(['intake POST /complaints p50 / p99 (ms)', `${percentile(intake, 50).toFixed(2)} / ${percentile(intake, 99).toFixed(2)}`]);
+  rows.push(['bare DynamoDB PutItem p50 / p99 (ms)', `${percentile(put, 50).toFixed(2)} / ${percentile(put, 99).toFixed(2)}`]);
+  rows.push(['intake / PutItem ratio at p50', (percentile(intake, 50) / percentile(put, 50)).toFixed(1)]);
+
+  const before = await countComplaints(dynamo);
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < SUSTAINED_COMPLAINTS) {
+        next += 1;
+        await post(api);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  await runtime.settled();
+  const stored = (await countComplaints(dynamo)) - before;
+  const acknowledged = await countAcknowledged(dynamo);
+  const total = await countComplaints(dynamo);
+  rows.push([`sustained intake, ${SUSTAINED_COMPLAINTS} complaints x${CONCURRENCY} (complaints/s)`, (SUSTAINED_COMPLAINTS / seconds).toFixed(0)]);
+  rows.push(['  stored / sent', `${stored} / ${SUSTAINED_COMPLAINTS}`]);
+  rows.push(['  acknowledged / stored (all runs)', `${acknowledged} / ${total}`]);
+
+  for (const bundle of await bundleSizes()) rows.push([`bundle ${bundle.name} (KiB, minified)`, (bundle.bytes / 1024).toFixed(1)]);
+
+  dynamo.destroy();
+  await runtime.stop();
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(`\n${'measure'.padEnd(width)} | value\n${'-'.repeat(width)}-|------`);
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)} | ${value}`);
+}
+
+async function scanComplaints(dynamo: DynamoDBClient) {
+  const items: Record<string, { S?: string }>[] = [];
+  let ExclusiveStartKey: Record<string, never> | undefined;
+  do {
+    const page = await dynamo.send(new ScanCommand({ TableName: COMPLAINTS_TABLE, ExclusiveStartKey }));
+    items.push(...((page.Items ?? []) as never[]));
+    ExclusiveStartKey = page.LastEvaluatedKey as never;
+  } while (ExclusiveStartKey);
+  return items.filter((entry) => entry.SK?.S === 'COMPLAINT');
+}
+
+const countComplaints = async (dynamo: DynamoDBClient) => (await scanComplaints(dynamo)).length;
+const countAcknowledged = async (dynamo: DynamoDBClient) =>
+  (await scanComplaints(dynamo)).filter((entry) => (entry as Record<string, unknown>).acknowledgement !== undefined).length;
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

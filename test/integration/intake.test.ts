@@ -1,0 +1,201 @@
+import type { Runtime } from '../../local/runtime';
+import { parseReference } from '../../lambdas/core/reference';
+import { handlerOf } from '../../local/handlers';
+import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+
+let runtime: Runtime;
+
+beforeAll(async () => {
+  runtime = await startLocalProduct();
+});
+afterAll(async () => {
+  await runtime.stop();
+});
+
+async function complaintCount(): Promise<number> {
+  return (await storedItems(runtime)).filter((item) => item.SK?.S === 'COMPLAINT').length;
+}
+
+async function expectProblem(response: Response, status: number, fields: string[] = []) {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toBe('application/problem+json');
+  const problem = (await response.json()) as { status: number; title: string; type: string; errors?: { field: string }[] };
+  expect(problem.status).toBe(status);
+  expect(problem.type).toMatch(/^https:\/\//);
+  expect(problem.title.length).toBeGreaterThan(0);
+  for (const field of fields) expect(problem.errors?.map((error) => error.field)).toContain(field);
+  return problem;
+}
+
+describe('POST /complaints', () => {
+  it('stores a JSON complaint and answers 201 with its reference and the consumer due date', async () => {
+    const before = await complaintCount();
+    const response = await postComplaint(runtime, validComplaint);
+    expect(response.status).toBe(201);
+    const receipt = (await response.json()) as Record<string, string>;
+    expect(parseReference(receipt.reference!)).toBe(receipt.reference);
+    expect(receipt.status).toBe('received');
+    expect(receipt.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Date(receipt.receivedAt!).toISOString()).toBe(receipt.receivedAt);
+    expect(receipt.responseDueBy).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(response.headers.get('location')).toBe(`/complaints/${receipt.reference}`);
+    expect(await complaintCount()).toBe(before + 1);
+  });
+
+  it('accepts a plain HTML form with dotted field names and a checkbox', async () => {
+    const form = new URLSearchParams({
+      'customer.name': 'Jan Nowak',
+      'customer.email': 'jan@example.com',
+      'customer.phone': '',
+      orderNumber: '',
+      description: 'Buty rozkleiły się po tygodniu noszenia.',
+      desiredRemedy: 'refund',
+      privacyNoticeAccepted: 'on',
+    });
+    const response = await fetch(`${runtime.urls.api}/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+    });
+    expect(response.status).toBe(201);
+    const receipt = (await response.json()) as { id: string };
+    const stored = (await storedItems(runtime)).find((item) => item.id?.S === receipt.id);
+    expect(stored?.customer?.M?.name?.S).toBe('Jan Nowak');
+    expect(stored?.orderNumber).toBeUndefined();
+    expect(stored?.language?.S).toBe('pl');
+  });
+
+  it('reads a base64-encoded body as API Gateway delivers binary media', async () => {
+    const result = (await handlerOf('intake')({
+      version: '2.0',
+      rawPath: '/complaints',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify(validComplaint)).toString('base64'),
+      isBase64Encoded: true,
+      requestContext: { http: { method: 'POST', path: '/complaints' } },
+    })) as { statusCode: number };
+    expect(result.statusCode).toBe(201);
+  });
+
+  it.each([
+    ['a missing e-mail', { ...validComplaint, customer: { name: 'Anna' } }, ['customer.email']],
+    ['an unknown remedy', { ...validComplaint, desiredRemedy: 'apology' }, ['desiredRemedy']],
+    ['an impossible purchase date', { ...validComplaint, purchaseDate: '2026-02-30' }, ['purchaseDate']],
+    ['the privacy notice not acknowledged', { ...validComplaint, privacyNoticeAccepted: false }, ['privacyNoticeAccepted']],
+    ['a too short description and a bad phone', { ...validComplaint, description: 'zepsute', customer: { ...validComplaint.customer, phone: 'abc' } }, ['description', 'customer.phone']],
+    ['a body that is not an object', [1, 2, 3], ['']],
+  ])('answers 422 naming each bad field for %s, and stores nothing', async (_case, body, fields) => {
+    const before = await complaintCount();
+    await expectProblem(await postComplaint(runtime, body), 422, fields);
+    expect(await complaintCount()).toBe(before);
+  });
+
+  it('answers 400 to JSON that does not parse', async () => {
+    await expectProblem(await postComplaint(runtime, '{"customer": '), 400);
+  });
+
+  it('answers 415 to a media type it does not read', async () => {
+    await expectProblem(await postComplaint(runtime, 'hello', { 'content-type': 'text/plain' }), 415);
+  });
+
+  it('answers 413 to a body over 64 KiB', async () => {
+    await expectProblem(await postComplaint(runtime, { ...validComplaint, description: 'x'.repeat(70_000) }), 413);
+  });
+
+  it('answers 404 and 405 as problem+json for unknown paths and methods', async () => {
+    await expectProblem(await fetch(`${runtime.urls.api}/nothing-here`), 404);
+    const response = await fetch(`${runtime.urls.api}/complaints`);
+    await expectProblem(response, 405);
+    expect(response.headers.get('allow')).toBe('POST');
+  });
+});
+
+describe('Idempotency-Key on POST /complaints', () => {
+  it('replays the first answer to a retried submission and creates nothing new', async () => {
+    const headers = { 'idempotency-key': 'retry-1' };
+    const first = await postComplaint(runtime, validComplaint, headers);
+    const before = await complaintCount();
+    const second = await postComplaint(runtime, validComplaint, headers);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.json()).toEqual(await first.json());
+    expect(await complaintCount()).toBe(before);
+  });
+
+  it('treats the same complaint sent as a form and as JSON as the same request', async () => {
+    const headers = { 'idempotency-key': 'form-then-json' };
+    const json = { ...validComplaint, language: 'pl' };
+    const first = (await (await postComplaint(runtime, json, headers)).json()) as { id: string };
+    const form = new URLSearchParams({
+      'customer.name': json.customer.name,
+      'customer.email': json.customer.email,
+      'customer.phone': json.customer.phone,
+      orderNumber: json.orderNumber,
+      product: json.product,
+      purchaseDate: json.purchaseDate,
+      description: json.description,
+      desiredRemedy: json.desiredRemedy,
+      privacyNoticeAccepted: 'on',
+    });
+    const second = await fetch(`${runtime.urls.api}/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: form.toString(),
+    });
+    expect(((await second.json()) as { id: string }).id).toBe(first.id);
+  });
+
+  it('answers 422 when the key is reused with a different complaint, and stores nothing', async () => {
+    const headers = { 'idempotency-key': 'reused' };
+    await postComplaint(runtime, validComplaint, headers);
+    const before = await complaintCount();
+    await expectProblem(await postComplaint(runtime, { ...validComplaint, desiredRemedy: 'refund' }, headers), 422);
+    expect(await complaintCount()).toBe(before);
+  });
+
+  it('creates exactly one complaint when two requests with one key arrive at the same moment', async () => {
+    const before = await complaintCount();
+    const headers = { 'idempotency-key': 'double-click' };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => postComplaint(runtime, validComplaint, headers)));
+    const statuses = answers.map((answer) => answer.status);
+    // Each answer is either the complaint (201, first or replayed) or "still in progress" (409).
+    expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
+    expect(statuses).toContain(201);
+    const ids = new Set(
+      await Promise.all(answers.filter((answer) => answer.status === 201).map(async (answer) => ((await answer.json()) as { id: string }).id)),
+    );
+    expect(ids.size).toBe(1);
+    expect(await complaintCount()).toBe(before + 1);
+  });
+
+  it('answers 409 while the first request under the key is still in progress', async () => {
+    // The first request's lease is held (as if its process were still working on it).
+    const { dynamoIdempotencyStore } = await import('../../lambdas/adapters/idempotency-store');
+    const { dynamo } = await import('../../lambdas/adapters/clients');
+    const { fingerprintOf } = await import('../../lambdas/use-cases/submit-complaint');
+    const { complaintSubmissionSchema } = await import('../../lambdas/core/complaint');
+    const store = dynamoIdempotencyStore(dynamo(), 'complaints', 'complaints');
+    const fingerprint = fingerprintOf(complaintSubmissionSchema.parse(validComplaint));
+    await store.claim('held', fingerprint, { id: 'c0ffee00-0000-4000-8000-000000000001', reference: 'RK-00000-00000' }, new Date());
+    await expectProblem(await postComplaint(runtime, validComplaint, { 'idempotency-key': 'held' }), 409);
+  });
+
+  it('lets a retry finish the work of a first request that died holding the key', async () => {
+    const { dynamoIdempotencyStore } = await import('../../lambdas/adapters/idempotency-store');
+    const { dynamo } = await import('../../lambdas/adapters/clients');
+    const { fingerprintOf } = await import('../../lambdas/use-cases/submit-complaint');
+    const { complaintSubmissionSchema } = await import('../../lambdas/core/complaint');
+    const { newReference } = await import('../../lambdas/core/reference');
+    const store = dynamoIdempotencyStore(dynamo(), 'complaints', 'complaints');
+    const fingerprint = fingerprintOf(complaintSubmissionSchema.parse(validComplaint));
+    const reservation = { id: 'c0ffee00-0000-4000-8000-000000000002', reference: newReference() };
+    await store.claim('died', fingerprint, reservation, new Date(Date.now() - 60_000)); // lease long expired
+    const response = await postComplaint(runtime, validComplaint, { 'idempotency-key': 'died' });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject(reservation);
+  });
+
+  it('answers 422 to a key that is not printable ASCII or too long', async () => {
+    await expectProblem(await postComplaint(runtime, validComplaint, { 'idempotency-key': 'x'.repeat(300) }), 422, ['Idempotency-Key']);
+  });
+});

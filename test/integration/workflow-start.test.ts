@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Runtime } from '../../local/runtime';
+import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+
+// No complaint is lost between the database write and the workflow: the write marks the complaint
+// `pendingWorkflow` in the same item, and the starter (fed by the stream in AWS, by the outbox here) starts the
+// execution named after the complaint id before clearing the mark.
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'reklamacje-start-'));
+let failStarts = 0;
+let runtime: Runtime;
+let ports: { api: number; dynamodb: number; ses: number; stepFunctions: number };
+
+function start(): Promise<Runtime> {
+  return startLocalProduct({
+    dataDir,
+    ports,
+    stepFunctionsFault: (operation) => {
+      if (operation !== 'StartExecution' || failStarts <= 0) return undefined;
+      failStarts -= 1;
+      return { type: 'ServiceUnavailable', statusCode: 503 };
+    },
+  });
+}
+
+beforeAll(async () => {
+  runtime = await startLocalProduct({ dataDir });
+  const port = (url: string) => Number(new URL(url).port);
+  // The handlers keep the endpoints they were loaded with, as a warm Lambda would: restart on the same ports.
+  ports = { api: port(runtime.urls.api), dynamodb: port(runtime.urls.dynamodb), ses: port(runtime.urls.mailbox), stepFunctions: port(runtime.urls.stepFunctions) };
+  await runtime.stop();
+  runtime = await start();
+});
+afterAll(async () => {
+  await runtime.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function emailsAbout(reference: string) {
+  return (await mailbox(runtime)).filter((email) => email.subject.includes(reference));
+}
+
+async function executionsOf(id: string) {
+  return (await runtime.stepFunctions.executions()).filter((execution) => execution.name === id);
+}
+
+it('starts the workflow once even when starting it fails at first', async () => {
+  failStarts = 4; // more than the SDK's own three attempts: the starter itself must fail and be retried
+  const receipt = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && (await runtime.stepFunctions.execution(receipt.id))?.status !== 'SUCCEEDED') {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await runtime.settled();
+  expect(failStarts).toBe(0);
+  expect(await executionsOf(receipt.id)).toHaveLength(1);
+  expect((await executionsOf(receipt.id))[0]?.status).toBe('SUCCEEDED');
+  expect(await emailsAbout(receipt.reference)).toHaveLength(1);
+  const item = (await storedItems(runtime)).find((stored) => stored.id?.S === receipt.id);
+  expect(item?.pendingWorkflow).toBeUndefined();
+});
+
+it('starts the workflow of a complaint stored just before the process died, after a restart, once', async () => {
+  await runtime.outbox.stop(); // the process "dies" right after the write: nothing starts the workflow
+  const receipt = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
+  expect(await executionsOf(receipt.id)).toHaveLength(0);
+  await runtime.stop();
+
+  runtime = await start();
+  await runtime.settled();
+  expect(await executionsOf(receipt.id)).toHaveLength(1);
+  expect(await emailsAbout(receipt.reference)).toHaveLength(1);
+});
+
+it('treats a repeated start of the same complaint as the same execution', async () => {
+  const receipt = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
+  await runtime.settled();
+  const { handlerOf } = await import('../../local/handlers');
+  const record = {
+    eventName: 'INSERT',
+    dynamodb: { SequenceNumber: '1', NewImage: { id: { S: receipt.id }, pendingWorkflow: { S: 'pending' } } },
+  };
+  const answer = await handlerOf('workflowStarter')({ Records: [record, record] });
+  expect(answer).toEqual({ batchItemFailures: [] });
+  await runtime.settled();
+  expect(await executionsOf(receipt.id)).toHaveLength(1);
+  expect(await emailsAbout(receipt.reference)).toHaveLength(1);
+});

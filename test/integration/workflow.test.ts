@@ -1,0 +1,91 @@
+import type { Runtime } from '../../local/runtime';
+import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+import { taskFaults } from '../support/faults';
+
+// These run statemachines/complaint-workflow.asl.json itself, with its Retry and Catch, through the local
+// Step Functions stand-in, against dynalite and aws-ses-v2-local; only the Retry pauses are shortened.
+
+let runtime: Runtime;
+const faults = taskFaults();
+
+beforeAll(async () => {
+  runtime = await startLocalProduct({ workflow: { retryIntervalMs: 1, wrapTask: faults.wrapTask } });
+});
+afterEach(() => faults.clear());
+afterAll(async () => {
+  await runtime.stop();
+});
+
+/** Files a complaint through the API and waits until its workflow has gone as far as it can. */
+async function file(body: object = validComplaint): Promise<{ id: string; reference: string }> {
+  const response = await postComplaint(runtime, body);
+  expect(response.status).toBe(201);
+  const receipt = (await response.json()) as { id: string; reference: string };
+  await runtime.settled();
+  return receipt;
+}
+
+async function complaintItem(id: string) {
+  return (await storedItems(runtime)).find((item) => item.PK?.S === `COMPLAINT#${id}`);
+}
+
+async function emailsAbout(reference: string) {
+  return (await mailbox(runtime)).filter((email) => email.subject.includes(reference));
+}
+
+describe('the complaint workflow', () => {
+  it('acknowledges a complaint once, in Polish, with the reference, and records what it sent', async () => {
+    const { id, reference } = await file();
+    const emails = await emailsAbout(reference);
+    expect(emails).toHaveLength(1);
+    expect(emails[0]!.destination.to).toEqual(['anna@example.com']);
+    expect(emails[0]!.subject).toMatch(/reklamac/i);
+    expect(emails[0]!.body.text).toContain(reference);
+    const item = await complaintItem(id);
+    expect(item?.status?.S).toBe('acknowledged');
+    expect(item?.pendingWorkflow).toBeUndefined();
+    expect(item?.acknowledgement?.M?.messageId?.S).toBe(emails[0]!.messageId);
+    expect((await runtime.stepFunctions.execution(id))?.status).toBe('SUCCEEDED');
+  });
+
+  it('writes in English when the customer asks for it', async () => {
+    const { reference } = await file({ ...validComplaint, language: 'en' });
+    const [email] = await emailsAbout(reference);
+    expect(email?.subject).toMatch(/complaint/i);
+  });
+
+  it('retries an e-mail refused for throttling, then sends it exactly once', async () => {
+    faults.failNext('SendAcknowledgement', 'EmailTemporarilyUnavailable', 3);
+    const { id, reference } = await file();
+    expect(await emailsAbout(reference)).toHaveLength(1);
+    expect((await runtime.stepFunctions.execution(id))?.status).toBe('SUCCEEDED');
+    expect((await complaintItem(id))?.workflowAttention).toBeUndefined();
+  });
+
+  it('sends no second e-mail when the step runs again after it succeeded', async () => {
+    const { id, reference } = await file();
+    const { handlerOf } = await import('../../local/handlers');
+    const again = (await handlerOf('sendAcknowledgement')({ complaintId: id })) as { messageId: string };
+    expect(again.messageId).toBe((await emailsAbout(reference))[0]!.messageId);
+    expect(await emailsAbout(reference)).toHaveLength(1);
+  });
+
+  it('gives up on a permanent rejection visibly: the complaint is flagged and the execution fails', async () => {
+    faults.failNext('SendAcknowledgement', 'EmailPermanentlyRejected', 1);
+    const { id, reference } = await file();
+    const execution = await runtime.stepFunctions.execution(id);
+    expect(execution?.status).toBe('FAILED');
+    expect(execution?.error).toBe('AcknowledgementFailed');
+    const attention = (await complaintItem(id))?.workflowAttention?.M;
+    expect(attention?.step?.S).toBe('SendAcknowledgement');
+    expect(attention?.error?.S).toBe('EmailPermanentlyRejected');
+    expect(await emailsAbout(reference)).toHaveLength(0);
+  });
+
+  it('stops retrying an outage after its bounded attempts and flags the complaint', async () => {
+    faults.failNext('SendAcknowledgement', 'EmailTemporarilyUnavailable', 1000);
+    const { id } = await file();
+    expect((await runtime.stepFunctions.execution(id))?.status).toBe('FAILED');
+    expect((await complaintItem(id))?.workflowAttention?.M?.error?.S).toBe('EmailTemporarilyUnavailable');
+  });
+});

@@ -1,0 +1,52 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime';
+import { COMPLAINTS_TABLE } from '../../local/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+export interface SentEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+}
+
+export const validComplaint = {
+  customer: { name: 'Anna Kowalska', email: 'anna@example.com', phone: '+48600700800' },
+  orderNumber: 'ZAM-2026-11-0042',
+  product: 'Czajnik KE-200',
+  purchaseDate: '2026-10-30',
+  description: 'Czajnik przestał grzać po dwóch tygodniach.',
+  desiredRemedy: 'replacement',
+  privacyNoticeAccepted: true,
+  language: 'pl',
+};
+
+/** The local product in this process, with Retry pauses shortened so failure paths run in milliseconds. */
+export async function startLocalProduct(options: RuntimeOptions = {}): Promise<Runtime> {
+  return startRuntime({ workflow: { retryIntervalMs: 5, ...options.workflow }, ...options });
+}
+
+export async function mailbox(runtime: Runtime): Promise<SentEmail[]> {
+  const response = await fetch(`${runtime.urls.mailbox}/store`);
+  return ((await response.json()) as { emails: SentEmail[] }).emails;
+}
+
+export async function storedItems(runtime: Runtime): Promise<Record<string, unknown>[]> {
+  const client = new DynamoDBClient({
+    endpoint: runtime.urls.dynamodb,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const { Items = [] } = await client.send(new ScanCommand({ TableName: COMPLAINTS_TABLE }));
+  client.destroy();
+  return Items;
+}
+
+export function postComplaint(runtime: Runtime, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${runtime.urls.api}/complaints`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
