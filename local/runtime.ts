@@ -7,6 +7,8 @@ import { startOutbox, type Outbox } from './outbox';
 import { startSes } from './ses';
 import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
 import { localWorkflowEngine, type RunOptions } from './workflow-engine';
+import { TaskTokens } from './task-tokens';
+import { clockFromEnvironment } from '../lambdas/adapters/clock';
 
 export interface RuntimeOptions {
   /** Where dynalite and the mailbox keep their data; in memory when absent. */
@@ -16,6 +18,8 @@ export interface RuntimeOptions {
   senderAddress?: string;
   companyName?: string;
   workflow?: RunOptions;
+  /** Runs the product's clock this many times faster than real time (e.g. 1440: a day a minute). */
+  clockSpeed?: number;
   /** Fault injection for tests: see startStepFunctionsStandIn. */
   stepFunctionsFault?: (operation: string) => { type: string; statusCode: number } | undefined;
   log?: (line: string) => void;
@@ -38,11 +42,18 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const ports = options.ports ?? {};
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const dynamodb = await startDynamoDb({ port: ports.dynamodb ?? 0, path: options.dataDir && path.join(options.dataDir, 'dynamodb') });
+  const clockEnvironment = {
+    LOCAL_CLOCK_SPEED: String(options.clockSpeed ?? 1),
+    LOCAL_CLOCK_ORIGIN: String(Date.now()),
+    LOCAL_CLOCK_SHOWS: String(Date.now()),
+  };
   const ses = await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir });
+  const tokens = new TaskTokens();
   const stepFunctions = await startStepFunctionsStandIn({
     port: ports.stepFunctions ?? 0,
     dynamo: dynamodb.client,
-    engine: localWorkflowEngine(COMPLAINTS_TABLE, dynamodb.client),
+    tokens,
+    engine: localWorkflowEngine(COMPLAINTS_TABLE, dynamodb.client, tokens, clockFromEnvironment(clockEnvironment)),
     runOptions: options.workflow,
     fault: options.stepFunctionsFault,
     log: options.log,
@@ -59,6 +70,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
     SENDER_ADDRESS: options.senderAddress ?? 'reklamacje@sklep.example',
     COMPANY_NAME: options.companyName ?? 'Sklep Przykładowy sp. z o.o.',
+    ...clockEnvironment,
   });
 
   const resumed = await stepFunctions.resumeRunning();

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunOptions, WorkflowEngine } from './workflow-engine';
+import { UnknownTaskToken, type TaskTokens } from './task-tokens';
 
 // A stand-in for the Step Functions API, spoken over the same JSON protocol, so that handlers use the real
 // SFNClient pointed here by AWS_ENDPOINT_URL_SFN. Executions are kept in dynalite, because the engine
@@ -50,6 +51,7 @@ export async function startStepFunctionsStandIn(options: {
   port: number;
   dynamo: DynamoDBClient;
   engine: WorkflowEngine;
+  tokens: TaskTokens;
   runOptions?: RunOptions;
   /** Fault injection: an error returned here is answered instead of running the operation. */
   fault?: (operation: string) => { type: string; statusCode: number } | undefined;
@@ -149,9 +151,23 @@ export async function startStepFunctionsStandIn(options: {
     return records;
   }
 
+  function answerTask(answer: () => void) {
+    try {
+      answer();
+      return Promise.resolve({});
+    } catch (error) {
+      if (error instanceof UnknownTaskToken) return Promise.reject(new ApiError('TaskDoesNotExist', error.message));
+      return Promise.reject(error);
+    }
+  }
+
   const operations: Record<string, (body: never) => Promise<unknown>> = {
     StartExecution: startExecution,
     DescribeExecution: describeExecution,
+    SendTaskSuccess: (body: { taskToken: string; output: string }) =>
+      answerTask(() => options.tokens.succeed(body.taskToken, JSON.parse(body.output ?? '{}'))),
+    SendTaskFailure: (body: { taskToken: string; error?: string; cause?: string }) =>
+      answerTask(() => options.tokens.fail(body.taskToken, body.error ?? 'TaskFailed', body.cause ?? '')),
   };
 
   const server = http.createServer((request, response) => {

@@ -32,7 +32,11 @@ export async function mailbox(runtime: Runtime): Promise<SentEmail[]> {
   return ((await response.json()) as { emails: SentEmail[] }).emails;
 }
 
-export async function storedItems(runtime: Runtime): Promise<Record<string, unknown>[]> {
+/** Raw DynamoDB items ({ S }, { M }, …): what is really stored, read without the product's own code. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type StoredItem = Record<string, any>;
+
+export async function storedItems(runtime: Runtime): Promise<StoredItem[]> {
   const client = new DynamoDBClient({
     endpoint: runtime.urls.dynamodb,
     region: 'eu-central-1',

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+
+// Task tokens for `.waitForTaskToken` states. aws-local-stepfunctions does not issue them, so the local
+// runtime does: a Task waiting for a callback holds a token here until SendTaskSuccess or SendTaskFailure
+// names it (through the Step Functions stand-in, as staff actions do in AWS).
+
+export class TaskFailed extends Error {
+  constructor(
+    readonly error: string,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = error;
+  }
+}
+
+export class UnknownTaskToken extends Error {
+  override name = 'TaskDoesNotExist';
+}
+
+interface Waiter {
+  resolve(output: unknown): void;
+  reject(error: Error): void;
+}
+
+export class TaskTokens {
+  private readonly waiting = new Map<string, Waiter>();
+
+  /** A fresh token and the promise that settles when someone answers it. */
+  issue(): { token: string; answered: Promise<unknown>; cancel(): void } {
+    const token = `local-task-${randomBytes(24).toString('base64url')}`;
+    let waiter!: Waiter;
+    const answered = new Promise<unknown>((resolve, reject) => (waiter = { resolve, reject }));
+    this.waiting.set(token, waiter);
+    return { token, answered, cancel: () => this.waiting.delete(token) };
+  }
+
+  succeed(token: string, output: unknown): void {
+    this.take(token).resolve(output);
+  }
+
+  fail(token: string, error: string, cause: string): void {
+    this.take(token).reject(new TaskFailed(error, cause));
+  }
+
+  private take(token: string): Waiter {
+    const waiter = this.waiting.get(token);
+    if (!waiter) throw new UnknownTaskToken('The task token is not (or no longer) waiting');
+    this.waiting.delete(token);
+    return waiter;
+  }
+}
+
+/** setTimeout caps at about 24.8 days; a workflow timer may be a year. Unref'd: timers never hold the process. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  const MAX = 2 ** 31 - 1;
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout;
+    const step = (left: number) => {
+      timer = setTimeout(() => (left > MAX ? step(left - MAX) : resolve()), Math.min(left, MAX));
+      timer.unref();
+    };
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+    step(Math.max(0, ms));
+  });
+}
