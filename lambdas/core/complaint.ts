@@ -66,6 +66,26 @@ export const complaintSubmissionSchema = z.object({
 
 export type ComplaintSubmission = z.infer<typeof complaintSubmissionSchema>;
 
+export const outcomes = ['accepted', 'partly_accepted', 'rejected'] as const;
+
+/** Evidence of an e-mail we sent: SES's message id, when, and (later) what SES reported about delivery. */
+export const sentEmailSchema = z.object({
+  messageId: z.string(),
+  sentAt: z.iso.datetime(),
+  delivery: z.enum(['delivered', 'bounced', 'complained']).optional(),
+  deliveryAt: z.iso.datetime().optional(),
+});
+
+export const decisionSchema = z.object({
+  outcome: z.enum(outcomes),
+  remedy: z.enum(remedies).optional(),
+  justification: z.string().trim().min(1).max(10_000).optional(),
+  signerName: z.string().trim().min(1).max(200).optional(),
+  signerPosition: z.string().trim().min(1).max(200).optional(),
+  adrStatement: z.string().trim().min(1).max(2_000).optional(),
+  appealRoutes: z.array(z.string().trim().min(1).max(500)).max(10).optional(),
+});
+
 /** A complaint as stored and read back: the submission plus what the product decided on receipt. */
 export const complaintSchema = complaintSubmissionSchema.extend({
   id: z.string(),
@@ -77,12 +97,53 @@ export const complaintSchema = complaintSubmissionSchema.extend({
   receivedOn: calendarDateString,
   responseDueBy: calendarDateString,
   version: z.number().int().nonnegative(),
-  acknowledgement: z.object({ messageId: z.string(), sentAt: z.iso.datetime() }).optional(),
+  acknowledgement: sentEmailSchema.optional(),
+  internalTarget: calendarDateString.optional(),
+  assignment: z
+    .object({
+      departmentId: z.string(),
+      ruleId: z.string().nullable(),
+      reason: z.string(),
+      rulesVersion: z.string(),
+      assignedAt: z.iso.datetime(),
+      assignedBy: z.string(),
+    })
+    .optional(),
+  /** The department that was last told about the complaint; differs from assignment after a reassignment. */
+  departmentNotified: sentEmailSchema.extend({ departmentId: z.string() }).optional(),
+  /** Reminders sent, by offset in working days before the due date: one per offset, ever. */
+  reminders: z.record(z.string(), sentEmailSchema.extend({ escalation: z.boolean() })).optional(),
+  decision: decisionSchema.extend({ decidedAt: z.iso.datetime(), decidedBy: z.string() }).optional(),
+  decisionSent: sentEmailSchema.optional(),
+  extension: z
+    .object({
+      reason: z.string(),
+      stillToEstablish: z.string(),
+      requestedAt: z.iso.datetime(),
+      requestedBy: z.string(),
+      previousResponseDueBy: calendarDateString,
+      noticeSent: sentEmailSchema.optional(),
+    })
+    .optional(),
+  deadlinePassed: z
+    .object({
+      at: z.iso.datetime(),
+      effect: z.enum(['deemed_accepted', 'deemed_resolved_for_customer', 'none']),
+      supervisorAlerted: sentEmailSchema.optional(),
+      customerNotified: sentEmailSchema.optional(),
+    })
+    .optional(),
+  /** The callback the workflow is waiting on, so a staff action can wake it at once. */
+  workflowWait: z.object({ taskToken: z.string(), plannedVersion: z.number().int(), since: z.iso.datetime() }).optional(),
   /** Set by the workflow when a step failed for good, so staff see it and can redrive. */
   workflowAttention: z.object({ step: z.string(), error: z.string(), at: z.string() }).optional(),
 });
 
 export type Acknowledgement = NonNullable<Complaint['acknowledgement']>;
+export type Assignment = NonNullable<Complaint['assignment']>;
+export type Decision = NonNullable<Complaint['decision']>;
+export type Extension = NonNullable<Complaint['extension']>;
+export type SentEmail = z.infer<typeof sentEmailSchema>;
 
 export type Complaint = z.infer<typeof complaintSchema>;
 

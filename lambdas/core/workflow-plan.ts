@@ -1,0 +1,65 @@
+import type { Complaint } from './complaint';
+import { endOfWarsawDay, warsawInstant } from './calendar/warsaw-time';
+
+// The workflow is one loop: plan, act, plan again. Each pass asks this pure function what the complaint
+// needs next from what is stored on it, so a retried step, a restart or a staff action in between can never
+// make the workflow do a thing twice or skip one.
+
+export type WorkflowAction =
+  | { action: 'notify_department' }
+  | { action: 'send_extension_notice' }
+  | { action: 'send_decision' }
+  | { action: 'remind'; offset: number; escalation: boolean }
+  | { action: 'deadline_passed' }
+  | { action: 'finish'; why: string }
+  | { action: 'wait'; wakeAt: string; waitSeconds: number };
+
+export interface ReminderDate {
+  /** Working days before the due date. */
+  offset: number;
+  date: string;
+}
+
+export interface PlanInput {
+  complaint: Complaint;
+  silence: 'deemed_accepted' | 'deemed_resolved_for_customer' | 'none';
+  reminderDates: readonly ReminderDate[];
+  now: Date;
+}
+
+/** Reminders go out at the start of the working day, when someone is there to read them. */
+export const REMINDER_TIME = '08:00';
+/** With no timer left (a deadline passed that has no legal effect), look again now and then. */
+const IDLE_RECHECK_SECONDS = 7 * 24 * 3600;
+
+export function nextWorkflowAction({ complaint, silence, reminderDates, now }: PlanInput): WorkflowAction {
+  if (complaint.decisionSent) return { action: 'finish', why: 'the decision was sent to the customer' };
+  if (complaint.decision) return { action: 'send_decision' };
+  if (complaint.deadlinePassed && complaint.deadlinePassed.effect !== 'none') {
+    return { action: 'finish', why: `the deadline passed: ${complaint.deadlinePassed.effect}` };
+  }
+  if (complaint.assignment && complaint.departmentNotified?.departmentId !== complaint.assignment.departmentId) {
+    return { action: 'notify_department' };
+  }
+  if (complaint.extension && !complaint.extension.noticeSent) return { action: 'send_extension_notice' };
+
+  const deadline = endOfWarsawDay(complaint.responseDueBy);
+  if (!complaint.deadlinePassed && now >= deadline) return { action: 'deadline_passed' };
+
+  const sent = Object.keys(complaint.reminders ?? {}).map(Number);
+  const smallestSent = sent.length > 0 ? Math.min(...sent) : Infinity;
+  const lastOffset = Math.min(...reminderDates.map((reminder) => reminder.offset));
+  // A reminder is spent once it or a more urgent one went out; of several due at once only the most urgent goes.
+  const pending = reminderDates.filter((reminder) => reminder.offset < smallestSent);
+  const due = pending.filter((reminder) => warsawInstant(reminder.date, REMINDER_TIME) <= now);
+  if (!complaint.deadlinePassed && due.length > 0) {
+    const offset = Math.min(...due.map((reminder) => reminder.offset));
+    return { action: 'remind', offset, escalation: offset === lastOffset };
+  }
+
+  const timers = complaint.deadlinePassed
+    ? []
+    : [deadline, ...pending.map((reminder) => warsawInstant(reminder.date, REMINDER_TIME))];
+  const wakeAt = timers.length > 0 ? new Date(Math.min(...timers.map((timer) => timer.getTime()))) : new Date(now.getTime() + IDLE_RECHECK_SECONDS * 1000);
+  return { action: 'wait', wakeAt: wakeAt.toISOString(), waitSeconds: Math.max(1, Math.ceil((wakeAt.getTime() - now.getTime()) / 1000)) };
+}

@@ -1,0 +1,69 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Alerts } from './alerts';
+import { Api } from './api';
+import { Email } from './email';
+import { Functions } from './functions';
+import { acknowledgeWildcardResource } from './nag';
+import { importComplaintsTable, type ComplaintsTableRef } from './stateful-stack';
+import { StreamStarter } from './stream-starter';
+import { Workflow } from './workflow';
+
+export interface AppStackProps extends StackProps {
+  /** The complaints table, from the stateful stack. */
+  readonly table: ComplaintsTableRef;
+  readonly senderAddress: string;
+  readonly senderDomain?: string;
+  readonly companyName?: string;
+  readonly alertEmail?: string;
+  /** The deadline policy applied when a complaint names none (see config/). */
+  readonly defaultPolicy?: string;
+}
+
+/** The stateless part: e-mail, functions, workflow, stream consumer and HTTP API. Safe to redeploy at will. */
+export class AppStack extends Stack {
+  readonly api: Api;
+  readonly workflow: Workflow;
+  readonly functions: Functions;
+
+  constructor(scope: Construct, id: string, props: AppStackProps) {
+    super(scope, id, props);
+
+    const table = importComplaintsTable(this, 'Complaints', props.table);
+    acknowledgeWildcardResource(
+      this,
+      `${table.tableArn}/index/*`,
+      "The L2 table grants (grantReadData, grantWriteData) cover the complaints table's own secondary indexes, " +
+        'which Query needs; no other table.',
+    );
+
+    const alerts = new Alerts(this, 'Alerts', { alertEmail: props.alertEmail });
+    const email = new Email(this, 'Email', { senderAddress: props.senderAddress, senderDomain: props.senderDomain });
+
+    this.functions = new Functions(this, 'Functions', {
+      table,
+      email,
+      environment: {
+        TABLE_NAME: table.tableName,
+        SENDER_ADDRESS: props.senderAddress,
+        SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
+        ...(props.companyName ? { COMPANY_NAME: props.companyName } : {}),
+        ...(props.defaultPolicy ? { DEFAULT_POLICY: props.defaultPolicy } : {}),
+      },
+    });
+
+    this.workflow = new Workflow(this, 'Workflow', { table: table, steps: this.functions.workflowSteps, alerts });
+    this.functions.connectWorkflow(this.workflow.stateMachine);
+
+    new StreamStarter(this, 'StreamStarter', {
+      table,
+      starter: this.functions.byName.workflowStarter,
+      alerts,
+    });
+
+    this.api = new Api(this, 'Api', { functions: this.functions.lambdas });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn, description: 'The complaint workflow' });
+  }
+}

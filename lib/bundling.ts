@@ -1,0 +1,55 @@
+import * as path from 'node:path';
+import type { BuildOptions } from 'esbuild';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+// How every Lambda is bundled, once: the house construct hands `houseBundling` to NodejsFunction, and
+// `scripts/bundle-sizes.ts` feeds `esbuildOptionsFor` to esbuild directly, so the sizes we report are the
+// sizes we deploy.
+
+/** The Node.js major version of the Lambda runtime; the house construct checks that its runtime matches. */
+export const NODE_MAJOR = 24;
+
+export const repositoryRoot = path.resolve(__dirname, '..');
+
+export const houseBundling = {
+  target: `node${NODE_MAJOR}`,
+  format: OutputFormat.CJS,
+  minify: true,
+  // Linked source maps without the sources themselves: stack traces point at our .ts lines
+  // (NODE_OPTIONS=--enable-source-maps) while the map stays small enough not to slow the cold start.
+  sourceMap: true,
+  sourcesContent: false,
+  // Domain errors take their name from their class (`this.name = new.target.name`), and the workflow's
+  // Retry/Catch match on error names: minification must not rename classes.
+  keepNames: true,
+  // Prefer packages' ES module builds (the AWS SDK ships them) so esbuild can drop what is not used.
+  mainFields: ['module', 'main'],
+  // `@aws-sdk/*` is bundled, not left to the runtime's copy: the function then runs the very SDK version
+  // the tests ran (package-lock.json), not whatever AWS last put in the runtime, and a minified,
+  // tree-shaken client loads faster than the runtime's full SDK packages. Nothing is external.
+  bundleAwsSDK: true,
+  externalModules: [],
+} as const satisfies BundlingOptions;
+
+/**
+ * The esbuild options NodejsFunction derives from `houseBundling` (its CLI flags: `--bundle --platform=node
+ * --target --format --minify --sourcemap --sources-content=false --keep-names --main-fields --external`).
+ */
+export function esbuildOptionsFor(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [path.resolve(repositoryRoot, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: houseBundling.target,
+    format: `${houseBundling.format}` as 'cjs' | 'esm', // OutputFormat's values are esbuild's names
+    minify: houseBundling.minify,
+    sourcemap: houseBundling.sourceMap,
+    sourcesContent: houseBundling.sourcesContent,
+    keepNames: houseBundling.keepNames,
+    mainFields: [...houseBundling.mainFields],
+    external: [...houseBundling.externalModules],
+    absWorkingDir: repositoryRoot,
+    logLevel: 'warning',
+  };
+}

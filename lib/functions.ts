@@ -1,0 +1,92 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { functions, workflowSteps, type FunctionName, type Grant } from '../lambdas/functions';
+import type { Email } from './email';
+import { HouseFunction } from './house-function';
+
+export interface FunctionsProps {
+  readonly table: dynamodb.ITable;
+  readonly email: Email;
+  /** Given to every function (TABLE_NAME, SENDER_ADDRESS, …); STATE_MACHINE_ARN is added by `connectWorkflow`. */
+  readonly environment: Record<string, string>;
+}
+
+/** One house Lambda per entry of the catalog (`lambdas/functions.ts`), with the grants the catalog names. */
+export class Functions extends Construct {
+  readonly byName: Record<FunctionName, HouseFunction>;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const entries = Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][];
+    this.byName = Object.fromEntries(
+      entries.map(([name, spec]) => {
+        const fn = new HouseFunction(this, pascal(name), {
+          entry: spec.entry,
+          description: spec.description,
+          timeout: spec.timeout,
+          memory: spec.memory,
+          environment: props.environment,
+        });
+        for (const grant of spec.grants as readonly Grant[]) {
+          switch (grant) {
+            case 'table:read':
+              props.table.grantReadData(fn.function);
+              break;
+            case 'table:write':
+              props.table.grantWriteData(fn.function);
+              break;
+            case 'email:send':
+              props.email.grantSend(fn.function);
+              break;
+            case 'workflow:start':
+            case 'workflow:callback':
+              break; // needs the state machine: connectWorkflow
+            default:
+              throw new Error(`Unknown grant ${String(grant satisfies never)} for function ${name}`);
+          }
+        }
+        return [name, fn];
+      }),
+    ) as Record<FunctionName, HouseFunction>;
+  }
+
+  /** Every Lambda, keyed by catalog name. */
+  get lambdas(): Record<FunctionName, lambda.IFunction> {
+    return mapValues(this.byName, (fn) => fn.function);
+  }
+
+  /** The Lambdas the workflow invokes, keyed by catalog name. */
+  get workflowSteps(): Partial<Record<FunctionName, lambda.IFunction>> {
+    return Object.fromEntries(Object.keys(workflowSteps).map((name) => [name, this.byName[name as FunctionName].function]));
+  }
+
+  /** Gives the functions with workflow grants the state machine's ARN and the permission they asked for. */
+  connectWorkflow(stateMachine: sfn.StateMachine): void {
+    for (const [name, spec] of Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][]) {
+      const grants = (spec.grants as readonly Grant[]).filter((grant) => grant.startsWith('workflow:'));
+      if (grants.length === 0) continue;
+      if (name in workflowSteps) {
+        // The state machine's definition holds this function's ARN; the function's policy would hold the
+        // state machine's ARN: CloudFormation cannot create either first.
+        throw new Error(
+          `${name} is a workflow step and also asks for ${grants.join(', ')}: that is a circular dependency. ` +
+            'Let another function start or answer the workflow, or build the state machine ARN from a fixed name.',
+        );
+      }
+      const fn = this.byName[name];
+      fn.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+      if (grants.includes('workflow:start')) stateMachine.grantStartExecution(fn.function);
+      if (grants.includes('workflow:callback')) stateMachine.grantTaskResponse(fn.function);
+    }
+  }
+}
+
+function pascal(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function mapValues<K extends string, A, B>(record: Record<K, A>, map: (value: A) => B): Record<K, B> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value as A)])) as Record<K, B>;
+}

@@ -1,0 +1,83 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { houseBundling, NODE_MAJOR, repositoryRoot } from './bundling';
+
+// The one house Lambda construct (STYLE.md §7): runtime, architecture, bundling, logs and tracing are decided
+// here, once. Functions differ only in entry, sizing, environment and the grants given to them afterwards.
+
+/** The newest Node.js runtime this aws-cdk-lib knows; cdk-nag (AwsSolutions-L1) asks for the latest. */
+const runtime = lambda.Runtime.NODEJS_24_X;
+if (runtime.name !== `nodejs${NODE_MAJOR}.x`) {
+  throw new Error(`The house runtime ${runtime.name} and the bundling target node${NODE_MAJOR} disagree`);
+}
+
+export interface HouseFunctionProps {
+  /** Handler module relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  /** Seconds. */
+  readonly timeout: number;
+  /** MB. */
+  readonly memory: number;
+  /** Added to the house variables (NODE_OPTIONS), never replacing them. */
+  readonly environment?: Record<string, string>;
+}
+
+export class HouseFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+
+    // Operational logs only (the logger masks personal data): three months covers an investigation of a
+    // complaint's whole statutory window. The group goes with the stack; it holds nothing the table does not.
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An own role instead of AWSLambdaBasicExecutionRole: that managed policy may write to every log group
+    // in the account, this role only to the function's own.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${id}: ${props.description}`.slice(0, 1000),
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.resolve(repositoryRoot, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memory,
+      timeout: Duration.seconds(props.timeout),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      projectRoot: repositoryRoot,
+      depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
+      bundling: houseBundling,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+    });
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+        'resource-level permissions; Lambda adds exactly these two actions.',
+    });
+  }
+
+  /** Adds a variable to the function's environment; the existing ones stay. */
+  addEnvironment(key: string, value: string): void {
+    this.function.addEnvironment(key, value);
+  }
+}

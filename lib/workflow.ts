@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { workflowSteps, type FunctionName } from '../lambdas/functions';
+import type { Alerts } from './alerts';
+import { repositoryRoot } from './bundling';
+import { acknowledgeWildcardResource } from './nag';
+
+export const complaintWorkflowFile = path.join(repositoryRoot, 'statemachines', 'complaint-workflow.asl.json');
+
+export interface WorkflowProps {
+  readonly table: dynamodb.ITable;
+  /** The functions named in `workflowSteps`, by catalog name. */
+  readonly steps: Partial<Record<FunctionName, lambda.IFunction>>;
+  readonly alerts: Alerts;
+}
+
+/**
+ * The complaint workflow: the very ASL file the tests execute (STYLE.md §9), with the table name and the step
+ * functions' ARNs substituted. A failed execution raises an alarm.
+ */
+export class Workflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+
+    const substitutions: Record<string, string> = { TableName: props.table.tableName };
+    for (const [name, variable] of Object.entries(workflowSteps) as [FunctionName, string][]) {
+      const step = props.steps[name];
+      if (!step) throw new Error(`Workflow step ${name} (\${${variable}}) has no function`);
+      substitutions[variable] = step.functionArn;
+    }
+    const wanted = new Set([...fs.readFileSync(complaintWorkflowFile, 'utf8').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!));
+    const missing = [...wanted].filter((variable) => !(variable in substitutions));
+    if (missing.length > 0) {
+      throw new Error(`${path.basename(complaintWorkflowFile)} uses \${${missing.join('}, ${')}} but nothing substitutes it`);
+    }
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromFile(complaintWorkflowFile),
+      definitionSubstitutions: substitutions,
+      tracingEnabled: true,
+      // Every event, but no execution data: inputs and outputs carry complaint ids and, in later steps,
+      // could carry personal data, which stays out of the logs (STYLE.md §6).
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+
+    for (const step of Object.values(props.steps)) {
+      if (!step) continue;
+      step.grantInvoke(this.stateMachine);
+      acknowledgeWildcardResource(
+        this.stateMachine,
+        `${step.functionArn}:*`,
+        'grantInvoke also covers the versions and aliases of this one function (`<arn>:*`); no other function.',
+      );
+    }
+    props.table.grantWriteData(this.stateMachine);
+
+    // One failed execution is one complaint stuck with `workflowAttention`: worth a page, not a trend.
+    const failed = new cloudwatch.Alarm(this, 'ExecutionsFailed', {
+      alarmDescription: 'A complaint workflow failed: see workflowAttention on the complaint, fix, then redrive.',
+      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    props.alerts.notify(failed);
+
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Two services without resource-level permissions: X-Ray tracing (xray:PutTraceSegments, ' +
+        'xray:PutTelemetryRecords, xray:GetSampling*) and CloudWatch Logs vended log delivery ' +
+        '(logs:CreateLogDelivery, logs:*LogDelivery, logs:DescribeResourcePolicies, logs:DescribeLogGroups…).',
+    });
+  }
+}

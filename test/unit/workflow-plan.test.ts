@@ -1,0 +1,97 @@
+import type { Complaint } from '../../lambdas/core/complaint';
+import { nextWorkflowAction, type ReminderDate } from '../../lambdas/core/workflow-plan';
+
+const sent = (at: string) => ({ messageId: `m-${at}`, sentAt: at });
+
+// Received Monday 2026-11-23 under the consumer policy: due Monday 2026-12-07.
+const complaint: Complaint = {
+  customer: { name: 'Anna Kowalska', email: 'anna@example.com' },
+  description: 'Czajnik przestał grzać po dwóch tygodniach.',
+  desiredRemedy: 'replacement',
+  privacyNoticeAccepted: true,
+  language: 'pl',
+  id: 'c-1',
+  reference: 'RK-00000-00000',
+  status: 'assigned',
+  channel: 'web',
+  policyId: 'consumer',
+  receivedAt: '2026-11-23T09:00:00.000Z',
+  receivedOn: '2026-11-23',
+  responseDueBy: '2026-12-07',
+  version: 3,
+  acknowledgement: sent('2026-11-23T09:00:05.000Z'),
+  assignment: { departmentId: 'returns', ruleId: 'replacement', reason: 'r', rulesVersion: 'v1', assignedAt: '2026-11-23T09:00:06.000Z', assignedBy: 'workflow' },
+  departmentNotified: { ...sent('2026-11-23T09:00:07.000Z'), departmentId: 'returns' },
+};
+
+// 7, 3 and 1 working days before 2026-12-07.
+const reminderDates: ReminderDate[] = [
+  { offset: 7, date: '2026-11-26' },
+  { offset: 3, date: '2026-12-02' },
+  { offset: 1, date: '2026-12-04' },
+];
+
+const plan = (overrides: Partial<Complaint>, now: string, silence: 'deemed_accepted' | 'none' = 'deemed_accepted') =>
+  nextWorkflowAction({ complaint: { ...complaint, ...overrides }, silence, reminderDates, now: new Date(now) });
+
+describe('what the workflow does next', () => {
+  it('waits until 08:00 Warsaw time on the first reminder date', () => {
+    expect(plan({}, '2026-11-23T09:01:00Z')).toEqual({ action: 'wait', wakeAt: '2026-11-26T07:00:00.000Z', waitSeconds: 251_940 });
+  });
+
+  it('reminds the department at the first offset, without escalating', () => {
+    expect(plan({}, '2026-11-26T07:00:00Z')).toEqual({ action: 'remind', offset: 7, escalation: false });
+  });
+
+  it('never sends a second reminder for an offset already sent', () => {
+    const action = plan({ reminders: { '7': { ...sent('2026-11-26T07:00:01Z'), escalation: false } } }, '2026-11-26T07:00:02Z');
+    expect(action).toEqual({ action: 'wait', wakeAt: '2026-12-02T07:00:00.000Z', waitSeconds: expect.any(Number) });
+  });
+
+  it('sends only the most urgent reminder when several fell due at once', () => {
+    expect(plan({}, '2026-12-03T10:00:00Z')).toEqual({ action: 'remind', offset: 3, escalation: false });
+  });
+
+  it('escalates on the last reminder', () => {
+    const reminders = { '3': { ...sent('2026-12-02T07:00:00Z'), escalation: false } };
+    expect(plan({ reminders }, '2026-12-04T07:00:00Z')).toEqual({ action: 'remind', offset: 1, escalation: true });
+  });
+
+  it('sends the decision that arrived between two reminders instead of the next reminder', () => {
+    const decision = { outcome: 'accepted' as const, remedy: 'replacement' as const, decidedAt: '2026-11-30T10:00:00.000Z', decidedBy: 'agent-1' };
+    const reminders = { '7': { ...sent('2026-11-26T07:00:00Z'), escalation: false } };
+    expect(plan({ decision, reminders }, '2026-12-02T07:00:00Z')).toEqual({ action: 'send_decision' });
+  });
+
+  it('finishes once the decision was sent', () => {
+    const decision = { outcome: 'accepted' as const, decidedAt: '2026-11-30T10:00:00.000Z', decidedBy: 'agent-1' };
+    expect(plan({ decision, decisionSent: sent('2026-11-30T10:00:01.000Z') }, '2026-12-10T00:00:00Z').action).toBe('finish');
+  });
+
+  it('wakes at the end of the due date, Warsaw time, and then handles the deadline', () => {
+    const reminders = { '1': { ...sent('2026-12-04T07:00:00Z'), escalation: true } };
+    expect(plan({ reminders }, '2026-12-04T07:00:01Z')).toMatchObject({ action: 'wait', wakeAt: '2026-12-07T23:00:00.000Z' });
+    expect(plan({ reminders }, '2026-12-07T22:59:59Z').action).toBe('wait');
+    expect(plan({ reminders }, '2026-12-07T23:00:00Z')).toEqual({ action: 'deadline_passed' });
+  });
+
+  it('finishes after a deadline whose silence means acceptance', () => {
+    const deadlinePassed = { at: '2026-12-07T23:00:00.000Z', effect: 'deemed_accepted' as const };
+    expect(plan({ deadlinePassed }, '2026-12-07T23:00:01Z').action).toBe('finish');
+  });
+
+  it('keeps waiting for a decision, with no more reminders, after a deadline that has no legal effect', () => {
+    const deadlinePassed = { at: '2026-12-07T23:00:00.000Z', effect: 'none' as const };
+    expect(plan({ deadlinePassed }, '2026-12-08T00:00:00Z', 'none')).toMatchObject({ action: 'wait', waitSeconds: 7 * 24 * 3600 });
+  });
+
+  it('tells the new department after a reassignment', () => {
+    const assignment = { ...complaint.assignment!, departmentId: 'service', assignedBy: 'supervisor-1' };
+    expect(plan({ assignment }, '2026-11-24T10:00:00Z')).toEqual({ action: 'notify_department' });
+  });
+
+  it('sends the extension notice once an extension is requested', () => {
+    const extension = { reason: 'r', stillToEstablish: 's', requestedAt: '2026-11-30T10:00:00.000Z', requestedBy: 'sup', previousResponseDueBy: '2026-12-07' };
+    expect(plan({ extension }, '2026-11-30T10:00:01Z')).toEqual({ action: 'send_extension_notice' });
+  });
+});
