@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { complaintSchema, type Acknowledgement, type Complaint, type ComplaintStatus } from '../core/complaint';
+import { complaintSchema, type Assignment, type Complaint, type ComplaintStatus, type SentEmail } from '../core/complaint';
 import { keys, PENDING, tableDesign } from './table-design';
 
 export interface ComplaintRepository {
@@ -13,12 +13,22 @@ export interface ComplaintRepository {
   /** Complaints whose workflow start is not yet confirmed, oldest first. */
   pendingWorkflowStarts(limit: number): Promise<Complaint[]>;
   markWorkflowStarted(id: string): Promise<void>;
-  /**
-   * Records the acknowledgement on the complaint as it was read (optimistic lock on `version`); false when
-   * the complaint changed since, or already has an acknowledgement.
-   */
-  recordAcknowledgement(complaint: Complaint, acknowledgement: Acknowledgement, status: ComplaintStatus): Promise<boolean>;
+  /** Writes one fact of the workflow's, once; false when it was already written (or no longer applies). */
+  record(id: string, fact: WorkflowFact): Promise<boolean>;
+  /** Stores the callback the workflow waits on, unless staff changed the complaint since it was planned. */
+  storeWait(id: string, wait: NonNullable<Complaint['workflowWait']>): Promise<boolean>;
 }
+
+export type WorkflowFact =
+  | { kind: 'acknowledgement'; value: SentEmail }
+  | { kind: 'assignment'; value: Assignment }
+  | { kind: 'status'; from: ComplaintStatus[]; to: ComplaintStatus }
+  | { kind: 'departmentNotified'; value: SentEmail & { departmentId: string } }
+  | { kind: 'reminder'; offset: number; value: SentEmail & { escalation: boolean } }
+  | { kind: 'decisionSent'; value: SentEmail }
+  | { kind: 'extensionNotice'; value: SentEmail }
+  | { kind: 'deadlinePassed'; value: NonNullable<Complaint['deadlinePassed']>; status?: ComplaintStatus }
+  | { kind: 'deadlineEmail'; field: 'supervisorAlerted' | 'customerNotified'; value: SentEmail };
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
@@ -50,7 +60,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         await client.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...keys.complaint(complaint.id), ...complaint, pendingWorkflow: PENDING },
+            Item: { reminders: {}, ...keys.complaint(complaint.id), ...complaint, pendingWorkflow: PENDING },
             ConditionExpression: 'attribute_not_exists(PK)',
           }),
         );
@@ -97,21 +107,35 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       );
     },
 
-    async recordAcknowledgement(complaint, acknowledgement, status) {
+    async record(id, fact) {
+      const update = workflowUpdate(fact);
       try {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: keys.complaint(complaint.id),
-            UpdateExpression: 'SET acknowledgement = :acknowledgement, #status = :status, version = :next',
-            ConditionExpression: 'version = :version AND attribute_not_exists(acknowledgement)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':acknowledgement': acknowledgement,
-              ':status': status,
-              ':version': complaint.version,
-              ':next': complaint.version + 1,
-            },
+            Key: keys.complaint(id),
+            UpdateExpression: update.expression,
+            ConditionExpression: `attribute_exists(PK) AND ${update.condition}`,
+            ExpressionAttributeNames: update.names,
+            ExpressionAttributeValues: update.values,
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async storeWait(id, wait) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.complaint(id),
+            UpdateExpression: 'SET workflowWait = :wait',
+            ConditionExpression: 'attribute_exists(PK) AND version = :planned',
+            ExpressionAttributeValues: { ':wait': wait, ':planned': wait.plannedVersion },
           }),
         );
         return true;
@@ -121,4 +145,81 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       }
     },
   };
+}
+
+interface UpdateSpec {
+  expression: string;
+  condition: string;
+  names?: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/**
+ * The workflow's own bookkeeping. Each fact is written once (its condition says when it is already there)
+ * and does not bump `version`: version counts staff edits, which is what a stale staff write must not
+ * overwrite and what tells a waiting workflow that something new happened.
+ */
+function workflowUpdate(fact: WorkflowFact): UpdateSpec {
+  switch (fact.kind) {
+    case 'acknowledgement':
+      return {
+        expression: 'SET acknowledgement = :value',
+        condition: 'attribute_not_exists(acknowledgement)',
+        values: { ':value': fact.value },
+      };
+    case 'assignment':
+      return {
+        expression: 'SET assignment = :value',
+        condition: 'attribute_not_exists(assignment)',
+        values: { ':value': fact.value },
+      };
+    case 'status': {
+      const from = Object.fromEntries(fact.from.map((status, i) => [`:from${i}`, status]));
+      return {
+        expression: 'SET #status = :to',
+        condition: `#status IN (${Object.keys(from).join(', ')})`,
+        names: { '#status': 'status' },
+        values: { ':to': fact.to, ...from },
+      };
+    }
+    case 'departmentNotified':
+      return {
+        expression: 'SET departmentNotified = :value',
+        condition: 'assignment.departmentId = :department AND (attribute_not_exists(departmentNotified) OR departmentNotified.departmentId <> :department)',
+        values: { ':value': fact.value, ':department': fact.value.departmentId },
+      };
+    case 'reminder':
+      return {
+        expression: 'SET reminders.#offset = :value',
+        condition: 'attribute_exists(reminders) AND attribute_not_exists(reminders.#offset)',
+        names: { '#offset': String(fact.offset) },
+        values: { ':value': fact.value },
+      };
+    case 'decisionSent':
+      return {
+        expression: 'SET decisionSent = :value, #status = :closed',
+        condition: 'attribute_exists(decision) AND attribute_not_exists(decisionSent)',
+        names: { '#status': 'status' },
+        values: { ':value': fact.value, ':closed': 'closed' },
+      };
+    case 'extensionNotice':
+      return {
+        expression: 'SET extension.noticeSent = :value',
+        condition: 'attribute_exists(extension) AND attribute_not_exists(extension.noticeSent)',
+        values: { ':value': fact.value },
+      };
+    case 'deadlinePassed':
+      return {
+        expression: fact.status ? 'SET deadlinePassed = :value, #status = :status' : 'SET deadlinePassed = :value',
+        condition: 'attribute_not_exists(deadlinePassed) AND attribute_not_exists(decision)',
+        ...(fact.status ? { names: { '#status': 'status' } } : {}),
+        values: { ':value': fact.value, ...(fact.status ? { ':status': fact.status } : {}) },
+      };
+    case 'deadlineEmail':
+      return {
+        expression: `SET deadlinePassed.${fact.field} = :value`,
+        condition: `attribute_exists(deadlinePassed) AND attribute_not_exists(deadlinePassed.${fact.field})`,
+        values: { ':value': fact.value },
+      };
+  }
 }

@@ -2,6 +2,7 @@ import { SendEmailCommand, SESv2Client, SESv2ServiceException } from '@aws-sdk/c
 
 export interface OutgoingEmail {
   to: string;
+  cc?: string[];
   subject: string;
   text: string;
   html: string;
@@ -31,7 +32,7 @@ export function sesMailer(client: SESv2Client, from: string, configurationSet?: 
         const { MessageId } = await client.send(
           new SendEmailCommand({
             FromEmailAddress: from,
-            Destination: { ToAddresses: [email.to] },
+            Destination: { ToAddresses: [email.to], CcAddresses: email.cc },
             ConfigurationSetName: configurationSet,
             Content: {
               Simple: {

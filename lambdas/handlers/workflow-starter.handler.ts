@@ -4,7 +4,7 @@ import { readEnvironment, required } from '../adapters/config';
 import { dynamoComplaintRepository } from '../adapters/complaint-repository';
 import { errorFields, log } from '../adapters/logger';
 import { PENDING } from '../adapters/table-design';
-import { stepFunctionsWorkflowStarter } from '../adapters/workflow-starter';
+import { stepFunctionsWorkflowStarter } from '../adapters/workflow-client';
 import { startComplaintWorkflow } from '../use-cases/start-complaint-workflow';
 
 const env = readEnvironment();

@@ -1,5 +1,5 @@
 import type { ComplaintRepository } from '../adapters/complaint-repository';
-import type { WorkflowStarter } from '../adapters/workflow-starter';
+import type { WorkflowStarter } from '../adapters/workflow-client';
 
 export interface StartWorkflowPorts {
   complaints: Pick<ComplaintRepository, 'markWorkflowStarted'>;

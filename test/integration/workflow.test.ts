@@ -75,7 +75,7 @@ describe('the complaint workflow', () => {
     const { id, reference } = await file();
     const execution = await runtime.stepFunctions.execution(id);
     expect(execution?.status).toBe('FAILED');
-    expect(execution?.error).toBe('AcknowledgementFailed');
+    expect(execution?.error).toBe('WorkflowStepFailed');
     const attention = (await complaintItem(id))?.workflowAttention?.M;
     expect(attention?.step?.S).toBe('SendAcknowledgement');
     expect(attention?.error?.S).toBe('EmailPermanentlyRejected');

@@ -1,0 +1,48 @@
+import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+
+export interface WorkflowStarter {
+  /** Starts the complaint's workflow; starting it again is harmless. */
+  start(complaintId: string): Promise<void>;
+}
+
+/**
+ * The execution is named after the complaint id: Step Functions keeps a name unique for 90 days, so a
+ * repeated start (a redelivered stream record, a retried batch) is a no-op rather than a second workflow.
+ */
+export function stepFunctionsWorkflowStarter(client: SFNClient, stateMachineArn: string): WorkflowStarter {
+  return {
+    async start(complaintId) {
+      try {
+        await client.send(
+          new StartExecutionCommand({ stateMachineArn, name: complaintId, input: JSON.stringify({ complaintId }) }),
+        );
+      } catch (error) {
+        // Same name with the same input is not even an error in AWS; with other input it means "already ours".
+        if (error instanceof ExecutionAlreadyExists) return;
+        throw error;
+      }
+    },
+  };
+}
+
+export interface WorkflowWaker {
+  /** Ends the workflow's wait at once, so it plans again with what changed. */
+  wake(taskToken: string): Promise<void>;
+}
+
+// A token that is no longer waiting (the timer fired first, the execution ended) needs no waking: the
+// workflow reads the complaint afresh whenever it plans, so nothing is lost by ignoring these.
+const STALE_TOKEN = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
+
+export function stepFunctionsWorkflowWaker(client: SFNClient): WorkflowWaker {
+  return {
+    async wake(taskToken) {
+      try {
+        await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ woken: true }) }));
+      } catch (error) {
+        if (error instanceof Error && STALE_TOKEN.has(error.name)) return;
+        throw error;
+      }
+    },
+  };
+}

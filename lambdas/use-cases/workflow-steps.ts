@@ -1,0 +1,249 @@
+import type { Complaint } from '../core/complaint';
+import { NotFound } from '../core/errors';
+import { assignDepartment, departmentById, type DepartmentRules } from '../core/department-rules';
+import { computeReminderDates, type PolicyRegistry } from '../core/deadline-policy';
+import {
+  deadlinePassedAlertEmail,
+  decisionEmail,
+  deemedAcceptedEmail,
+  departmentAssignmentEmail,
+  extensionNoticeEmail,
+  reminderEmail,
+} from '../core/templates';
+import { nextWorkflowAction, type WorkflowAction } from '../core/workflow-plan';
+import type { ComplaintRepository } from '../adapters/complaint-repository';
+import type { Mailer } from '../adapters/mailer';
+import type { WorkflowWaker } from '../adapters/workflow-client';
+import { sendOnce } from './send-once';
+
+// The workflow's steps after the acknowledgement. Each reads the complaint afresh, does its one thing at
+// most once (the complaint records that it was done) and leaves the "what next" to the planner.
+
+export interface StepPorts {
+  complaints: ComplaintRepository;
+  mailer: Mailer;
+  policies: PolicyRegistry;
+  departments: DepartmentRules;
+  waker: WorkflowWaker;
+  now: () => Date;
+  companyName: string;
+}
+
+/** Staff read internal e-mails in Polish; the customer's language applies to what the customer receives. */
+const STAFF_LANGUAGE = 'pl' as const;
+
+async function load(id: string, ports: Pick<StepPorts, 'complaints'>): Promise<Complaint> {
+  const complaint = await ports.complaints.get(id);
+  if (!complaint) throw new NotFound(`No complaint ${id}`);
+  return complaint;
+}
+
+export async function assignDepartmentStep(id: string, ports: StepPorts) {
+  const complaint = await load(id, ports);
+  if (!complaint.assignment) {
+    const match = assignDepartment(ports.departments, {
+      desiredRemedy: complaint.desiredRemedy,
+      channel: complaint.channel,
+      description: complaint.description,
+    });
+    await ports.complaints.record(id, {
+      kind: 'assignment',
+      value: {
+        departmentId: match.departmentId,
+        ruleId: match.ruleId,
+        reason: match.reason,
+        rulesVersion: match.rulesVersion,
+        assignedAt: ports.now().toISOString(),
+        assignedBy: 'workflow',
+      },
+    });
+  }
+  await ports.complaints.record(id, { kind: 'status', from: ['received', 'acknowledged'], to: 'assigned' });
+  const { assignment } = await load(id, ports);
+  return { departmentId: assignment!.departmentId };
+}
+
+export async function planNextStep(id: string, ports: StepPorts): Promise<WorkflowAction & { version: number }> {
+  const complaint = await load(id, ports);
+  const policy = ports.policies.policyFor(complaint.policyId);
+  const action = nextWorkflowAction({
+    complaint,
+    silence: policy.silence,
+    reminderDates: computeReminderDates(policy, complaint.responseDueBy),
+    now: ports.now(),
+  });
+  return { ...action, version: complaint.version };
+}
+
+/**
+ * Stores the token the workflow now waits on. If staff changed the complaint after it was planned, they
+ * could not have found this token, so the wait ends at once and the workflow plans again.
+ */
+export async function registerWait(
+  input: { complaintId: string; taskToken: string; plannedVersion: number },
+  ports: StepPorts,
+): Promise<void> {
+  const stored = await ports.complaints.storeWait(input.complaintId, {
+    taskToken: input.taskToken,
+    plannedVersion: input.plannedVersion,
+    since: ports.now().toISOString(),
+  });
+  if (!stored) await ports.waker.wake(input.taskToken);
+}
+
+export async function notifyDepartment(id: string, ports: StepPorts) {
+  const complaint = await load(id, ports);
+  const assignment = complaint.assignment;
+  if (!assignment) throw new NotFound(`Complaint ${id} has no department yet`);
+  const department = departmentById(ports.departments, assignment.departmentId);
+  const recorded = complaint.departmentNotified?.departmentId === assignment.departmentId ? complaint.departmentNotified : undefined;
+  return sendOnce(
+    recorded,
+    () =>
+      ports.mailer.send({
+        to: department.email,
+        ...departmentAssignmentEmail({
+          language: STAFF_LANGUAGE,
+          companyName: ports.companyName,
+          reference: complaint.reference,
+          departmentName: department.name,
+          responseDueBy: complaint.responseDueBy,
+          internalTarget: complaint.internalTarget ?? complaint.responseDueBy,
+          reason: assignment.reason,
+        }),
+      }),
+    (value) => ports.complaints.record(id, { kind: 'departmentNotified', value: { ...value, departmentId: assignment.departmentId } }),
+    ports.now,
+  );
+}
+
+export async function sendReminder(input: { complaintId: string; offset: number; escalation: boolean }, ports: StepPorts) {
+  const complaint = await load(input.complaintId, ports);
+  const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
+  return sendOnce(
+    complaint.reminders?.[String(input.offset)],
+    () =>
+      ports.mailer.send({
+        to: input.escalation ? department.supervisorEmail : department.email,
+        cc: input.escalation ? [department.email] : undefined,
+        ...reminderEmail({
+          language: STAFF_LANGUAGE,
+          companyName: ports.companyName,
+          reference: complaint.reference,
+          departmentName: department.name,
+          responseDueBy: complaint.responseDueBy,
+          workingDaysLeft: input.offset,
+          escalation: input.escalation,
+        }),
+      }),
+    (value) => ports.complaints.record(input.complaintId, { kind: 'reminder', offset: input.offset, value: { ...value, escalation: input.escalation } }),
+    ports.now,
+  );
+}
+
+export async function handleDeadline(id: string, ports: StepPorts): Promise<void> {
+  let complaint = await load(id, ports);
+  if (complaint.decision) return; // decided at the last moment: the planner sends the decision instead
+  const policy = ports.policies.policyFor(complaint.policyId);
+  if (!complaint.deadlinePassed) {
+    await ports.complaints.record(id, {
+      kind: 'deadlinePassed',
+      value: { at: ports.now().toISOString(), effect: policy.silence },
+      status: policy.silence === 'none' ? undefined : policy.silence,
+    });
+    complaint = await load(id, ports);
+    if (!complaint.deadlinePassed) return; // a decision won the race
+  }
+  const passed = complaint.deadlinePassed!;
+  const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
+  await sendOnce(
+    passed.supervisorAlerted,
+    () =>
+      ports.mailer.send({
+        to: department.supervisorEmail,
+        cc: [department.email],
+        ...deadlinePassedAlertEmail({
+          language: STAFF_LANGUAGE,
+          companyName: ports.companyName,
+          reference: complaint.reference,
+          departmentName: department.name,
+          responseDueBy: complaint.responseDueBy,
+          silence: passed.effect,
+        }),
+      }),
+    (value) => ports.complaints.record(id, { kind: 'deadlineEmail', field: 'supervisorAlerted', value }),
+    ports.now,
+  );
+  if (passed.effect === 'none' || !policy.notifyCustomerOnSilence) return;
+  const effect = passed.effect;
+  await sendOnce(
+    passed.customerNotified,
+    () =>
+      ports.mailer.send({
+        to: complaint.customer.email,
+        ...deemedAcceptedEmail({
+          language: complaint.language,
+          companyName: ports.companyName,
+          reference: complaint.reference,
+          customerName: complaint.customer.name,
+          responseDueBy: complaint.responseDueBy,
+          silence: effect,
+        }),
+      }),
+    (value) => ports.complaints.record(id, { kind: 'deadlineEmail', field: 'customerNotified', value }),
+    ports.now,
+  );
+}
+
+export async function sendDecision(id: string, ports: StepPorts) {
+  const complaint = await load(id, ports);
+  const decision = complaint.decision;
+  if (!decision) throw new NotFound(`Complaint ${id} has no decision to send`);
+  return sendOnce(
+    complaint.decisionSent,
+    () =>
+      ports.mailer.send({
+        to: complaint.customer.email,
+        ...decisionEmail({
+          language: complaint.language,
+          companyName: ports.companyName,
+          reference: complaint.reference,
+          customerName: complaint.customer.name,
+          outcome: decision.outcome,
+          remedy: decision.remedy,
+          justification: decision.justification,
+          signerName: decision.signerName,
+          signerPosition: decision.signerPosition,
+          adrStatement: decision.adrStatement,
+          appealRoutes: decision.appealRoutes,
+          responseDueBy: complaint.responseDueBy,
+        }),
+      }),
+    (value) => ports.complaints.record(id, { kind: 'decisionSent', value }),
+    ports.now,
+  );
+}
+
+export async function sendExtensionNotice(id: string, ports: StepPorts) {
+  const complaint = await load(id, ports);
+  const extension = complaint.extension;
+  if (!extension) throw new NotFound(`Complaint ${id} has no extension to announce`);
+  return sendOnce(
+    extension.noticeSent,
+    () =>
+      ports.mailer.send({
+        to: complaint.customer.email,
+        ...extensionNoticeEmail({
+          language: complaint.language,
+          companyName: ports.companyName,
+          reference: complaint.reference,
+          customerName: complaint.customer.name,
+          reason: extension.reason,
+          stillToEstablish: extension.stillToEstablish,
+          newResponseDueBy: complaint.responseDueBy,
+        }),
+      }),
+    (value) => ports.complaints.record(id, { kind: 'extensionNotice', value }),
+    ports.now,
+  );
+}
