@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { complaintSchema, type Assignment, type Complaint, type ComplaintStatus, type SentEmail } from '../core/complaint';
-import { keys, PENDING, tableDesign } from './table-design';
+import { complaintSchema, type Assignment, type Complaint, type ComplaintStatus, type HistoryEntry, type SentEmail } from '../core/complaint';
+import { indexAttributes, keys, PENDING, tableDesign } from './table-design';
 
 export interface ComplaintRepository {
   /** Reserves a reference for a complaint id; false if another complaint already holds it. */
@@ -60,7 +60,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         await client.send(
           new PutCommand({
             TableName: tableName,
-            Item: { reminders: {}, ...keys.complaint(complaint.id), ...complaint, pendingWorkflow: PENDING },
+            Item: { reminders: {}, ...keys.complaint(complaint.id), ...complaint, ...indexAttributes(complaint), pendingWorkflow: PENDING },
             ConditionExpression: 'attribute_not_exists(PK)',
           }),
         );
@@ -109,15 +109,16 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
 
     async record(id, fact) {
       const update = workflowUpdate(fact);
+      const entry = historyEntryOf(fact);
       try {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.complaint(id),
-            UpdateExpression: update.expression,
+            UpdateExpression: entry ? `${update.expression}, history = list_append(history, :history)` : update.expression,
             ConditionExpression: `attribute_exists(PK) AND ${update.condition}`,
             ExpressionAttributeNames: update.names,
-            ExpressionAttributeValues: update.values,
+            ExpressionAttributeValues: { ...update.values, ...(entry ? { ':history': [entry] } : {}) },
           }),
         );
         return true;
@@ -147,6 +148,31 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
   };
 }
 
+/** The workflow's facts go into the complaint's history too, so staff read one timeline. */
+function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
+  const entry = (at: string, action: string, after: Record<string, unknown>): HistoryEntry => ({ at, actor: 'workflow', action, after });
+  switch (fact.kind) {
+    case 'acknowledgement':
+      return entry(fact.value.sentAt, 'acknowledgement_sent', { messageId: fact.value.messageId });
+    case 'assignment':
+      return entry(fact.value.assignedAt, 'department_assigned', { departmentId: fact.value.departmentId, reason: fact.value.reason });
+    case 'departmentNotified':
+      return entry(fact.value.sentAt, 'department_notified', { departmentId: fact.value.departmentId });
+    case 'reminder':
+      return entry(fact.value.sentAt, fact.value.escalation ? 'escalation_sent' : 'reminder_sent', { offset: fact.offset });
+    case 'decisionSent':
+      return entry(fact.value.sentAt, 'decision_sent', { messageId: fact.value.messageId });
+    case 'extensionNotice':
+      return entry(fact.value.sentAt, 'extension_notice_sent', { messageId: fact.value.messageId });
+    case 'deadlinePassed':
+      return entry(fact.value.at, 'deadline_passed', { effect: fact.value.effect });
+    case 'deadlineEmail':
+      return entry(fact.value.sentAt, fact.field === 'supervisorAlerted' ? 'supervisor_alerted' : 'customer_told_of_deadline', {});
+    case 'status':
+      return undefined;
+  }
+}
+
 interface UpdateSpec {
   expression: string;
   condition: string;
@@ -169,9 +195,9 @@ function workflowUpdate(fact: WorkflowFact): UpdateSpec {
       };
     case 'assignment':
       return {
-        expression: 'SET assignment = :value',
+        expression: 'SET assignment = :value, listDepartment = :department',
         condition: 'attribute_not_exists(assignment)',
-        values: { ':value': fact.value },
+        values: { ':value': fact.value, ':department': fact.value.departmentId },
       };
     case 'status': {
       const from = Object.fromEntries(fact.from.map((status, i) => [`:from${i}`, status]));

@@ -86,6 +86,20 @@ export const decisionSchema = z.object({
   appealRoutes: z.array(z.string().trim().min(1).max(500)).max(10).optional(),
 });
 
+/**
+ * One entry of the complaint's audit trail: who (a staff id, `workflow` or `customer`), when, what, and the
+ * fields before and after. Entries are only ever appended, in the same write as the change they describe.
+ */
+export const historyEntrySchema = z.object({
+  at: z.iso.datetime(),
+  actor: z.string(),
+  action: z.string(),
+  before: z.record(z.string(), z.unknown()).optional(),
+  after: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
 /** A complaint as stored and read back: the submission plus what the product decided on receipt. */
 export const complaintSchema = complaintSubmissionSchema.extend({
   id: z.string(),
@@ -133,6 +147,7 @@ export const complaintSchema = complaintSubmissionSchema.extend({
       customerNotified: sentEmailSchema.optional(),
     })
     .optional(),
+  history: z.array(historyEntrySchema).default([]),
   /** The callback the workflow is waiting on, so a staff action can wake it at once. */
   workflowWait: z.object({ taskToken: z.string(), plannedVersion: z.number().int(), since: z.iso.datetime() }).optional(),
   /** Set by the workflow when a step failed for good, so staff see it and can redrive. */

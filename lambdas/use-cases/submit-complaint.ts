@@ -13,7 +13,7 @@ import { issuesOf } from '../core/validation';
 import type { ComplaintRepository } from '../adapters/complaint-repository';
 import type { IdempotencyStore } from '../adapters/idempotency-store';
 import type { PolicyRegistry } from '../core/deadline-policy';
-import { computeResponseDueBy } from '../core/deadline-policy';
+import { computeInternalTarget, computeResponseDueBy } from '../core/deadline-policy';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
 
 export interface Reservation {
@@ -91,6 +91,7 @@ async function store(
   const receivedAt = ports.now();
   const receivedOn = warsawCalendarDate(receivedAt);
   const policy = ports.policies.defaultPolicy();
+  const responseDueBy = computeResponseDueBy(policy, receivedOn);
   const complaint: Complaint = {
     ...submission,
     id: reservation.id,
@@ -100,8 +101,10 @@ async function store(
     policyId: policy.id,
     receivedAt: receivedAt.toISOString(),
     receivedOn,
-    responseDueBy: computeResponseDueBy(policy, receivedOn),
+    responseDueBy,
+    internalTarget: computeInternalTarget(policy, responseDueBy),
     version: 1,
+    history: [{ at: receivedAt.toISOString(), actor: 'customer', action: 'complaint_received', after: { channel: request.channel, policyId: policy.id } }],
   };
   if (await ports.complaints.create(complaint)) return receiptOf(complaint);
   // Only a taken-over reservation can find its id stored: the holder that died had stored it, so that

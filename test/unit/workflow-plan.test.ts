@@ -19,6 +19,7 @@ const complaint: Complaint = {
   receivedOn: '2026-11-23',
   responseDueBy: '2026-12-07',
   version: 3,
+  history: [],
   acknowledgement: sent('2026-11-23T09:00:05.000Z'),
   assignment: { departmentId: 'returns', ruleId: 'replacement', reason: 'r', rulesVersion: 'v1', assignedAt: '2026-11-23T09:00:06.000Z', assignedBy: 'workflow' },
   departmentNotified: { ...sent('2026-11-23T09:00:07.000Z'), departmentId: 'returns' },
