@@ -28,6 +28,20 @@ export const functions = {
     timeout: 10,
     memory: 512,
   },
+  admin: {
+    entry: 'lambdas/handlers/admin.handler.ts',
+    description: 'The staff API (/admin/...), behind IAM (SigV4) authorization',
+    grants: ['table:read', 'table:write', 'email:send', 'workflow:callback'],
+    timeout: 10,
+    memory: 512,
+  },
+  openapi: {
+    entry: 'lambdas/handlers/openapi.handler.ts',
+    description: 'Serves the OpenAPI document (GET /openapi.json)',
+    grants: [],
+    timeout: 3,
+    memory: 256,
+  },
   workflowStarter: {
     entry: 'lambdas/handlers/workflow-starter.handler.ts',
     description: 'Starts one workflow per stored complaint, from the table stream',

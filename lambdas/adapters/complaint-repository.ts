@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { complaintSchema, type Assignment, type Complaint, type ComplaintStatus, type HistoryEntry, type SentEmail } from '../core/complaint';
 import { indexAttributes, keys, PENDING, tableDesign } from './table-design';
+import { NotFound, VersionConflict } from '../core/errors';
 
 export interface ComplaintRepository {
   /** Reserves a reference for a complaint id; false if another complaint already holds it. */
@@ -15,8 +16,23 @@ export interface ComplaintRepository {
   markWorkflowStarted(id: string): Promise<void>;
   /** Writes one fact of the workflow's, once; false when it was already written (or no longer applies). */
   record(id: string, fact: WorkflowFact): Promise<boolean>;
+  /**
+   * A staff edit: sets fields on the complaint as it was at `expectedVersion` (else VersionConflict),
+   * bumps the version and appends the audit entry in the same write. Returns the complaint as it is now.
+   */
+  applyStaffChange(change: StaffChange): Promise<Complaint>;
   /** Stores the callback the workflow waits on, unless staff changed the complaint since it was planned. */
   storeWait(id: string, wait: NonNullable<Complaint['workflowWait']>): Promise<boolean>;
+}
+
+export interface StaffChange {
+  id: string;
+  /** Omitted for additions that cannot conflict (a note): the write then applies to any version. */
+  expectedVersion?: number;
+  set: Record<string, unknown>;
+  entry: HistoryEntry;
+  /** Extra condition, e.g. that no decision exists yet, with its own names and values. */
+  condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown>; failure: () => Error };
 }
 
 export type WorkflowFact =
@@ -125,6 +141,45 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       } catch (error) {
         if (isConditionFailure(error)) return false;
         throw error;
+      }
+    },
+
+    async applyStaffChange(change) {
+      const names: Record<string, string> = { ...change.condition?.names };
+      const values: Record<string, unknown> = { ...change.condition?.values, ':one': 1, ':history': [change.entry] };
+      const assignments = Object.entries(change.set).map(([field, value], i) => {
+        names[`#f${i}`] = field;
+        values[`:v${i}`] = value;
+        return `#f${i} = :v${i}`;
+      });
+      const conditions = ['attribute_exists(PK)'];
+      if (change.expectedVersion !== undefined) {
+        conditions.push('version = :expected');
+        values[':expected'] = change.expectedVersion;
+      }
+      if (change.condition) conditions.push(`(${change.condition.expression})`);
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.complaint(change.id),
+            UpdateExpression: `SET ${[...assignments, 'version = version + :one', 'history = list_append(history, :history)'].join(', ')}`,
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return complaintSchema.parse(Attributes);
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        // Say which condition failed: read it back once (a miss costs one read, never a wrong answer).
+        const current = await this.get(change.id);
+        if (!current) throw new NotFound(`No complaint ${change.id}`);
+        if (change.expectedVersion !== undefined && current.version !== change.expectedVersion) {
+          throw new VersionConflict(`The complaint is at version ${current.version}, not ${change.expectedVersion}: reload it and try again.`);
+        }
+        throw change.condition ? change.condition.failure() : error;
       }
     },
 

@@ -2,31 +2,71 @@ import { dynamo, ses, stepFunctions } from './clients';
 import { clockFromEnvironment } from './clock';
 import { readEnvironment, required } from './config';
 import { dynamoComplaintRepository } from './complaint-repository';
+import { dynamoComplaintLists } from './complaint-lists';
+import { dynamoIdempotencyStore } from './idempotency-store';
+import { newComplaintId } from './ids';
 import { sesMailer } from './mailer';
 import { stepFunctionsWorkflowWaker } from './workflow-client';
+import type { ComplaintReceipt } from '../core/complaint';
 import { loadPolicyRegistry } from '../core/policy-config';
 import { loadDepartmentRules } from '../core/department-rules';
+import { newReference } from '../core/reference';
+import { staffDirectorySchema, type StaffDirectory } from '../core/staff';
 import departmentsFile from '../../config/departments.json';
 import type { StepPorts } from '../use-cases/workflow-steps';
+import type { StaffPorts } from '../use-cases/staff-actions';
+import type { Reservation, SubmitComplaintPorts } from '../use-cases/submit-complaint';
 
-// The composition root: each handler asks for the ports it needs, built once per process (cold start)
-// from the environment, which is validated on first use.
+// The composition root: each handler asks for the ports it needs, built once per process (at cold start)
+// from the environment, which is validated on first use and fails naming what is missing.
 
-let stepPortsMemo: StepPorts | undefined;
-
-export function stepPorts(): StepPorts {
-  if (stepPortsMemo) return stepPortsMemo;
-  const env = readEnvironment();
-  const clock = clockFromEnvironment();
-  stepPortsMemo = {
-    complaints: dynamoComplaintRepository(dynamo(), env.TABLE_NAME),
-    mailer: sesMailer(ses(), required(env, 'SENDER_ADDRESS'), env.SES_CONFIGURATION_SET),
-    policies: loadPolicyRegistry(env.DEFAULT_POLICY),
-    departments: loadDepartmentRules(departmentsFile),
-    waker: stepFunctionsWorkflowWaker(stepFunctions()),
-    now: () => clock.now(),
-    companyName: env.COMPANY_NAME,
-  };
-  return stepPortsMemo;
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
 }
 
+const shared = once(() => {
+  const env = readEnvironment();
+  const clock = clockFromEnvironment();
+  return {
+    env,
+    now: () => clock.now(),
+    complaints: dynamoComplaintRepository(dynamo(), env.TABLE_NAME),
+    policies: loadPolicyRegistry(env.DEFAULT_POLICY),
+    departments: loadDepartmentRules(departmentsFile),
+  };
+});
+
+export const intakePorts = once(
+  (): SubmitComplaintPorts => ({
+    complaints: shared().complaints,
+    idempotency: dynamoIdempotencyStore<Reservation, ComplaintReceipt>(dynamo(), shared().env.TABLE_NAME, 'complaints'),
+    policies: shared().policies,
+    now: shared().now,
+    newId: newComplaintId,
+    newReference: () => newReference(),
+  }),
+);
+
+const mailer = once(() => sesMailer(ses(), required(shared().env, 'SENDER_ADDRESS'), shared().env.SES_CONFIGURATION_SET));
+
+export const stepPorts = once(
+  (): StepPorts => ({
+    complaints: shared().complaints,
+    mailer: mailer(),
+    policies: shared().policies,
+    departments: shared().departments,
+    waker: stepFunctionsWorkflowWaker(stepFunctions()),
+    now: shared().now,
+    companyName: shared().env.COMPANY_NAME,
+  }),
+);
+
+export const staffPorts = once(
+  (): StaffPorts & { staff: StaffDirectory } => ({
+    ...stepPorts(),
+    lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
+    // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
+    staff: staffDirectorySchema.parse(JSON.parse(required(shared().env, 'STAFF_DIRECTORY'))),
+  }),
+);

@@ -15,6 +15,15 @@ export interface Route {
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/health', function: 'health', authorization: 'none' },
   { method: 'POST', path: '/complaints', function: 'intake', authorization: 'none' },
+  { method: 'GET', path: '/openapi.json', function: 'openapi', authorization: 'none' },
+  { method: 'GET', path: '/admin/complaints', function: 'admin', authorization: 'iam' },
+  { method: 'POST', path: '/admin/complaints', function: 'admin', authorization: 'iam' },
+  { method: 'GET', path: '/admin/complaints/{id}', function: 'admin', authorization: 'iam' },
+  { method: 'POST', path: '/admin/complaints/{id}/assignment', function: 'admin', authorization: 'iam' },
+  { method: 'POST', path: '/admin/complaints/{id}/notes', function: 'admin', authorization: 'iam' },
+  { method: 'POST', path: '/admin/complaints/{id}/decision', function: 'admin', authorization: 'iam' },
+  { method: 'POST', path: '/admin/complaints/{id}/information-requests', function: 'admin', authorization: 'iam' },
+  { method: 'POST', path: '/admin/complaints/{id}/extension', function: 'admin', authorization: 'iam' },
 ];
 
 export interface RouteMatch {

@@ -15,6 +15,9 @@ import type { IdempotencyStore } from '../adapters/idempotency-store';
 import type { PolicyRegistry } from '../core/deadline-policy';
 import { computeInternalTarget, computeResponseDueBy } from '../core/deadline-policy';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
+import { warsawInstant } from '../core/calendar/warsaw-time';
+import { authorize, type StaffMember } from '../core/staff';
+import type { registrationSchema } from '../core/staff-requests';
 
 export interface Reservation {
   id: string;
@@ -34,6 +37,11 @@ export interface SubmitComplaintRequest {
   body: unknown;
   idempotencyKey?: string;
   channel: (typeof channels)[number];
+  /** Who took it in: `customer` for the public form, a staff id for a registered letter or call. */
+  actor?: string;
+  /** The real date of receipt of a complaint registered by staff; the deadline counts from it. */
+  receivedOn?: string;
+  policyId?: string;
 }
 
 export interface SubmitComplaintResult {
@@ -62,7 +70,7 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
 
   const key = idempotencyKeySchema.safeParse(request.idempotencyKey);
   if (!key.success) throw new ValidationFailed(issuesOf(key.error, 'Idempotency-Key'));
-  const fingerprint = fingerprintOf(submission);
+  const fingerprint = fingerprintOf({ ...submission, channel: request.channel, receivedOn: request.receivedOn, policyId: request.policyId });
   const claim = await ports.idempotency.claim(
     key.data,
     fingerprint,
@@ -88,9 +96,9 @@ async function store(
   ports: SubmitComplaintPorts,
 ): Promise<ComplaintReceipt> {
   const reference = await claimAReference(reservation, ports);
-  const receivedAt = ports.now();
-  const receivedOn = warsawCalendarDate(receivedAt);
-  const policy = ports.policies.defaultPolicy();
+  const receivedAt = request.receivedOn ? warsawInstant(request.receivedOn) : ports.now();
+  const receivedOn = request.receivedOn ?? warsawCalendarDate(receivedAt);
+  const policy = request.policyId ? ports.policies.policyFor(request.policyId) : ports.policies.defaultPolicy();
   const responseDueBy = computeResponseDueBy(policy, receivedOn);
   const complaint: Complaint = {
     ...submission,
@@ -104,7 +112,14 @@ async function store(
     responseDueBy,
     internalTarget: computeInternalTarget(policy, responseDueBy),
     version: 1,
-    history: [{ at: receivedAt.toISOString(), actor: 'customer', action: 'complaint_received', after: { channel: request.channel, policyId: policy.id } }],
+    history: [
+      {
+        at: ports.now().toISOString(),
+        actor: request.actor ?? 'customer',
+        action: 'complaint_received',
+        after: { channel: request.channel, policyId: policy.id, receivedOn },
+      },
+    ],
   };
   if (await ports.complaints.create(complaint)) return receiptOf(complaint);
   // Only a taken-over reservation can find its id stored: the holder that died had stored it, so that
@@ -123,8 +138,29 @@ async function claimAReference(reservation: Reservation, ports: SubmitComplaintP
   throw new Error(`No free reference found in ${REFERENCE_ATTEMPTS} attempts`);
 }
 
+/**
+ * Staff register a complaint that came by letter, phone or in person. The deadline counts from its real
+ * date of receipt, which cannot lie in the future; the policy may be named (else the deployment's default).
+ */
+export async function registerComplaint(
+  registration: z.infer<typeof registrationSchema>,
+  staff: StaffMember,
+  idempotencyKey: string | undefined,
+  ports: SubmitComplaintPorts,
+): Promise<SubmitComplaintResult> {
+  authorize(staff, 'complaint:register');
+  const { channel, receivedAt, policy, ...submission } = registration;
+  if (receivedAt > warsawCalendarDate(ports.now())) {
+    throw new ValidationFailed([{ field: 'receivedAt', message: 'cannot be in the future' }]);
+  }
+  if (policy !== undefined && !ports.policies.has(policy)) {
+    throw new ValidationFailed([{ field: 'policy', message: `is not a known policy (${ports.policies.ids().join(', ')})` }]);
+  }
+  return submitComplaint({ body: submission, idempotencyKey, channel, actor: staff.id, receivedOn: receivedAt, policyId: policy }, ports);
+}
+
 /** Same complaint, same fingerprint, whether it came as JSON or as a form, whatever the key order. */
-export function fingerprintOf(submission: ComplaintSubmission): string {
+export function fingerprintOf(submission: object): string {
   return createHash('sha256').update(canonicalJson(submission)).digest('base64url');
 }
 

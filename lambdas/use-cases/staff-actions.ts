@@ -1,0 +1,227 @@
+import type { z } from 'zod';
+import type { Complaint, HistoryEntry } from '../core/complaint';
+import { NotFound, ValidationFailed, VersionConflict, type FieldIssue } from '../core/errors';
+import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
+import { departmentById, type DepartmentRules } from '../core/department-rules';
+import { authorize, type StaffMember } from '../core/staff';
+import { informationRequestEmail } from '../core/templates';
+import { parseReference } from '../core/reference';
+import { warsawCalendarDate } from '../core/calendar/polish-calendar';
+import { missingAnswerElements } from '../core/answer-requirements';
+import type {
+  assignmentRequestSchema,
+  decisionRequestSchema,
+  extensionRequestSchema,
+  informationRequestSchema,
+  ListQuery,
+  noteRequestSchema,
+} from '../core/staff-requests';
+import type { ComplaintRepository } from '../adapters/complaint-repository';
+import type { ComplaintLists, ListPage, ListRequest } from '../adapters/complaint-lists';
+import type { Mailer } from '../adapters/mailer';
+import type { WorkflowWaker } from '../adapters/workflow-client';
+import { UNASSIGNED } from '../adapters/table-design';
+
+export interface StaffPorts {
+  complaints: ComplaintRepository;
+  lists: ComplaintLists;
+  mailer: Mailer;
+  waker: WorkflowWaker;
+  policies: PolicyRegistry;
+  departments: DepartmentRules;
+  now: () => Date;
+  companyName: string;
+}
+
+const OPEN = ['received', 'acknowledged', 'assigned'] as const;
+
+const departmentOf = (complaint: Complaint) => complaint.assignment?.departmentId ?? UNASSIGNED;
+
+/** Reads a complaint the staff member may see; one they may not see is "not found", which leaks nothing. */
+export async function readComplaint(id: string, staff: StaffMember, ports: Pick<StaffPorts, 'complaints'>): Promise<Complaint> {
+  const complaint = await ports.complaints.get(id);
+  if (!complaint) throw new NotFound(`No complaint ${id}`);
+  authorize(staff, 'complaint:read', { department: departmentOf(complaint) });
+  return complaint;
+}
+
+export async function listComplaints(query: ListQuery, staff: StaffMember, ports: StaffPorts): Promise<ListPage> {
+  authorize(staff, 'complaint:list', query.department ? { department: query.department } : undefined);
+  if (query.reference !== undefined) {
+    const reference = parseReference(query.reference);
+    if (!reference) throw new ValidationFailed([{ field: 'reference', message: 'is not a valid reference (check the characters)' }]);
+    const complaint = await ports.complaints.findByReference(reference);
+    const visible = complaint && mayRead(staff, complaint);
+    return { complaints: visible ? [complaint] : [] };
+  }
+  const today = warsawCalendarDate(ports.now());
+  const urgent = query.sort === 'urgent';
+  // Agents see their own departments only (a supervisor or admin, everything).
+  const ownDepartments = staff.role === 'agent' ? staff.departments : undefined;
+  const department = query.department ?? (ownDepartments?.length === 1 ? ownDepartments[0] : undefined);
+
+  let request: Omit<ListRequest, 'filter' | 'limit' | 'cursor'>;
+  if (query.email) request = { index: 'byCustomerEmail', partition: query.email.toLowerCase(), newestFirst: true };
+  else if (query.orderNumber) request = { index: 'byOrderNumber', partition: query.orderNumber, newestFirst: true };
+  else if (department) request = { index: urgent ? 'departmentByDue' : 'departmentByReceived', partition: department, newestFirst: !urgent };
+  else if (ownDepartments) {
+    throw new ValidationFailed([{ field: 'department', message: `choose one of your departments: ${ownDepartments.join(', ')}` }]);
+  } else request = { index: urgent ? 'allByDue' : 'allByReceived', partition: 'ALL', newestFirst: !urgent };
+
+  const dueLimit = query.overdue ? addDays(today, -1) : query.dueWithinDays !== undefined ? addDays(today, query.dueWithinDays) : undefined;
+  const byDue = request.index === 'allByDue' || request.index === 'departmentByDue';
+  return ports.lists.list({
+    ...request,
+    // On a due-date index the bound narrows the key range itself; elsewhere it filters.
+    sortAtMost: byDue && dueLimit ? `${dueLimit}#\uffff` : undefined,
+    filter: {
+      statuses: query.status ? [query.status] : query.overdue || query.dueWithinDays !== undefined ? OPEN : undefined,
+      channel: query.channel,
+      sourcePlatform: query.sourcePlatform,
+      dueOnOrBefore: !byDue ? dueLimit : undefined,
+      departments: (query.email || query.orderNumber) && ownDepartments ? ownDepartments : undefined,
+    },
+    limit: query.limit,
+    cursor: query.cursor,
+  });
+}
+
+function mayRead(staff: StaffMember, complaint: Complaint): boolean {
+  try {
+    authorize(staff, 'complaint:read', { department: departmentOf(complaint) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function entry(staff: StaffMember, now: Date, action: string, before?: Record<string, unknown>, after?: Record<string, unknown>): HistoryEntry {
+  return { at: now.toISOString(), actor: staff.id, action, ...(before ? { before } : {}), ...(after ? { after } : {}) };
+}
+
+/** After a staff change the waiting workflow plans again at once, instead of at its next timer. */
+async function wakeWorkflow(complaint: Complaint, ports: Pick<StaffPorts, 'waker'>): Promise<Complaint> {
+  if (complaint.workflowWait) await ports.waker.wake(complaint.workflowWait.taskToken);
+  return complaint;
+}
+
+function assertOpen(complaint: Complaint): void {
+  if (!(OPEN as readonly string[]).includes(complaint.status)) {
+    throw new VersionConflict(`The complaint is ${complaint.status}; it can no longer be changed this way.`);
+  }
+}
+
+export async function assignComplaint(id: string, request: z.infer<typeof assignmentRequestSchema>, staff: StaffMember, ports: StaffPorts) {
+  const complaint = await readComplaint(id, staff, ports);
+  authorize(staff, 'complaint:assign', { department: departmentOf(complaint) });
+  assertOpen(complaint);
+  departmentById(ports.departments, request.departmentId);
+  const now = ports.now();
+  const assignment = {
+    departmentId: request.departmentId,
+    ruleId: null,
+    reason: `assigned by ${staff.name}`,
+    rulesVersion: complaint.assignment?.rulesVersion ?? ports.departments.version,
+    assignedAt: now.toISOString(),
+    assignedBy: staff.id,
+  };
+  const updated = await ports.complaints.applyStaffChange({
+    id,
+    expectedVersion: request.version,
+    set: { assignment, listDepartment: request.departmentId, status: 'assigned' },
+    entry: entry(staff, now, 'department_assigned', { departmentId: complaint.assignment?.departmentId ?? null }, { departmentId: request.departmentId }),
+  });
+  return wakeWorkflow(updated, ports);
+}
+
+export async function addNote(id: string, request: z.infer<typeof noteRequestSchema>, staff: StaffMember, ports: StaffPorts) {
+  const complaint = await readComplaint(id, staff, ports);
+  authorize(staff, 'complaint:note', { department: departmentOf(complaint) });
+  // A note only adds to the history: it cannot overwrite anyone's edit, so it needs no version.
+  return ports.complaints.applyStaffChange({ id, set: {}, entry: entry(staff, ports.now(), 'note_added', undefined, { text: request.text }) });
+}
+
+export async function recordDecision(id: string, request: z.infer<typeof decisionRequestSchema>, staff: StaffMember, ports: StaffPorts) {
+  const complaint = await readComplaint(id, staff, ports);
+  authorize(staff, 'complaint:decide', { department: departmentOf(complaint) });
+  assertOpen(complaint);
+  const { version, ...decision } = request;
+  const policy = ports.policies.policyFor(complaint.policyId);
+  const missing: FieldIssue[] = missingAnswerElements(policy, decision);
+  if (missing.length > 0) throw new ValidationFailed(missing);
+  const now = ports.now();
+  const updated = await ports.complaints.applyStaffChange({
+    id,
+    expectedVersion: version,
+    set: { decision: { ...decision, decidedAt: now.toISOString(), decidedBy: staff.id }, status: 'decided' },
+    entry: entry(staff, now, 'decision_recorded', { status: complaint.status }, { outcome: decision.outcome, remedy: decision.remedy ?? null }),
+    condition: {
+      expression: 'attribute_not_exists(decision) AND (attribute_not_exists(deadlinePassed) OR deadlinePassed.effect = :noEffect)',
+      values: { ':noEffect': 'none' },
+      failure: () => new VersionConflict('The complaint was decided, or its deadline passed with a legal effect, in the meantime.'),
+    },
+  });
+  return wakeWorkflow(updated, ports);
+}
+
+export async function requestInformation(id: string, request: z.infer<typeof informationRequestSchema>, staff: StaffMember, ports: StaffPorts) {
+  const complaint = await readComplaint(id, staff, ports);
+  authorize(staff, 'complaint:request-information', { department: departmentOf(complaint) });
+  assertOpen(complaint);
+  const messageId = await ports.mailer.send({
+    to: complaint.customer.email,
+    ...informationRequestEmail({
+      language: complaint.language,
+      companyName: ports.companyName,
+      reference: complaint.reference,
+      customerName: complaint.customer.name,
+      question: request.question,
+    }),
+  });
+  return ports.complaints.applyStaffChange({
+    id,
+    set: {},
+    entry: entry(staff, ports.now(), 'information_requested', undefined, { question: request.question, messageId }),
+  });
+}
+
+export async function requestExtension(id: string, request: z.infer<typeof extensionRequestSchema>, staff: StaffMember, ports: StaffPorts) {
+  const complaint = await readComplaint(id, staff, ports);
+  authorize(staff, 'complaint:extend', { department: departmentOf(complaint) });
+  assertOpen(complaint);
+  const policy = ports.policies.policyFor(complaint.policyId);
+  if (!policy.extension) {
+    throw new ValidationFailed([{ field: 'policy', message: `the ${policy.id} policy allows no extension` }]);
+  }
+  if (complaint.extension) throw new VersionConflict('The deadline was already extended once.');
+  const today = warsawCalendarDate(ports.now());
+  const lastDay = extensionNoticeDeadline(policy, complaint.receivedOn);
+  if (today > lastDay) {
+    throw new ValidationFailed([{ field: 'extension', message: `the notice had to reach the customer by ${lastDay}` }]);
+  }
+  const newDueBy = computeResponseDueBy(policy, complaint.receivedOn, { extended: true });
+  const now = ports.now();
+  const updated = await ports.complaints.applyStaffChange({
+    id,
+    expectedVersion: request.version,
+    set: {
+      extension: {
+        reason: request.reason,
+        stillToEstablish: request.stillToEstablish,
+        requestedAt: now.toISOString(),
+        requestedBy: staff.id,
+        previousResponseDueBy: complaint.responseDueBy,
+      },
+      responseDueBy: newDueBy,
+      dueKey: `${newDueBy}#${complaint.id}`,
+      // Reminders count down to the new date from the start.
+      reminders: {},
+    },
+    entry: entry(staff, now, 'deadline_extended', { responseDueBy: complaint.responseDueBy }, { responseDueBy: newDueBy, reason: request.reason }),
+  });
+  return wakeWorkflow(updated, ports);
+}
