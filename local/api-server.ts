@@ -5,6 +5,8 @@ import { MethodNotAllowed, NotFound, PayloadTooLarge } from '../lambdas/core/err
 import { matchRoute } from '../lambdas/http/routes';
 import { problemResponse } from '../lambdas/http/problem';
 import { handlerOf } from './handlers';
+import { iamAuthorizerContext, verifySignedRequest } from './sigv4-verifier';
+import { staffDirectorySchema, type StaffDirectory } from '../lambdas/core/staff';
 
 // API Gateway's own limit on a request body (HTTP APIs): the local server refuses what AWS would refuse.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -52,8 +54,33 @@ async function handle(request: http.IncomingMessage): Promise<APIGatewayProxyStr
     return problemResponse(new NotFound(`No route for ${method} ${url.pathname}`), url.pathname) as APIGatewayProxyStructuredResultV2;
   }
   const event = toEvent(request, url, match.route.method, match.route.path, match.pathParameters, body);
+  if (match.route.authorization === 'iam') {
+    // What API Gateway's IAM authorizer does in AWS: refuse what is not validly signed, then hand the
+    // handler the caller's identity.
+    const staff = await verifySignedRequest(
+      { method: event.requestContext.http.method, path: url.pathname, query: queryOf(url), headers: event.headers as Record<string, string>, body },
+      staffDirectory(),
+      new Date(),
+    );
+    (event.requestContext as unknown as { authorizer: unknown }).authorizer = { iam: iamAuthorizerContext(staff) };
+  }
   const result = await handlerOf(match.route.function)(event);
   return normalise(result);
+}
+
+let directory: StaffDirectory | undefined;
+function staffDirectory(): StaffDirectory {
+  directory ??= staffDirectorySchema.parse(JSON.parse(process.env.STAFF_DIRECTORY ?? '{}'));
+  return directory;
+}
+
+function queryOf(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    const existing = query[name];
+    query[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return query;
 }
 
 function readRequestBody(request: http.IncomingMessage): Promise<Buffer> {
