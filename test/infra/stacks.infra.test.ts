@@ -1,0 +1,451 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { buildApp } from '../../bin/app';
+import { PENDING, tableDesign } from '../../lambdas/adapters/table-design';
+import { functions, workflowSteps, type FunctionName } from '../../lambdas/functions';
+import { routes, type Route } from '../../lambdas/http/routes';
+import { Api } from '../../lib/api';
+import { complaintWorkflowFile } from '../../lib/workflow';
+
+// Intent on the synthesized templates (STYLE.md §10), read from the same sources of truth the stacks are built
+// from: the function catalog, the route table, the table design and the ASL file. The app is synthesized once,
+// with real bundling and with cdk-nag on, exactly as `cdk synth` does.
+
+const SENDER = 'reklamacje@sklep.example';
+const ALERTS = 'dyzur@sklep.example';
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> }>;
+
+let built: ReturnType<typeof buildApp>;
+let assembly: CloudAssembly;
+let data: Template;
+let app: Template;
+
+beforeAll(() => {
+  built = buildApp({
+    context: {
+      senderAddress: SENDER,
+      alertEmail: ALERTS,
+      companyName: 'Sklep Testowy sp. z o.o.',
+      // cdk-nag findings fail the cdk-nag test below, with their rules and paths, instead of every test here.
+      '@aws-cdk/core:failSynthOnValidationErrors': false,
+    },
+  });
+  assembly = built.app.synth();
+  data = Template.fromStack(built.stateful);
+  app = Template.fromStack(built.application);
+}, 120_000);
+
+/** The logical id of the Lambda deployed for a catalog entry (descriptions are unique in the catalog). */
+function functionLogicalId(name: FunctionName): string {
+  const found = app.findResources('AWS::Lambda::Function', { Properties: { Description: functions[name].description } });
+  const ids = Object.keys(found);
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+}
+
+describe('the complaints table', () => {
+  it('is on-demand, encrypted, point-in-time recoverable, deletion-protected and streams new and old images', () => {
+    data.resourceCountIs('AWS::DynamoDB::Table', 1);
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: true,
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  it('survives the deletion of its stack', () => {
+    data.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('has the keys, expiry attribute and indexes of the table design', () => {
+    data.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: tableDesign.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: tableDesign.timeToLiveAttribute, Enabled: true },
+      GlobalSecondaryIndexes: Object.entries(tableDesign.indexes).map(([IndexName, index]) =>
+        Match.objectLike({
+          IndexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
+      ),
+    });
+  });
+
+  it('publishes its name as an output', () => {
+    data.hasOutput('TableName', {});
+  });
+});
+
+describe('the functions', () => {
+  const catalog = Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][];
+
+  it('are one Lambda per catalog entry', () => {
+    app.resourceCountIs('AWS::Lambda::Function', catalog.length);
+  });
+
+  it.each(catalog)('%s runs on Node.js 22 or newer, on arm64, traced, sized as the catalog says', (_name, spec) => {
+    const [resource] = Object.values(app.findResources('AWS::Lambda::Function', { Properties: { Description: spec.description } }));
+    const properties = resource!.Properties;
+    expect(Number(/^nodejs(\d+)\.x$/.exec(properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+    expect(properties).toMatchObject({
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: spec.memory,
+      Timeout: spec.timeout,
+      LoggingConfig: { LogGroup: expect.anything() },
+    });
+  });
+
+  it.each(catalog)('%s gets the shared environment, and the state machine ARN only with a workflow grant', (name, spec) => {
+    const [resource] = Object.values(app.findResources('AWS::Lambda::Function', { Properties: { Description: spec.description } }));
+    const variables = resource!.Properties!.Environment.Variables;
+    expect(variables).toMatchObject({
+      NODE_OPTIONS: '--enable-source-maps',
+      TABLE_NAME: expect.anything(),
+      SENDER_ADDRESS: SENDER,
+      COMPANY_NAME: 'Sklep Testowy sp. z o.o.',
+      SES_CONFIGURATION_SET: expect.anything(),
+    });
+    // Workflow steps answer callbacks with the task token they are given; only starting needs the ARN.
+    const grants = spec.grants as readonly string[];
+    const needsArn = grants.includes('workflow:start') || (!(name in workflowSteps) && grants.some((grant) => grant.startsWith('workflow:')));
+    expect('STATE_MACHINE_ARN' in variables).toBe(needsArn);
+  });
+
+  it('keep their logs for a bounded time', () => {
+    const groups = Object.values(app.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBeGreaterThanOrEqual(catalog.length);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has exactly the routes of the route table', () => {
+    app.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+  });
+
+  it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s exists with its authorization and reaches its function with payload format 2.0',
+    (routeKey, route) => {
+      const found = Object.values(app.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }));
+      expect(found).toHaveLength(1);
+      const properties = found[0]!.Properties!;
+      expect(properties.AuthorizationType).toBe(route.authorization === 'iam' ? 'AWS_IAM' : 'NONE');
+      const integrationId = properties.Target['Fn::Join'][1][1].Ref as string;
+      const integration = app.toJSON().Resources[integrationId].Properties;
+      expect(integration).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [functionLogicalId(route.function), 'Arn'] },
+      });
+    },
+  );
+
+  it('logs access and throttles by default', () => {
+    app.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+  });
+
+  it("gives a route marked 'iam' AWS_IAM authorization (the admin routes to come)", () => {
+    const stack = new Stack(new App(), 'RoutesOnly');
+    const inline = (name: string) =>
+      new lambda.Function(stack, name, { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})') });
+    const lambdas = Object.fromEntries(Object.keys(functions).map((name) => [name, inline(name)])) as unknown as Record<FunctionName, lambda.IFunction>;
+    const table: Route[] = [
+      ...routes,
+      { method: 'GET', path: '/admin/complaints/{id}', function: 'health', authorization: 'iam' },
+    ];
+    new Api(stack, 'Api', { functions: lambdas, routes: table });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /admin/complaints/{id}', AuthorizationType: 'AWS_IAM' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /complaints', AuthorizationType: 'NONE' });
+  });
+
+  it('publishes its URL as an output', () => {
+    app.hasOutput('ApiUrl', {});
+  });
+});
+
+describe('the workflow', () => {
+  const asl = fs.readFileSync(complaintWorkflowFile, 'utf8');
+
+  it('is a Standard state machine with X-Ray tracing and full logging without execution data', () => {
+    app.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    app.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
+      },
+    });
+  });
+
+  it('deploys the ASL file as it is, with every state', () => {
+    const [machine] = Object.values(app.findResources('AWS::StepFunctions::StateMachine'));
+    const key: string = machine!.Properties.DefinitionS3Location.Key;
+    const deployed = fs.readFileSync(path.join(assembly.directory, `asset.${key}`), 'utf8');
+    expect(JSON.parse(deployed)).toEqual(JSON.parse(asl));
+    expect(Object.keys(JSON.parse(deployed).States)).toEqual(Object.keys(JSON.parse(asl).States));
+  });
+
+  it('substitutes every ${Variable} of the ASL: the table name and each step function ARN', () => {
+    const [machine] = Object.values(app.findResources('AWS::StepFunctions::StateMachine'));
+    const substitutions = machine!.Properties.DefinitionSubstitutions as Record<string, unknown>;
+    const variables = new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
+    expect(new Set(Object.keys(substitutions))).toEqual(variables);
+    expect(substitutions.TableName).toBeDefined();
+    for (const [name, variable] of Object.entries(workflowSteps) as [FunctionName, string][]) {
+      expect(substitutions[variable]).toEqual({ 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] });
+    }
+  });
+
+  it('may invoke its step functions and write the table', () => {
+    const statements = policyStatements(app.toJSON().Resources, (id) => id.startsWith('WorkflowStateMachineRole'));
+    for (const name of Object.keys(workflowSteps) as FunctionName[]) {
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: expect.arrayContaining([{ 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] }]) }),
+      );
+    }
+    expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']) }));
+  });
+
+  it('lets the functions with workflow grants start or answer it, and nothing else', () => {
+    const resources = app.toJSON().Resources as Resources;
+    for (const [name, spec] of Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][]) {
+      const role = resources[functionLogicalId(name)]!.Properties!.Role['Fn::GetAtt'][0] as string;
+      const actions = Object.values(resources)
+        .filter((resource) => resource.Type === 'AWS::IAM::Policy' && resource.Properties!.Roles.some((r: { Ref: string }) => r.Ref === role))
+        .flatMap((resource) => resource.Properties!.PolicyDocument.Statement)
+        .flatMap((statement: { Action: string | string[] }) => [statement.Action].flat())
+        .filter((action: string) => action.startsWith('states:'));
+      const grants = spec.grants as readonly string[];
+      expect(actions.includes('states:StartExecution')).toBe(grants.includes('workflow:start'));
+      expect(actions.includes('states:SendTaskSuccess')).toBe(grants.includes('workflow:callback'));
+    }
+  });
+
+  it('raises an alarm on a failed execution, to an encrypted topic the on-call address subscribes to', () => {
+    app.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsFailed',
+      AlarmActions: [{ Ref: Match.anyValue() }],
+    });
+    app.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    app.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: ALERTS });
+  });
+
+  it('publishes its ARN as an output', () => {
+    app.hasOutput('StateMachineArn', {});
+  });
+});
+
+describe('the stream that starts workflows', () => {
+  it('feeds the workflow starter in bisected, bounded batches with failures reported per record and kept', () => {
+    app.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const [mapping] = Object.values(app.findResources('AWS::Lambda::EventSourceMapping'));
+    const properties = mapping!.Properties;
+    expect(properties).toMatchObject({
+      FunctionName: { Ref: functionLogicalId('workflowStarter') },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 10,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+    });
+    expect(properties.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+    expect(properties.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+    expect(properties.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+    expect(properties.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(24 * 3600);
+  });
+
+  it('invokes the starter only for complaints marked pendingWorkflow', () => {
+    const [mapping] = Object.values(app.findResources('AWS::Lambda::EventSourceMapping'));
+    const patterns = mapping!.Properties.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern));
+    expect(patterns).toEqual([{ dynamodb: { NewImage: { pendingWorkflow: { S: [PENDING] } } } }]);
+  });
+
+  it('sends what it gives up on to an encrypted queue that refuses plain HTTP', () => {
+    const [mapping] = Object.values(app.findResources('AWS::Lambda::EventSourceMapping'));
+    const queueId = mapping!.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+    const resources = app.toJSON().Resources;
+    expect(resources[queueId].Type).toBe('AWS::SQS::Queue');
+    const queue = resources[queueId].Properties;
+    expect(queue.SqsManagedSseEnabled === true || queue.KmsMasterKeyId !== undefined).toBe(true);
+    app.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('e-mail', () => {
+  it('sends from the configured address, through a configuration set', () => {
+    app.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: SENDER,
+      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
+    });
+  });
+
+  it('lets only the catalog functions with email:send send, from the sender address only', () => {
+    const senders = (Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][]).filter(([, spec]) =>
+      (spec.grants as readonly string[]).includes('email:send'),
+    );
+    const resources = app.toJSON().Resources as Resources;
+    const sendStatements = policyStatements(resources, () => true).filter((statement) =>
+      [statement.Action].flat().includes('ses:SendEmail'),
+    );
+    expect(sendStatements).toHaveLength(senders.length);
+    for (const statement of sendStatements) {
+      expect(statement.Resource).not.toBe('*');
+      expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': SENDER } });
+    }
+  });
+});
+
+describe('permissions', () => {
+  // Actions that support no resource-level permissions, so `*` is the only possible resource.
+  const WITHOUT_RESOURCE_LEVEL = new Set([
+    'xray:PutTraceSegments',
+    'xray:PutTelemetryRecords',
+    'xray:GetSamplingRules',
+    'xray:GetSamplingTargets',
+    'dynamodb:ListStreams',
+    'logs:CreateLogDelivery',
+    'logs:GetLogDelivery',
+    'logs:UpdateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:DescribeResourcePolicies',
+    'logs:DescribeLogGroups',
+  ]);
+
+  it('never allow every action', () => {
+    for (const template of [data, app]) {
+      for (const statement of policyStatements(template.toJSON().Resources, () => true)) {
+        for (const action of [statement.Action].flat()) expect(action).not.toMatch(/(^|:)\*$/);
+      }
+    }
+  });
+
+  it('allow a bare * resource only for actions without resource-level permissions, with a written reason', () => {
+    const offenders: string[] = [];
+    let wildcards = 0;
+    for (const template of [data, app]) {
+      for (const [id, resource] of Object.entries(template.toJSON().Resources as Resources)) {
+        if (resource.Type !== 'AWS::IAM::Policy') continue;
+        const suppressions = resource.Metadata?.cdk_nag?.rules_to_suppress ?? [];
+        for (const statement of resource.Properties!.PolicyDocument.Statement) {
+          if (![statement.Resource].flat().includes('*')) continue;
+          wildcards += 1;
+          for (const action of [statement.Action].flat()) {
+            if (!WITHOUT_RESOURCE_LEVEL.has(action)) offenders.push(`${id}: ${action} on *`);
+          }
+          expect(suppressions).toContainEqual({ id: 'AwsSolutions-IAM5[Resource::*]', reason: expect.stringMatching(/\w{5,}/) });
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+    expect(wildcards).toBeGreaterThan(0); // X-Ray at least: the check above did run
+  });
+});
+
+describe('deployment', () => {
+  it('has no circular dependency between resources (workflow steps that answer callbacks, for one)', () => {
+    for (const template of [data, app]) expect(findCycle(template.toJSON().Resources as Resources)).toEqual([]);
+  });
+});
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('finds nothing that is not acknowledged', () => {
+    const written = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+    expect(written.pluginReports.flatMap((plugin: { violations?: unknown[] }) => plugin.violations ?? [])).toEqual([]);
+    const report = new AwsSolutionsChecks().validateScope(built.app);
+    expect(report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('has a written reason for every acknowledgement', () => {
+    const acknowledgements = collectAcknowledgements(built.app);
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const { id, reason } of acknowledgements) expect(`${id}: ${reason}`).toMatch(/: .{30,}/);
+  });
+});
+
+function policyStatements(resources: Resources, include: (logicalId: string) => boolean): any[] {
+  return Object.entries(resources)
+    .filter(([id, resource]) => resource.Type === 'AWS::IAM::Policy' && include(id))
+    .flatMap(([, resource]) => resource.Properties!.PolicyDocument.Statement);
+}
+
+/** A cycle of logical ids linked by Ref, GetAtt or DependsOn (what CloudFormation rejects), or []. */
+function findCycle(resources: Resources): string[] {
+  const references = (node: unknown, found: Set<string>): Set<string> => {
+    if (Array.isArray(node)) node.forEach((item) => references(item, found));
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'Ref' && typeof value === 'string' && value in resources) found.add(value);
+        else if (key === 'Fn::GetAtt') found.add(Array.isArray(value) ? value[0] : String(value).split('.')[0]);
+        else references(value, found);
+      }
+    }
+    return found;
+  };
+  const edges = new Map(
+    Object.entries(resources).map(([id, resource]) => {
+      const dependsOn = (resource as { DependsOn?: string | string[] }).DependsOn ?? [];
+      return [id, [...references(resource.Properties ?? {}, new Set([dependsOn].flat()))].filter((to) => to in resources)];
+    }),
+  );
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, path: string[]): string[] => {
+    state.set(id, 'visiting');
+    for (const next of edges.get(id) ?? []) {
+      if (state.get(next) === 'visiting') return [...path, next];
+      if (!state.has(next)) {
+        const cycle = visit(next, [...path, next]);
+        if (cycle.length > 0) return cycle;
+      }
+    }
+    state.set(id, 'done');
+    return [];
+  };
+  for (const id of edges.keys()) {
+    if (state.has(id)) continue;
+    const cycle = visit(id, [id]);
+    if (cycle.length > 0) return cycle;
+  }
+  return [];
+}
+
+function collectAcknowledgements(root: IConstruct): { id: string; reason: string }[] {
+  return root.node
+    .findAll()
+    .flatMap((construct) => construct.node.metadata)
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ id, reason })));
+}
