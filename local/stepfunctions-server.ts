@@ -39,7 +39,7 @@ class ApiError extends Error {
 
 export interface StepFunctionsStandIn {
   url: string;
-  /** Executions in this process that have not finished yet. */
+  /** Resolves when every execution of this process has finished or waits for a callback or timer. */
   settled(): Promise<void>;
   resumeRunning(): Promise<number>;
   execution(name: string): Promise<ExecutionRecord | undefined>;
@@ -204,7 +204,13 @@ export async function startStepFunctionsStandIn(options: {
   return {
     url: `http://127.0.0.1:${address.port}`,
     async settled() {
-      while (inFlight.size > 0) await Promise.all([...inFlight.values()].map((entry) => entry.done));
+      // Twice in a row, so an execution between two steps is not mistaken for one that is waiting.
+      let idleChecks = 0;
+      while (idleChecks < 2) {
+        const busy = [...inFlight.keys()].some((name) => !options.tokens.isWaiting(name));
+        idleChecks = busy ? 0 : idleChecks + 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
     },
     async resumeRunning() {
       const running = (await executions()).filter((record) => record.status === 'RUNNING');

@@ -24,15 +24,21 @@ interface Waiter {
 }
 
 export class TaskTokens {
-  private readonly waiting = new Map<string, Waiter>();
+  private readonly waiting = new Map<string, Waiter & { execution: string }>();
 
-  /** A fresh token and the promise that settles when someone answers it. */
-  issue(): { token: string; answered: Promise<unknown>; cancel(): void } {
+  /** A fresh token for a Task of `execution`, and the promise that settles when someone answers it. */
+  issue(execution: string): { token: string; answered: Promise<unknown>; cancel(): void } {
     const token = `local-task-${randomBytes(24).toString('base64url')}`;
     let waiter!: Waiter;
     const answered = new Promise<unknown>((resolve, reject) => (waiter = { resolve, reject }));
-    this.waiting.set(token, waiter);
+    this.waiting.set(token, { ...waiter, execution });
     return { token, answered, cancel: () => this.waiting.delete(token) };
+  }
+
+  /** True while the execution is parked on a callback (waiting for staff or a timer), i.e. idle. */
+  isWaiting(execution: string): boolean {
+    for (const waiter of this.waiting.values()) if (waiter.execution === execution) return true;
+    return false;
   }
 
   succeed(token: string, output: unknown): void {

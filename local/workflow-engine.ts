@@ -71,9 +71,9 @@ function withToken(value: unknown, token: string): unknown {
  * or SendTaskFailure, or until the product's clock reaches the payload's `wakeAt`, which ends the wait with
  * States.Timeout exactly as the Task's TimeoutSecondsPath does in AWS.
  */
-function callbackHandler(tokens: TaskTokens, clock: Clock, signal: AbortSignal): TaskHandler {
+function callbackHandler(execution: string, tokens: TaskTokens, clock: Clock, signal: AbortSignal): TaskHandler {
   return async (input) => {
-    const { token, answered, cancel } = tokens.issue();
+    const { token, answered, cancel } = tokens.issue(execution);
     const payload = withToken(input.Payload, token) as { wakeAt?: string };
     try {
       await invokeLocalFunction(input, payload);
@@ -137,7 +137,7 @@ export function localWorkflowEngine(tableName: string, dynamo: DynamoDBClient, t
       for (const [stateName, state] of Object.entries(definition.States)) {
         if (state.Type !== 'Task' || !state.Resource) continue;
         const run = state.Resource.endsWith(CALLBACK)
-          ? callbackHandler(tokens, clock, stopped.signal)
+          ? callbackHandler(executionName, tokens, clock, stopped.signal)
           : resourceHandler(state.Resource, dynamo);
         taskResourceLocalHandlers[stateName] = options.wrapTask ? options.wrapTask(stateName, run) : run;
         if (options.retryIntervalMs !== undefined) retryIntervalOverrides[stateName] = options.retryIntervalMs;

@@ -38,8 +38,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The acknowledgements a customer received for this reference. */
 async function emailsAbout(reference: string) {
-  return (await mailbox(runtime)).filter((email) => email.subject.includes(reference));
+  return (await mailbox(runtime)).filter((email) => email.subject.includes(reference) && email.destination.to[0] === validComplaint.customer.email);
 }
 
 async function executionsOf(id: string) {
@@ -50,13 +51,13 @@ it('starts the workflow once even when starting it fails at first', async () => 
   failStarts = 4; // more than the SDK's own three attempts: the starter itself must fail and be retried
   const receipt = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
   const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && (await runtime.stepFunctions.execution(receipt.id))?.status !== 'SUCCEEDED') {
+  while (Date.now() < deadline && (await emailsAbout(receipt.reference)).length === 0) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await runtime.settled();
   expect(failStarts).toBe(0);
   expect(await executionsOf(receipt.id)).toHaveLength(1);
-  expect((await executionsOf(receipt.id))[0]?.status).toBe('SUCCEEDED');
+  expect((await executionsOf(receipt.id))[0]?.status).toBe('RUNNING'); // now waiting for a decision
   expect(await emailsAbout(receipt.reference)).toHaveLength(1);
   const item = (await storedItems(runtime)).find((stored) => stored.id?.S === receipt.id);
   expect(item?.pendingWorkflow).toBeUndefined();
@@ -71,6 +72,24 @@ it('starts the workflow of a complaint stored just before the process died, afte
   runtime = await start();
   await runtime.settled();
   expect(await executionsOf(receipt.id)).toHaveLength(1);
+  expect(await emailsAbout(receipt.reference)).toHaveLength(1);
+});
+
+it('resumes a workflow that was waiting when the process stopped, without repeating what it did', async () => {
+  const receipt = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
+  await runtime.settled();
+  const before = (await storedItems(runtime)).find((stored) => stored.id?.S === receipt.id);
+  expect(before?.workflowWait).toBeDefined();
+  await runtime.stop();
+
+  runtime = await start();
+  await runtime.settled();
+  const execution = await runtime.stepFunctions.execution(receipt.id);
+  expect(execution?.status).toBe('RUNNING');
+  const after = (await storedItems(runtime)).find((stored) => stored.id?.S === receipt.id);
+  // Waiting again, on a new token, having sent nothing a second time.
+  expect(after?.workflowWait?.M?.taskToken?.S).not.toBe(before?.workflowWait?.M?.taskToken?.S);
+  expect(after?.history?.L).toHaveLength(before?.history?.L.length);
   expect(await emailsAbout(receipt.reference)).toHaveLength(1);
 });
 
