@@ -13,6 +13,7 @@ async function main(): Promise<void> {
       dynamodb: Number(process.env.DYNAMODB_PORT ?? 8000),
       stepFunctions: Number(process.env.STEPFUNCTIONS_PORT ?? 8083),
     },
+    clockSpeed: Number(process.env.LOCAL_CLOCK_SPEED ?? 1),
     log: (line) => console.log(`[local] ${line}`),
   });
   const { api, mailbox, dynamodb, stepFunctions } = runtime.urls;
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
       `  DynamoDB         ${dynamodb}   (dynalite)`,
       `  Step Functions   ${stepFunctions}   (local workflow engine)`,
       `  Data             ${dataDir}`,
+      `  Staff API        ${api}/admin/...   (SigV4; demo keys in config/staff.local.json, try: npx complaints list --as <staff id>)`,
+      `  OpenAPI          ${api}/openapi.json`,
+      ...(process.env.LOCAL_CLOCK_SPEED ? [`  Clock            ${process.env.LOCAL_CLOCK_SPEED}x real time`] : []),
       'Press Ctrl+C to stop; data and workflows in flight are kept for the next start.',
       '',
     ].join('\n'),
