@@ -1,0 +1,11 @@
+// The e-mails the product sends, in Polish and English: pure functions from facts to subject, text and HTML.
+export { acknowledgementEmail, type AcknowledgementEmailInput } from './acknowledgement-email';
+export { departmentAssignmentEmail, type DepartmentAssignmentEmailInput } from './department-assignment-email';
+export { reminderEmail, type ReminderEmailInput } from './reminder-email';
+export { decisionEmail, type DecisionEmailInput } from './decision-email';
+export { deemedAcceptedEmail, type DeemedAcceptedEmailInput } from './deemed-accepted-email';
+export { deadlinePassedAlertEmail, type DeadlinePassedAlertEmailInput } from './deadline-passed-alert-email';
+export { extensionNoticeEmail, type ExtensionNoticeEmailInput } from './extension-notice-email';
+export { informationRequestEmail, type InformationRequestEmailInput } from './information-request-email';
+export { escapeHtml, type RenderedEmail } from './email-layout';
+export { formatCalendarDate, remedyWords } from './wording';

@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { Complaint, Language, decisionSchema } from '../complaint';
+
+// Words and formats shared by the templates, in both languages.
+
+/** A calendar date 'YYYY-MM-DD' (a Warsaw date, already decided by the deadline code). */
+export type CalendarDate = string;
+export type Remedy = Complaint['desiredRemedy'];
+export type DecisionDraft = z.infer<typeof decisionSchema>;
+export type Outcome = DecisionDraft['outcome'];
+/** What the policy says silence means once the due date has passed. */
+export type SilenceEffect = NonNullable<Complaint['deadlinePassed']>['effect'];
+
+// Formatting in UTC a Date built at UTC midnight shows the same calendar day on any server, whatever its zone.
+const dateFormats: Record<Language, Intl.DateTimeFormat> = {
+  pl: new Intl.DateTimeFormat('pl-PL', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }),
+  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }),
+};
+
+/** '2026-12-28' → '28 grudnia 2026' (pl) or '28 December 2026' (en). */
+export function formatCalendarDate(date: CalendarDate, language: Language): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const instant = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
+  if (!instant || Number.isNaN(instant.getTime()) || instant.toISOString().slice(0, 10) !== date) {
+    throw new RangeError(`Not a calendar date YYYY-MM-DD: ${date}`);
+  }
+  return dateFormats[language].format(instant);
+}
+
+/**
+ * The remedy in words. 'refund' is "zwrot pieniędzy" rather than "odstąpienie od umowy": for goods the refund
+ * follows the consumer's withdrawal (art. 43e–43f of the consumer rights act), but the same remedy serves
+ * telecom and financial complaints, where money is returned without anyone withdrawing from a contract.
+ */
+export const remedyWords: Record<Language, Record<Remedy, string>> = {
+  pl: { repair: 'naprawa', replacement: 'wymiana', price_reduction: 'obniżenie ceny', refund: 'zwrot pieniędzy' },
+  en: { repair: 'repair', replacement: 'replacement', price_reduction: 'price reduction', refund: 'refund' },
+};
+
+const pluralRules: Record<Language, Intl.PluralRules> = { pl: new Intl.PluralRules('pl'), en: new Intl.PluralRules('en') };
+
+const workingDayForms: Record<Language, Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }> = {
+  // "za 1 dzień roboczy", "za 3 dni robocze", "za 5 dni roboczych"
+  pl: { one: 'dzień roboczy', few: 'dni robocze', many: 'dni roboczych', other: 'dni roboczych' },
+  en: { one: 'working day', other: 'working days' },
+};
+
+/** '3 dni robocze', '5 dni roboczych', '1 working day'. */
+export function workingDays(count: number, language: Language): string {
+  const forms = workingDayForms[language];
+  return `${count} ${forms[pluralRules[language].select(count)] ?? forms.other}`;
+}
+
+export const customerGreeting = (name: string, language: Language) => (language === 'pl' ? `Dzień dobry ${name},` : `Dear ${name},`);
+export const staffGreeting = (language: Language) => (language === 'pl' ? 'Dzień dobry,' : 'Hello,');
+
+/** The closing: the person who answers where one is named, otherwise the complaints team, and the company. */
+export function signOff(language: Language, companyName: string, signer?: { name?: string; position?: string }): string[] {
+  const team = language === 'pl' ? 'Zespół obsługi reklamacji' : 'Complaints team';
+  const person = signer?.name ? [signer.name, ...(signer.position ? [signer.position] : [])] : [team];
+  return [language === 'pl' ? 'Z poważaniem' : 'Kind regards', ...person, companyName];
+}
+
+/** Internal e-mails are sent by the system, not by a person. */
+export const systemSignOff = (language: Language, companyName: string) => [
+  language === 'pl' ? 'System obsługi reklamacji' : 'Complaint handling system',
+  companyName,
+];
