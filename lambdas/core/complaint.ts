@@ -107,6 +107,10 @@ export const complaintSchema = complaintSubmissionSchema.extend({
   status: z.enum(statuses),
   channel: z.enum(channels),
   policyId: z.string(),
+  /** The shop platform a complaint came from through a webhook (e.g. shopify); used by routing rules. */
+  sourcePlatform: z.string().optional(),
+  /** A category given by an integration or staff; used by routing rules. */
+  category: z.string().optional(),
   receivedAt: z.iso.datetime(),
   receivedOn: calendarDateString,
   responseDueBy: calendarDateString,

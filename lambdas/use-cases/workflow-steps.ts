@@ -45,6 +45,8 @@ export async function assignDepartmentStep(id: string, ports: StepPorts) {
       desiredRemedy: complaint.desiredRemedy,
       channel: complaint.channel,
       description: complaint.description,
+      category: complaint.category,
+      sourcePlatform: complaint.sourcePlatform,
     });
     await ports.complaints.record(id, {
       kind: 'assignment',
