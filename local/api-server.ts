@@ -22,11 +22,14 @@ export interface ApiServer {
  * same handlers. What API Gateway would answer itself (no route, body too large) is answered here.
  */
 export async function startApiServer(options: { port: number; host?: string }): Promise<ApiServer> {
+  const inFlight = new Set<Promise<void>>();
   const server = http.createServer((request, response) => {
-    handle(request).then(
+    const handled = handle(request).then(
       (result) => send(response, result),
       (error: unknown) => send(response, problemResponse(error) as APIGatewayProxyStructuredResultV2),
     );
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -35,8 +38,11 @@ export async function startApiServer(options: { port: number; host?: string }): 
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     async close() {
+      // Stop taking requests, let the ones being handled finish their writes, then drop idle connections.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...inFlight]);
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
     },
   };
 }

@@ -9,7 +9,7 @@ import { startSes } from './ses';
 import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
 import { localWorkflowEngine, type RunOptions } from './workflow-engine';
 import { TaskTokens } from './task-tokens';
-import { clockFromEnvironment } from '../lambdas/adapters/clock';
+import { clockFromEnvironment, type Clock } from '../lambdas/adapters/clock';
 
 export interface RuntimeOptions {
   /** Where dynalite and the mailbox keep their data; in memory when absent. */
@@ -29,6 +29,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   urls: { api: string; mailbox: string; dynamodb: string; stepFunctions: string };
   stepFunctions: StepFunctionsStandIn;
+  /** The product's clock (faster than real time with clockSpeed). */
+  clock: Clock;
   outbox: Outbox;
   /** Resolves when every complaint taken in so far has run its workflow as far as it can go now. */
   settled(): Promise<void>;
@@ -41,6 +43,7 @@ export interface Runtime {
  */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const ports = options.ports ?? {};
+  options = { log: (line) => process.stderr.write(`[local] ${line}\n`), ...options };
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const dynamodb = await startDynamoDb({ port: ports.dynamodb ?? 0, path: options.dataDir && path.join(options.dataDir, 'dynamodb') });
   const clockEnvironment = {
@@ -50,11 +53,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   };
   const ses = await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir });
   const tokens = new TaskTokens();
+  const clock = clockFromEnvironment(clockEnvironment);
   const stepFunctions = await startStepFunctionsStandIn({
     port: ports.stepFunctions ?? 0,
     dynamo: dynamodb.client,
     tokens,
-    engine: localWorkflowEngine(COMPLAINTS_TABLE, dynamodb.client, tokens, clockFromEnvironment(clockEnvironment)),
+    engine: localWorkflowEngine(COMPLAINTS_TABLE, dynamodb.client, tokens, clock),
     runOptions: options.workflow,
     fault: options.stepFunctionsFault,
     log: options.log,
@@ -83,6 +87,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   return {
     urls: { api: api.url, mailbox: ses.url, dynamodb: dynamodb.url, stepFunctions: stepFunctions.url },
     stepFunctions,
+    clock,
     outbox,
     async settled() {
       await outbox.drain();

@@ -92,10 +92,11 @@ export async function startStepFunctionsStandIn(options: {
       .then(
         (output) => finish({ status: 'SUCCEEDED', output: JSON.stringify(output) }),
         (error: unknown) => {
-          const failure = error as { name?: string; message?: string; error?: string; cause?: string };
-          if (failure?.name === 'ExecutionAbortedError') return undefined; // the runtime is stopping; resume later
-          options.log?.(`workflow ${record.name} failed: ${failure?.error ?? failure?.name}`);
-          return finish({ status: 'FAILED', error: failure?.error ?? failure?.name ?? 'Error', cause: failure?.cause ?? failure?.message });
+          if (error instanceof Error && error.name === 'ExecutionAbortedError') return undefined; // stopping; resumed at next start
+          // The engine wraps what ended the execution (a Fail state's Error and Cause) in an ExecutionError.
+          const failure = (error instanceof Error && error.cause instanceof Error ? error.cause : error) as Error;
+          options.log?.(`workflow ${record.name} failed: ${failure.name}`);
+          return finish({ status: 'FAILED', error: String(failure.name ?? 'Error'), cause: String(failure.message ?? '') });
         },
       )
       .then(() => undefined)
@@ -222,6 +223,7 @@ export async function startStepFunctionsStandIn(options: {
     async close() {
       for (const entry of inFlight.values()) entry.abort();
       await Promise.allSettled([...inFlight.values()].map((entry) => entry.done));
+      await options.engine.idle();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -77,13 +77,21 @@ function callbackHandler(execution: string, tokens: TaskTokens, clock: Clock, si
     const payload = withToken(input.Payload, token) as { wakeAt?: string };
     try {
       await invokeLocalFunction(input, payload);
-      if (!payload.wakeAt) return await answered;
-      const timeout = sleep(clock.realMillisUntil(new Date(payload.wakeAt)), signal).then(() => {
-        const error = new Error('The wait for a callback timed out');
-        error.name = 'States.Timeout';
-        throw error;
+      const stopped = new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener('abort', () => reject(signal.reason));
       });
-      return await Promise.race([answered, timeout]);
+      const waits: Promise<unknown>[] = [answered, stopped];
+      if (payload.wakeAt) {
+        waits.push(
+          sleep(clock.realMillisUntil(new Date(payload.wakeAt)), signal).then(() => {
+            const error = new Error('The wait for a callback timed out');
+            error.name = 'States.Timeout';
+            throw error;
+          }),
+        );
+      }
+      return await Promise.race(waits);
     } finally {
       cancel();
     }
@@ -124,12 +132,25 @@ export interface RunOptions {
 
 export interface WorkflowEngine {
   run(executionName: string, input: unknown, options?: RunOptions): { result: Promise<unknown>; abort: () => void };
+  /** Resolves once no Task is running: an aborted execution's current step still finishes its I/O. */
+  idle(): Promise<void>;
 }
 
 export function localWorkflowEngine(tableName: string, dynamo: DynamoDBClient, tokens: TaskTokens, clock: Clock): WorkflowEngine {
   const definition = localDefinition(tableName);
   const machine = new StateMachine(definition as never, { validationOptions: { checkPaths: true } });
+  const runningTasks = new Set<Promise<unknown>>();
+  const tracked = (run: TaskHandler): TaskHandler => (input) => {
+    const task = run(input);
+    runningTasks.add(task);
+    const forget = () => runningTasks.delete(task);
+    task.then(forget, forget);
+    return task;
+  };
   return {
+    async idle() {
+      while (runningTasks.size > 0) await Promise.allSettled([...runningTasks]);
+    },
     run(executionName, input, options = {}) {
       const stopped = new AbortController();
       const taskResourceLocalHandlers: Record<string, TaskHandler> = {};
@@ -139,7 +160,7 @@ export function localWorkflowEngine(tableName: string, dynamo: DynamoDBClient, t
         const run = state.Resource.endsWith(CALLBACK)
           ? callbackHandler(executionName, tokens, clock, stopped.signal)
           : resourceHandler(state.Resource, dynamo);
-        taskResourceLocalHandlers[stateName] = options.wrapTask ? options.wrapTask(stateName, run) : run;
+        taskResourceLocalHandlers[stateName] = tracked(options.wrapTask ? options.wrapTask(stateName, run) : run);
         if (options.retryIntervalMs !== undefined) retryIntervalOverrides[stateName] = options.retryIntervalMs;
       }
       const execution = machine.run(input as never, {
@@ -147,6 +168,12 @@ export function localWorkflowEngine(tableName: string, dynamo: DynamoDBClient, t
         context: {
           Execution: { Id: executionName, Name: executionName, Input: input, StartTime: clock.now().toISOString() },
           Task: { Token: TOKEN_PLACEHOLDER },
+          // The engine does not fill in $$.State; read when a path asks for it, this is the moment of entry.
+          State: {
+            get EnteredTime() {
+              return clock.now().toISOString();
+            },
+          },
         } as never,
       });
       return {

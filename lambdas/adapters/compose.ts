@@ -11,7 +11,8 @@ import type { ComplaintReceipt } from '../core/complaint';
 import { loadPolicyRegistry } from '../core/policy-config';
 import { loadDepartmentRules } from '../core/department-rules';
 import { newReference } from '../core/reference';
-import { staffDirectorySchema, type StaffDirectory } from '../core/staff';
+import type { StaffDirectory } from '../core/staff';
+import { loadStaffDirectory } from '../http/staff-identity';
 import departmentsFile from '../../config/departments.json';
 import type { StepPorts } from '../use-cases/workflow-steps';
 import type { StaffPorts } from '../use-cases/staff-actions';
@@ -67,6 +68,6 @@ export const staffPorts = once(
     ...stepPorts(),
     lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
     // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
-    staff: staffDirectorySchema.parse(JSON.parse(required(shared().env, 'STAFF_DIRECTORY'))),
+    staff: loadStaffDirectory(JSON.parse(required(shared().env, 'STAFF_DIRECTORY'))),
   }),
 );

@@ -3,7 +3,7 @@ import type { Complaint, HistoryEntry } from '../core/complaint';
 import { NotFound, ValidationFailed, VersionConflict, type FieldIssue } from '../core/errors';
 import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
 import { departmentById, type DepartmentRules } from '../core/department-rules';
-import { authorize, type StaffMember } from '../core/staff';
+import { authorize, can, TRIAGE_DEPARTMENT, type StaffMember } from '../core/staff';
 import { informationRequestEmail } from '../core/templates';
 import { parseReference } from '../core/reference';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
@@ -40,8 +40,7 @@ const departmentOf = (complaint: Complaint) => complaint.assignment?.departmentI
 /** Reads a complaint the staff member may see; one they may not see is "not found", which leaks nothing. */
 export async function readComplaint(id: string, staff: StaffMember, ports: Pick<StaffPorts, 'complaints'>): Promise<Complaint> {
   const complaint = await ports.complaints.get(id);
-  if (!complaint) throw new NotFound(`No complaint ${id}`);
-  authorize(staff, 'complaint:read', { department: departmentOf(complaint) });
+  if (!complaint || !mayRead(staff, complaint)) throw new NotFound(`No complaint ${id}`);
   return complaint;
 }
 
@@ -79,21 +78,17 @@ export async function listComplaints(query: ListQuery, staff: StaffMember, ports
       channel: query.channel,
       sourcePlatform: query.sourcePlatform,
       dueOnOrBefore: !byDue ? dueLimit : undefined,
-      departments: (query.email || query.orderNumber) && ownDepartments ? ownDepartments : undefined,
+      departments: (query.email || query.orderNumber) && ownDepartments ? visibleDepartments(ownDepartments) : undefined,
     },
     limit: query.limit,
     cursor: query.cursor,
   });
 }
 
-function mayRead(staff: StaffMember, complaint: Complaint): boolean {
-  try {
-    authorize(staff, 'complaint:read', { department: departmentOf(complaint) });
-    return true;
-  } catch {
-    return false;
-  }
-}
+const mayRead = (staff: StaffMember, complaint: Complaint) => can(staff, 'complaint:read', { department: departmentOf(complaint) });
+
+/** Complaints not routed yet count as triage's (lambdas/core/staff.ts). */
+const visibleDepartments = (own: readonly string[]) => (own.includes(TRIAGE_DEPARTMENT) ? [...own, UNASSIGNED] : own);
 
 function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

@@ -70,7 +70,7 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
 
   const key = idempotencyKeySchema.safeParse(request.idempotencyKey);
   if (!key.success) throw new ValidationFailed(issuesOf(key.error, 'Idempotency-Key'));
-  const fingerprint = fingerprintOf({ ...submission, channel: request.channel, receivedOn: request.receivedOn, policyId: request.policyId });
+  const fingerprint = requestFingerprint(submission, request);
   const claim = await ports.idempotency.claim(
     key.data,
     fingerprint,
@@ -159,9 +159,13 @@ export async function registerComplaint(
   return submitComplaint({ body: submission, idempotencyKey, channel, actor: staff.id, receivedOn: receivedAt, policyId: policy }, ports);
 }
 
-/** Same complaint, same fingerprint, whether it came as JSON or as a form, whatever the key order. */
-export function fingerprintOf(submission: object): string {
-  return createHash('sha256').update(canonicalJson(submission)).digest('base64url');
+/**
+ * Same complaint through the same door, same fingerprint: whether it came as JSON or as a form, whatever
+ * the key order. A registration's channel, date and policy are part of what was asked.
+ */
+export function requestFingerprint(submission: ComplaintSubmission, request: Pick<SubmitComplaintRequest, 'channel' | 'receivedOn' | 'policyId'>): string {
+  const asked = { ...submission, channel: request.channel, receivedOn: request.receivedOn, policyId: request.policyId };
+  return createHash('sha256').update(canonicalJson(asked)).digest('base64url');
 }
 
 function canonicalJson(value: unknown): string {

@@ -172,10 +172,10 @@ describe('Idempotency-Key on POST /complaints', () => {
     // The first request's lease is held (as if its process were still working on it).
     const { dynamoIdempotencyStore } = await import('../../lambdas/adapters/idempotency-store');
     const { dynamo } = await import('../../lambdas/adapters/clients');
-    const { fingerprintOf } = await import('../../lambdas/use-cases/submit-complaint');
+    const { requestFingerprint } = await import('../../lambdas/use-cases/submit-complaint');
     const { complaintSubmissionSchema } = await import('../../lambdas/core/complaint');
     const store = dynamoIdempotencyStore(dynamo(), 'complaints', 'complaints');
-    const fingerprint = fingerprintOf(complaintSubmissionSchema.parse(validComplaint));
+    const fingerprint = requestFingerprint(complaintSubmissionSchema.parse(validComplaint), { channel: 'web' });
     await store.claim('held', fingerprint, { id: 'c0ffee00-0000-4000-8000-000000000001', reference: 'RK-00000-00000' }, new Date());
     await expectProblem(await postComplaint(runtime, validComplaint, { 'idempotency-key': 'held' }), 409);
   });
@@ -183,11 +183,11 @@ describe('Idempotency-Key on POST /complaints', () => {
   it('lets a retry finish the work of a first request that died holding the key', async () => {
     const { dynamoIdempotencyStore } = await import('../../lambdas/adapters/idempotency-store');
     const { dynamo } = await import('../../lambdas/adapters/clients');
-    const { fingerprintOf } = await import('../../lambdas/use-cases/submit-complaint');
+    const { requestFingerprint } = await import('../../lambdas/use-cases/submit-complaint');
     const { complaintSubmissionSchema } = await import('../../lambdas/core/complaint');
     const { newReference } = await import('../../lambdas/core/reference');
     const store = dynamoIdempotencyStore(dynamo(), 'complaints', 'complaints');
-    const fingerprint = fingerprintOf(complaintSubmissionSchema.parse(validComplaint));
+    const fingerprint = requestFingerprint(complaintSubmissionSchema.parse(validComplaint), { channel: 'web' });
     const reservation = { id: 'c0ffee00-0000-4000-8000-000000000002', reference: newReference() };
     await store.claim('died', fingerprint, reservation, new Date(Date.now() - 60_000)); // lease long expired
     const response = await postComplaint(runtime, validComplaint, { 'idempotency-key': 'died' });
