@@ -1,23 +1,42 @@
-import Holidays from 'date-holidays';
 import { addCalendarDays, dayOfWeek, yearOf, type CalendarDate } from './calendar-date';
 
 export { addCalendarDays, daysBetween, type CalendarDate } from './calendar-date';
 
-// Public holidays: art. 1 of the ustawa z 18 stycznia 1951 o dniach wolnych od pracy. date-holidays is used
-// because its Polish data (data/countries/PL.yaml) lists exactly the statutory days as type 'public':
-// 1 and 6 January (the latter since 2011), Easter Sunday and Monday, 1 and 3 May, Pentecost Sunday, Corpus
-// Christi, 15 August, 1 and 11 November, 24 December "since 2025" (not in 2024 and before), 25 and 26
-// December; its 'optional' and 'observance' days (2 May, Good Friday…) are not days off and are ignored.
-// test/unit/calendar.test.ts checks it against the statute, Easter by the Gregorian computus, 2011–2200.
-// The library leaves out Sundays, which art. 1 pkt 1 makes holidays too; they are added here.
-const poland = new Holidays('PL');
+// Public holidays: art. 1 of the ustawa z 18 stycznia 1951 o dniach wolnych od pracy. Computed here rather
+// than with date-holidays: the library is correct for Poland (test/unit/calendar.test.ts checks our list
+// against it for 2011–2200) but adds about 1.45 MB minified to every Lambda bundle that counts a deadline,
+// for a list the statute gives in nine fixed dates and four around Easter.
+
+/** Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
+export function easterSunday(year: number): CalendarDate {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const h = (19 * a + b - Math.floor(b / 4) - Math.floor((b - Math.floor((b + 8) / 25) + 1) / 3) + 15) % 30;
+  const l = (32 + 2 * (b % 4) + 2 * Math.floor(c / 4) - h - (c % 4)) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 const holidaysByYear = new Map<number, ReadonlySet<CalendarDate>>();
 
+/** The holidays art. 1 lists for `year`, other than Sundays (which are all holidays, art. 1 pkt 1). */
 function listedHolidays(year: number): ReadonlySet<CalendarDate> {
   let holidays = holidaysByYear.get(year);
   if (!holidays) {
-    // `date` is the local (Warsaw) date as 'YYYY-MM-DD hh:mm:ss', independent of the process's time zone.
-    holidays = new Set(poland.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
+    const fixed = ['01-01', '05-01', '05-03', '08-15', '11-01', '11-11', '12-25', '12-26'];
+    if (year >= 2011) fixed.push('01-06'); // Epiphany, restored from 2011
+    if (year >= 2025) fixed.push('12-24'); // Christmas Eve, from 2025
+    const easter = easterSunday(year);
+    holidays = new Set([
+      ...fixed.map((monthDay) => `${year}-${monthDay}`),
+      easter,
+      addCalendarDays(easter, 1), // Easter Monday
+      addCalendarDays(easter, 49), // Pentecost Sunday
+      addCalendarDays(easter, 60), // Corpus Christi
+    ]);
     holidaysByYear.set(year, holidays);
   }
   return holidays;
