@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       `  Data             ${dataDir}`,
       `  Staff API        ${api}/admin/...   (SigV4; demo keys in config/staff.local.json, try: npx complaints list --as <staff id>)`,
       `  OpenAPI          ${api}/openapi.json`,
-      ...(process.env.LOCAL_CLOCK_SPEED ? [`  Clock            ${process.env.LOCAL_CLOCK_SPEED}x real time`] : []),
+      ...(Number(process.env.LOCAL_CLOCK_SPEED ?? 1) !== 1 ? [`  Clock            ${process.env.LOCAL_CLOCK_SPEED}x real time`] : []),
       'Press Ctrl+C to stop; data and workflows in flight are kept for the next start.',
       '',
     ].join('\n'),
