@@ -10,8 +10,9 @@ import { StatefulStack } from '../lib/stateful-stack';
 //   companyName    optional: the company named in e-mails.
 //   alertEmail     optional: subscribed to the alarm topic.
 //   defaultPolicy  optional: the deadline policy for complaints that name none.
-// Account and region come from CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (your AWS profile); without
-// credentials the stacks are environment-agnostic and still synthesize.
+// Account and region come from CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION, which the CDK CLI fills from your AWS
+// profile; without credentials the account stays open (the CLI falls back to a default region) and synth
+// still works, so `cdk synth` needs no AWS account.
 
 export const PLACEHOLDER_SENDER = 'reklamacje@example.com';
 
@@ -51,7 +52,7 @@ export function buildApp(props: AppProps = {}) {
     defaultPolicy: context('defaultPolicy'),
   });
   // The table reaches the app stack through named exports, which CDK does not track: order the deploys here.
-  application.addDependency(stateful);
+  application.addStackDependency(stateful);
   if (!senderAddress) {
     Annotations.of(application).addWarningV2(
       'reklamacje:placeholderSender',

@@ -4,7 +4,6 @@ import { Alerts } from './alerts';
 import { Api } from './api';
 import { Email } from './email';
 import { Functions } from './functions';
-import { acknowledgeWildcardResource } from './nag';
 import { importComplaintsTable, type ComplaintsTableRef } from './stateful-stack';
 import { StreamStarter } from './stream-starter';
 import { Workflow } from './workflow';
@@ -30,12 +29,6 @@ export class AppStack extends Stack {
     super(scope, id, props);
 
     const table = importComplaintsTable(this, 'Complaints', props.table);
-    acknowledgeWildcardResource(
-      this,
-      `${table.tableArn}/index/*`,
-      "The L2 table grants (grantReadData, grantWriteData) cover the complaints table's own secondary indexes, " +
-        'which Query needs; no other table.',
-    );
 
     const alerts = new Alerts(this, 'Alerts', { alertEmail: props.alertEmail });
     const email = new Email(this, 'Email', { senderAddress: props.senderAddress, senderDomain: props.senderDomain });
@@ -53,7 +46,7 @@ export class AppStack extends Stack {
     });
 
     this.workflow = new Workflow(this, 'Workflow', { table: table, steps: this.functions.workflowSteps, alerts });
-    this.functions.connectWorkflow(this.workflow.stateMachine);
+    this.functions.connectWorkflow(this.workflow);
 
     new StreamStarter(this, 'StreamStarter', {
       table,

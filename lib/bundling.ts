@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 // How every Lambda is bundled, once: the house construct hands `houseBundling` to NodejsFunction, and
 // `scripts/bundle-sizes.ts` feeds `esbuildOptionsFor` to esbuild directly, so the sizes we report are the
@@ -29,6 +29,8 @@ export const houseBundling = {
   // tree-shaken client loads faster than the runtime's full SDK packages. Nothing is external.
   bundleAwsSDK: true,
   externalModules: [],
+  // Quiet synths and tests; `npx tsx scripts/bundle-sizes.ts` reports the sizes.
+  logLevel: LogLevel.WARNING,
 } as const satisfies BundlingOptions;
 
 /**
@@ -50,6 +52,6 @@ export function esbuildOptionsFor(entry: string, outfile: string): BuildOptions 
     mainFields: [...houseBundling.mainFields],
     external: [...houseBundling.externalModules],
     absWorkingDir: repositoryRoot,
-    logLevel: 'warning',
+    logLevel: houseBundling.logLevel,
   };
 }

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { functions, workflowSteps, type FunctionName, type Grant } from '../lambdas/functions';
 import type { Email } from './email';
 import { HouseFunction } from './house-function';
+import { acknowledgeTableIndexes } from './nag';
 
 export interface FunctionsProps {
   readonly table: dynamodb.ITable;
@@ -47,6 +48,7 @@ export class Functions extends Construct {
               throw new Error(`Unknown grant ${String(grant satisfies never)} for function ${name}`);
           }
         }
+        if (spec.grants.some((grant) => grant.startsWith('table:'))) acknowledgeTableIndexes(fn.role, props.table.tableArn);
         return [name, fn];
       }),
     ) as Record<FunctionName, HouseFunction>;
@@ -62,21 +64,20 @@ export class Functions extends Construct {
     return Object.fromEntries(Object.keys(workflowSteps).map((name) => [name, this.byName[name as FunctionName].function]));
   }
 
-  /** Gives the functions with workflow grants the state machine's ARN and the permission they asked for. */
-  connectWorkflow(stateMachine: sfn.StateMachine): void {
+  /**
+   * Gives the functions with workflow grants the permission they asked for and, except to workflow steps, the
+   * state machine's ARN. A step is referred to by the state machine's definition, so it reaches the state
+   * machine by name (`byName`) rather than by reference: either way round would be a circular dependency. A
+   * step that answers a callback needs no ARN, only the task token it was given.
+   */
+  connectWorkflow(workflow: { stateMachine: sfn.IStateMachine; stateMachineByName: sfn.IStateMachine }): void {
     for (const [name, spec] of Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][]) {
       const grants = (spec.grants as readonly Grant[]).filter((grant) => grant.startsWith('workflow:'));
       if (grants.length === 0) continue;
-      if (name in workflowSteps) {
-        // The state machine's definition holds this function's ARN; the function's policy would hold the
-        // state machine's ARN: CloudFormation cannot create either first.
-        throw new Error(
-          `${name} is a workflow step and also asks for ${grants.join(', ')}: that is a circular dependency. ` +
-            'Let another function start or answer the workflow, or build the state machine ARN from a fixed name.',
-        );
-      }
       const fn = this.byName[name];
-      fn.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+      const isStep = name in workflowSteps;
+      const stateMachine = isStep ? workflow.stateMachineByName : workflow.stateMachine;
+      if (!isStep || grants.includes('workflow:start')) fn.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
       if (grants.includes('workflow:start')) stateMachine.grantStartExecution(fn.function);
       if (grants.includes('workflow:callback')) stateMachine.grantTaskResponse(fn.function);
     }

@@ -36,8 +36,8 @@ export class HouseFunction extends Construct {
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     super(scope, id);
 
-    // Operational logs only (the logger masks personal data): three months covers an investigation of a
-    // complaint's whole statutory window. The group goes with the stack; it holds nothing the table does not.
+    // Operational logs only (the logger masks personal data). Three months: long enough to investigate a
+    // complaint's whole handling (answer periods are 14 to 30 days), short enough not to become an archive.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -47,7 +47,6 @@ export class HouseFunction extends Construct {
     // in the account, this role only to the function's own.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs ${id}: ${props.description}`.slice(0, 1000),
     });
     this.logGroup.grantWrite(this.role);
 
@@ -65,14 +64,19 @@ export class HouseFunction extends Construct {
       projectRoot: repositoryRoot,
       depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
       bundling: houseBundling,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: {
+        ...props.environment,
+        NODE_OPTIONS: ['--enable-source-maps', props.environment?.NODE_OPTIONS].filter(Boolean).join(' '),
+      },
     });
 
-    Validations.of(this).acknowledge({
+    // test/infra checks that `*` appears with exactly these actions and no others.
+    Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
-        'resource-level permissions; Lambda adds exactly these two actions.',
+        'Only for actions that support no resource-level permissions: xray:PutTraceSegments and ' +
+        'xray:PutTelemetryRecords (active tracing) and, for a function fed by a DynamoDB stream, ' +
+        'dynamodb:ListStreams (added by the event source).',
     });
   }
 

@@ -31,3 +31,13 @@ function flatten(node: unknown): string {
   }
   return JSON.stringify(node);
 }
+
+/** The finding every L2 table grant raises: `<table arn>/index/*`. */
+export function acknowledgeTableIndexes(scope: IConstruct, tableArn: string): void {
+  acknowledgeWildcardResource(
+    scope,
+    `${tableArn}/index/*`,
+    "The L2 table grant (grantReadData/grantWriteData) covers the complaints table's own secondary indexes, " +
+      'which Query needs; no other table.',
+  );
+}

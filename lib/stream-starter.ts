@@ -71,11 +71,5 @@ export class StreamStarter extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter destination (on-failure destination) of the stream consumer.',
     });
-    Validations.of(props.starter.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Actions without resource-level permissions: dynamodb:ListStreams (added by the DynamoDB event source ' +
-        'to find the stream) and xray:PutTraceSegments/xray:PutTelemetryRecords (active tracing).',
-    });
   }
 }

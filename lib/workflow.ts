@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { workflowSteps, type FunctionName } from '../lambdas/functions';
 import type { Alerts } from './alerts';
 import { repositoryRoot } from './bundling';
-import { acknowledgeWildcardResource } from './nag';
+import { acknowledgeTableIndexes, acknowledgeWildcardResource } from './nag';
 
 export const complaintWorkflowFile = path.join(repositoryRoot, 'statemachines', 'complaint-workflow.asl.json');
 
@@ -27,6 +27,12 @@ export interface WorkflowProps {
  */
 export class Workflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
+  /**
+   * The same state machine, addressed by its fixed name instead of by reference. A step function that must
+   * answer or start the workflow gets its permission through this: the state machine's definition refers to
+   * the step's ARN, so a policy referring back to the state machine would be a circular dependency.
+   */
+  readonly stateMachineByName: sfn.IStateMachine;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
@@ -48,7 +54,11 @@ export class Workflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // A fixed name (unique per stack) so that stateMachineByName can be derived. The price: a change that
+    // replaces the state machine (say, STANDARD to EXPRESS) needs a new name.
+    const stateMachineName = `${Stack.of(this).stackName}-ComplaintWorkflow`;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromFile(complaintWorkflowFile),
       definitionSubstitutions: substitutions,
@@ -57,6 +67,8 @@ export class Workflow extends Construct {
       // could carry personal data, which stays out of the logs (STYLE.md §6).
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
+
+    this.stateMachineByName = sfn.StateMachine.fromStateMachineName(this, 'ByName', stateMachineName);
 
     for (const step of Object.values(props.steps)) {
       if (!step) continue;
@@ -68,6 +80,7 @@ export class Workflow extends Construct {
       );
     }
     props.table.grantWriteData(this.stateMachine);
+    acknowledgeTableIndexes(this.stateMachine, props.table.tableArn);
 
     // One failed execution is one complaint stuck with `workflowAttention`: worth a page, not a trend.
     const failed = new cloudwatch.Alarm(this, 'ExecutionsFailed', {
