@@ -13,7 +13,7 @@ const BATCH = 10;
 const MAX_BACKOFF_MS = 30_000;
 
 export interface Outbox {
-  /** Resolves once every complaint pending now has been offered to the starter once. */
+  /** Resolves once no pending complaint is left to offer (those backing off after a failure aside). */
   drain(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -23,7 +23,8 @@ export function startOutbox(options: { dynamo: DynamoDBClient; tableName: string
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
 
-  async function pollOnce(): Promise<void> {
+  /** Offers one batch of pending complaints to the starter; answers how many it offered. */
+  async function pollOnce(): Promise<number> {
     const index = tableDesign.indexes.pendingWorkflow;
     const { Items = [] } = await options.dynamo.send(
       new QueryCommand({
@@ -37,7 +38,7 @@ export function startOutbox(options: { dynamo: DynamoDBClient; tableName: string
     );
     const now = Date.now();
     const due = Items.filter((item) => (backoff.get(item.id?.S ?? '')?.notBefore ?? 0) <= now).slice(0, BATCH);
-    if (due.length === 0) return;
+    if (due.length === 0) return 0;
     const event: DynamoDBStreamEvent = {
       Records: due.map((image, i) => ({
         eventID: `${image.id?.S}-${now}`,
@@ -58,11 +59,13 @@ export function startOutbox(options: { dynamo: DynamoDBClient; tableName: string
       const failures = (backoff.get(id)?.failures ?? 0) + 1;
       backoff.set(id, { failures, notBefore: now + Math.min(MAX_BACKOFF_MS, POLL_MS * 2 ** failures) });
     }
+    return due.length;
   }
 
   const tick = () => {
     if (stopped) return;
     running = pollOnce()
+      .then(() => undefined)
       .catch((error: unknown) => options.log?.(`outbox poll failed: ${String(error)}`))
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, POLL_MS);
@@ -73,7 +76,7 @@ export function startOutbox(options: { dynamo: DynamoDBClient; tableName: string
   return {
     async drain() {
       await running;
-      await pollOnce();
+      while ((await pollOnce()) > 0);
     },
     async stop() {
       stopped = true;
