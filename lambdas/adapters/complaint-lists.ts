@@ -36,10 +36,11 @@ export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: 
   return {
     async list(request: ListRequest): Promise<ListPage> {
       const index = tableDesign.indexes[request.index];
-      const names: Record<string, string> = { '#pk': index.partitionKey, '#sk': index.sortKey };
+      const names: Record<string, string> = { '#pk': index.partitionKey };
       const values: Record<string, unknown> = { ':pk': request.partition };
       let keyCondition = '#pk = :pk';
       if (request.sortAtMost !== undefined) {
+        names['#sk'] = index.sortKey;
         keyCondition += ' AND #sk <= :skMax';
         values[':skMax'] = request.sortAtMost;
       }

@@ -47,6 +47,9 @@ function warsawDateDaysAgo(days: number): string {
   return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Warsaw' }).format(new Date(Date.now() - days * 86_400_000));
 }
 
+// Each step spawns a CLI process (tsx compiles on first run) and some wait for the workflow.
+jest.setTimeout(60_000);
+
 const SUPERVISOR = 'marek.supervisor';
 const RETURNS_AGENT = 'jan.returns';
 const SERVICE_AGENT = 'olga.service';
@@ -140,12 +143,27 @@ describe('the staff CLI, end to end', () => {
     await runtime.settled();
   });
 
-  it('refuses an agent of another department: exit 1, forbidden', async () => {
+  it("refuses an agent another department's list: exit 1, forbidden", async () => {
+    const { code, stdout, stderr } = await complaints(RETURNS_AGENT, 'list', '--department', 'service', '--sort', 'urgent', '--due-within', '30');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^Error: HTTP 403 Forbidden/);
+  });
+
+  it("hides another department's complaint from an agent: a note is refused with 404 and changes nothing", async () => {
     const { code, stdout, stderr } = await complaints(RETURNS_AGENT, 'note', receipt.id, '--text', 'Not my complaint any more.');
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/HTTP 403 Forbidden/);
+    expect(stderr).toMatch(/^Error: HTTP 404 Not Found/);
     expect((await show()).history.some((entry) => entry.action === 'note_added')).toBe(false);
+  });
+
+  it('refuses an agent a reassignment, which is for supervisors: exit 1, forbidden', async () => {
+    const current = await show(SERVICE_AGENT);
+    const { code, stderr } = await complaints(SERVICE_AGENT, 'assign', receipt.id, '--department', 'returns', '--version', String(current.version));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^Error: HTTP 403 Forbidden/);
+    expect((await show(SERVICE_AGENT)).version).toBe(current.version);
   });
 
   it("adds a note as the new department's agent", async () => {

@@ -1,0 +1,329 @@
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { channels, languages, outcomes, remedies, statuses, type Complaint, type ComplaintReceipt } from '../lambdas/core/complaint';
+import { parseReference } from '../lambdas/core/reference';
+import type {
+  assignmentRequestSchema,
+  decisionRequestSchema,
+  extensionRequestSchema,
+  informationRequestSchema,
+  listQuerySchema,
+  noteRequestSchema,
+  registrationSchema,
+} from '../lambdas/core/staff-requests';
+import type { ListPage } from '../lambdas/adapters/complaint-lists';
+import { ApiError, type AdminApi } from './admin-api';
+import { changed, complaintDetails, complaintList, registered } from './format';
+
+// One entry per command: its options (for parseArgs and the usage text alike) and what it asks the API.
+// The request bodies are typed by the server's own zod schemas, so a renamed field fails the type check here.
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    message: string,
+    /** The command whose usage to print; the general usage when absent. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  short?: string;
+  /** Placeholder of the value in the usage text, e.g. `N`. */
+  value?: string;
+  description: string;
+  required?: boolean;
+}
+
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface CommandContext {
+  values: OptionValues;
+  positionals: string[];
+  api: AdminApi;
+}
+
+/** What a command answers: the API's JSON (for --json) and the same for a person. */
+export interface CommandResult {
+  json: unknown;
+  text: string;
+}
+
+export interface Command {
+  name: string;
+  /** Positional arguments, all required. */
+  positionals: readonly string[];
+  summary: string;
+  options: Record<string, OptionSpec>;
+  run(context: CommandContext): Promise<CommandResult>;
+}
+
+export const globalOptions: Record<string, OptionSpec> = {
+  api: { type: 'string', value: 'URL', description: 'the API (env COMPLAINTS_API_URL; default http://127.0.0.1:3000)' },
+  as: { type: 'string', value: 'STAFF_ID', description: 'sign with this demo key from config/staff.local.json (env COMPLAINTS_STAFF; local product only); otherwise the AWS credential chain' },
+  region: { type: 'string', value: 'REGION', description: 'the signing region (env AWS_REGION; default eu-central-1)' },
+  json: { type: 'boolean', description: "print the API's JSON answer" },
+  help: { type: 'boolean', short: 'h', description: 'print this help' },
+};
+
+const text = (values: OptionValues, name: string): string | undefined => values[name] as string | undefined;
+
+function required(values: OptionValues, name: string, command: string): string {
+  const value = text(values, name);
+  if (value === undefined || value === '') throw new UsageError(`${command} needs --${name}`, command);
+  return value;
+}
+
+function wholeNumber(value: string | undefined, option: string, command: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${option} must be a whole number, not "${value}"`, command);
+  return Number(value);
+}
+
+const requiredVersion = (values: OptionValues, command: string) => wholeNumber(required(values, 'version', command), 'version', command)!;
+
+const complaintPath = (id: string, tail = '') => `/admin/complaints/${encodeURIComponent(id)}${tail}`;
+
+/** Staff quote references (RK-…) from letters and calls; the API addresses complaints by id, so find it. */
+async function complaintIdOf(argument: string, api: AdminApi): Promise<string> {
+  const reference = parseReference(argument);
+  if (!reference) return argument;
+  const page = await api.send<ListPage>({ method: 'GET', path: '/admin/complaints', query: { reference } });
+  const found = page.complaints[0];
+  if (!found) throw new ApiError(404, { title: 'Not found', detail: `No complaint ${reference} that you may see.` });
+  return found.id;
+}
+
+const versionOption: OptionSpec = { type: 'string', value: 'N', required: true, description: 'the version you read (from show); a stale one is refused with 409' };
+const one = (values: readonly string[]) => values.join('|');
+
+type ListQueryParameters = { [K in keyof z.input<typeof listQuerySchema>]?: string };
+
+const list: Command = {
+  name: 'list',
+  positionals: [],
+  summary: 'List complaints, newest first, or the most urgent first.',
+  options: {
+    status: { type: 'string', value: one(statuses), description: 'only complaints in this status' },
+    department: { type: 'string', value: 'ID', description: 'only this department (agents: one of theirs)' },
+    'due-within': { type: 'string', value: 'N', description: 'open complaints due within N days' },
+    overdue: { type: 'boolean', description: 'open complaints past their due date' },
+    channel: { type: 'string', value: one(channels), description: 'only complaints that came this way' },
+    'source-platform': { type: 'string', value: 'NAME', description: 'only complaints from this shop platform' },
+    sort: { type: 'string', value: 'newest|urgent', description: 'newest received first (default) or earliest due first' },
+    limit: { type: 'string', value: 'N', description: 'at most N complaints (1–100; default 25)' },
+    cursor: { type: 'string', value: 'CURSOR', description: 'the next page, as printed below the last one' },
+    reference: { type: 'string', value: 'RK-…', description: 'find by reference' },
+    email: { type: 'string', value: 'ADDRESS', description: "find by the customer's e-mail" },
+    order: { type: 'string', value: 'NUMBER', description: 'find by order number' },
+  },
+  async run({ values, api }) {
+    const query: ListQueryParameters = {
+      status: text(values, 'status'),
+      department: text(values, 'department'),
+      dueWithinDays: text(values, 'due-within'),
+      overdue: values.overdue ? 'true' : undefined,
+      channel: text(values, 'channel'),
+      sourcePlatform: text(values, 'source-platform'),
+      sort: text(values, 'sort'),
+      limit: text(values, 'limit'),
+      cursor: text(values, 'cursor'),
+      reference: text(values, 'reference'),
+      email: text(values, 'email'),
+      orderNumber: text(values, 'order'),
+    };
+    wholeNumber(query.dueWithinDays, 'due-within', 'list');
+    wholeNumber(query.limit, 'limit', 'list');
+    const page = await api.send<ListPage>({ method: 'GET', path: '/admin/complaints', query });
+    return { json: page, text: complaintList(page) };
+  },
+};
+
+const show: Command = {
+  name: 'show',
+  positionals: ['id'],
+  summary: 'A complaint with its history (the audit trail).',
+  options: {},
+  async run({ positionals: [argument], api }) {
+    const complaint = await api.send<Complaint>({ method: 'GET', path: complaintPath(await complaintIdOf(argument!, api)) });
+    return { json: complaint, text: complaintDetails(complaint) };
+  },
+};
+
+const assign: Command = {
+  name: 'assign',
+  positionals: ['id'],
+  summary: 'Assign the complaint to a department (supervisor, admin).',
+  options: {
+    department: { type: 'string', value: 'ID', required: true, description: 'the department, e.g. returns' },
+    version: versionOption,
+  },
+  async run({ values, positionals: [argument], api }) {
+    const body: z.input<typeof assignmentRequestSchema> = {
+      departmentId: required(values, 'department', 'assign'),
+      version: requiredVersion(values, 'assign'),
+    };
+    const complaint = await api.send<Complaint>({ method: 'POST', path: complaintPath(await complaintIdOf(argument!, api), '/assignment'), body });
+    return { json: complaint, text: changed('assign', complaint) };
+  },
+};
+
+const note: Command = {
+  name: 'note',
+  positionals: ['id'],
+  summary: "Add a note to the complaint's history.",
+  options: { text: { type: 'string', value: 'TEXT', required: true, description: 'the note' } },
+  async run({ values, positionals: [argument], api }) {
+    const body: z.input<typeof noteRequestSchema> = { text: required(values, 'text', 'note') };
+    const complaint = await api.send<Complaint>({ method: 'POST', path: complaintPath(await complaintIdOf(argument!, api), '/notes'), body });
+    return { json: complaint, text: changed('note', complaint) };
+  },
+};
+
+const ask: Command = {
+  name: 'ask',
+  positionals: ['id'],
+  summary: 'E-mail the customer a question about the complaint.',
+  options: { question: { type: 'string', value: 'TEXT', required: true, description: 'the question (at least 10 characters)' } },
+  async run({ values, positionals: [argument], api }) {
+    const body: z.input<typeof informationRequestSchema> = { question: required(values, 'question', 'ask') };
+    const complaint = await api.send<Complaint>({
+      method: 'POST',
+      path: complaintPath(await complaintIdOf(argument!, api), '/information-requests'),
+      body,
+    });
+    return { json: complaint, text: changed('ask', complaint) };
+  },
+};
+
+const extend: Command = {
+  name: 'extend',
+  positionals: ['id'],
+  summary: "Extend the answer deadline where the complaint's policy allows it (supervisor, admin).",
+  options: {
+    reason: { type: 'string', value: 'TEXT', required: true, description: 'why the answer needs longer (told to the customer)' },
+    'still-to-establish': { type: 'string', value: 'TEXT', required: true, description: 'what remains to be established (told to the customer)' },
+    version: versionOption,
+  },
+  async run({ values, positionals: [argument], api }) {
+    const body: z.input<typeof extensionRequestSchema> = {
+      reason: required(values, 'reason', 'extend'),
+      stillToEstablish: required(values, 'still-to-establish', 'extend'),
+      version: requiredVersion(values, 'extend'),
+    };
+    const complaint = await api.send<Complaint>({ method: 'POST', path: complaintPath(await complaintIdOf(argument!, api), '/extension'), body });
+    return { json: complaint, text: changed('extend', complaint) };
+  },
+};
+
+const decide: Command = {
+  name: 'decide',
+  positionals: ['id'],
+  summary: 'Record the decision; the workflow sends it to the customer at once.',
+  options: {
+    outcome: { type: 'string', value: one(outcomes), required: true, description: 'the decision' },
+    remedy: { type: 'string', value: one(remedies), description: 'what the customer gets' },
+    justification: { type: 'string', value: 'TEXT', description: 'the reasons (required by some policies, and for a rejection)' },
+    'signer-name': { type: 'string', value: 'NAME', description: 'who signs the answer' },
+    'signer-position': { type: 'string', value: 'TITLE', description: "the signer's position" },
+    'adr-statement': { type: 'string', value: 'TEXT', description: 'the statement on out-of-court dispute resolution' },
+    'appeal-route': { type: 'string', multiple: true, value: 'TEXT', description: 'a way to appeal' },
+    version: versionOption,
+  },
+  async run({ values, positionals: [argument], api }) {
+    const body = {
+      outcome: required(values, 'outcome', 'decide'),
+      remedy: text(values, 'remedy'),
+      justification: text(values, 'justification'),
+      signerName: text(values, 'signer-name'),
+      signerPosition: text(values, 'signer-position'),
+      adrStatement: text(values, 'adr-statement'),
+      appealRoutes: values['appeal-route'] as string[] | undefined,
+      version: requiredVersion(values, 'decide'),
+    } as z.input<typeof decisionRequestSchema>; // the enums are the server's to check: it names every bad field
+    const complaint = await api.send<Complaint>({ method: 'POST', path: complaintPath(await complaintIdOf(argument!, api), '/decision'), body });
+    return { json: complaint, text: changed('decide', complaint) };
+  },
+};
+
+type Registration = z.input<typeof registrationSchema>;
+
+function readBodyFile(file: string): Partial<Registration> {
+  let content: string;
+  try {
+    content = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --file ${file}: ${(error as Error).message}`, 'register');
+  }
+  try {
+    const parsed: unknown = JSON.parse(content);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return parsed as Partial<Registration>;
+  } catch (error) {
+    throw new UsageError(`--file ${file} is not a JSON object: ${(error as Error).message}`, 'register');
+  }
+}
+
+/** Drops what was not given, so a flag never blanks a field the file set. */
+function given<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+const register: Command = {
+  name: 'register',
+  positionals: [],
+  summary: 'Register a complaint received by letter, phone, e-mail or in person; its deadline counts from --received-at.',
+  options: {
+    file: { type: 'string', value: 'body.json', description: 'the request body as JSON (- reads standard input); flags below override its fields' },
+    channel: { type: 'string', value: 'letter|phone|in_person|email', description: 'how the complaint arrived' },
+    'received-at': { type: 'string', value: 'YYYY-MM-DD', description: 'the day it was received' },
+    policy: { type: 'string', value: 'ID', description: "the deadline policy (default: the deployment's)" },
+    name: { type: 'string', value: 'NAME', description: "the customer's name" },
+    email: { type: 'string', value: 'ADDRESS', description: "the customer's e-mail (every answer goes there)" },
+    phone: { type: 'string', value: 'NUMBER', description: "the customer's phone" },
+    order: { type: 'string', value: 'NUMBER', description: 'the order number' },
+    product: { type: 'string', value: 'TEXT', description: 'the product' },
+    'purchase-date': { type: 'string', value: 'YYYY-MM-DD', description: 'the day of purchase' },
+    description: { type: 'string', value: 'TEXT', description: 'what is wrong (at least 10 characters)' },
+    remedy: { type: 'string', value: one(remedies), description: 'what the customer asks for' },
+    language: { type: 'string', value: one(languages), description: 'the language of the e-mails to the customer' },
+    'privacy-notice-accepted': { type: 'boolean', description: 'the customer acknowledged the privacy notice' },
+    'idempotency-key': { type: 'string', value: 'KEY', description: 'send the same key again to retry without registering twice' },
+  },
+  async run({ values, api }) {
+    const file = text(values, 'file');
+    const fromFile = file === undefined ? {} : readBodyFile(file);
+    const customer = given({ name: text(values, 'name'), email: text(values, 'email'), phone: text(values, 'phone') });
+    const body = {
+      ...fromFile,
+      ...given({
+        channel: text(values, 'channel'),
+        receivedAt: text(values, 'received-at'),
+        policy: text(values, 'policy'),
+        orderNumber: text(values, 'order'),
+        product: text(values, 'product'),
+        purchaseDate: text(values, 'purchase-date'),
+        description: text(values, 'description'),
+        desiredRemedy: text(values, 'remedy'),
+        language: text(values, 'language'),
+        privacyNoticeAccepted: values['privacy-notice-accepted'] ? true : undefined,
+      }),
+      ...(Object.keys(customer).length > 0 ? { customer: { ...fromFile.customer, ...customer } } : {}),
+    } as Registration; // checked by the server, which names every missing or invalid field
+    if (Object.keys(body).length === 0) throw new UsageError('register needs --file or the complaint as flags', 'register');
+    const idempotencyKey = text(values, 'idempotency-key');
+    const receipt = await api.send<ComplaintReceipt>({
+      method: 'POST',
+      path: '/admin/complaints',
+      body,
+      headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : undefined,
+    });
+    return { json: receipt, text: registered(receipt) };
+  },
+};
+
+export const commands: readonly Command[] = [list, show, register, assign, note, ask, extend, decide];
