@@ -17,6 +17,10 @@ export interface AppStackProps extends StackProps {
   readonly alertEmail?: string;
   /** The deadline policy applied when a complaint names none (see config/). */
   readonly defaultPolicy?: string;
+  /** The deployment's own deadline policies, as JSON in the shape of config/policies.json. */
+  readonly customPolicies?: string;
+  /** Who is who on the staff API, as JSON (IAM principals to staff, roles and departments). */
+  readonly staffDirectory: string;
 }
 
 /** The stateless part: e-mail, functions, workflow, stream consumer and HTTP API. Safe to redeploy at will. */
@@ -42,8 +46,10 @@ export class AppStack extends Stack {
         SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
         ...(props.companyName ? { COMPANY_NAME: props.companyName } : {}),
         ...(props.defaultPolicy ? { DEFAULT_POLICY: props.defaultPolicy } : {}),
+        ...(props.customPolicies ? { CUSTOM_POLICIES: props.customPolicies } : {}),
       },
     });
+    this.functions.byName.admin.addEnvironment('STAFF_DIRECTORY', props.staffDirectory);
 
     this.workflow = new Workflow(this, 'Workflow', { table: table, steps: this.functions.workflowSteps, alerts });
     this.functions.connectWorkflow(this.workflow);

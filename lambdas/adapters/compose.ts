@@ -33,7 +33,7 @@ const shared = once(() => {
     env,
     now: () => clock.now(),
     complaints: dynamoComplaintRepository(dynamo(), env.TABLE_NAME),
-    policies: loadPolicyRegistry(env.DEFAULT_POLICY),
+    policies: loadPolicyRegistry(env.DEFAULT_POLICY, env.CUSTOM_POLICIES ? JSON.parse(env.CUSTOM_POLICIES) : undefined),
     departments: loadDepartmentRules(departmentsFile),
   };
 });

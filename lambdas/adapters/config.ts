@@ -8,6 +8,8 @@ const environmentSchema = z.object({
   COMPANY_NAME: z.string().min(1).default('Sklep Przykładowy sp. z o.o.'),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   DEFAULT_POLICY: z.string().min(1).optional(),
+  /** The deployment's own deadline policies as JSON (the shape of config/policies.json). */
+  CUSTOM_POLICIES: z.string().min(2).optional(),
   /** The staff directory as JSON (config/staff.*.json), for the admin API. */
   STAFF_DIRECTORY: z.string().min(2).optional(),
 });

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
@@ -20,6 +22,15 @@ const ALERTS = 'dyzur@sklep.example';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> }>;
 
+/** A deployment's staff directory: IAM principals only, no demo keys. */
+const STAFF_FILE = path.join(mkdtempSync(path.join(tmpdir(), 'staff-')), 'staff.json');
+writeFileSync(
+  STAFF_FILE,
+  JSON.stringify({
+    staff: [{ id: 'marta', name: 'Marta Nowak', email: 'marta@sklep.example', role: 'supervisor', departments: [], principalArn: 'arn:aws:iam::123456789012:role/ComplaintsSupervisor' }],
+  }),
+);
+
 let built: ReturnType<typeof buildApp>;
 let assembly: CloudAssembly;
 let data: Template;
@@ -31,6 +42,7 @@ beforeAll(() => {
       senderAddress: SENDER,
       alertEmail: ALERTS,
       companyName: 'Sklep Testowy sp. z o.o.',
+      staffDirectory: STAFF_FILE,
       // cdk-nag findings fail the cdk-nag test below, with their rules and paths, instead of every test here.
       '@aws-cdk/core:failSynthOnValidationErrors': false,
     },
@@ -123,6 +135,16 @@ describe('the functions', () => {
     const grants = spec.grants as readonly string[];
     const needsArn = grants.includes('workflow:start') || (!(name in workflowSteps) && grants.some((grant) => grant.startsWith('workflow:')));
     expect('STATE_MACHINE_ARN' in variables).toBe(needsArn);
+  });
+
+  it('give the staff directory to the staff API alone, and never the demo keys', () => {
+    const withDirectory = Object.values(app.findResources('AWS::Lambda::Function')).filter(
+      (resource) => resource.Properties?.Environment?.Variables?.STAFF_DIRECTORY !== undefined,
+    );
+    expect(withDirectory.map((resource) => resource.Properties!.Description)).toEqual([functions.admin.description]);
+    const directory = JSON.parse(withDirectory[0]!.Properties!.Environment.Variables.STAFF_DIRECTORY);
+    expect(directory.staff[0].principalArn).toBe('arn:aws:iam::123456789012:role/ComplaintsSupervisor');
+    expect(JSON.stringify(app.toJSON())).not.toContain('AKIALOCAL');
   });
 
   it('keep their logs for a bounded time', () => {
