@@ -42,6 +42,13 @@ export const functions = {
     timeout: 3,
     memory: 256,
   },
+  recordDelivery: {
+    entry: 'lambdas/handlers/record-delivery.handler.ts',
+    description: 'Records what SES reports about e-mails to customers (delivered, bounced) on the complaint',
+    grants: ['table:read', 'table:write'],
+    timeout: 10,
+    memory: 256,
+  },
   workflowStarter: {
     entry: 'lambdas/handlers/workflow-starter.handler.ts',
     description: 'Starts one workflow per stored complaint, from the table stream',

@@ -50,6 +50,7 @@ export class AppStack extends Stack {
       },
     });
     this.functions.byName.admin.addEnvironment('STAFF_DIRECTORY', props.staffDirectory);
+    email.recordDeliveriesWith(this.functions.byName.recordDelivery.function);
 
     this.workflow = new Workflow(this, 'Workflow', { table: table, steps: this.functions.workflowSteps, alerts });
     this.functions.connectWorkflow(this.workflow);

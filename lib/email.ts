@@ -1,4 +1,7 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
@@ -14,9 +17,9 @@ export interface EmailProps {
 }
 
 /**
- * SES v2: the sending identity and the configuration set every message goes through. Delivery, bounce and
- * complaint events will be published from this configuration set (an event destination to EventBridge or SNS)
- * once something consumes them; until then SES's account-level suppression list keeps us from mailing
+ * SES v2: the sending identity and the configuration set every message goes through. Its delivery, bounce
+ * and complaint events go to the default EventBridge bus, where `recordDeliveriesWith` sends them on to the
+ * function that keeps them on the complaint; SES's account-level suppression list keeps us from mailing
  * addresses that bounced or complained.
  */
 export class Email extends Construct {
@@ -41,6 +44,24 @@ export class Email extends Construct {
     this.identity = new ses.EmailIdentity(this, 'Identity', {
       identity: props.senderDomain ? ses.Identity.domain(props.senderDomain) : ses.Identity.email(props.senderAddress),
       configurationSet: this.configurationSet,
+    });
+  }
+
+  /** Delivery evidence: SES events of this configuration set reach `fn` through the default event bus. */
+  recordDeliveriesWith(fn: lambda.IFunction): void {
+    const bus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.configurationSet.addEventDestination('ToEventBridge', {
+      destination: ses.EventDestination.eventBus(bus),
+      events: [ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+    new events.Rule(this, 'DeliveryEvents', {
+      description: 'SES delivery, bounce and complaint events of the complaints configuration set',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: ['Email Delivered', 'Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
+      },
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(24) })],
     });
   }
 

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import { complaintSchema, type Assignment, type Complaint, type ComplaintStatus, type HistoryEntry, type SentEmail } from '../core/complaint';
 import { indexAttributes, keys, PENDING, tableDesign } from './table-design';
 import { NotFound, VersionConflict } from '../core/errors';
+import type { DeliveryEvidence } from '../core/delivery-evidence';
 
 export interface ComplaintRepository {
   /** Reserves a reference for a complaint id; false if another complaint already holds it. */
@@ -21,6 +22,8 @@ export interface ComplaintRepository {
    * bumps the version and appends the audit entry in the same write. Returns the complaint as it is now.
    */
   applyStaffChange(change: StaffChange): Promise<Complaint>;
+  /** Attaches SES's report to the record of the e-mail it is about; false when no such e-mail is recorded. */
+  recordDelivery(evidence: DeliveryEvidence): Promise<boolean>;
   /** Stores the callback the workflow waits on, unless staff changed the complaint since it was planned. */
   storeWait(id: string, wait: NonNullable<Complaint['workflowWait']>): Promise<boolean>;
 }
@@ -180,6 +183,41 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
           throw new VersionConflict(`The complaint is at version ${current.version}, not ${change.expectedVersion}: reload it and try again.`);
         }
         throw change.condition ? change.condition.failure() : error;
+      }
+    },
+
+    async recordDelivery(evidence) {
+      const path = evidence.record.split('.');
+      const names = Object.fromEntries(path.map((segment, i) => [`#r${i}`, segment]));
+      const record = path.map((_, i) => `#r${i}`).join('.');
+      const entry: HistoryEntry = {
+        at: evidence.at,
+        actor: 'ses',
+        action: `email_${evidence.delivery}`,
+        after: { record: evidence.record, messageId: evidence.messageId },
+      };
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.complaint(evidence.complaintId),
+            UpdateExpression: `SET ${record}.delivery = :delivery, ${record}.deliveryAt = :at, history = list_append(history, :history)`,
+            // Evidence belongs to the message it is about; a bounce never overwrites a later delivery.
+            ConditionExpression: `${record}.messageId = :messageId AND (attribute_not_exists(${record}.delivery) OR ${record}.delivery <> :delivered)`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ':delivery': evidence.delivery,
+              ':at': evidence.at,
+              ':messageId': evidence.messageId,
+              ':delivered': 'delivered',
+              ':history': [entry],
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
       }
     },
 

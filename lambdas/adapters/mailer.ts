@@ -1,8 +1,11 @@
 import { SendEmailCommand, SESv2Client, SESv2ServiceException } from '@aws-sdk/client-sesv2';
+import { evidenceTags, type DeliveryEvidenceTarget } from '../core/delivery-evidence';
 
 export interface OutgoingEmail {
   to: string;
   cc?: string[];
+  /** Where SES's delivery and bounce events for this message are to be recorded (see delivery-evidence.ts). */
+  evidence?: DeliveryEvidenceTarget;
   subject: string;
   text: string;
   html: string;
@@ -34,6 +37,7 @@ export function sesMailer(client: SESv2Client, from: string, configurationSet?: 
             FromEmailAddress: from,
             Destination: { ToAddresses: [email.to], CcAddresses: email.cc },
             ConfigurationSetName: configurationSet,
+            EmailTags: email.evidence ? evidenceTags(email.evidence) : undefined,
             Content: {
               Simple: {
                 Subject: { Data: email.subject, Charset: 'UTF-8' },

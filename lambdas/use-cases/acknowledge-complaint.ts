@@ -32,7 +32,7 @@ export async function acknowledgeComplaint(complaintId: string, ports: Acknowled
     });
   const sent = await sendOnce(
     complaint.acknowledgement,
-    () => ports.mailer.send({ to: complaint.customer.email, ...email() }),
+    () => ports.mailer.send({ to: complaint.customer.email, evidence: { complaintId, record: 'acknowledgement' }, ...email() }),
     (value) => ports.complaints.record(complaintId, { kind: 'acknowledgement', value }),
     ports.now,
   );

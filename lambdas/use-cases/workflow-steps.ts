@@ -183,6 +183,7 @@ export async function handleDeadline(id: string, ports: StepPorts): Promise<void
     () =>
       ports.mailer.send({
         to: complaint.customer.email,
+        evidence: { complaintId: id, record: 'deadlinePassed.customerNotified' },
         ...deemedAcceptedEmail({
           language: complaint.language,
           companyName: ports.companyName,
@@ -206,6 +207,7 @@ export async function sendDecision(id: string, ports: StepPorts) {
     () =>
       ports.mailer.send({
         to: complaint.customer.email,
+        evidence: { complaintId: id, record: 'decisionSent' },
         ...decisionEmail({
           language: complaint.language,
           companyName: ports.companyName,
@@ -235,6 +237,7 @@ export async function sendExtensionNotice(id: string, ports: StepPorts) {
     () =>
       ports.mailer.send({
         to: complaint.customer.email,
+        evidence: { complaintId: id, record: 'extension.noticeSent' },
         ...extensionNoticeEmail({
           language: complaint.language,
           companyName: ports.companyName,

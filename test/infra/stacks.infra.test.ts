@@ -313,6 +313,18 @@ describe('the stream that starts workflows', () => {
 });
 
 describe('e-mail', () => {
+  it('sends delivery, bounce and complaint events to the function that records them on complaints', () => {
+    app.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['delivery', 'bounce', 'complaint']),
+        EventBridgeDestination: Match.anyValue(),
+      }),
+    });
+    const [rule] = Object.values(app.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.ses'] } } }));
+    expect(JSON.stringify(rule!.Properties!.Targets)).toContain(functionLogicalId('recordDelivery'));
+  });
+
   it('sends from the configured address, through a configuration set', () => {
     app.hasResourceProperties('AWS::SES::EmailIdentity', {
       EmailIdentity: SENDER,

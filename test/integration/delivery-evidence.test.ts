@@ -1,0 +1,64 @@
+import type { Runtime } from '../../local/runtime';
+import { handlerOf } from '../../local/handlers';
+import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+
+// SES reports deliveries and bounces through EventBridge in AWS; aws-ses-v2-local reports nothing, so these
+// hand the handler the events SES would send, shaped as SES documents them.
+
+let runtime: Runtime;
+beforeAll(async () => {
+  runtime = await startLocalProduct();
+});
+afterAll(async () => {
+  await runtime.stop();
+});
+
+function sesEvent(eventType: 'Delivery' | 'Bounce', messageId: string, complaintId: string, record = 'acknowledgement') {
+  const timestamp = '2026-11-23T10:00:00.000Z';
+  return {
+    source: 'aws.ses',
+    'detail-type': eventType === 'Delivery' ? 'Email Delivered' : 'Email Bounced',
+    detail: {
+      eventType,
+      mail: { messageId, timestamp, tags: { complaint: [complaintId], record: [record], 'ses:configuration-set': ['reklamacje'] } },
+      ...(eventType === 'Delivery' ? { delivery: { timestamp, recipients: ['anna@example.com'] } } : { bounce: { timestamp, bounceType: 'Permanent' } }),
+    },
+  };
+}
+
+async function acknowledged(): Promise<{ id: string; messageId: string }> {
+  const { id } = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string };
+  await runtime.settled();
+  const item = (await storedItems(runtime)).find((stored) => stored.id?.S === id);
+  return { id, messageId: item?.acknowledgement?.M?.messageId?.S };
+}
+
+const acknowledgementOf = async (id: string) => (await storedItems(runtime)).find((stored) => stored.id?.S === id)!;
+
+it('records the delivery of the acknowledgement on the complaint, with a history entry', async () => {
+  const { id, messageId } = await acknowledged();
+  await handlerOf('recordDelivery')(sesEvent('Delivery', messageId, id));
+  const item = await acknowledgementOf(id);
+  expect(item.acknowledgement.M.delivery.S).toBe('delivered');
+  expect(item.acknowledgement.M.deliveryAt.S).toBe('2026-11-23T10:00:00.000Z');
+  expect(item.history.L.map((entry: any) => entry.M.action.S)).toContain('email_delivered');
+});
+
+it('records a permanent bounce, and never lets a bounce overwrite a delivery', async () => {
+  const bounced = await acknowledged();
+  await handlerOf('recordDelivery')(sesEvent('Bounce', bounced.messageId, bounced.id));
+  expect((await acknowledgementOf(bounced.id)).acknowledgement.M.delivery.S).toBe('bounced');
+
+  const delivered = await acknowledged();
+  await handlerOf('recordDelivery')(sesEvent('Delivery', delivered.messageId, delivered.id));
+  await handlerOf('recordDelivery')(sesEvent('Bounce', delivered.messageId, delivered.id));
+  expect((await acknowledgementOf(delivered.id)).acknowledgement.M.delivery.S).toBe('delivered');
+});
+
+it('ignores events about other messages, untagged e-mails and things that are not SES events', async () => {
+  const { id } = await acknowledged();
+  await handlerOf('recordDelivery')(sesEvent('Delivery', 'some-other-message', id));
+  await handlerOf('recordDelivery')({ source: 'aws.ses', detail: { eventType: 'Delivery', mail: { messageId: 'x' }, delivery: { timestamp: 't' } } });
+  await handlerOf('recordDelivery')({ hello: 'world' });
+  expect((await acknowledgementOf(id)).acknowledgement.M.delivery).toBeUndefined();
+});
