@@ -47,12 +47,16 @@ beforeAll(async () => {
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await eventually(async () => ((await fetch(`${api}/health`)).ok ? true : undefined), 'GET /health');
-}, 60_000);
+  // Generous: on a busy two-core CI machine tsx compiles the whole product before the server answers.
+  await eventually(async () => ((await fetch(`${api}/health`)).ok ? true : undefined), 'GET /health', 90_000);
+}, 120_000);
 
 afterAll(async () => {
-  if (child.pid) process.kill(-child.pid, 'SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  if (child.pid && child.exitCode === null) {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 

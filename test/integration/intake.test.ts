@@ -1,6 +1,11 @@
 import type { Runtime } from '../../local/runtime';
 import { parseReference } from '../../lambdas/core/reference';
 import { handlerOf } from '../../local/handlers';
+import { dynamoIdempotencyStore } from '../../lambdas/adapters/idempotency-store';
+import { dynamo } from '../../lambdas/adapters/clients';
+import { requestFingerprint } from '../../lambdas/use-cases/submit-complaint';
+import { complaintSubmissionSchema } from '../../lambdas/core/complaint';
+import { newReference } from '../../lambdas/core/reference';
 import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 
 let runtime: Runtime;
@@ -170,10 +175,6 @@ describe('Idempotency-Key on POST /complaints', () => {
 
   it('answers 409 while the first request under the key is still in progress', async () => {
     // The first request's lease is held (as if its process were still working on it).
-    const { dynamoIdempotencyStore } = await import('../../lambdas/adapters/idempotency-store');
-    const { dynamo } = await import('../../lambdas/adapters/clients');
-    const { requestFingerprint } = await import('../../lambdas/use-cases/submit-complaint');
-    const { complaintSubmissionSchema } = await import('../../lambdas/core/complaint');
     const store = dynamoIdempotencyStore(dynamo(), 'complaints', 'complaints');
     const fingerprint = requestFingerprint(complaintSubmissionSchema.parse(validComplaint), { channel: 'web' });
     await store.claim('held', fingerprint, { id: 'c0ffee00-0000-4000-8000-000000000001', reference: 'RK-00000-00000' }, new Date());
@@ -181,11 +182,6 @@ describe('Idempotency-Key on POST /complaints', () => {
   });
 
   it('lets a retry finish the work of a first request that died holding the key', async () => {
-    const { dynamoIdempotencyStore } = await import('../../lambdas/adapters/idempotency-store');
-    const { dynamo } = await import('../../lambdas/adapters/clients');
-    const { requestFingerprint } = await import('../../lambdas/use-cases/submit-complaint');
-    const { complaintSubmissionSchema } = await import('../../lambdas/core/complaint');
-    const { newReference } = await import('../../lambdas/core/reference');
     const store = dynamoIdempotencyStore(dynamo(), 'complaints', 'complaints');
     const fingerprint = requestFingerprint(complaintSubmissionSchema.parse(validComplaint), { channel: 'web' });
     const reservation = { id: 'c0ffee00-0000-4000-8000-000000000002', reference: newReference() };

@@ -1,3 +1,4 @@
+import { handlerOf } from '../../local/handlers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -96,7 +97,6 @@ it('resumes a workflow that was waiting when the process stopped, without repeat
 it('treats a repeated start of the same complaint as the same execution', async () => {
   const receipt = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
   await runtime.settled();
-  const { handlerOf } = await import('../../local/handlers');
   const record = {
     eventName: 'INSERT',
     dynamodb: { SequenceNumber: '1', NewImage: { id: { S: receipt.id }, pendingWorkflow: { S: 'pending' } } },

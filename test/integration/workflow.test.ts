@@ -1,3 +1,4 @@
+import { handlerOf } from '../../local/handlers';
 import type { Runtime } from '../../local/runtime';
 import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 import { taskFaults } from '../support/faults';
@@ -66,7 +67,6 @@ describe('the complaint workflow', () => {
 
   it('sends no second e-mail when the step runs again after it succeeded', async () => {
     const { id, reference } = await file();
-    const { handlerOf } = await import('../../local/handlers');
     const before = await emailsAbout(reference);
     const again = (await handlerOf('sendAcknowledgement')({ complaintId: id })) as { messageId: string };
     expect(before.map((email) => email.messageId)).toContain(again.messageId);
