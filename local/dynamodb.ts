@@ -3,6 +3,7 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  waitUntilTableExists,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { tableDesign } from '../lambdas/adapters/table-design';
@@ -73,4 +74,6 @@ async function createIfAbsent(client: DynamoDBClient, input: CreateTableCommandI
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  // dynalite answers "not found" until it has marked a new table ACTIVE, which can lag on a busy machine.
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 0.05, maxDelay: 0.5 }, { TableName: input.TableName });
 }

@@ -35,13 +35,22 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
   }
 }
 
+/** This process's environment without what in-process runtimes of other test files set in it. */
+function environmentOfAFreshShell(): NodeJS.ProcessEnv {
+  const inherited = { ...process.env };
+  for (const name of Object.keys(inherited)) {
+    if (/^(AWS_|LOCAL_CLOCK_|TABLE_NAME$|STATE_MACHINE_ARN$|SENDER_ADDRESS$|COMPANY_NAME$|STAFF_DIRECTORY$)/.test(name)) delete inherited[name];
+  }
+  return inherited;
+}
+
 beforeAll(async () => {
   const [port, ses, dynamodb, stepFunctions] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   api = `http://127.0.0.1:${port}`;
   mailbox = `http://127.0.0.1:${ses}`;
   child = spawn('npm', ['start', '--silent'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), SES_PORT: String(ses), DYNAMODB_PORT: String(dynamodb), STEPFUNCTIONS_PORT: String(stepFunctions), DATA_DIR: dataDir },
+    env: { ...environmentOfAFreshShell(), PORT: String(port), SES_PORT: String(ses), DYNAMODB_PORT: String(dynamodb), STEPFUNCTIONS_PORT: String(stepFunctions), DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
