@@ -3,6 +3,7 @@ import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dyn
 import { startRuntime } from '../local/runtime';
 import { COMPLAINTS_TABLE } from '../local/dynamodb';
 import { bundleSizes } from './bundle-sizes';
+import { validComplaint } from '../test/support/local-product';
 
 // `npm run bench`: one run on the local stand-ins, printed as a table. Figures, never assertions: the
 // ratio of intake latency to a bare PutItem on the same dynalite is the one we track over time.
@@ -11,15 +12,7 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const SUSTAINED_COMPLAINTS = Number(process.env.BENCH_COMPLAINTS ?? 500);
 const CONCURRENCY = 8;
 
-const complaint = {
-  customer: { name: 'Anna Kowalska', email: 'anna@example.com', phone: '+48600700800' },
-  orderNumber: 'ZAM-2026-11-0042',
-  product: 'Czajnik KE-200',
-  purchaseDate: '2026-10-30',
-  description: 'Czajnik przestał grzać po dwóch tygodniach.',
-  desiredRemedy: 'replacement',
-  privacyNoticeAccepted: true,
-};
+const complaint = validComplaint;
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
