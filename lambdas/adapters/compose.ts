@@ -26,7 +26,7 @@ function once<T>(build: () => T): () => T {
   return () => (value ??= build());
 }
 
-const shared = once(() => {
+const shared = /* @__PURE__ */ once(() => {
   const env = readEnvironment();
   const clock = clockFromEnvironment();
   return {
@@ -38,7 +38,7 @@ const shared = once(() => {
   };
 });
 
-export const intakePorts = once(
+export const intakePorts = /* @__PURE__ */ once(
   (): SubmitComplaintPorts => ({
     complaints: shared().complaints,
     idempotency: dynamoIdempotencyStore<Reservation, ComplaintReceipt>(dynamo(), shared().env.TABLE_NAME, 'complaints'),
@@ -49,9 +49,9 @@ export const intakePorts = once(
   }),
 );
 
-const mailer = once(() => sesMailer(ses(), required(shared().env, 'SENDER_ADDRESS'), shared().env.SES_CONFIGURATION_SET));
+const mailer = /* @__PURE__ */ once(() => sesMailer(ses(), required(shared().env, 'SENDER_ADDRESS'), shared().env.SES_CONFIGURATION_SET));
 
-export const stepPorts = once(
+export const stepPorts = /* @__PURE__ */ once(
   (): StepPorts => ({
     complaints: shared().complaints,
     mailer: mailer(),
@@ -63,7 +63,7 @@ export const stepPorts = once(
   }),
 );
 
-export const staffPorts = once(
+export const staffPorts = /* @__PURE__ */ once(
   (): StaffPorts & { staff: StaffDirectory } => ({
     ...stepPorts(),
     lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),

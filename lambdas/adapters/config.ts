@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Configuration is read once, at cold start, and fails fast naming what is missing (STYLE.md §4).
 const environmentSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The zod schemas are the types (STYLE.md §2): they validate requests, type the handlers and feed OpenAPI.
 

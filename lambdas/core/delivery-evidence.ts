@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Under art. 61 KC an answer is given when it reaches the customer, and UOKiK counts an answer posted on the
 // last day as late: for policies met by receipt we keep what SES reports about each e-mail to the customer

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { channels, remedies, type Assignment, type Complaint } from './complaint';
 import { DomainError } from './errors';
 import { issuesOf } from './validation';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deadlinePolicySchema, InvalidPolicyConfig, PolicyRegistry } from './deadline-policy';
 import builtInPolicies from '../../config/policies.json';
 

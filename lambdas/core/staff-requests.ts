@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarDateString, channels, complaintSubmissionSchema, decisionSchema, statuses } from './complaint';
 
 // What staff send to the admin API. The same schemas validate the requests and feed the OpenAPI document.

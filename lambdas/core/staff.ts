@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Forbidden } from './errors';
 
 // Who works on complaints, and what each role may do. The staff directory (config/staff.*.json) maps an

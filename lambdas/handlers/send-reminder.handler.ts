@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { stepPorts } from '../adapters/compose';
 import { sendReminder } from '../use-cases/workflow-steps';
 import { complaintStep, workflowStep } from './workflow-step';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Forbidden, Unauthenticated } from '../core/errors';
 import { staffDirectorySchema, staffForPrincipal, type StaffDirectory, type StaffMember } from '../core/staff';
 import { issuesOf } from '../core/validation';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // A calendar date is the string 'YYYY-MM-DD': the same in every time zone, sortable as text, stored as is.
 // Arithmetic goes through UTC midnight, where every day has 24 hours, so no date slips by one across a
