@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { staffPorts, intakePorts } from '../adapters/compose';
 import { log } from '../adapters/logger';
-import { MalformedRequest, NotFound, ValidationFailed } from '../core/errors';
+import { MalformedRequest, NotFound } from '../core/errors';
 import type { StaffMember } from '../core/staff';
 import {
   assignmentRequestSchema,
@@ -13,7 +13,7 @@ import {
   noteRequestSchema,
   registrationSchema,
 } from '../core/staff-requests';
-import { issuesOf } from '../core/validation';
+import { validated } from '../core/validation';
 import { httpHandler } from '../http/http-handler';
 import { json } from '../http/problem';
 import { header, readBody } from '../http/request-body';
@@ -31,13 +31,7 @@ import { registerComplaint } from '../use-cases/submit-complaint';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ValidationFailed(issuesOf(parsed.error));
-  return parsed.data;
-}
-
-const body = <S extends z.ZodType>(schema: S, event: APIGatewayProxyEventV2) => parse(schema, readBody(event, MAX_BODY_BYTES));
+const body = <S extends z.ZodType>(schema: S, event: APIGatewayProxyEventV2) => validated(schema, readBody(event, MAX_BODY_BYTES));
 
 function complaintId(event: APIGatewayProxyEventV2): string {
   const id = event.pathParameters?.id;
@@ -51,7 +45,7 @@ const ok = (value: unknown) => ({ status: 200, body: value });
 
 // One Lambda for the staff API: every route shares the staff identity, the ports and the error mapping.
 const actions: Record<string, Action> = {
-  'GET /admin/complaints': async (event, staff) => ok(await listComplaints(parse(listQuerySchema, event.queryStringParameters ?? {}), staff, staffPorts())),
+  'GET /admin/complaints': async (event, staff) => ok(await listComplaints(validated(listQuerySchema, event.queryStringParameters ?? {}), staff, staffPorts())),
   'POST /admin/complaints': async (event, staff) => {
     const { receipt, replayed } = await registerComplaint(body(registrationSchema, event), staff, header(event, 'idempotency-key'), intakePorts());
     return { status: replayed ? 200 : 201, body: receipt };

@@ -9,7 +9,7 @@ import {
   channels,
 } from '../core/complaint';
 import { IdempotencyKeyInUse, IdempotencyKeyReused, ValidationFailed } from '../core/errors';
-import { issuesOf } from '../core/validation';
+import { validated } from '../core/validation';
 import type { ComplaintRepository } from '../adapters/complaint-repository';
 import type { IdempotencyStore } from '../adapters/idempotency-store';
 import type { PolicyRegistry } from '../core/deadline-policy';
@@ -59,20 +59,17 @@ const REFERENCE_ATTEMPTS = 5;
 
 /** The one intake use case every entry point calls (public form, admin registration, webhooks). */
 export async function submitComplaint(request: SubmitComplaintRequest, ports: SubmitComplaintPorts): Promise<SubmitComplaintResult> {
-  const parsed = complaintSubmissionSchema.safeParse(request.body);
-  if (!parsed.success) throw new ValidationFailed(issuesOf(parsed.error));
-  const submission = parsed.data;
+  const submission = validated(complaintSubmissionSchema, request.body);
 
   if (request.idempotencyKey === undefined) {
     const receipt = await store(submission, request, { id: ports.newId(), reference: ports.newReference() }, ports);
     return { receipt, replayed: false };
   }
 
-  const key = idempotencyKeySchema.safeParse(request.idempotencyKey);
-  if (!key.success) throw new ValidationFailed(issuesOf(key.error, 'Idempotency-Key'));
+  const key = validated(idempotencyKeySchema, request.idempotencyKey, 'Idempotency-Key');
   const fingerprint = requestFingerprint(submission, request);
   const claim = await ports.idempotency.claim(
-    key.data,
+    key,
     fingerprint,
     { id: ports.newId(), reference: ports.newReference() },
     ports.now(),
@@ -85,7 +82,7 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
     throw new IdempotencyKeyInUse('The first request with this Idempotency-Key has not finished yet; retry shortly.');
   }
   const receipt = await store(submission, request, claim.reservation, ports);
-  await ports.idempotency.complete(key.data, receipt, ports.now());
+  await ports.idempotency.complete(key, receipt, ports.now());
   return { receipt, replayed: false };
 }
 
