@@ -33,10 +33,15 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 const body = <S extends z.ZodType>(schema: S, event: APIGatewayProxyEventV2) => validated(schema, readBody(event, MAX_BODY_BYTES));
 
+// Complaint ids are UUIDs (lambdas/adapters/ids.ts); anything else names no complaint, and must not reach
+// DynamoDB, which refuses over-long keys with an error that would surface as a 500.
+const COMPLAINT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function complaintId(event: APIGatewayProxyEventV2): string {
   const id = event.pathParameters?.id;
   if (!id) throw new MalformedRequest('The path names no complaint.');
-  return id;
+  if (!COMPLAINT_ID.test(id)) throw new NotFound(`No complaint ${id.slice(0, 64)}`);
+  return id.toLowerCase();
 }
 
 type Action = (event: APIGatewayProxyEventV2, staff: StaffMember) => Promise<{ status: number; body: unknown }>;

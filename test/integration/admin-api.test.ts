@@ -26,13 +26,15 @@ interface Call {
   signingDate?: Date;
   tamper?: (headers: Record<string, string>) => Record<string, string>;
   sendBody?: string;
+  /** A body sent (and signed) as it is, with this content type. */
+  raw?: { text: string; contentType: string };
 }
 
-async function call(staffId: string | undefined, { method = 'GET', path, query, body, signingDate, tamper, sendBody }: Call) {
+async function call(staffId: string | undefined, { method = 'GET', path, query, body, signingDate, tamper, sendBody, raw }: Call) {
   const url = new URL(path, runtime.urls.api);
   for (const [name, value] of Object.entries(query ?? {})) url.searchParams.append(name, value);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json' };
+  const text = raw ? raw.text : body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = text === undefined ? {} : { 'content-type': raw?.contentType ?? 'application/json' };
   const signed = staffId ? await signedHeaders({ method, url, headers, body: text }, { credentials: demoCredentials(staffId), region: 'eu-central-1', signingDate }) : headers;
   const response = await fetch(url, { method, headers: tamper ? tamper(signed) : signed, body: sendBody ?? text });
   return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
@@ -146,6 +148,25 @@ describe('changes', () => {
     const unknown = await call(supervisor.id, { method: 'POST', path: '/admin/complaints', body: { ...validComplaint, channel: 'phone', receivedAt: '2026-11-20', policy: 'nope' } });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors[0].field).toBe('policy');
+  });
+});
+
+describe('bad paths', () => {
+  it('answers 404, not 500, to a complaint id that cannot be one, however long', async () => {
+    for (const id of ['not-a-uuid', 'x'.repeat(2000), '00000000-0000-4000-8000-000000000000']) {
+      const response = await call(supervisor.id, { path: `/admin/complaints/${id}` });
+      expect([id.slice(0, 10), response.status, response.type]).toEqual([id.slice(0, 10), 404, 'application/problem+json']);
+    }
+  });
+
+  it('answers 400 to broken JSON and 415 to a body that is not JSON, changing nothing', async () => {
+    const { id } = await register();
+    const before = (await call(supervisor.id, { path: `/admin/complaints/${id}` })).body.history.length;
+    const broken = await call(supervisor.id, { method: 'POST', path: `/admin/complaints/${id}/notes`, raw: { text: '{"text": ', contentType: 'application/json' } });
+    expect(broken.status).toBe(400);
+    const plain = await call(supervisor.id, { method: 'POST', path: `/admin/complaints/${id}/notes`, raw: { text: 'a note', contentType: 'text/plain' } });
+    expect(plain.status).toBe(415);
+    expect((await call(supervisor.id, { path: `/admin/complaints/${id}` })).body.history).toHaveLength(before);
   });
 });
 
