@@ -1,4 +1,5 @@
 import type { FunctionName } from '../functions';
+import { MalformedRequest } from '../core/errors';
 
 // The route table, once: API Gateway's routes are built from it and the local server dispatches by it.
 
@@ -53,7 +54,11 @@ function matchPath(template: string, path: string): Record<string, string> | und
     const value = actual[i]!;
     if (segment.startsWith('{') && segment.endsWith('}')) {
       if (!value) return undefined;
-      parameters[segment.slice(1, -1)] = decodeURIComponent(value);
+      try {
+        parameters[segment.slice(1, -1)] = decodeURIComponent(value);
+      } catch {
+        throw new MalformedRequest(`The path segment "${value.slice(0, 64)}" is not valid percent-encoding.`);
+      }
     } else if (segment !== value) return undefined;
   }
   return parameters;

@@ -41,6 +41,10 @@ describe('the route table', () => {
     expect(matchRoute('GET', '/complaints')).toEqual({ allowed: ['POST'] });
     expect(matchRoute('GET', '/nowhere')).toEqual({ allowed: [] });
   });
+
+  it('refuses a path parameter that is not valid percent-encoding with a 400, not a crash', () => {
+    expect(() => matchRoute('GET', '/admin/complaints/%E0%A4%A')).toThrow(MalformedRequest);
+  });
 });
 
 describe('problem details', () => {
