@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { readBody } from '../../lambdas/http/request-body';
 import { matchRoute } from '../../lambdas/http/routes';
 import { problemResponse } from '../../lambdas/http/problem';
+import { EmailTemporarilyUnavailable } from '../../lambdas/adapters/mailer';
 import { MalformedRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed } from '../../lambdas/core/errors';
 
 function event(body: string, contentType?: string): APIGatewayProxyEventV2 {
@@ -53,6 +54,14 @@ describe('problem details', () => {
     expect(answer).toMatchObject({ statusCode: 422, headers: { 'content-type': 'application/problem+json' } });
     const body = JSON.parse((answer as { body: string }).body);
     expect(body).toMatchObject({ status: 422, instance: '/complaints', errors: [{ field: 'customer.email' }] });
+  });
+
+  it('tell staff to retry, with 503 and Retry-After, when e-mail cannot be sent for now', () => {
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const answer = problemResponse(new EmailTemporarilyUnavailable('TooManyRequestsException: slow down')) as { statusCode: number; headers: Record<string, string> };
+    spy.mockRestore();
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('60');
   });
 
   it('hide the details of an unexpected error behind a 500', () => {
