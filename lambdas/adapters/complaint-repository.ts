@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { complaintSchema, type Assignment, type Complaint, type ComplaintStatus, type HistoryEntry, type SentEmail } from '../core/complaint';
-import { indexAttributes, keys, PENDING, tableDesign } from './table-design';
+import { indexAttributes, keys, PENDING } from './table-design';
 import { NotFound, VersionConflict } from '../core/errors';
 import type { DeliveryEvidence } from '../core/delivery-evidence';
 
@@ -12,8 +12,6 @@ export interface ComplaintRepository {
   create(complaint: Complaint): Promise<boolean>;
   get(id: string): Promise<Complaint | undefined>;
   findByReference(reference: string): Promise<Complaint | undefined>;
-  /** Complaints whose workflow start is not yet confirmed, oldest first. */
-  pendingWorkflowStarts(limit: number): Promise<Complaint[]>;
   markWorkflowStarted(id: string): Promise<void>;
   /** Writes one fact of the workflow's, once; false when it was already written (or no longer applies). */
   record(id: string, fact: WorkflowFact): Promise<boolean>;
@@ -98,21 +96,6 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
     async findByReference(reference) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.reference(reference) }));
       return Item ? this.get(String(Item.complaintId)) : undefined;
-    },
-
-    async pendingWorkflowStarts(limit) {
-      const index = tableDesign.indexes.pendingWorkflow;
-      const { Items = [] } = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'pendingWorkflow',
-          KeyConditionExpression: '#pending = :pending',
-          ExpressionAttributeNames: { '#pending': index.partitionKey },
-          ExpressionAttributeValues: { ':pending': PENDING },
-          Limit: limit,
-        }),
-      );
-      return Items.map((item) => complaintSchema.parse(item));
     },
 
     async markWorkflowStarted(id) {
