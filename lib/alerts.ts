@@ -27,6 +27,23 @@ export class Alerts extends Construct {
     if (props.alertEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail));
   }
 
+  /**
+   * An alarm that fires on a single occurrence (a failed workflow, a stranded stream record: each one is a
+   * complaint stuck, worth a page, not a trend), notified to the topic.
+   */
+  alarmOnAny(scope: Construct, id: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(scope, id, {
+      alarmDescription: description,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.notify(alarm);
+    return alarm;
+  }
+
   /** Sends the alarm's state changes to the topic (into ALARM, and back to OK). */
   notify(alarm: cloudwatch.Alarm): void {
     const action = new actions.SnsAction(this.topic);

@@ -57,15 +57,12 @@ export class StreamStarter extends Construct {
       }),
     );
 
-    const stranded = new cloudwatch.Alarm(this, 'RecordsStranded', {
-      alarmDescription: 'The workflow starter gave up on stream records: complaints are waiting without a workflow.',
-      metric: this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    props.alerts.notify(stranded);
+    props.alerts.alarmOnAny(
+      this,
+      'RecordsStranded',
+      'The workflow starter gave up on stream records: complaints are waiting without a workflow.',
+      this.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+    );
 
     Validations.of(this.failures).acknowledge({
       id: 'AwsSolutions-SQS3',

@@ -83,15 +83,12 @@ export class Workflow extends Construct {
     acknowledgeTableIndexes(this.stateMachine, props.table.tableArn);
 
     // One failed execution is one complaint stuck with `workflowAttention`: worth a page, not a trend.
-    const failed = new cloudwatch.Alarm(this, 'ExecutionsFailed', {
-      alarmDescription: 'A complaint workflow failed: see workflowAttention on the complaint, fix, then redrive.',
-      metric: this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    props.alerts.notify(failed);
+    props.alerts.alarmOnAny(
+      this,
+      'ExecutionsFailed',
+      'A complaint workflow failed: see workflowAttention on the complaint, fix, then redrive.',
+      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    );
 
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
