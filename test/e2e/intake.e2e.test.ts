@@ -66,7 +66,10 @@ afterAll(async () => {
     process.kill(-child.pid, 'SIGTERM');
     await exited;
   }
-  rmSync(dataDir, { recursive: true, force: true });
+  // npm exits before the product it started has finished stopping (saving the mailbox, closing LevelDB):
+  // wait until the API no longer answers, and let rm retry while the last files are written.
+  await eventually(async () => ((await fetch(`${api}/health`).then(() => true, () => false)) ? undefined : true), 'the product to stop', 30_000);
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
 });
 
 it('prints a banner naming the API and the mailbox', () => {
