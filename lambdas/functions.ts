@@ -56,24 +56,10 @@ export const functions = {
     timeout: 30,
     memory: 256,
   },
-  sendAcknowledgement: {
-    entry: 'lambdas/handlers/send-acknowledgement.handler.ts',
-    description: 'Workflow step: e-mails the customer the reference number and the due date',
+  advanceComplaint: {
+    entry: 'lambdas/handlers/advance-complaint.handler.ts',
+    description: 'Workflow step: does what the complaint needs now (acknowledge, assign, notify, remind, answer, apply the deadline) and says how long to wait',
     grants: ['table:read', 'table:write', 'email:send'],
-    timeout: 30,
-    memory: 256,
-  },
-  assignDepartment: {
-    entry: 'lambdas/handlers/assign-department.handler.ts',
-    description: 'Workflow step: assigns a department by the rules in config/departments.json',
-    grants: ['table:read', 'table:write'],
-    timeout: 30,
-    memory: 256,
-  },
-  planNextStep: {
-    entry: 'lambdas/handlers/plan-next-step.handler.ts',
-    description: 'Workflow step: decides what the complaint needs next',
-    grants: ['table:read', 'table:write'],
     timeout: 30,
     memory: 256,
   },
@@ -84,54 +70,12 @@ export const functions = {
     timeout: 30,
     memory: 256,
   },
-  notifyDepartment: {
-    entry: 'lambdas/handlers/notify-department.handler.ts',
-    description: 'Workflow step: e-mails the assigned department',
-    grants: ['table:read', 'table:write', 'email:send'],
-    timeout: 30,
-    memory: 256,
-  },
-  sendReminder: {
-    entry: 'lambdas/handlers/send-reminder.handler.ts',
-    description: 'Workflow step: reminds the department (and escalates) before the due date',
-    grants: ['table:read', 'table:write', 'email:send'],
-    timeout: 30,
-    memory: 256,
-  },
-  handleDeadline: {
-    entry: 'lambdas/handlers/handle-deadline.handler.ts',
-    description: 'Workflow step: applies the effect of silence when the due date passes',
-    grants: ['table:read', 'table:write', 'email:send'],
-    timeout: 30,
-    memory: 256,
-  },
-  sendDecision: {
-    entry: 'lambdas/handlers/send-decision.handler.ts',
-    description: 'Workflow step: sends the customer the decision and closes the complaint',
-    grants: ['table:read', 'table:write', 'email:send'],
-    timeout: 30,
-    memory: 256,
-  },
-  sendExtensionNotice: {
-    entry: 'lambdas/handlers/send-extension-notice.handler.ts',
-    description: 'Workflow step: sends the customer the extension notice',
-    grants: ['table:read', 'table:write', 'email:send'],
-    timeout: 30,
-    memory: 256,
-  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
 
 /** Functions that the workflow calls, and the ASL substitution variable holding each one's ARN. */
 export const workflowSteps = {
-  sendAcknowledgement: 'SendAcknowledgementFunctionArn',
-  assignDepartment: 'AssignDepartmentFunctionArn',
-  planNextStep: 'PlanNextStepFunctionArn',
+  advanceComplaint: 'AdvanceComplaintFunctionArn',
   registerWait: 'RegisterWaitFunctionArn',
-  notifyDepartment: 'NotifyDepartmentFunctionArn',
-  sendReminder: 'SendReminderFunctionArn',
-  handleDeadline: 'HandleDeadlineFunctionArn',
-  sendDecision: 'SendDecisionFunctionArn',
-  sendExtensionNotice: 'SendExtensionNoticeFunctionArn',
 } as const satisfies Partial<Record<FunctionName, string>>;

@@ -6,6 +6,8 @@ import { endOfWarsawDay, warsawInstant } from './calendar/warsaw-time';
 // make the workflow do a thing twice or skip one.
 
 export type WorkflowAction =
+  | { action: 'acknowledge' }
+  | { action: 'assign' }
   | { action: 'notify_department' }
   | { action: 'send_extension_notice' }
   | { action: 'send_decision' }
@@ -27,12 +29,30 @@ export interface PlanInput {
   now: Date;
 }
 
-/** Reminders go out at the start of the working day, when someone is there to read them. */
-export const REMINDER_TIME = '08:00';
+/**
+ * Reminders go out during the working morning, when someone is there to read them, each complaint at its
+ * own minute between 08:00 and 11:59 (derived from its id, so a restart or a retry keeps it). Without the
+ * spread, every reminder of a busy day falls due at 08:00 together: at 1 M complaints a month that is
+ * ~100,000 e-mails in the same second, far above the SES rate and the Step Functions transition quota.
+ */
+export const REMINDER_WINDOW = { from: '08:00', minutes: 240 } as const;
+
+/** When on its reminder dates this complaint's reminders go out (Warsaw wall clock, HH:MM). */
+export function reminderTime(complaintId: string): string {
+  // FNV-1a: a stable, well-spread hash of the id; no cryptography needed, only an even spread.
+  let hash = 0x811c9dc5;
+  for (const char of complaintId) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  const [hours, minutes] = REMINDER_WINDOW.from.split(':').map(Number) as [number, number];
+  const at = hours * 60 + minutes + (hash % REMINDER_WINDOW.minutes);
+  return `${String(Math.floor(at / 60)).padStart(2, '0')}:${String(at % 60).padStart(2, '0')}`;
+}
 /** With no timer left (a deadline passed that has no legal effect), look again now and then. */
 const IDLE_RECHECK_SECONDS = 7 * 24 * 3600;
 
 export function nextWorkflowAction({ complaint, silence, reminderDates, now }: PlanInput): WorkflowAction {
+  // The customer learns the reference before anything else happens, whatever staff did meanwhile.
+  if (!complaint.acknowledgement) return { action: 'acknowledge' };
+  if (!complaint.assignment || complaint.status === 'received' || complaint.status === 'acknowledged') return { action: 'assign' };
   if (complaint.decisionSent) return { action: 'finish', why: 'the decision was sent to the customer' };
   if (complaint.decision) return { action: 'send_decision' };
   if (complaint.deadlinePassed && complaint.deadlinePassed.effect !== 'none') {
@@ -51,7 +71,8 @@ export function nextWorkflowAction({ complaint, silence, reminderDates, now }: P
   const lastOffset = Math.min(...reminderDates.map((reminder) => reminder.offset));
   // A reminder is spent once it or a more urgent one went out; of several due at once only the most urgent goes.
   const pending = reminderDates.filter((reminder) => reminder.offset < smallestSent);
-  const due = pending.filter((reminder) => warsawInstant(reminder.date, REMINDER_TIME) <= now);
+  const time = reminderTime(complaint.id);
+  const due = pending.filter((reminder) => warsawInstant(reminder.date, time) <= now);
   if (!complaint.deadlinePassed && due.length > 0) {
     const offset = Math.min(...due.map((reminder) => reminder.offset));
     return { action: 'remind', offset, escalation: offset === lastOffset };
@@ -59,7 +80,7 @@ export function nextWorkflowAction({ complaint, silence, reminderDates, now }: P
 
   const timers = complaint.deadlinePassed
     ? []
-    : [deadline, ...pending.map((reminder) => warsawInstant(reminder.date, REMINDER_TIME))];
+    : [deadline, ...pending.map((reminder) => warsawInstant(reminder.date, time))];
   const wakeAt = timers.length > 0 ? new Date(Math.min(...timers.map((timer) => timer.getTime()))) : new Date(now.getTime() + IDLE_RECHECK_SECONDS * 1000);
   return { action: 'wait', wakeAt: wakeAt.toISOString(), waitSeconds: Math.max(1, Math.ceil((wakeAt.getTime() - now.getTime()) / 1000)) };
 }

@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import { log } from '../adapters/logger';
+import { asWorkflowError } from '../adapters/storage-errors';
 
 /**
  * A workflow step's Lambda entry: validates the input the ASL passes and logs the outcome. Errors keep
- * their names (EmailTemporarilyUnavailable…), which is what the ASL's Retry and Catch match on.
+ * their names (EmailTemporarilyUnavailable, StorageTemporarilyUnavailable…), which is what the ASL's Retry
+ * and Catch match on.
  */
 export function workflowStep<S extends z.ZodType, R>(step: string, input: S, run: (input: z.infer<S>) => Promise<R>) {
   return async (event: unknown): Promise<R> => {
@@ -13,7 +15,8 @@ export function workflowStep<S extends z.ZodType, R>(step: string, input: S, run
       const result = await run(parsed);
       log.info('workflow step done', { step, complaintId });
       return result;
-    } catch (error) {
+    } catch (caught) {
+      const error = asWorkflowError(caught);
       log.warn('workflow step failed', { step, complaintId, error: error instanceof Error ? error.name : String(error) });
       throw error;
     }

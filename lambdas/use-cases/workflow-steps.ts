@@ -14,10 +14,13 @@ import { nextWorkflowAction, type WorkflowAction } from '../core/workflow-plan';
 import type { ComplaintRepository } from '../adapters/complaint-repository';
 import type { Mailer } from '../adapters/mailer';
 import type { WorkflowWaker } from '../adapters/workflow-client';
+import { acknowledgeComplaint } from './acknowledge-complaint';
 import { sendOnce } from './send-once';
 
-// The workflow's steps after the acknowledgement. Each reads the complaint afresh, does its one thing at
-// most once (the complaint records that it was done) and leaves the "what next" to the planner.
+// What the workflow does to a complaint. `advanceComplaint` is the workflow's one working step: it asks the
+// planner what the complaint needs, does it, and asks again, until the answer is to wait or to finish. Each
+// action reads the complaint afresh and does its one thing at most once (the complaint records that it was
+// done), so a retried or re-run step repeats nothing and a step that failed half-way resumes where it was.
 
 export interface StepPorts {
   complaints: ComplaintRepository;
@@ -75,6 +78,59 @@ export async function planNextStep(id: string, ports: StepPorts): Promise<Workfl
     now: ports.now(),
   });
   return { ...action, version: complaint.version };
+}
+
+type Resting = Extract<WorkflowAction, { action: 'wait' | 'finish' }> & { version: number };
+
+/**
+ * A complaint needs a handful of actions at one moment at most (acknowledge, assign, notify, and perhaps a
+ * decision already waiting); more than this means two actions undo each other, which is a bug to surface,
+ * not to loop on inside a Lambda.
+ */
+const MAX_ACTIONS_PER_STEP = 10;
+
+/**
+ * Plans and acts in one invocation until the complaint rests (waits for a timer or a change) or is done.
+ * One Lambda invocation per wake-up instead of a plan state and an act state per action keeps a
+ * complaint's whole life near 15 state transitions (see the README, "Running it in AWS").
+ */
+export async function advanceComplaint(id: string, ports: StepPorts): Promise<Resting> {
+  for (let done = 0; done < MAX_ACTIONS_PER_STEP; done++) {
+    const plan = await planNextStep(id, ports);
+    switch (plan.action) {
+      case 'wait':
+      case 'finish':
+        return plan;
+      case 'acknowledge':
+        await acknowledgeComplaint(id, ports);
+        break;
+      case 'assign':
+        await assignDepartmentStep(id, ports);
+        break;
+      case 'notify_department':
+        await notifyDepartment(id, ports);
+        break;
+      case 'send_extension_notice':
+        await sendExtensionNotice(id, ports);
+        break;
+      case 'send_decision':
+        await sendDecision(id, ports);
+        break;
+      case 'remind':
+        await sendReminder({ complaintId: id, offset: plan.offset, escalation: plan.escalation }, ports);
+        break;
+      case 'deadline_passed':
+        await handleDeadline(id, ports);
+        break;
+      default:
+        throw new Error(`Unknown workflow action ${JSON.stringify(plan satisfies never)}`);
+    }
+  }
+  throw new WorkflowDidNotSettle(`Complaint ${id} still needed actions after ${MAX_ACTIONS_PER_STEP} in one step`);
+}
+
+export class WorkflowDidNotSettle extends Error {
+  override name = 'WorkflowDidNotSettle';
 }
 
 /**

@@ -58,7 +58,7 @@ describe('the complaint workflow', () => {
   });
 
   it('retries an e-mail refused for throttling, then sends it exactly once', async () => {
-    faults.failNext('SendAcknowledgement', 'EmailTemporarilyUnavailable', 3);
+    faults.failNext('Advance', 'EmailTemporarilyUnavailable', 3);
     const { id, reference } = await file();
     expect((await emailsAbout(reference)).filter((email) => email.destination.to[0] === 'anna@example.com')).toHaveLength(1);
     expect((await runtime.stepFunctions.execution(id))?.status).toBe('RUNNING');
@@ -68,25 +68,25 @@ describe('the complaint workflow', () => {
   it('sends no second e-mail when the step runs again after it succeeded', async () => {
     const { id, reference } = await file();
     const before = await emailsAbout(reference);
-    const again = (await handlerOf('sendAcknowledgement')({ complaintId: id })) as { messageId: string };
-    expect(before.map((email) => email.messageId)).toContain(again.messageId);
-    expect(await emailsAbout(reference)).toHaveLength(before.length);
+    const again = (await handlerOf('advanceComplaint')({ complaintId: id })) as { action: string };
+    expect(again.action).toBe('wait');
+    expect(await emailsAbout(reference)).toEqual(before);
   });
 
   it('gives up on a permanent rejection visibly: the complaint is flagged and the execution fails', async () => {
-    faults.failNext('SendAcknowledgement', 'EmailPermanentlyRejected', 1);
+    faults.failNext('Advance', 'EmailPermanentlyRejected', 1);
     const { id, reference } = await file();
     const execution = await runtime.stepFunctions.execution(id);
     expect(execution?.status).toBe('FAILED');
     const attention = (await complaintItem(id))?.workflowAttention?.M;
-    expect(attention?.step?.S).toBe('SendAcknowledgement');
+    expect(attention?.step?.S).toBe('Advance');
     expect(attention?.error?.S).toBe('EmailPermanentlyRejected');
     expect(await emailsAbout(reference)).toHaveLength(0);
     expect(execution?.error).toBe('WorkflowStepFailed');
   });
 
   it('stops retrying an outage after its bounded attempts and flags the complaint', async () => {
-    faults.failNext('SendAcknowledgement', 'EmailTemporarilyUnavailable', 1000);
+    faults.failNext('Advance', 'EmailTemporarilyUnavailable', 1000);
     const { id } = await file();
     expect((await runtime.stepFunctions.execution(id))?.status).toBe('FAILED');
     expect((await complaintItem(id))?.workflowAttention?.M?.error?.S).toBe('EmailTemporarilyUnavailable');

@@ -1,7 +1,7 @@
 type TaskRun = (input: Record<string, unknown>) => Promise<unknown>;
 
 /**
- * Injects failures into workflow Tasks of the local runtime: `failNext('SendAcknowledgement',
+ * Injects failures into workflow Tasks of the local runtime: `failNext('Advance',
  * 'EmailTemporarilyUnavailable', 2)` makes the next two runs of that state throw an error of that name, as
  * the Lambda would, before the real step runs.
  */

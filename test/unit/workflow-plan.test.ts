@@ -1,5 +1,5 @@
 import type { Complaint } from '../../lambdas/core/complaint';
-import { nextWorkflowAction, type ReminderDate } from '../../lambdas/core/workflow-plan';
+import { nextWorkflowAction, reminderTime, type ReminderDate } from '../../lambdas/core/workflow-plan';
 
 const sent = (at: string) => ({ messageId: `m-${at}`, sentAt: at });
 
@@ -36,17 +36,30 @@ const plan = (overrides: Partial<Complaint>, now: string, silence: 'deemed_accep
   nextWorkflowAction({ complaint: { ...complaint, ...overrides }, silence, reminderDates, now: new Date(now) });
 
 describe('what the workflow does next', () => {
-  it('waits until 08:00 Warsaw time on the first reminder date', () => {
-    expect(plan({}, '2026-11-23T09:01:00Z')).toEqual({ action: 'wait', wakeAt: '2026-11-26T07:00:00.000Z', waitSeconds: 251_940 });
+  // Complaint c-1's reminders go out at 11:32 Warsaw time (10:32 UTC in winter): see reminderTime below.
+  it('acknowledges a complaint before anything else, even one staff already decided', () => {
+    const decision = { outcome: 'accepted' as const, decidedAt: '2026-11-23T09:00:00.000Z', decidedBy: 'agent-1' };
+    expect(plan({ acknowledgement: undefined, assignment: undefined, decision }, '2026-11-23T09:00:01Z')).toEqual({ action: 'acknowledge' });
+  });
+
+  it('assigns a department once acknowledged, and moves a received complaint on even when staff named the department', () => {
+    expect(plan({ assignment: undefined, status: 'acknowledged' }, '2026-11-23T09:00:01Z')).toEqual({ action: 'assign' });
+    expect(plan({ status: 'received' }, '2026-11-23T09:00:01Z')).toEqual({ action: 'assign' });
+  });
+
+  it("waits until the complaint's own minute of the working morning on the first reminder date", () => {
+    expect(reminderTime('c-1')).toBe('11:32');
+    expect(plan({}, '2026-11-23T09:01:00Z')).toEqual({ action: 'wait', wakeAt: '2026-11-26T10:32:00.000Z', waitSeconds: 264_660 });
   });
 
   it('reminds the department at the first offset, without escalating', () => {
-    expect(plan({}, '2026-11-26T07:00:00Z')).toEqual({ action: 'remind', offset: 7, escalation: false });
+    expect(plan({}, '2026-11-26T10:31:59Z').action).toBe('wait');
+    expect(plan({}, '2026-11-26T10:32:00Z')).toEqual({ action: 'remind', offset: 7, escalation: false });
   });
 
   it('never sends a second reminder for an offset already sent', () => {
-    const action = plan({ reminders: { '7': { ...sent('2026-11-26T07:00:01Z'), escalation: false } } }, '2026-11-26T07:00:02Z');
-    expect(action).toEqual({ action: 'wait', wakeAt: '2026-12-02T07:00:00.000Z', waitSeconds: expect.any(Number) });
+    const action = plan({ reminders: { '7': { ...sent('2026-11-26T10:32:01Z'), escalation: false } } }, '2026-11-26T10:32:02Z');
+    expect(action).toEqual({ action: 'wait', wakeAt: '2026-12-02T10:32:00.000Z', waitSeconds: expect.any(Number) });
   });
 
   it('sends only the most urgent reminder when several fell due at once', () => {
@@ -55,7 +68,7 @@ describe('what the workflow does next', () => {
 
   it('escalates on the last reminder', () => {
     const reminders = { '3': { ...sent('2026-12-02T07:00:00Z'), escalation: false } };
-    expect(plan({ reminders }, '2026-12-04T07:00:00Z')).toEqual({ action: 'remind', offset: 1, escalation: true });
+    expect(plan({ reminders }, '2026-12-04T10:32:00Z')).toEqual({ action: 'remind', offset: 1, escalation: true });
   });
 
   it('sends the decision that arrived between two reminders instead of the next reminder', () => {
@@ -94,5 +107,24 @@ describe('what the workflow does next', () => {
   it('sends the extension notice once an extension is requested', () => {
     const extension = { reason: 'r', stillToEstablish: 's', requestedAt: '2026-11-30T10:00:00.000Z', requestedBy: 'sup', previousResponseDueBy: '2026-12-07' };
     expect(plan({ extension }, '2026-11-30T10:00:01Z')).toEqual({ action: 'send_extension_notice' });
+  });
+});
+
+describe('when reminders go out (no 08:00 herd)', () => {
+  const ids = Array.from({ length: 2400 }, (_, i) => `${i.toString(16).padStart(8, '0')}-4b1c-4e7a-9d3f-${(i * 7919).toString(16).padStart(12, '0')}`);
+
+  it('gives every complaint a minute between 08:00 and 11:59, the same one every time', () => {
+    for (const id of ids) {
+      const time = reminderTime(id);
+      expect(time >= '08:00' && time <= '11:59').toBe(true);
+      expect(reminderTime(id)).toBe(time);
+    }
+  });
+
+  it('spreads complaints over the whole morning: no minute holds more than 1 % of them', () => {
+    const perMinute = new Map<string, number>();
+    for (const id of ids) perMinute.set(reminderTime(id), (perMinute.get(reminderTime(id)) ?? 0) + 1);
+    expect(perMinute.size).toBeGreaterThan(200);
+    expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(ids.length / 100);
   });
 });
