@@ -13,6 +13,7 @@ import { loadDepartmentRules } from '../core/department-rules';
 import { newReference } from '../core/reference';
 import type { StaffDirectory } from '../core/staff';
 import { loadStaffDirectory } from '../http/staff-identity';
+import { loadCompanyProfile } from './company-profile-file';
 import departmentsFile from '../../config/departments.json';
 import type { StepPorts } from '../use-cases/workflow-steps';
 import type { StaffPorts } from '../use-cases/staff-actions';
@@ -67,6 +68,7 @@ export const staffPorts = /* @__PURE__ */ once(
   (): StaffPorts & { staff: StaffDirectory } => ({
     ...stepPorts(),
     lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
+    company: loadCompanyProfile(),
     // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
     staff: loadStaffDirectory(JSON.parse(required(shared().env, 'STAFF_DIRECTORY'))),
   }),

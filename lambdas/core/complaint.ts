@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { appealRouteIds } from './company-profile';
 
 // The zod schemas are the types (STYLE.md §2): they validate requests, type the handlers and feed OpenAPI.
 
@@ -62,6 +63,14 @@ export const complaintSubmissionSchema = z.object({
   desiredRemedy: z.enum(remedies, { error: `must be one of ${remedies.join(', ')}` }),
   privacyNoticeAccepted: acknowledged,
   language: z.preprocess(blankIsAbsent, z.enum(languages).default('pl')),
+  /**
+   * The customer asks for the answer by e-mail. Under art. 5(2) of the act of 5 August 2015 a financial
+   * answer goes on paper unless the customer asked for this; other policies answer by e-mail anyway.
+   */
+  answerByEmail: z.preprocess(
+    (value) => (value === 'on' || value === 'true' ? true : value === 'false' || value === '' ? false : value),
+    z.boolean().optional(),
+  ),
 });
 
 export type ComplaintSubmission = z.infer<typeof complaintSubmissionSchema>;
@@ -82,8 +91,31 @@ export const decisionSchema = z.object({
   justification: z.string().trim().min(1).max(10_000).optional(),
   signerName: z.string().trim().min(1).max(200).optional(),
   signerPosition: z.string().trim().min(1).max(200).optional(),
-  adrStatement: z.string().trim().min(1).max(2_000).optional(),
-  appealRoutes: z.array(z.string().trim().min(1).max(500)).max(10).optional(),
+  /** Overrides the company's standing ADR position (config/company.json) for this answer (art. 32 of the ADR act). */
+  adrStatement: z.string().trim().min(20, 'must state whether the company agrees to out-of-court dispute resolution, and before which body').max(2_000).optional(),
+  /** Routes from the company's configuration (art. 10 of the act of 5 August 2015); all it offers when omitted. */
+  appealRoutes: z
+    .array(z.enum(appealRouteIds, { error: `must be one of ${appealRouteIds.join(', ')}` }))
+    .max(appealRouteIds.length)
+    .optional(),
+  /** Where money is paid: the date it will be paid by, at most 30 days on (art. 9 of the act of 5 August 2015). */
+  paymentDueBy: calendarDateString.optional(),
+  /** Where money is paid or credited: how much, e.g. "120,00 zł". */
+  paymentAmount: z.string().trim().min(1).max(100).optional(),
+  /** Where money is paid or credited: how, e.g. "przelew na rachunek podany w reklamacji". */
+  paymentMethod: z.string().trim().min(3).max(500).optional(),
+});
+
+/** The decision as stored: the request completed from the company's configuration, and how it reaches the customer. */
+export const storedDecisionSchema = decisionSchema.extend({
+  decidedAt: z.iso.datetime(),
+  decidedBy: z.string(),
+  /** The appeal routes as the answer states them, in the customer's language. */
+  appealRouteTexts: z.array(z.string()).optional(),
+  /** `post`: a printed letter staff send (art. 5(2) of the act of 5 August 2015); absent or `email`: e-mailed. */
+  delivery: z.enum(['email', 'post']).optional(),
+  /** What the staff member was told when recording it, e.g. that the answer may arrive late. */
+  warnings: z.array(z.string()).optional(),
 });
 
 /**
@@ -131,8 +163,16 @@ export const complaintSchema = complaintSubmissionSchema.extend({
   departmentNotified: sentEmailSchema.extend({ departmentId: z.string() }).optional(),
   /** Reminders sent, by offset in working days before the due date: one per offset, ever. */
   reminders: z.record(z.string(), sentEmailSchema.extend({ escalation: z.boolean() })).optional(),
-  decision: decisionSchema.extend({ decidedAt: z.iso.datetime(), decidedBy: z.string() }).optional(),
+  decision: storedDecisionSchema.optional(),
   decisionSent: sentEmailSchema.optional(),
+  /** A printed answer: the day staff posted it (what a `dispatch` deadline checks), and who recorded it. */
+  decisionPosted: z
+    .object({ postedOn: calendarDateString, recordedAt: z.iso.datetime(), recordedBy: z.string(), withinTerm: z.boolean() })
+    .optional(),
+  /** An acknowledgement of receipt given outside the product (handed over in person, by letter or phone). */
+  acknowledgedOffline: z
+    .object({ on: calendarDateString, how: z.enum(['handed_over', 'letter', 'phone']), recordedAt: z.iso.datetime(), recordedBy: z.string() })
+    .optional(),
   extension: z
     .object({
       reason: z.string(),

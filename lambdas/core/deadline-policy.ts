@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import type { CalendarDate } from './calendar/calendar-date';
+import { dayOfWeek } from './calendar/calendar-date';
 import {
   addCalendarDays,
-  addWorkingDays,
+  isPublicHoliday,
   nextDayNotSaturdayOrHoliday,
   subtractWorkingDays,
 } from './calendar/polish-calendar';
@@ -10,14 +11,84 @@ import {
 // One record per deadline policy (domain.md, "One policy record"): the law is data in config/policies.json,
 // and the few functions below are the only place its days are counted.
 
+/**
+ * The elements an answer may be required to carry (lambdas/core/answer-requirements.ts checks them). "Not
+ * accepted" means rejected or only partly accepted: the statutes speak of claims "not fully accepted".
+ */
 export const answerElements = [
+  /** The factual and legal grounds whenever the demand is not met in full (art. 9 of the act of 5 August 2015). */
   'justification_if_not_met',
+  /** The name and position of the person answering (art. 9 of the act of 5 August 2015). */
   'signer_name_and_position',
-  'appeal_routes_if_rejected',
-  'adr_statement_if_rejected',
+  /** The real appeal routes from the company's configuration (art. 10 of the act of 5 August 2015). */
+  'appeal_routes_if_not_accepted',
+  /** The trader's position on out-of-court dispute resolution (art. 32 of the ADR act of 23 September 2016). */
+  'adr_statement_if_not_accepted',
+  /** Where money is to be paid, the date it will be paid by, at most 30 days on (art. 9 of the act of 5 August 2015). */
+  'payment_date_if_paying',
+  /** Where money is to be paid or credited, the amount and how (telecom regulation §1(2), verify). */
+  'payment_amount_and_method_if_paying',
 ] as const;
 
+export type AnswerElement = (typeof answerElements)[number];
+
+/**
+ * Names used before the elements said "not accepted": they read "rejected" but the statutes cover partial
+ * acceptance too, so a policy file that still uses them gets the stricter element.
+ */
+const legacyAnswerElements: Record<string, AnswerElement> = {
+  appeal_routes_if_rejected: 'appeal_routes_if_not_accepted',
+  adr_statement_if_rejected: 'adr_statement_if_not_accepted',
+};
+
 const days = z.number().int().positive();
+
+/** ISO weekday numbers: 1 = Monday … 7 = Sunday. */
+const isoWeekday = z.number().int().min(1).max(7);
+
+/**
+ * The provider's business days (PSD2 art. 4(37): a day on which the provider is open for business). Only a
+ * business-day term reads this. Default: Monday to Friday, public holidays not business days.
+ */
+export const businessDaysSchema = z.object({
+  weekdays: z.array(isoWeekday).min(1).default([1, 2, 3, 4, 5]),
+  publicHolidaysAreBusinessDays: z.boolean().default(false),
+  /**
+   * A complaint received on a day that is not a business day: `receipt_day` counts the term from the day of
+   * receipt (the next business day is day 1); `next_business_day` treats it as received on the next business
+   * day (the one after that is day 1). The law leaves this open (domain.md); the default `receipt_day` never
+   * gives a later due date than the other reading, so it cannot make an answer late.
+   */
+  nonBusinessDayReceipt: z.enum(['receipt_day', 'next_business_day']).default('receipt_day'),
+});
+
+export type BusinessDays = z.infer<typeof businessDaysSchema>;
+
+const extensionSchema = z.preprocess(
+  // `noticeBeforeDay` was the first name of `noticeWithinDays`; it was read as "before day N" (one day short).
+  (value) => {
+    if (value && typeof value === 'object' && 'noticeBeforeDay' in value && !('noticeWithinDays' in value)) {
+      const { noticeBeforeDay, ...rest } = value as Record<string, unknown>;
+      return { ...rest, noticeWithinDays: noticeBeforeDay };
+    }
+    return value;
+  },
+  z.object({
+    maxLength: days,
+    /** The notice must be sent within this many days of the term (its last day moved as art. 115 KC moves it). */
+    noticeWithinDays: days,
+  }),
+);
+
+/**
+ * The acknowledgement of receipt the policy requires (telecom: §… of the 2025 complaint regulation): at once
+ * for a complaint filed in person, within `otherChannelsWithinDays` for one sent by post, courier, phone or
+ * e-mail. The product acknowledges by e-mail as soon as the complaint is stored; this is what it proves.
+ */
+const acknowledgementDutySchema = z.object({
+  inPerson: z.literal('at_once'),
+  otherChannelsWithinDays: days,
+});
 
 export const deadlinePolicySchema = z
   .object({
@@ -30,8 +101,16 @@ export const deadlinePolicySchema = z
     shiftEnd: z.boolean(),
     metBy: z.enum(['receipt', 'dispatch']),
     silence: z.enum(['deemed_accepted', 'deemed_resolved_for_customer', 'none']),
-    extension: z.object({ maxLength: days, noticeBeforeDay: days }).optional(),
-    answerMustContain: z.array(z.enum(answerElements)).default([]),
+    extension: extensionSchema.optional(),
+    /** `answer`: the answer is due by the date; `perform`: the remedy itself (guarantee: repair or replacement). */
+    obligation: z.enum(['answer', 'perform']).default('answer'),
+    answerMustContain: z
+      .array(z.preprocess((element) => (typeof element === 'string' ? (legacyAnswerElements[element] ?? element) : element), z.enum(answerElements)))
+      .default([]),
+    /** Art. 5(2) of the act of 5 August 2015: the answer goes on paper unless the customer asked for e-mail. */
+    answerByEmailOnlyOnRequest: z.boolean().default(false),
+    acknowledgement: acknowledgementDutySchema.optional(),
+    businessDays: businessDaysSchema.optional(),
     internalTargetDaysBefore: z.number().int().nonnegative(),
     reminderOffsets: z.array(days).default([7, 3, 1]),
     legalBasis: z.string().min(1),
@@ -43,8 +122,8 @@ export const deadlinePolicySchema = z
     path: ['extension', 'maxLength'],
     message: 'must be longer than length',
   })
-  .refine((p) => !p.extension || p.extension.noticeBeforeDay <= p.length, {
-    path: ['extension', 'noticeBeforeDay'],
+  .refine((p) => !p.extension || p.extension.noticeWithinDays <= p.length, {
+    path: ['extension', 'noticeWithinDays'],
     message: 'must fall within the ordinary term (≤ length)',
   })
   .refine((p) => new Set(p.reminderOffsets).size === p.reminderOffsets.length, {
@@ -71,16 +150,51 @@ function extensionOf(policy: DeadlinePolicy): NonNullable<DeadlinePolicy['extens
   return policy.extension;
 }
 
+const DEFAULT_BUSINESS_DAYS: BusinessDays = businessDaysSchema.parse({});
+
+/** The policy's business days: the provider's weekdays, public holidays in or out (PSD2 art. 4(37)). */
+export function isBusinessDay(policy: Pick<DeadlinePolicy, 'businessDays'>, date: CalendarDate): boolean {
+  const settings = policy.businessDays ?? DEFAULT_BUSINESS_DAYS;
+  const isoDay = dayOfWeek(date) === 0 ? 7 : dayOfWeek(date);
+  if (!settings.weekdays.includes(isoDay)) return false;
+  return settings.publicHolidaysAreBusinessDays || !isPublicHoliday(date);
+}
+
+function addBusinessDays(policy: DeadlinePolicy, date: CalendarDate, count: number): CalendarDate {
+  let day = date;
+  for (let counted = 0; counted < count; ) {
+    day = addCalendarDays(day, 1);
+    if (isBusinessDay(policy, day)) counted += 1;
+  }
+  return day;
+}
+
+/**
+ * The day a business-day term counts from: the day of receipt, or, when the policy says so, the next
+ * business day for a complaint received on a day that is not one (domain.md, "Counting days").
+ */
+function countingStart(policy: DeadlinePolicy, startDate: CalendarDate): CalendarDate {
+  const settings = policy.businessDays ?? DEFAULT_BUSINESS_DAYS;
+  if (settings.nonBusinessDayReceipt === 'receipt_day' || isBusinessDay(policy, startDate)) return startDate;
+  return addBusinessDays(policy, startDate, 1);
+}
+
 /** Day `n` of a term that starts on `startDate`, before any art. 115 shift. */
 function dayOfTerm(policy: DeadlinePolicy, startDate: CalendarDate, n: number): CalendarDate {
   // Art. 111 §2 KC: the day of the event (receipt, delivery) is not counted; both helpers start the day after.
-  return policy.unit === 'business_days' ? addWorkingDays(startDate, n) : addCalendarDays(startDate, n);
+  return policy.unit === 'business_days' ? addBusinessDays(policy, countingStart(policy, startDate), n) : addCalendarDays(startDate, n);
+}
+
+/** Day `n` of the term as art. 115 KC leaves it: moved past a Saturday or public holiday when `shiftEnd`. */
+function lastDayOfTerm(policy: DeadlinePolicy, startDate: CalendarDate, n: number): CalendarDate {
+  const end = dayOfTerm(policy, startDate, n);
+  return policy.shiftEnd ? nextDayNotSaturdayOrHoliday(end) : end;
 }
 
 /**
  * The last day of the term. `startDate` is the Warsaw date of the trigger: receipt of the complaint, or
- * delivery of the item for a guarantee (art. 580 §1 KC). A business-day term always ends on a working day;
- * a calendar-day term ending on a Saturday or public holiday moves to the next day that is neither
+ * delivery of the item for a guarantee (art. 580 KC). A business-day term ends on one of the provider's
+ * business days; a term ending on a Saturday or public holiday moves to the next day that is neither
  * (art. 115 KC) when the policy says `shiftEnd`.
  */
 export function computeResponseDueBy(
@@ -88,9 +202,7 @@ export function computeResponseDueBy(
   startDate: CalendarDate,
   options: { extended?: boolean } = {},
 ): CalendarDate {
-  const length = options.extended ? extensionOf(policy).maxLength : policy.length;
-  const end = dayOfTerm(policy, startDate, length);
-  return policy.shiftEnd ? nextDayNotSaturdayOrHoliday(end) : end;
+  return lastDayOfTerm(policy, startDate, options.extended ? extensionOf(policy).maxLength : policy.length);
 }
 
 /** The day staff should send the answer by, so that it reaches the customer in time. */
@@ -106,12 +218,13 @@ export function computeReminderDates(policy: DeadlinePolicy, dueBy: CalendarDate
 }
 
 /**
- * The last day an extension notice may go out: the notice must reach the customer before day
- * `noticeBeforeDay` of the term (financial: before day 30, art. 7 of the act of 5 August 2015), so this is
- * day `noticeBeforeDay - 1`, counted like the term and never shifted later.
+ * The last day an extension notice may go out: within the ordinary term (financial: art. 7 of the act of
+ * 5 August 2015, "within the 30-day term"; sending suffices, art. 8), and a term's last day that art. 115 KC
+ * moves is moved for every duty tied to it, the notice included (domain.md, "Counting days"). Received
+ * 2026-10-24: day 30 is Monday 2026-11-23, so the notice may go out that day.
  */
 export function extensionNoticeDeadline(policy: DeadlinePolicy, startDate: CalendarDate): CalendarDate {
-  return dayOfTerm(policy, startDate, extensionOf(policy).noticeBeforeDay - 1);
+  return lastDayOfTerm(policy, startDate, extensionOf(policy).noticeWithinDays);
 }
 
 export class UnknownPolicy extends Error {

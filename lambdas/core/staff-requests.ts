@@ -43,3 +43,7 @@ export const extensionRequestSchema = z.object({
   stillToEstablish: z.string().trim().min(10).max(2_000),
   version,
 });
+/** The day staff posted a printed answer (art. 5(2) of the act of 5 August 2015). */
+export const decisionPostingSchema = z.object({ postedOn: calendarDateString, version });
+/** An acknowledgement of receipt given outside the product, e.g. a confirmation handed over in person. */
+export const acknowledgementRecordSchema = z.object({ on: calendarDateString, how: z.enum(['handed_over', 'letter', 'phone']) });

@@ -7,9 +7,13 @@ import { authorize, can, TRIAGE_DEPARTMENT, type StaffMember } from '../core/sta
 import { informationRequestEmail } from '../core/templates';
 import { parseReference } from '../core/reference';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
-import { missingAnswerElements } from '../core/answer-requirements';
+import { completeAnswer } from '../core/answer-requirements';
+import { acknowledgementDuty } from '../core/acknowledgement-duty';
+import type { CompanyProfile } from '../core/company-profile';
 import type {
+  acknowledgementRecordSchema,
   assignmentRequestSchema,
+  decisionPostingSchema,
   decisionRequestSchema,
   extensionRequestSchema,
   informationRequestSchema,
@@ -31,6 +35,8 @@ export interface StaffPorts {
   departments: DepartmentRules;
   now: () => Date;
   companyName: string;
+  /** The company's standing positions answers must state (config/company.json). */
+  company: CompanyProfile;
 }
 
 const OPEN = ['received', 'acknowledged', 'assigned'] as const;
@@ -144,16 +150,27 @@ export async function recordDecision(id: string, request: z.infer<typeof decisio
   const complaint = await readComplaint(id, staff, ports);
   authorize(staff, 'complaint:decide', { department: departmentOf(complaint) });
   assertOpen(complaint);
-  const { version, ...decision } = request;
+  const { version, ...draft } = request;
   const policy = ports.policies.policyFor(complaint.policyId);
-  const missing: FieldIssue[] = missingAnswerElements(policy, decision);
-  if (missing.length > 0) throw new ValidationFailed(missing);
   const now = ports.now();
+  const today = warsawCalendarDate(now);
+  const { decision, issues } = completeAnswer(policy, draft, { company: ports.company, complaint, today });
+  if (issues.length > 0) throw new ValidationFailed(issues);
+  const warnings = lateAnswerWarnings(policy, complaint, today);
   const updated = await ports.complaints.applyStaffChange({
     id,
     expectedVersion: version,
-    set: { decision: { ...decision, decidedAt: now.toISOString(), decidedBy: staff.id }, status: 'decided' },
-    entry: entry(staff, now, 'decision_recorded', { status: complaint.status }, { outcome: decision.outcome, remedy: decision.remedy ?? null }),
+    set: {
+      decision: { ...decision, ...(warnings.length > 0 ? { warnings } : {}), decidedAt: now.toISOString(), decidedBy: staff.id },
+      status: 'decided',
+    },
+    entry: entry(
+      staff,
+      now,
+      'decision_recorded',
+      { status: complaint.status },
+      { outcome: decision.outcome, remedy: decision.remedy ?? null, delivery: decision.delivery, ...(warnings.length > 0 ? { warnings } : {}) },
+    ),
     condition: {
       expression: 'attribute_not_exists(decision) AND (attribute_not_exists(deadlinePassed) OR deadlinePassed.effect = :noEffect)',
       values: { ':noEffect': 'none' },
@@ -161,6 +178,77 @@ export async function recordDecision(id: string, request: z.infer<typeof decisio
     },
   });
   return wakeWorkflow(updated, ports);
+}
+
+/**
+ * Art. 61 KC: under a `receipt` policy the answer counts when it reaches the customer, and UOKiK holds one
+ * sent on the last day late. Recording the decision on (or after) the due date is allowed, but staff are told.
+ */
+function lateAnswerWarnings(policy: { metBy: string }, complaint: Complaint, today: string): string[] {
+  if (policy.metBy !== 'receipt' || today < complaint.responseDueBy) return [];
+  return [
+    today === complaint.responseDueBy
+      ? `The answer must reach the customer by ${complaint.responseDueBy}, today: sent now, it may arrive late (art. 61 KC).`
+      : `The answer had to reach the customer by ${complaint.responseDueBy}: it is late (art. 61 KC).`,
+  ];
+}
+
+/**
+ * Staff posted the printed answer (art. 5(2) of the act of 5 August 2015: paper unless the customer asked
+ * for e-mail). The posting date is what a `dispatch` deadline checks: sending before the term ends suffices.
+ */
+export async function recordDecisionPosting(id: string, request: z.infer<typeof decisionPostingSchema>, staff: StaffMember, ports: StaffPorts) {
+  const complaint = await readComplaint(id, staff, ports);
+  authorize(staff, 'complaint:decide', { department: departmentOf(complaint) });
+  const decision = complaint.decision;
+  if (!decision) throw new VersionConflict('The complaint has no decision to post yet.');
+  if (decision.delivery !== 'post') throw new VersionConflict('This decision goes to the customer by e-mail; there is no letter to post.');
+  if (complaint.decisionPosted) throw new VersionConflict(`The letter was already recorded as posted on ${complaint.decisionPosted.postedOn}.`);
+  const now = ports.now();
+  const today = warsawCalendarDate(now);
+  const decidedOn = warsawCalendarDate(new Date(decision.decidedAt));
+  if (request.postedOn > today) throw new ValidationFailed([{ field: 'postedOn', message: `cannot be in the future (today is ${today} in Poland)` }]);
+  if (request.postedOn < decidedOn) throw new ValidationFailed([{ field: 'postedOn', message: `cannot be before the decision (${decidedOn})` }]);
+  const policy = ports.policies.policyFor(complaint.policyId);
+  const withinTerm = policy.metBy === 'dispatch' ? request.postedOn <= complaint.responseDueBy : request.postedOn < complaint.responseDueBy;
+  const decisionPosted = { postedOn: request.postedOn, recordedAt: now.toISOString(), recordedBy: staff.id, withinTerm };
+  const updated = await ports.complaints.applyStaffChange({
+    id,
+    expectedVersion: request.version,
+    set: { decisionPosted, status: 'closed' },
+    entry: entry(staff, now, 'decision_posted', { status: complaint.status }, { postedOn: request.postedOn, responseDueBy: complaint.responseDueBy, withinTerm }),
+    condition: {
+      expression: 'attribute_not_exists(decisionPosted)',
+      failure: () => new VersionConflict('The letter was recorded as posted in the meantime.'),
+    },
+  });
+  return wakeWorkflow(updated, ports);
+}
+
+/**
+ * An acknowledgement of receipt given outside the product: a confirmation handed over at the desk, a letter,
+ * a call. Where the policy has an acknowledgement duty (telecom), the history shows whether it was in time.
+ */
+export async function recordAcknowledgement(id: string, request: z.infer<typeof acknowledgementRecordSchema>, staff: StaffMember, ports: StaffPorts) {
+  const complaint = await readComplaint(id, staff, ports);
+  authorize(staff, 'complaint:note', { department: departmentOf(complaint) });
+  if (complaint.acknowledgedOffline) throw new VersionConflict(`An acknowledgement given on ${complaint.acknowledgedOffline.on} is already recorded.`);
+  const now = ports.now();
+  const today = warsawCalendarDate(now);
+  if (request.on > today) throw new ValidationFailed([{ field: 'on', message: `cannot be in the future (today is ${today} in Poland)` }]);
+  if (request.on < complaint.receivedOn) throw new ValidationFailed([{ field: 'on', message: `cannot be before the complaint was received (${complaint.receivedOn})` }]);
+  const acknowledgedOffline = { on: request.on, how: request.how, recordedAt: now.toISOString(), recordedBy: staff.id };
+  const duty = acknowledgementDuty(ports.policies.policyFor(complaint.policyId), { ...complaint, acknowledgedOffline });
+  return ports.complaints.applyStaffChange({
+    id,
+    set: { acknowledgedOffline },
+    entry: entry(staff, now, 'acknowledgement_recorded', undefined, {
+      on: request.on,
+      how: request.how,
+      ...(duty ? { dueBy: duty.dueBy, inTime: duty.metOn !== undefined && duty.metOn <= duty.dueBy } : {}),
+    }),
+    condition: { expression: 'attribute_not_exists(acknowledgedOffline)', failure: () => new VersionConflict('An acknowledgement was recorded in the meantime.') },
+  });
 }
 
 export async function requestInformation(id: string, request: z.infer<typeof informationRequestSchema>, staff: StaffMember, ports: StaffPorts) {
@@ -196,7 +284,9 @@ export async function requestExtension(id: string, request: z.infer<typeof exten
   const today = warsawCalendarDate(ports.now());
   const lastDay = extensionNoticeDeadline(policy, complaint.receivedOn);
   if (today > lastDay) {
-    throw new ValidationFailed([{ field: 'extension', message: `the notice had to reach the customer by ${lastDay}` }]);
+    // Art. 8 of the act of 5 August 2015: sending the notice within the term suffices.
+    const duty = policy.metBy === 'dispatch' ? 'had to be sent' : 'had to reach the customer';
+    throw new ValidationFailed([{ field: 'extension', message: `the notice ${duty} within the ordinary term, by ${lastDay}` }]);
   }
   const newDueBy = computeResponseDueBy(policy, complaint.receivedOn, { extended: true });
   const now = ports.now();

@@ -7,6 +7,7 @@ import {
   deadlinePolicySchema,
   extensionNoticeDeadline,
   InvalidPolicyConfig,
+  isBusinessDay,
   PolicyHasNoExtension,
   UnknownPolicy,
   type DeadlinePolicy,
@@ -151,9 +152,11 @@ describe('the internal target and the reminders', () => {
 
 describe('the extension notice', () => {
   it.each([
-    ['financial', '2026-03-02', '2026-03-31', 'before day 30 is day 29'],
-    ['payment_services', '2026-12-10', '2027-01-04', 'before business day 15 is business day 14'],
-  ])('when a %s complaint is received %s, the notice must go out by %s (%s)', (id, received, expected) => {
+    ['financial', '2026-03-02', '2026-04-01', 'within the 30-day term is up to day 30'],
+    ['financial', '2026-10-24', '2026-11-23', 'day 30 is Monday 23 November, not the Sunday before'],
+    ['financial', '2026-10-02', '2026-11-02', 'day 30 is All Saints, a Sunday, so art. 115 KC moves it to Monday'],
+    ['payment_services', '2026-12-10', '2027-01-05', 'within 15 business days is up to business day 15'],
+  ])('art. 7 of the act of 5 August 2015 with art. 115 KC: when a %s complaint is received %s, the notice may go out until %s (%s)', (id, received, expected) => {
     expect(extensionNoticeDeadline(policy(id), received)).toBe(expected);
   });
 
@@ -186,9 +189,9 @@ describe('the policy registry', () => {
   });
 
   it('requires the elements each answer must carry', () => {
-    expect(policy('consumer').answerMustContain).toEqual(expect.arrayContaining(['justification_if_not_met', 'adr_statement_if_rejected']));
+    expect(policy('consumer').answerMustContain).toEqual(expect.arrayContaining(['justification_if_not_met', 'adr_statement_if_not_accepted']));
     expect(policy('financial').answerMustContain).toEqual(
-      expect.arrayContaining(['justification_if_not_met', 'signer_name_and_position', 'appeal_routes_if_rejected']),
+      expect.arrayContaining(['justification_if_not_met', 'signer_name_and_position', 'appeal_routes_if_not_accepted', 'payment_date_if_paying']),
     );
   });
 
@@ -222,7 +225,7 @@ describe('the policy registry', () => {
 
   it.each([
     [{ ...busPolicy, extension: { maxLength: 20, noticeBeforeDay: 10 } }, 'policies.0.extension.maxLength: must be longer than length'],
-    [{ ...busPolicy, extension: { maxLength: 90, noticeBeforeDay: 31 } }, 'policies.0.extension.noticeBeforeDay'],
+    [{ ...busPolicy, extension: { maxLength: 90, noticeWithinDays: 31 } }, 'policies.0.extension.noticeWithinDays'],
     [{ ...busPolicy, unit: 'weeks' }, 'policies.0.unit'],
     [{ ...busPolicy, length: 0 }, 'policies.0.length'],
     [{ ...busPolicy, jurisdiction: 'DE' }, 'policies.0.jurisdiction'],
@@ -237,8 +240,9 @@ describe('the policy registry', () => {
     expect(load).toThrow('the custom policy file is not a valid policy file');
   });
 
-  it('when the file has no policies list, says so', () => {
-    expect(() => parsePolicyFile({ defaultPolicy: 'consumer' }, 'x.json')).toThrow('x.json is not a valid policy file: policies:');
+  it('when the policies are not a list, says so (a file of overrides alone needs none)', () => {
+    expect(() => parsePolicyFile({ policies: 'consumer' }, 'x.json')).toThrow('x.json is not a valid policy file: policies:');
+    expect(parsePolicyFile({ overrides: { energy: { silence: 'deemed_accepted' } } }, 'x.json').policies).toEqual([]);
   });
 
   it('parses every built-in policy with the same schema custom ones use', () => {
@@ -246,5 +250,97 @@ describe('the policy registry', () => {
       const parsed: DeadlinePolicy = deadlinePolicySchema.parse(p);
       expect(parsed.legalBasis.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('payment services: the provider business days (PSD2 art. 4(37))', () => {
+  const payment = policy('payment_services');
+  const withDays = (businessDays: object) => loadPolicyRegistry(undefined, { overrides: { payment_services: { businessDays } } }).policyFor('payment_services');
+
+  it('by default counts Monday to Friday without public holidays, from the day of receipt', () => {
+    expect(payment.businessDays).toEqual({ weekdays: [1, 2, 3, 4, 5], publicHolidaysAreBusinessDays: false, nonBusinessDayReceipt: 'receipt_day' });
+    expect(isBusinessDay(payment, '2026-03-07')).toBe(false); // Saturday
+    expect(isBusinessDay(payment, '2026-11-11')).toBe(false); // Independence Day, a Wednesday
+    expect(isBusinessDay(payment, '2026-11-12')).toBe(true);
+  });
+
+  it('when the provider works on Saturdays, counts them: received Saturday 2026-03-07, due 15 business days later', () => {
+    const sixDays = withDays({ weekdays: [1, 2, 3, 4, 5, 6] });
+    // Business days Mon 9 … Sat 21 are 12; Mon 23, Tue 24, Wed 25 make 15.
+    expect(computeResponseDueBy(sixDays, '2026-03-07')).toBe('2026-03-25');
+  });
+
+  it('when public holidays are business days for the provider, counts 11 November', () => {
+    const open = withDays({ publicHolidaysAreBusinessDays: true });
+    expect(isBusinessDay(open, '2026-11-11')).toBe(true);
+    expect(computeResponseDueBy(policy('payment_services'), '2026-11-09')).toBe('2026-12-01');
+    expect(computeResponseDueBy(open, '2026-11-09')).toBe('2026-11-30');
+  });
+
+  it.each([
+    ['receipt_day', '2026-03-27', 'the next business day, Monday 9 March, is day 1'],
+    ['next_business_day', '2026-03-30', 'the complaint counts as received on Monday 9 March, so Tuesday is day 1'],
+  ])('when received on Saturday 2026-03-07 with nonBusinessDayReceipt %s, is due %s (%s)', (setting, expected) => {
+    expect(computeResponseDueBy(withDays({ nonBusinessDayReceipt: setting }), '2026-03-07')).toBe(expected);
+  });
+
+  it('when received on a business day, both readings give the same date', () => {
+    fc.assert(
+      fc.property(anyDate, (start) => {
+        fc.pre(isBusinessDay(payment, start));
+        expect(computeResponseDueBy(withDays({ nonBusinessDayReceipt: 'next_business_day' }), start)).toBe(computeResponseDueBy(payment, start));
+      }),
+    );
+  });
+
+  it('the default reading never gives a later due date than the other', () => {
+    fc.assert(
+      fc.property(anyDate, (start) => {
+        expect(computeResponseDueBy(payment, start) <= computeResponseDueBy(withDays({ nonBusinessDayReceipt: 'next_business_day' }), start)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('deployment overrides of built-in policies', () => {
+  it('energy (§ 42 of the 2007 grid regulation, art. 6c Energy Law): silence is none by default, with the reason in the notes', () => {
+    expect(policy('energy').silence).toBe('none');
+    expect(policy('energy').notes).toMatch(/household/);
+  });
+
+  it('energy: a deployment serving households sets silence to deemed_accepted, and the notes say so', () => {
+    const households = loadPolicyRegistry(undefined, {
+      overrides: { energy: { silence: 'deemed_accepted', notifyCustomerOnSilence: true, reason: 'household customers (art. 7a of the consumer act)' } },
+    }).policyFor('energy');
+    expect([households.silence, households.notifyCustomerOnSilence]).toEqual(['deemed_accepted', true]);
+    expect(households.notes).toContain('Overridden by this deployment (silence, notifyCustomerOnSilence): household customers');
+    expect(households.length).toBe(14);
+  });
+
+  it('refuses to override the statutory term itself, or a policy that does not exist', () => {
+    expect(() => loadPolicyRegistry(undefined, { overrides: { energy: { length: 30 } } })).toThrow(/overrides\.energy/);
+    expect(() => loadPolicyRegistry(undefined, { overrides: { postal: { silence: 'none' } } })).toThrow(/postal, which is not a built-in policy/);
+  });
+
+  it('payment services: a deployment that reads PSD2 art. 101(2) as receipt overrides metBy, and the refinements still apply', () => {
+    expect(() => loadPolicyRegistry(undefined, { overrides: { payment_services: { metBy: 'receipt', internalTargetDaysBefore: 0 } } })).toThrow(/internalTargetDaysBefore/);
+    expect(loadPolicyRegistry(undefined, { overrides: { payment_services: { metBy: 'receipt' } } }).policyFor('payment_services').metBy).toBe('receipt');
+  });
+});
+
+describe('guarantee (art. 577–581 KC)', () => {
+  it('art. 580 §2 KC: 14 days from delivery of the item, for performing (repair or replacement), not only answering', () => {
+    const guarantee = policy('guarantee');
+    expect(guarantee.legalBasis).toMatch(/^art\. 580 §2 KC/);
+    expect([guarantee.trigger, guarantee.length, guarantee.obligation]).toEqual(['item_delivered', 14, 'perform']);
+    expect(guarantee.notes).toMatch(/guarantee statement may set another term/);
+  });
+});
+
+describe('legacy policy files', () => {
+  it('read noticeBeforeDay as the term the notice must be sent within, and the "if_rejected" elements as "if_not_accepted"', () => {
+    const bus = loadPolicyRegistry(undefined, { policies: [{ ...busPolicy, answerMustContain: ['adr_statement_if_rejected', 'appeal_routes_if_rejected'] }] }).policyFor('bus');
+    expect(bus.extension).toEqual({ maxLength: 90, noticeWithinDays: 30 });
+    expect(bus.answerMustContain).toEqual(['adr_statement_if_not_accepted', 'appeal_routes_if_not_accepted']);
   });
 });

@@ -1,8 +1,10 @@
 import type { Language } from '../complaint';
-import { facts, heading, list, paragraph, renderLetter, type Block, type RenderedEmail } from './email-layout';
+import { facts, heading, list, paragraph, renderLetter, type Block, type Letter, type RenderedEmail } from './email-layout';
 import { customerGreeting, formatCalendarDate, remedyWords, signOff, type CalendarDate, type DecisionDraft, type Outcome } from './wording';
 
-export type DecisionEmailInput = DecisionDraft & {
+export type DecisionEmailInput = Omit<DecisionDraft, 'appealRoutes'> & {
+  /** The appeal routes as sentences (the decision's appealRouteTexts), not their ids. */
+  appealRoutes?: readonly string[];
   language: Language;
   companyName: string;
   reference: string;
@@ -30,7 +32,13 @@ const outcomeWords: Record<Language, Record<Outcome, { sentence: string; label: 
  * answer). It renders what it is given; missingAnswerElements decides beforehand whether that is enough.
  */
 export function decisionEmail(input: DecisionEmailInput): RenderedEmail {
+  return renderLetter(decisionLetter(input));
+}
+
+/** The same answer as blocks, for the e-mail and for the printed letter (lambdas/adapters/letter-pdf.ts). */
+export function decisionLetter(input: DecisionEmailInput): Letter {
   const { language, reference, outcome } = input;
+  const paymentDue = input.paymentDueBy === undefined ? undefined : formatCalendarDate(input.paymentDueBy, language);
   const due = formatCalendarDate(input.responseDueBy, language);
   const remedy = input.remedy === undefined ? undefined : remedyWords[language][input.remedy];
   const words = outcomeWords[language][outcome];
@@ -43,6 +51,9 @@ export function decisionEmail(input: DecisionEmailInput): RenderedEmail {
             ['Numer reklamacji', reference],
             ['Decyzja', words.label],
             ['Sposób załatwienia reklamacji', remedy],
+            ['Kwota', input.paymentAmount],
+            ['Sposób zapłaty', input.paymentMethod],
+            ['Termin zapłaty', paymentDue],
             ['Termin na odpowiedź', due],
           ] as const,
           justification: 'Uzasadnienie',
@@ -59,6 +70,9 @@ export function decisionEmail(input: DecisionEmailInput): RenderedEmail {
             ['Reference', reference],
             ['Decision', words.label],
             ['Remedy', remedy],
+            ['Amount', input.paymentAmount],
+            ['How it is paid', input.paymentMethod],
+            ['To be paid by', paymentDue],
             ['Response due by', due],
           ] as const,
           justification: 'Reasons',
@@ -79,7 +93,7 @@ export function decisionEmail(input: DecisionEmailInput): RenderedEmail {
     ...(routes.length > 0 ? [paragraph(copy.appealRoutes), list(routes)] : [paragraph(copy.appealDefault)]),
     paragraph(copy.keep),
   ];
-  return renderLetter({
+  return {
     language,
     companyName: input.companyName,
     reference,
@@ -87,5 +101,5 @@ export function decisionEmail(input: DecisionEmailInput): RenderedEmail {
     greeting: customerGreeting(input.customerName, language),
     blocks,
     signOff: signOff(language, input.companyName, { name: input.signerName, position: input.signerPosition }),
-  });
+  };
 }

@@ -2,10 +2,10 @@
 export { acknowledgementEmail, type AcknowledgementEmailInput } from './acknowledgement-email';
 export { departmentAssignmentEmail, type DepartmentAssignmentEmailInput } from './department-assignment-email';
 export { reminderEmail, type ReminderEmailInput } from './reminder-email';
-export { decisionEmail, type DecisionEmailInput } from './decision-email';
+export { decisionEmail, decisionLetter, type DecisionEmailInput } from './decision-email';
 export { deemedAcceptedEmail, type DeemedAcceptedEmailInput } from './deemed-accepted-email';
 export { deadlinePassedAlertEmail, type DeadlinePassedAlertEmailInput } from './deadline-passed-alert-email';
 export { extensionNoticeEmail, type ExtensionNoticeEmailInput } from './extension-notice-email';
 export { informationRequestEmail, type InformationRequestEmailInput } from './information-request-email';
-export { escapeHtml, type RenderedEmail } from './email-layout';
+export { escapeHtml, type Block, type Letter, type RenderedEmail } from './email-layout';
 export { formatCalendarDate, remedyWords } from './wording';

@@ -1,0 +1,116 @@
+import * as z from 'zod';
+import type { Language } from './complaint';
+
+// The company's standing positions that answers must state: whether it takes part in out-of-court dispute
+// resolution (art. 32 of the ADR act) and which appeal routes it really offers (art. 10 of the act of
+// 5 August 2015). Deployment configuration (config/company.json, the demo), validated here at cold start.
+
+const organisation = z.object({
+  name: z.string().trim().min(3).max(300),
+  website: z.url().optional(),
+  address: z.string().trim().min(3).max(300).optional(),
+});
+
+export type Organisation = z.infer<typeof organisation>;
+
+export const adrPositionSchema = z
+  .object({
+    /** Whether the company agrees to resolve consumer disputes before an ADR body. */
+    agrees: z.boolean(),
+    /** The ADR bodies it agrees to (required when it agrees; art. 32(1) of the ADR act names "the competent body"). */
+    bodies: z.array(organisation).max(5).default([]),
+  })
+  .refine((adr) => !adr.agrees || adr.bodies.length > 0, { path: ['bodies'], message: 'name at least one ADR body when agreeing' })
+  .refine((adr) => adr.agrees || adr.bodies.length === 0, { path: ['bodies'], message: 'must be empty when the company does not agree' });
+
+export type AdrPosition = z.infer<typeof adrPositionSchema>;
+
+export const appealRouteIds = ['internal_review', 'mediation', 'arbitration', 'financial_ombudsman', 'lawsuit'] as const;
+export type AppealRouteId = (typeof appealRouteIds)[number];
+
+export const appealRoutesSchema = z.object({
+  /** An appeal against the answer inside the company, where it offers one (art. 10(1)(1)). */
+  internalReview: z.object({ how: z.string().trim().min(10).max(1_000) }).optional(),
+  /** Mediation the company agrees to, where it does (art. 10(1)(2)). */
+  mediation: z.array(organisation).max(5).default([]),
+  /** Arbitration (e.g. a bank arbitrator) the company agrees to, where it does (art. 10(1)(2)). */
+  arbitration: z.array(organisation).max(5).default([]),
+  /** The Financial Ombudsman (art. 10(1)(3)): always open to the customer of a financial-market entity. */
+  financialOmbudsman: organisation.default({ name: 'Rzecznik Finansowy', website: 'https://rf.gov.pl' }),
+  /** A lawsuit (art. 10(1)(4)): the defendant (the company, as it is sued) and the competent court. */
+  lawsuit: z.object({ defendant: z.string().trim().min(10).max(500), court: z.string().trim().min(10).max(500) }),
+});
+
+export type AppealRoutes = z.infer<typeof appealRoutesSchema>;
+
+export const companyProfileSchema = z.object({
+  /** Lines under the company's name at the head of a printed letter (postal address). */
+  letterhead: z.object({ addressLines: z.array(z.string().trim().min(1).max(200)).min(1).max(6) }),
+  adr: adrPositionSchema.optional(),
+  appealRoutes: appealRoutesSchema.optional(),
+});
+
+export type CompanyProfile = z.infer<typeof companyProfileSchema>;
+
+export class InvalidCompanyProfile extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Parses the company file or throws naming `source` and each invalid field. */
+export function parseCompanyProfile(data: unknown, source: string): CompanyProfile {
+  const result = companyProfileSchema.safeParse(data);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`);
+    throw new InvalidCompanyProfile(`${source} is not a valid company file: ${issues.join('; ')}`);
+  }
+  return result.data;
+}
+
+const named = (body: Organisation) => [body.name, body.address, body.website].filter(Boolean).join(', ');
+
+/** The ADR statement of art. 32 of the ADR act in the customer's language: consent and the body, or refusal. */
+export function adrStatementText(adr: AdrPosition, language: Language): string {
+  const bodies = adr.bodies.map(named).join('; ');
+  if (language === 'pl') {
+    return adr.agrees
+      ? `Wyrażamy zgodę na pozasądowe rozwiązanie sporu. Podmiotem uprawnionym do pozasądowego rozwiązywania sporów konsumenckich, do którego mogą się Państwo zwrócić, jest: ${bodies}.`
+      : 'Nie wyrażamy zgody na udział w postępowaniu w sprawie pozasądowego rozwiązywania sporów konsumenckich.';
+  }
+  return adr.agrees
+    ? `We agree to resolve the dispute out of court. The body for out-of-court resolution of consumer disputes you may turn to is: ${bodies}.`
+    : 'We do not agree to take part in out-of-court resolution of consumer disputes.';
+}
+
+/** The routes the company really offers, in the order art. 10(1) lists them. */
+export function offeredAppealRoutes(routes: AppealRoutes): AppealRouteId[] {
+  return appealRouteIds.filter((id) => {
+    if (id === 'internal_review') return routes.internalReview !== undefined;
+    if (id === 'mediation') return routes.mediation.length > 0;
+    if (id === 'arbitration') return routes.arbitration.length > 0;
+    return true;
+  });
+}
+
+/** One appeal route in the customer's language, with the details art. 10 asks for. */
+export function appealRouteText(routes: AppealRoutes, id: AppealRouteId, language: Language): string {
+  const pl = language === 'pl';
+  switch (id) {
+    case 'internal_review':
+      return `${pl ? 'Odwołanie od stanowiska zawartego w odpowiedzi' : 'An appeal against the position in this answer'}: ${routes.internalReview!.how}`;
+    case 'mediation':
+      return `${pl ? 'Wniosek o mediację' : 'Mediation'}: ${routes.mediation.map(named).join('; ')}`;
+    case 'arbitration':
+      return `${pl ? 'Wniosek o rozpatrzenie sprawy przez sąd polubowny' : 'Arbitration'}: ${routes.arbitration.map(named).join('; ')}`;
+    case 'financial_ombudsman':
+      return pl
+        ? `Wniosek o rozpatrzenie sprawy przez Rzecznika Finansowego: ${named(routes.financialOmbudsman)}`
+        : `A request to the Financial Ombudsman (Rzecznik Finansowy): ${named(routes.financialOmbudsman)}`;
+    case 'lawsuit':
+      return pl
+        ? `Powództwo do sądu powszechnego. Pozwanym jest ${routes.lawsuit.defendant}; sądem właściwym jest ${routes.lawsuit.court}.`
+        : `A lawsuit in the civil courts. The defendant is ${routes.lawsuit.defendant}; the competent court is ${routes.lawsuit.court}.`;
+  }
+}
