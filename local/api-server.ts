@@ -8,8 +8,20 @@ import { handlerOf } from './handlers';
 import { iamAuthorizerContext, verifySignedRequest } from './sigv4-verifier';
 import { staffDirectorySchema, type StaffDirectory } from '../lambdas/core/staff';
 
-// API Gateway's own limit on a request body (HTTP APIs): the local server refuses what AWS would refuse.
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+export interface BodyLimits {
+  /** API Gateway's own limit on a request body (HTTP APIs, 10 MB): the local server refuses what AWS would. */
+  maxBytes: number;
+  /**
+   * Past the limit, the rest of the body is read and thrown away before the connection is closed: a socket
+   * closed with unread bytes makes TCP send a reset, and a client still sending then loses the 413 it was
+   * already sent. Draining is bounded so a client cannot keep the server busy: after this many more bytes,
+   * or this long, the connection is cut.
+   */
+  drainBytes: number;
+  drainMs: number;
+}
+
+const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 10 * 1024 * 1024, drainBytes: 64 * 1024 * 1024, drainMs: 10_000 };
 const TEXT_MEDIA = /^(text\/|application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/i;
 
 export interface ApiServer {
@@ -21,15 +33,22 @@ export interface ApiServer {
  * Serves the route table the way API Gateway (HTTP API, payload format 2.0) does: the same event shape, the
  * same handlers. What API Gateway would answer itself (no route, body too large) is answered here.
  */
-export async function startApiServer(options: { port: number; host?: string }): Promise<ApiServer> {
+export async function startApiServer(options: { port: number; host?: string; bodyLimits?: Partial<BodyLimits> }): Promise<ApiServer> {
+  const limits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits };
   const inFlight = new Set<Promise<void>>();
-  const server = http.createServer((request, response) => {
-    const handled = handle(request).then(
-      (result) => send(response, result),
-      (error: unknown) => send(response, problemResponse(error) as APIGatewayProxyStructuredResultV2),
-    );
-    inFlight.add(handled);
-    void handled.finally(() => inFlight.delete(handled));
+  const track = (work: Promise<void>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+  const server = http.createServer((request, response) => track(serve(request, response, limits)));
+  // A client that asks first (Expect: 100-continue) is refused before it sends a byte of a body too large.
+  server.on('checkContinue', (request: http.IncomingMessage, response: http.ServerResponse) => {
+    if (declaredLength(request) > limits.maxBytes) {
+      track(refuseTooLarge(request, response, tooLarge(limits), Promise.resolve()));
+      return;
+    }
+    response.writeContinue();
+    server.emit('request', request, response);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -47,11 +66,22 @@ export async function startApiServer(options: { port: number; host?: string }): 
   };
 }
 
-async function handle(request: http.IncomingMessage): Promise<APIGatewayProxyStructuredResultV2> {
+async function serve(request: http.IncomingMessage, response: http.ServerResponse, limits: BodyLimits): Promise<void> {
+  const read = await readRequestBody(request, limits).catch((error: unknown) => ({ failed: error }));
+  if ('failed' in read) {
+    // The client went away mid-body; there is no one left to answer.
+    response.destroy();
+    return;
+  }
+  if ('refused' in read) return refuseTooLarge(request, response, read.refused, read.drained);
+  const result = await handle(request, read.body).catch((error: unknown) => problemResponse(error) as APIGatewayProxyStructuredResultV2);
+  send(response, result);
+}
+
+async function handle(request: http.IncomingMessage, body: Buffer): Promise<APIGatewayProxyStructuredResultV2> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
   const { match, allowed } = matchRoute(method, url.pathname);
-  const body = await readRequestBody(request);
   if (!match) {
     if (allowed.length > 0) {
       const answer = problemResponse(new MethodNotAllowed(`${url.pathname} answers ${allowed.join(', ')}`), url.pathname);
@@ -89,22 +119,72 @@ function queryOf(url: URL): Record<string, string | string[]> {
   return query;
 }
 
-function readRequestBody(request: http.IncomingMessage): Promise<Buffer> {
+const tooLarge = (limits: BodyLimits) => new PayloadTooLarge(`Request bodies are limited to ${limits.maxBytes} bytes.`);
+
+function declaredLength(request: http.IncomingMessage): number {
+  const length = Number(request.headers['content-length'] ?? 0);
+  return Number.isFinite(length) ? length : 0;
+}
+
+type BodyRead = { body: Buffer } | { refused: PayloadTooLarge; drained: Promise<void> };
+
+/** The whole body, or, past the limit (declared or counted, chunked or not), a refusal while the rest drains. */
+function readRequestBody(request: http.IncomingMessage, limits: BodyLimits): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
+    if (declaredLength(request) > limits.maxBytes) {
+      resolve({ refused: tooLarge(limits), drained: drain(request, limits) });
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const collect = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new PayloadTooLarge(`Request bodies are limited to ${MAX_BODY_BYTES} bytes.`));
-        request.destroy();
+      if (size <= limits.maxBytes) {
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+      request.off('data', collect);
+      chunks.length = 0;
+      resolve({ refused: tooLarge(limits), drained: drain(request, limits) });
+    };
+    request.on('data', collect);
+    request.on('end', () => resolve({ body: Buffer.concat(chunks) }));
     request.on('error', reject);
   });
+}
+
+/** Reads and discards the rest of a refused body; settles when it ended, the client left, or a bound was hit. */
+function drain(request: http.IncomingMessage, limits: BodyLimits): Promise<void> {
+  return new Promise((resolve) => {
+    let discarded = 0;
+    const done = () => {
+      clearTimeout(timer);
+      request.off('data', discard);
+      resolve();
+    };
+    const discard = (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > limits.drainBytes) done();
+    };
+    const timer = setTimeout(done, limits.drainMs);
+    request.on('data', discard);
+    request.once('end', done);
+    request.once('close', done);
+    request.once('error', done);
+  });
+}
+
+/**
+ * Answers 413 at once, so a client that reads while it sends stops early, but ends the response (and so
+ * closes the connection) only once the body is drained: a close with unread bytes would reset the connection.
+ */
+async function refuseTooLarge(request: http.IncomingMessage, response: http.ServerResponse, refusal: PayloadTooLarge, drained: Promise<void>): Promise<void> {
+  const answer = problemResponse(refusal, new URL(request.url ?? '/', 'http://localhost').pathname) as APIGatewayProxyStructuredResultV2;
+  const body = Buffer.from(answer.body ?? '', 'utf8');
+  response.writeHead(413, { ...(answer.headers as Record<string, string>), 'content-length': String(body.length), connection: 'close' });
+  response.write(body);
+  await drained;
+  response.end();
 }
 
 function toEvent(

@@ -8,7 +8,7 @@ import {
   type ComplaintSubmission,
   channels,
 } from '../core/complaint';
-import { IdempotencyKeyInUse, IdempotencyKeyReused, ValidationFailed } from '../core/errors';
+import { IdempotencyKeyInUse, IdempotencyKeyReused, ValidationFailed, type FieldIssue } from '../core/errors';
 import { validated } from '../core/validation';
 import type { ComplaintRepository } from '../adapters/complaint-repository';
 import type { IdempotencyStore } from '../adapters/idempotency-store';
@@ -60,6 +60,8 @@ const REFERENCE_ATTEMPTS = 5;
 /** The one intake use case every entry point calls (public form, admin registration, webhooks). */
 export async function submitComplaint(request: SubmitComplaintRequest, ports: SubmitComplaintPorts): Promise<SubmitComplaintResult> {
   const submission = validated(complaintSubmissionSchema, request.body);
+  const futureDates = datesAfterToday({ purchaseDate: submission.purchaseDate }, ports.now());
+  if (futureDates.length > 0) throw new ValidationFailed(futureDates);
 
   if (request.idempotencyKey === undefined) {
     const receipt = await store(submission, request, { id: ports.newId(), reference: ports.newReference() }, ports);
@@ -147,13 +149,24 @@ export async function registerComplaint(
 ): Promise<SubmitComplaintResult> {
   authorize(staff, 'complaint:register');
   const { channel, receivedAt, policy, ...submission } = registration;
-  if (receivedAt > warsawCalendarDate(ports.now())) {
-    throw new ValidationFailed([{ field: 'receivedAt', message: 'cannot be in the future' }]);
-  }
+  const issues = datesAfterToday({ receivedAt, purchaseDate: submission.purchaseDate }, ports.now());
   if (policy !== undefined && !ports.policies.has(policy)) {
-    throw new ValidationFailed([{ field: 'policy', message: `is not a known policy (${ports.policies.ids().join(', ')})` }]);
+    issues.push({ field: 'policy', message: `is not a known policy (${ports.policies.ids().join(', ')})` });
   }
+  if (issues.length > 0) throw new ValidationFailed(issues);
   return submitComplaint({ body: submission, idempotencyKey, channel, actor: staff.id, receivedOn: receivedAt, policyId: policy }, ports);
+}
+
+/**
+ * Dates that tell what already happened (a purchase, a letter received) cannot lie after today. "Today" is
+ * the product clock's calendar day in Europe/Warsaw, the zone every deadline is counted in, so a purchase
+ * made at 00:30 on 1 December in Warsaw (23:30 UTC on 30 November) is accepted as dated 1 December.
+ */
+function datesAfterToday(dates: Record<string, string | undefined>, now: Date): FieldIssue[] {
+  const today = warsawCalendarDate(now);
+  return Object.entries(dates)
+    .filter(([, date]) => date !== undefined && date > today)
+    .map(([field]) => ({ field, message: `cannot be in the future (today is ${today} in Poland)` }));
 }
 
 /**

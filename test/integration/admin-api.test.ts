@@ -1,5 +1,7 @@
 import type { Runtime } from '../../local/runtime';
 import { demoCredentials, signedHeaders } from '../../cli/signing';
+import { addCalendarDays } from '../../lambdas/core/calendar/calendar-date';
+import { warsawCalendarDate } from '../../lambdas/core/calendar/polish-calendar';
 import { startLocalProduct, validComplaint } from '../support/local-product';
 import { demoStaff } from '../support/staff-event';
 
@@ -148,6 +150,16 @@ describe('changes', () => {
     const unknown = await call(supervisor.id, { method: 'POST', path: '/admin/complaints', body: { ...validComplaint, channel: 'phone', receivedAt: '2026-11-20', policy: 'nope' } });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors[0].field).toBe('policy');
+  });
+
+  it('refuses a registration whose purchase is dated after today in Warsaw (422 naming purchaseDate), storing nothing', async () => {
+    const today = warsawCalendarDate(runtime.clock.now());
+    const listed = async () => (await call(supervisor.id, { path: '/admin/complaints', query: { orderNumber: 'FUTURE-PURCHASE' } })).body.complaints.length;
+    const body = { ...validComplaint, orderNumber: 'FUTURE-PURCHASE', channel: 'letter', receivedAt: today, purchaseDate: addCalendarDays(today, 1) };
+    const refused = await call(supervisor.id, { method: 'POST', path: '/admin/complaints', body });
+    expect([refused.status, refused.type]).toEqual([422, 'application/problem+json']);
+    expect(refused.body.errors.map((error: { field: string }) => error.field)).toEqual(['purchaseDate']);
+    expect(await listed()).toBe(0);
   });
 });
 

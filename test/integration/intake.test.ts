@@ -6,6 +6,8 @@ import { dynamo } from '../../lambdas/adapters/clients';
 import { requestFingerprint } from '../../lambdas/use-cases/submit-complaint';
 import { complaintSubmissionSchema } from '../../lambdas/core/complaint';
 import { newReference } from '../../lambdas/core/reference';
+import { addCalendarDays } from '../../lambdas/core/calendar/calendar-date';
+import { warsawCalendarDate } from '../../lambdas/core/calendar/polish-calendar';
 import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 
 let runtime: Runtime;
@@ -93,6 +95,16 @@ describe('POST /complaints', () => {
     const before = await complaintCount();
     await expectProblem(await postComplaint(runtime, body), 422, fields);
     expect(await complaintCount()).toBe(before);
+  });
+
+  it('answers 422 naming purchaseDate to a purchase dated tomorrow in Warsaw by the product clock, and stores nothing', async () => {
+    const tomorrow = addCalendarDays(warsawCalendarDate(runtime.clock.now()), 1);
+    const before = await complaintCount();
+    const problem = await expectProblem(await postComplaint(runtime, { ...validComplaint, purchaseDate: tomorrow }), 422, ['purchaseDate']);
+    expect(problem.errors).toHaveLength(1);
+    expect(await complaintCount()).toBe(before);
+    const today = warsawCalendarDate(runtime.clock.now());
+    expect((await postComplaint(runtime, { ...validComplaint, purchaseDate: today })).status).toBe(201);
   });
 
   it('answers 400 to JSON that does not parse', async () => {

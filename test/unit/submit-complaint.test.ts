@@ -1,0 +1,108 @@
+import type { ComplaintRepository } from '../../lambdas/adapters/complaint-repository';
+import type { IdempotencyStore } from '../../lambdas/adapters/idempotency-store';
+import type { Complaint, ComplaintReceipt } from '../../lambdas/core/complaint';
+import { ValidationFailed } from '../../lambdas/core/errors';
+import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
+import type { StaffMember } from '../../lambdas/core/staff';
+import { registerComplaint, submitComplaint, type Reservation, type SubmitComplaintPorts } from '../../lambdas/use-cases/submit-complaint';
+
+// Intake with in-memory ports: "today" is the product clock's day in Europe/Warsaw, never the UTC day.
+
+function inMemoryPorts(now: string): SubmitComplaintPorts & { stored: Complaint[] } {
+  const stored: Complaint[] = [];
+  const complaints = {
+    claimReference: async () => true,
+    create: async (complaint: Complaint) => (stored.push(complaint), true),
+    get: async (id: string) => stored.find((complaint) => complaint.id === id),
+  } as unknown as ComplaintRepository;
+  const idempotency: IdempotencyStore<Reservation, ComplaintReceipt> = {
+    claim: async (_key, _fingerprint, reservation) => ({ outcome: 'acquired', reservation }),
+    complete: async () => undefined,
+  };
+  let counter = 0;
+  return {
+    stored,
+    complaints,
+    idempotency,
+    policies: loadPolicyRegistry('consumer'),
+    now: () => new Date(now),
+    newId: () => `00000000-0000-4000-8000-${String((counter += 1)).padStart(12, '0')}`,
+    newReference: () => 'RK-TEST0-00000',
+  };
+}
+
+const submission = {
+  customer: { name: 'Anna Kowalska', email: 'anna@example.com' },
+  description: 'Czajnik przestał grzać po dwóch tygodniach.',
+  desiredRemedy: 'replacement',
+  privacyNoticeAccepted: true,
+};
+
+const supervisor: StaffMember = {
+  id: 'marek.supervisor',
+  name: 'Marek',
+  email: 'marek@example.com',
+  role: 'supervisor',
+  departments: [],
+  principalArn: 'arn:aws:iam::123456789012:role/Supervisor',
+};
+
+async function fieldsRefused(work: Promise<unknown>): Promise<string[]> {
+  const error = await work.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (error === undefined) return [];
+  expect(error).toBeInstanceOf(ValidationFailed);
+  return (error as ValidationFailed).issues.map((issue) => issue.field);
+}
+
+describe('a purchase date on a complaint filed through the public form', () => {
+  it.each([
+    // now (UTC)             purchaseDate  answer
+    ['2026-11-30T12:00:00Z', '2026-11-30', 'accepted', 'today is fine'],
+    ['2026-11-30T12:00:00Z', '2026-12-01', 'refused', 'tomorrow has not happened yet'],
+    ['2026-11-30T23:30:00Z', '2026-12-01', 'accepted', '23:30 UTC is already 1 December in Warsaw (CET, UTC+1)'],
+    ['2026-11-30T22:59:59Z', '2026-12-01', 'refused', '22:59 UTC is still 30 November in Warsaw'],
+    ['2026-06-30T22:30:00Z', '2026-07-01', 'accepted', 'in summer time (UTC+2) the Warsaw day starts at 22:00 UTC'],
+    ['2026-11-30T12:00:00Z', '2999-01-01', 'refused', 'a typo in the year'],
+  ])('at %s a purchase dated %s is %s: %s', async (now, purchaseDate, answer) => {
+    const ports = inMemoryPorts(now);
+    const fields = await fieldsRefused(submitComplaint({ body: { ...submission, purchaseDate }, channel: 'web' }, ports));
+    expect(fields).toEqual(answer === 'refused' ? ['purchaseDate'] : []);
+    expect(ports.stored).toHaveLength(answer === 'refused' ? 0 : 1);
+  });
+
+  it('is refused before the Idempotency-Key is claimed, so a corrected retry with the same key is not "reused"', async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    const claim = jest.spyOn(ports.idempotency, 'claim');
+    await fieldsRefused(submitComplaint({ body: { ...submission, purchaseDate: '2026-12-24' }, channel: 'web', idempotencyKey: 'k-1' }, ports));
+    expect(claim).not.toHaveBeenCalled();
+  });
+});
+
+describe('a complaint registered by staff', () => {
+  const registration = { ...submission, desiredRemedy: 'replacement' as const, privacyNoticeAccepted: true as const, language: 'pl' as const, channel: 'letter' as const };
+
+  it('refuses a purchase date after today (Warsaw), storing nothing', async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    const fields = await fieldsRefused(registerComplaint({ ...registration, receivedAt: '2026-11-20', purchaseDate: '2026-12-01' }, supervisor, undefined, ports));
+    expect(fields).toEqual(['purchaseDate']);
+    expect(ports.stored).toHaveLength(0);
+  });
+
+  it('names every bad field at once: a future date of receipt, a future purchase and an unknown policy', async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    const fields = await fieldsRefused(
+      registerComplaint({ ...registration, receivedAt: '2026-12-02', purchaseDate: '2026-12-01', policy: 'nope' }, supervisor, undefined, ports),
+    );
+    expect(fields).toEqual(['receivedAt', 'purchaseDate', 'policy']);
+  });
+
+  it('accepts a purchase on the day the letter arrived, today', async () => {
+    const ports = inMemoryPorts('2026-11-30T23:30:00Z');
+    const fields = await fieldsRefused(registerComplaint({ ...registration, receivedAt: '2026-12-01', purchaseDate: '2026-12-01' }, supervisor, undefined, ports));
+    expect(fields).toEqual([]);
+    expect(ports.stored[0]?.purchaseDate).toBe('2026-12-01');
+  });
+});
