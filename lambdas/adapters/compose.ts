@@ -69,6 +69,8 @@ export const staffPorts = /* @__PURE__ */ once(
     ...stepPorts(),
     lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
     company: loadCompanyProfile(),
+    // Loaded on first use: pdf-lib and the embedded font stay out of every bundle that prints no letter.
+    printLetter: async (letter) => (await import('./letter-pdf')).printLetter(letter),
     // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
     staff: loadStaffDirectory(JSON.parse(required(shared().env, 'STAFF_DIRECTORY'))),
   }),

@@ -54,6 +54,10 @@ export function nextWorkflowAction({ complaint, silence, reminderDates, now }: P
   if (!complaint.acknowledgement) return { action: 'acknowledge' };
   if (!complaint.assignment || complaint.status === 'received' || complaint.status === 'acknowledged') return { action: 'assign' };
   if (complaint.decisionSent) return { action: 'finish', why: 'the decision was sent to the customer' };
+  if (complaint.decisionPosted) return { action: 'finish', why: 'the printed decision was posted to the customer' };
+  // Art. 5(2) of the act of 5 August 2015: a financial answer goes on paper unless the customer asked for
+  // e-mail. Nothing is e-mailed: staff print the letter, post it and record the date, which wakes this plan.
+  if (complaint.decision?.delivery === 'post') return waitUntil(endOfWarsawDay(complaint.responseDueBy), now);
   if (complaint.decision) return { action: 'send_decision' };
   if (complaint.deadlinePassed && complaint.deadlinePassed.effect !== 'none') {
     return { action: 'finish', why: `the deadline passed: ${complaint.deadlinePassed.effect}` };
@@ -82,5 +86,11 @@ export function nextWorkflowAction({ complaint, silence, reminderDates, now }: P
     ? []
     : [deadline, ...pending.map((reminder) => warsawInstant(reminder.date, time))];
   const wakeAt = timers.length > 0 ? new Date(Math.min(...timers.map((timer) => timer.getTime()))) : new Date(now.getTime() + IDLE_RECHECK_SECONDS * 1000);
+  return { action: 'wait', wakeAt: wakeAt.toISOString(), waitSeconds: Math.max(1, Math.ceil((wakeAt.getTime() - now.getTime()) / 1000)) };
+}
+
+/** Waits until `at`, or, once it has passed, looks again now and then. */
+function waitUntil(at: Date, now: Date): WorkflowAction {
+  const wakeAt = at > now ? at : new Date(now.getTime() + IDLE_RECHECK_SECONDS * 1000);
   return { action: 'wait', wakeAt: wakeAt.toISOString(), waitSeconds: Math.max(1, Math.ceil((wakeAt.getTime() - now.getTime()) / 1000)) };
 }

@@ -5,7 +5,9 @@ import { log } from '../adapters/logger';
 import { MalformedRequest, NotFound } from '../core/errors';
 import type { StaffMember } from '../core/staff';
 import {
+  acknowledgementRecordSchema,
   assignmentRequestSchema,
+  decisionPostingSchema,
   decisionRequestSchema,
   extensionRequestSchema,
   informationRequestSchema,
@@ -22,8 +24,11 @@ import {
   addNote,
   assignComplaint,
   listComplaints,
+  printDecisionLetter,
   readComplaint,
+  recordAcknowledgement,
   recordDecision,
+  recordDecisionPosting,
   requestExtension,
   requestInformation,
 } from '../use-cases/staff-actions';
@@ -44,7 +49,9 @@ function complaintId(event: APIGatewayProxyEventV2): string {
   return id.toLowerCase();
 }
 
-type Action = (event: APIGatewayProxyEventV2, staff: StaffMember) => Promise<{ status: number; body: unknown }>;
+/** A JSON answer, or (a printed letter) a file with its own content type, base64-encoded as API Gateway wants it. */
+type Answer = { status: number; body: unknown } | { status: number; file: { contentType: string; name: string; bytes: Uint8Array } };
+type Action = (event: APIGatewayProxyEventV2, staff: StaffMember) => Promise<Answer>;
 
 const ok = (value: unknown) => ({ status: 200, body: value });
 
@@ -66,6 +73,14 @@ const actions: Record<string, Action> = {
     ({ status: 201, body: await requestInformation(complaintId(event), body(informationRequestSchema, event), staff, staffPorts()) }),
   'POST /admin/complaints/{id}/extension': async (event, staff) =>
     ok(await requestExtension(complaintId(event), body(extensionRequestSchema, event), staff, staffPorts())),
+  'GET /admin/complaints/{id}/decision-letter': async (event, staff) => {
+    const { reference, pdf } = await printDecisionLetter(complaintId(event), staff, staffPorts());
+    return { status: 200, file: { contentType: 'application/pdf', name: `${reference}.pdf`, bytes: pdf } };
+  },
+  'POST /admin/complaints/{id}/decision-posting': async (event, staff) =>
+    ok(await recordDecisionPosting(complaintId(event), body(decisionPostingSchema, event), staff, staffPorts())),
+  'POST /admin/complaints/{id}/acknowledgement': async (event, staff) =>
+    ({ status: 201, body: await recordAcknowledgement(complaintId(event), body(acknowledgementRecordSchema, event), staff, staffPorts()) }),
 };
 
 export const handler = httpHandler(async (event) => {
@@ -74,5 +89,13 @@ export const handler = httpHandler(async (event) => {
   const staff = staffFromEvent(event, staffPorts().staff);
   const result = await action(event, staff);
   log.info('staff action', { route: event.routeKey, staffId: staff.id, complaintId: event.pathParameters?.id, status: result.status });
+  if ('file' in result) {
+    return {
+      statusCode: result.status,
+      headers: { 'content-type': result.file.contentType, 'content-disposition': `attachment; filename="${result.file.name}"` },
+      body: Buffer.from(result.file.bytes).toString('base64'),
+      isBase64Encoded: true,
+    };
+  }
   return json(result.status, result.body);
 });

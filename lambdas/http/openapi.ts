@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { complaintReceiptSchema, complaintSchema, complaintSubmissionSchema } from '../core/complaint';
 import {
+  acknowledgementRecordSchema,
   assignmentRequestSchema,
+  decisionPostingSchema,
   decisionRequestSchema,
   extensionRequestSchema,
   informationRequestSchema,
@@ -121,9 +123,23 @@ const operations: Record<string, Operation> = {
     responses: { 201: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
   },
   'POST /admin/complaints/{id}/extension': {
-    summary: 'Extend the deadline where the policy allows it (financial: to 60 days, notice before day 30)',
+    summary: 'Extend the deadline where the policy allows it (financial: to 60 days, the notice sent within the 30-day term as art. 115 KC moves its last day)',
     requestBody: jsonBody(extensionRequestSchema),
     responses: { 200: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
+  },
+  'GET /admin/complaints/{id}/decision-letter': {
+    summary: 'The decision as a printable letter (PDF), for an answer that goes by post (financial: art. 5(2) of the act of 5 August 2015)',
+    responses: { 200: { description: 'The letter', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...errors(401, 403, 404) },
+  },
+  'POST /admin/complaints/{id}/decision-posting': {
+    summary: 'Record the day the printed answer was posted; a dispatch deadline checks this date, and the complaint closes',
+    requestBody: jsonBody(decisionPostingSchema),
+    responses: { 200: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
+  },
+  'POST /admin/complaints/{id}/acknowledgement': {
+    summary: 'Record an acknowledgement of receipt given outside the product (handed over in person, by letter or phone); the history says whether it was in time',
+    requestBody: jsonBody(acknowledgementRecordSchema),
+    responses: { 201: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
   },
 };
 

@@ -25,6 +25,9 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/admin/complaints/{id}/decision', function: 'admin', authorization: 'iam' },
   { method: 'POST', path: '/admin/complaints/{id}/information-requests', function: 'admin', authorization: 'iam' },
   { method: 'POST', path: '/admin/complaints/{id}/extension', function: 'admin', authorization: 'iam' },
+  { method: 'GET', path: '/admin/complaints/{id}/decision-letter', function: 'admin', authorization: 'iam' },
+  { method: 'POST', path: '/admin/complaints/{id}/decision-posting', function: 'admin', authorization: 'iam' },
+  { method: 'POST', path: '/admin/complaints/{id}/acknowledgement', function: 'admin', authorization: 'iam' },
 ];
 
 export interface RouteMatch {

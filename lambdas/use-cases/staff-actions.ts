@@ -4,7 +4,7 @@ import { NotFound, ValidationFailed, VersionConflict, type FieldIssue } from '..
 import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
 import { departmentById, type DepartmentRules } from '../core/department-rules';
 import { authorize, can, TRIAGE_DEPARTMENT, type StaffMember } from '../core/staff';
-import { informationRequestEmail } from '../core/templates';
+import { decisionInputOf, decisionLetter, formatCalendarDate, informationRequestEmail } from '../core/templates';
 import { parseReference } from '../core/reference';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
 import { completeAnswer } from '../core/answer-requirements';
@@ -23,6 +23,7 @@ import type {
 import type { ComplaintRepository } from '../adapters/complaint-repository';
 import type { ComplaintLists, ListPage, ListRequest } from '../adapters/complaint-lists';
 import type { Mailer } from '../adapters/mailer';
+import type { PrintedLetter } from '../adapters/letter-pdf';
 import type { WorkflowWaker } from '../adapters/workflow-client';
 import { UNASSIGNED } from '../adapters/table-design';
 
@@ -37,6 +38,8 @@ export interface StaffPorts {
   companyName: string;
   /** The company's standing positions answers must state (config/company.json). */
   company: CompanyProfile;
+  /** Lays a letter out as a PDF (lambdas/adapters/letter-pdf.ts). */
+  printLetter: (letter: PrintedLetter) => Promise<Uint8Array>;
 }
 
 const OPEN = ['received', 'acknowledged', 'assigned'] as const;
@@ -191,6 +194,20 @@ function lateAnswerWarnings(policy: { metBy: string }, complaint: Complaint, tod
       ? `The answer must reach the customer by ${complaint.responseDueBy}, today: sent now, it may arrive late (art. 61 KC).`
       : `The answer had to reach the customer by ${complaint.responseDueBy}: it is late (art. 61 KC).`,
   ];
+}
+
+/** The printed answer for staff to post: the decision as the customer reads it, as a PDF. */
+export async function printDecisionLetter(id: string, staff: StaffMember, ports: StaffPorts): Promise<{ reference: string; pdf: Uint8Array }> {
+  const complaint = await readComplaint(id, staff, ports);
+  if (!complaint.decision) throw new NotFound(`Complaint ${complaint.reference} has no decision to print yet`);
+  const input = decisionInputOf(complaint, ports.companyName);
+  const pdf = await ports.printLetter({
+    letter: decisionLetter(input),
+    letterhead: { companyName: ports.companyName, addressLines: ports.company.letterhead.addressLines },
+    recipientName: complaint.customer.name,
+    dateLine: formatCalendarDate(warsawCalendarDate(new Date(complaint.decision.decidedAt)), complaint.language),
+  });
+  return { reference: complaint.reference, pdf };
 }
 
 /**

@@ -5,6 +5,7 @@ import { computeReminderDates, type PolicyRegistry } from '../core/deadline-poli
 import {
   deadlinePassedAlertEmail,
   decisionEmail,
+  decisionInputOf,
   deemedAcceptedEmail,
   departmentAssignmentEmail,
   extensionNoticeEmail,
@@ -264,20 +265,8 @@ export async function sendDecision(id: string, ports: StepPorts) {
       ports.mailer.send({
         to: complaint.customer.email,
         evidence: { complaintId: id, record: 'decisionSent' },
-        ...decisionEmail({
-          language: complaint.language,
-          companyName: ports.companyName,
-          reference: complaint.reference,
-          customerName: complaint.customer.name,
-          outcome: decision.outcome,
-          remedy: decision.remedy,
-          justification: decision.justification,
-          signerName: decision.signerName,
-          signerPosition: decision.signerPosition,
-          adrStatement: decision.adrStatement,
-          appealRoutes: decision.appealRoutes,
-          responseDueBy: complaint.responseDueBy,
-        }),
+        // The stored answer as the customer reads it: the ADR statement and the appeal routes as sentences.
+        ...decisionEmail(decisionInputOf(complaint, ports.companyName)),
       }),
     (value) => ports.complaints.record(id, { kind: 'decisionSent', value }),
     ports.now,

@@ -128,3 +128,25 @@ describe('when reminders go out (no 08:00 herd)', () => {
     expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(ids.length / 100);
   });
 });
+
+describe('a decision that goes by post (art. 5(2) of the act of 5 August 2015)', () => {
+  const decision = { outcome: 'accepted' as const, remedy: 'repair' as const, delivery: 'post' as const, decidedAt: '2026-12-01T09:00:00.000Z', decidedBy: 'agent-1' };
+
+  it('is never e-mailed: the workflow waits for staff to record the posting date', () => {
+    expect(plan({ decision, status: 'decided' }, '2026-12-01T09:00:01Z')).toEqual({ action: 'wait', wakeAt: '2026-12-07T23:00:00.000Z', waitSeconds: 568_799 });
+  });
+
+  it('after the due date, still sends nothing and looks again now and then', () => {
+    const later = plan({ decision, status: 'decided' }, '2026-12-09T09:00:00Z');
+    expect(later.action).toBe('wait');
+  });
+
+  it('finishes once the posting date is recorded', () => {
+    const decisionPosted = { postedOn: '2026-12-02', recordedAt: '2026-12-02T10:00:00.000Z', recordedBy: 'agent-1', withinTerm: true };
+    expect(plan({ decision, decisionPosted, status: 'closed' }, '2026-12-02T10:00:01Z')).toEqual({ action: 'finish', why: 'the printed decision was posted to the customer' });
+  });
+
+  it('an e-mailed decision is still sent at once', () => {
+    expect(plan({ decision: { ...decision, delivery: 'email' }, status: 'decided' }, '2026-12-01T09:00:01Z')).toEqual({ action: 'send_decision' });
+  });
+});

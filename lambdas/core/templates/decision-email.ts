@@ -1,4 +1,4 @@
-import type { Language } from '../complaint';
+import type { Complaint, Language } from '../complaint';
 import { facts, heading, list, paragraph, renderLetter, type Block, type Letter, type RenderedEmail } from './email-layout';
 import { customerGreeting, formatCalendarDate, remedyWords, signOff, type CalendarDate, type DecisionDraft, type Outcome } from './wording';
 
@@ -101,5 +101,28 @@ export function decisionLetter(input: DecisionEmailInput): Letter {
     greeting: customerGreeting(input.customerName, language),
     blocks,
     signOff: signOff(language, input.companyName, { name: input.signerName, position: input.signerPosition }),
+  };
+}
+
+/** The answer as stored on the complaint, ready for the e-mail or the printed letter. */
+export function decisionInputOf(complaint: Complaint, companyName: string): DecisionEmailInput {
+  const decision = complaint.decision;
+  if (!decision) throw new RangeError(`Complaint ${complaint.reference} has no decision`);
+  return {
+    language: complaint.language,
+    companyName,
+    reference: complaint.reference,
+    customerName: complaint.customer.name,
+    outcome: decision.outcome,
+    remedy: decision.remedy,
+    justification: decision.justification,
+    signerName: decision.signerName,
+    signerPosition: decision.signerPosition,
+    adrStatement: decision.adrStatement,
+    appealRoutes: decision.appealRouteTexts,
+    paymentDueBy: decision.paymentDueBy,
+    paymentAmount: decision.paymentAmount,
+    paymentMethod: decision.paymentMethod,
+    responseDueBy: complaint.responseDueBy,
   };
 }

@@ -2,7 +2,7 @@
 export { acknowledgementEmail, type AcknowledgementEmailInput } from './acknowledgement-email';
 export { departmentAssignmentEmail, type DepartmentAssignmentEmailInput } from './department-assignment-email';
 export { reminderEmail, type ReminderEmailInput } from './reminder-email';
-export { decisionEmail, decisionLetter, type DecisionEmailInput } from './decision-email';
+export { decisionEmail, decisionInputOf, decisionLetter, type DecisionEmailInput } from './decision-email';
 export { deemedAcceptedEmail, type DeemedAcceptedEmailInput } from './deemed-accepted-email';
 export { deadlinePassedAlertEmail, type DeadlinePassedAlertEmailInput } from './deadline-passed-alert-email';
 export { extensionNoticeEmail, type ExtensionNoticeEmailInput } from './extension-notice-email';
