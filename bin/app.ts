@@ -1,9 +1,8 @@
 import { Annotations, App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readFileSync } from 'node:fs';
-import { parsePolicyFile } from '../lambdas/core/policy-config';
-import { loadStaffDirectory } from '../lambdas/http/staff-identity';
 import { AppStack } from '../lib/app-stack';
+import { guardAgainstDemoDeploy } from '../lib/demo-guard';
+import { isDemoAddress, readDeploymentConfig } from '../lib/deployment-config';
 import { StatefulStack } from '../lib/stateful-stack';
 
 // Composes the stacks; nothing else. Context (`-c name=value` or cdk.json):
@@ -16,19 +15,23 @@ import { StatefulStack } from '../lib/stateful-stack';
 //   customPolicies optional: a JSON file of the deployment's own policies (the shape of config/policies.json).
 //   staffDirectory a JSON file mapping IAM principals to staff (the shape of config/staff.local.json, without
 //                  the demo keys). Without it nobody may use the staff API; the demo file is never deployed.
-// Account and region come from CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION, which the CDK CLI fills from your AWS
-// profile; without credentials the account stays open (the CLI falls back to a default region) and synth
-// still works, so `cdk synth` needs no AWS account.
-
-/** Reads and validates a JSON file named in context, for a function's environment (Lambda allows 4 KB in all). */
-function jsonFile(file: string | undefined, validate: (json: unknown) => unknown): string | undefined {
-  if (!file) return undefined;
-  const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  validate(json);
-  return JSON.stringify(json);
-}
+//   departments    a JSON file of departments, their addresses and routing rules (the shape of
+//                  config/departments.json). Without it the demo departments (*.example) are used.
+//   demo           `true` lets demo configuration (placeholder sender, *.example addresses) deploy: a try-out.
+//                  Without it such a template carries a CloudFormation rule that fails `cdk deploy`.
+//   region         optional: the region to deploy to (default: CDK_DEFAULT_REGION, else eu-central-1).
+// The configuration files are validated here and travel in the bundles of the functions that read them
+// (lambdas/adapters/config-files.ts), not in environment variables. Account and region come from
+// CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION, which the CDK CLI fills from your AWS profile; without credentials
+// the account stays open and synth still works, so `cdk synth` needs no AWS account.
 
 export const PLACEHOLDER_SENDER = 'reklamacje@example.com';
+
+/**
+ * Complaints are personal data of EU customers: an EU region unless told otherwise. Note that the CDK CLI
+ * fills CDK_DEFAULT_REGION with us-east-1 when the profile names no region, hence the warning below.
+ */
+export const DEFAULT_REGION = 'eu-central-1';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -48,8 +51,13 @@ export function buildApp(props: AppProps = {}) {
     return value;
   };
 
-  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+  const region = context('region') ?? process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION;
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region };
   const senderAddress = email('senderAddress');
+  const alertEmail = email('alertEmail');
+  const config = readDeploymentConfig(context);
+  const demo = context('demo');
+  if (demo !== undefined && demo !== 'true' && demo !== 'false') throw new Error(`Context demo must be true or false, not ${demo}`);
 
   const stateful = new StatefulStack(app, 'ReklamacjeData', {
     env,
@@ -62,10 +70,9 @@ export function buildApp(props: AppProps = {}) {
     senderAddress: senderAddress ?? PLACEHOLDER_SENDER,
     senderDomain: context('senderDomain'),
     companyName: context('companyName'),
-    alertEmail: email('alertEmail'),
+    alertEmail,
     defaultPolicy: context('defaultPolicy'),
-    customPolicies: jsonFile(context('customPolicies'), (json) => parsePolicyFile(json, 'customPolicies')),
-    staffDirectory: jsonFile(context('staffDirectory'), loadStaffDirectory) ?? JSON.stringify({ staff: [] }),
+    config,
   });
   if (!context('staffDirectory')) {
     Annotations.of(application).addWarningV2(
@@ -81,6 +88,21 @@ export function buildApp(props: AppProps = {}) {
       `No senderAddress context: e-mails would come from ${PLACEHOLDER_SENDER}. Deploy with -c senderAddress=you@your-shop.example.`,
     );
   }
+
+  if (!region.startsWith('eu-')) {
+    Annotations.of(application).addWarningV2(
+      'reklamacje:regionOutsideEu',
+      `Region ${region} is outside the EU: complaints are personal data of EU customers. Deploy with -c region=${DEFAULT_REGION} (or another eu-* region) unless this is deliberate.`,
+    );
+  }
+
+  // Addresses that reach nobody: a deployment with them loses every reminder, escalation and decision e-mail.
+  const demoFindings = [
+    ...(senderAddress ? (isDemoAddress(senderAddress) ? [`senderAddress: ${senderAddress}`] : []) : [`senderAddress (none given): ${PLACEHOLDER_SENDER}`]),
+    ...(alertEmail && isDemoAddress(alertEmail) ? [`alertEmail: ${alertEmail}`] : []),
+    ...config.demoFindings(),
+  ];
+  for (const stack of [stateful, application]) guardAgainstDemoDeploy(stack, demoFindings, demo === 'true');
 
   return { app, stateful, application };
 }

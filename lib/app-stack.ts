@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Alerts } from './alerts';
 import { Api } from './api';
+import type { DeploymentConfig } from './deployment-config';
 import { Email } from './email';
 import { Functions } from './functions';
 import { importComplaintsTable, type ComplaintsTableRef } from './stateful-stack';
@@ -17,10 +18,11 @@ export interface AppStackProps extends StackProps {
   readonly alertEmail?: string;
   /** The deadline policy applied when a complaint names none (see config/). */
   readonly defaultPolicy?: string;
-  /** The deployment's own deadline policies, as JSON in the shape of config/policies.json. */
-  readonly customPolicies?: string;
-  /** Who is who on the staff API, as JSON (IAM principals to staff, roles and departments). */
-  readonly staffDirectory: string;
+  /**
+   * The validated configuration files (departments, custom policies, staff directory): they travel in the
+   * bundles of the functions that read them, not in environment variables (4 KB in all).
+   */
+  readonly config: DeploymentConfig;
 }
 
 /** The stateless part: e-mail, functions, workflow, stream consumer and HTTP API. Safe to redeploy at will. */
@@ -46,10 +48,9 @@ export class AppStack extends Stack {
         SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
         ...(props.companyName ? { COMPANY_NAME: props.companyName } : {}),
         ...(props.defaultPolicy ? { DEFAULT_POLICY: props.defaultPolicy } : {}),
-        ...(props.customPolicies ? { CUSTOM_POLICIES: props.customPolicies } : {}),
       },
+      config: props.config,
     });
-    this.functions.byName.admin.addEnvironment('STAFF_DIRECTORY', props.staffDirectory);
     email.recordDeliveriesWith(this.functions.byName.recordDelivery.function);
 
     this.workflow = new Workflow(this, 'Workflow', { table: table, steps: this.functions.workflowSteps, alerts });

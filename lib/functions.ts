@@ -3,6 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { functions, workflowSteps, type FunctionName, type Grant } from '../lambdas/functions';
+import type { DeploymentConfig } from './deployment-config';
 import type { Email } from './email';
 import { HouseFunction } from './house-function';
 import { acknowledgeTableIndexes } from './nag';
@@ -12,6 +13,8 @@ export interface FunctionsProps {
   readonly email: Email;
   /** Given to every function (TABLE_NAME, SENDER_ADDRESS, …); STATE_MACHINE_ARN is added by `connectWorkflow`. */
   readonly environment: Record<string, string>;
+  /** The validated configuration files; each function's bundle carries those it reads. */
+  readonly config: DeploymentConfig;
 }
 
 /** One house Lambda per entry of the catalog (`lambdas/functions.ts`), with the grants the catalog names. */
@@ -29,6 +32,7 @@ export class Functions extends Construct {
           timeout: spec.timeout,
           memory: spec.memory,
           environment: props.environment,
+          configFiles: props.config.filesFor(name),
         });
         for (const grant of spec.grants as readonly Grant[]) {
           switch (grant) {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +28,13 @@ export interface HouseFunctionProps {
   readonly memory: number;
   /** Added to the house variables (NODE_OPTIONS), never replacing them. */
   readonly environment?: Record<string, string>;
+  /**
+   * Configuration files the bundle carries under config/ (name → content), read at cold start by
+   * lambdas/adapters/config-files.ts: files, not variables, since Lambda allows 4 KB for all variables.
+   */
+  readonly configFiles?: Record<string, string>;
+  /** A cap on the function's concurrency (see `reservedConcurrency` in lambdas/functions.ts). */
+  readonly reservedConcurrency?: number;
 }
 
 export class HouseFunction extends Construct {
@@ -63,7 +72,8 @@ export class HouseFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       projectRoot: repositoryRoot,
       depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),
-      bundling: houseBundling,
+      bundling: { ...houseBundling, commandHooks: configFileHooks(props.configFiles ?? {}) },
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
         ...props.environment,
         NODE_OPTIONS: ['--enable-source-maps', props.environment?.NODE_OPTIONS].filter(Boolean).join(' '),
@@ -84,4 +94,30 @@ export class HouseFunction extends Construct {
   addEnvironment(key: string, value: string): void {
     this.function.addEnvironment(key, value);
   }
+}
+
+/**
+ * Copies `files` into the bundle's config/ folder after esbuild ran. The files are staged under the project
+ * root (the bundling input, so the copy works for local and Docker bundling alike) in a folder named by their
+ * hash; the asset hash is taken from the output, so a changed file is a new deployment of the function.
+ */
+function configFileHooks(files: Record<string, string>) {
+  const names = Object.keys(files).sort();
+  const hash = createHash('sha256').update(JSON.stringify(names.map((name) => [name, files[name]]))).digest('hex').slice(0, 16);
+  const staged = path.posix.join('node_modules', '.cache', 'reklamacje-config', hash);
+  if (names.length > 0) {
+    mkdirSync(path.join(repositoryRoot, staged), { recursive: true });
+    for (const name of names) {
+      if (!/^[\w.-]+\.json$/.test(name)) throw new Error(`Configuration file name ${name} must be a plain *.json name`);
+      writeFileSync(path.join(repositoryRoot, staged, name), files[name]!);
+    }
+  }
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) =>
+      names.length === 0
+        ? []
+        : [`mkdir -p "${outputDir}/config"`, ...names.map((name) => `cp "${inputDir}/${staged}/${name}" "${outputDir}/config/${name}"`)],
+  };
 }

@@ -6,7 +6,8 @@ import { matchRoute } from '../lambdas/http/routes';
 import { problemResponse } from '../lambdas/http/problem';
 import { handlerOf } from './handlers';
 import { iamAuthorizerContext, verifySignedRequest } from './sigv4-verifier';
-import { staffDirectorySchema, type StaffDirectory } from '../lambdas/core/staff';
+import type { StaffDirectory } from '../lambdas/core/staff';
+import { readConfigFile } from '../lambdas/adapters/config-files';
 
 export interface BodyLimits {
   /** API Gateway's own limit on a request body (HTTP APIs, 10 MB): the local server refuses what AWS would. */
@@ -106,7 +107,8 @@ async function handle(request: http.IncomingMessage, body: Buffer): Promise<APIG
 
 let directory: StaffDirectory | undefined;
 function staffDirectory(): StaffDirectory {
-  directory ??= staffDirectorySchema.parse(JSON.parse(process.env.STAFF_DIRECTORY ?? '{}'));
+  // The same file the admin handler reads (config/staff.local.json locally), through the same adapter.
+  directory ??= readConfigFile('staffDirectory');
   return directory;
 }
 

@@ -1,6 +1,5 @@
 import './node20-polyfills';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { REPOSITORY_ROOT } from './handlers';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startApiServer } from './api-server';
 import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
@@ -76,7 +75,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     SENDER_ADDRESS: options.senderAddress ?? 'reklamacje@sklep.example',
     COMPANY_NAME: options.companyName ?? 'Sklep Przykładowy sp. z o.o.',
     ...clockEnvironment,
-    STAFF_DIRECTORY: readFileSync(path.join(REPOSITORY_ROOT, 'config/staff.local.json'), 'utf8'),
   });
 
   const resumed = await stepFunctions.resumeRunning();

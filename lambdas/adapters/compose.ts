@@ -1,5 +1,6 @@
 import { dynamo, ses, stepFunctions } from './clients';
 import { clockFromEnvironment } from './clock';
+import { readConfigFile } from './config-files';
 import { readEnvironment, required } from './config';
 import { dynamoComplaintRepository } from './complaint-repository';
 import { dynamoComplaintLists } from './complaint-lists';
@@ -9,18 +10,16 @@ import { sesMailer } from './mailer';
 import { stepFunctionsWorkflowWaker } from './workflow-client';
 import type { ComplaintReceipt } from '../core/complaint';
 import { loadPolicyRegistry } from '../core/policy-config';
-import { loadDepartmentRules } from '../core/department-rules';
 import { newReference } from '../core/reference';
 import type { StaffDirectory } from '../core/staff';
-import { loadStaffDirectory } from '../http/staff-identity';
 import { loadCompanyProfile } from './company-profile-file';
-import departmentsFile from '../../config/departments.json';
 import type { StepPorts } from '../use-cases/workflow-steps';
 import type { StaffPorts } from '../use-cases/staff-actions';
 import type { Reservation, SubmitComplaintPorts } from '../use-cases/submit-complaint';
 
 // The composition root: each handler asks for the ports it needs, built once per process (at cold start)
-// from the environment, which is validated on first use and fails naming what is missing.
+// from the environment and the configuration files (config-files.ts), each validated on first use and failing
+// naming what is missing or wrong.
 
 function once<T>(build: () => T): () => T {
   let value: T | undefined;
@@ -34,8 +33,8 @@ const shared = /* @__PURE__ */ once(() => {
     env,
     now: () => clock.now(),
     complaints: dynamoComplaintRepository(dynamo(), env.TABLE_NAME),
-    policies: loadPolicyRegistry(env.DEFAULT_POLICY, env.CUSTOM_POLICIES ? JSON.parse(env.CUSTOM_POLICIES) : undefined),
-    departments: loadDepartmentRules(departmentsFile),
+    policies: loadPolicyRegistry(env.DEFAULT_POLICY, readConfigFile('customPolicies')),
+    departments: readConfigFile('departments'),
   };
 });
 
@@ -72,6 +71,6 @@ export const staffPorts = /* @__PURE__ */ once(
     // Loaded on first use: pdf-lib and the embedded font stay out of every bundle that prints no letter.
     printLetter: async (letter) => (await import('./letter-pdf')).printLetter(letter),
     // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
-    staff: loadStaffDirectory(JSON.parse(required(shared().env, 'STAFF_DIRECTORY'))),
+    staff: readConfigFile('staffDirectory'),
   }),
 );

@@ -1,6 +1,8 @@
 import * as z from 'zod';
 
-// Configuration is read once, at cold start, and fails fast naming what is missing (STYLE.md §4).
+// Configuration is read once, at cold start, and fails fast naming what is missing (STYLE.md §4). Only small
+// settings travel in the environment (Lambda allows 4 KB in all); files such as the staff directory are read by
+// config-files.ts.
 const environmentSchema = z.object({
   TABLE_NAME: z.string().min(1),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
@@ -8,10 +10,6 @@ const environmentSchema = z.object({
   COMPANY_NAME: z.string().min(1).default('Sklep Przykładowy sp. z o.o.'),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   DEFAULT_POLICY: z.string().min(1).optional(),
-  /** The deployment's own deadline policies as JSON (the shape of config/policies.json). */
-  CUSTOM_POLICIES: z.string().min(2).optional(),
-  /** The staff directory as JSON (config/staff.*.json), for the admin API. */
-  STAFF_DIRECTORY: z.string().min(2).optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

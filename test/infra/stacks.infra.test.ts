@@ -8,6 +8,7 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../bin/app';
+import { configFiles, configLocation, readConfigFile, type ConfigFileSpec } from '../../lambdas/adapters/config-files';
 import { PENDING, tableDesign } from '../../lambdas/adapters/table-design';
 import { functions, workflowSteps, type FunctionName } from '../../lambdas/functions';
 import { routes } from '../../lambdas/http/routes';
@@ -22,12 +23,26 @@ const ALERTS = 'dyzur@sklep.example';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> }>;
 
-/** A deployment's staff directory: IAM principals only, no demo keys. */
+/**
+ * A deployment's staff directory: IAM principals only, no demo keys, and as large as a real one (200 people,
+ * ~40 KB: ten times what Lambda allows for all environment variables together).
+ */
 const STAFF_FILE = path.join(mkdtempSync(path.join(tmpdir(), 'staff-')), 'staff.json');
+const STAFF_COUNT = 200;
 writeFileSync(
   STAFF_FILE,
   JSON.stringify({
-    staff: [{ id: 'marta', name: 'Marta Nowak', email: 'marta@sklep.example', role: 'supervisor', departments: [], principalArn: 'arn:aws:iam::123456789012:role/ComplaintsSupervisor' }],
+    staff: [
+      { id: 'marta', name: 'Marta Nowak', email: 'marta@sklep.example', role: 'supervisor', departments: [], principalArn: 'arn:aws:iam::123456789012:role/ComplaintsSupervisor' },
+      ...Array.from({ length: STAFF_COUNT - 1 }, (_, i) => ({
+        id: `agent.${i}`,
+        name: `Agentka Numer ${i} Wielokrotnie-Złożona`,
+        email: `agent.${i}@sklep.example`,
+        role: 'agent',
+        departments: [['returns', 'service', 'payments', 'logistics', 'triage'][i % 5]],
+        principalArn: `arn:aws:iam::123456789012:role/ComplaintsAgent${i}`,
+      })),
+    ],
   }),
 );
 
@@ -137,14 +152,36 @@ describe('the functions', () => {
     expect('STATE_MACHINE_ARN' in variables).toBe(needsArn);
   });
 
-  it('give the staff directory to the staff API alone, and never the demo keys', () => {
-    const withDirectory = Object.values(app.findResources('AWS::Lambda::Function')).filter(
-      (resource) => resource.Properties?.Environment?.Variables?.STAFF_DIRECTORY !== undefined,
-    );
-    expect(withDirectory.map((resource) => resource.Properties!.Description)).toEqual([functions.admin.description]);
-    const directory = JSON.parse(withDirectory[0]!.Properties!.Environment.Variables.STAFF_DIRECTORY);
-    expect(directory.staff[0].principalArn).toBe('arn:aws:iam::123456789012:role/ComplaintsSupervisor');
+  it.each(catalog)('%s keeps its environment well under Lambda\'s 4 KB, with a 200-person staff directory deployed', (_name, spec) => {
+    const [resource] = Object.values(app.findResources('AWS::Lambda::Function', { Properties: { Description: spec.description } }));
+    const variables = resource!.Properties!.Environment.Variables as Record<string, unknown>;
+    // Tokens (the table name import, the state machine ARN) resolve to at most a few hundred characters.
+    const size = Object.entries(variables).reduce((sum, [name, value]) => sum + name.length + JSON.stringify(value).length, 0);
+    expect(size).toBeLessThan(1024);
+    expect(Object.keys(variables)).not.toEqual(expect.arrayContaining(['STAFF_DIRECTORY']));
+    expect(Object.keys(variables)).not.toEqual(expect.arrayContaining(['CUSTOM_POLICIES']));
+  });
+
+  it.each(catalog)('%s carries in its bundle the configuration files it reads, and no others', (name) => {
+    const files = fs.readdirSync(path.join(bundleOf(name), 'config')).sort();
+    const wanted = (Object.values(configFiles) as ConfigFileSpec[])
+      .filter((spec) => spec.readBy === 'all' || spec.readBy.includes(name))
+      .map((spec) => spec.file)
+      .sort();
+    expect(files).toEqual(wanted);
+  });
+
+  it('give the staff directory to the staff API alone, which reads all 200 people from its bundle, and never the demo keys', () => {
+    const holders = (Object.keys(functions) as FunctionName[]).filter((name) => fs.existsSync(path.join(bundleOf(name), 'config', 'staff.json')));
+    expect(holders).toEqual(['admin']);
+    // What the deployed function does at cold start: the adapter, with Lambda's LAMBDA_TASK_ROOT.
+    const directory = readConfigFile('staffDirectory', configLocation({ LAMBDA_TASK_ROOT: bundleOf('admin') }));
+    expect(directory.staff).toHaveLength(STAFF_COUNT);
+    expect(directory.staff[0]!.principalArn).toBe('arn:aws:iam::123456789012:role/ComplaintsSupervisor');
+    const departments = readConfigFile('departments', configLocation({ LAMBDA_TASK_ROOT: bundleOf('intake') }));
+    expect(departments.departments.map((department) => department.id)).toContain(departments.fallback);
     expect(JSON.stringify(app.toJSON())).not.toContain('AKIALOCAL');
+    expect(fs.readFileSync(path.join(bundleOf('admin'), 'config', 'staff.json'), 'utf8')).not.toContain('AKIALOCAL');
   });
 
   it('keep their logs for a bounded time', () => {
@@ -417,6 +454,12 @@ describe('cdk-nag (AwsSolutions)', () => {
     for (const { id, reason } of acknowledgements) expect(`${id}: ${reason}`).toMatch(/: .{30,}/);
   });
 });
+
+/** The directory of a function's bundle in the cloud assembly (what Lambda unpacks to LAMBDA_TASK_ROOT). */
+function bundleOf(name: FunctionName): string {
+  const code = (app.toJSON().Resources as Resources)[functionLogicalId(name)]!.Properties!.Code;
+  return path.join(assembly.directory, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
+}
 
 function policyStatements(resources: Resources, include: (logicalId: string) => boolean): any[] {
   return Object.entries(resources)

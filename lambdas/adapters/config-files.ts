@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseCompanyProfile } from '../core/company-profile';
+import { loadDepartmentRules } from '../core/department-rules';
+import { parsePolicyFile } from '../core/policy-config';
+import { loadStaffDirectory } from '../http/staff-identity';
+
+// A deployment's configuration files: departments and their addresses, its own deadline policies, who is who on
+// the staff API. They are files, not environment variables: Lambda allows 4 KB for all variables together,
+// and a 200-person staff directory alone is ~40 KB. `cdk synth` validates each file with the loader below and
+// copies it into the bundle of every function that reads it (`config/<file>` beside index.js); at cold start
+// this adapter reads it from there. Locally (no LAMBDA_TASK_ROOT) the same adapter reads the repository's
+// config/ folder, with the demo staff directory. One file more is one entry more here.
+
+export interface ConfigFileSpec {
+  /** Its name in a function's bundle, under config/. */
+  readonly file: string;
+  /** The CDK context naming the deployment's own file (`-c <context>=path/to/file.json`). */
+  readonly context: string;
+  /** The repository file (under config/) the local product reads, and a deployment ships when no context names one. */
+  readonly repositoryFile?: string;
+  /** What a deployment ships when no context names a file and the file is not `shipRepositoryFile`. */
+  readonly fallback?: unknown;
+  /**
+   * Whether a deployment without the context ships `repositoryFile` rather than `fallback`. That file is the
+   * demo's, so the demo guard then refuses `cdk deploy` unless -c demo=true.
+   */
+  readonly shipRepositoryFile: boolean;
+  /** 'all' functions, or only those named (the staff directory stays with the staff API). */
+  readonly readBy: 'all' | readonly string[];
+  /** Validates the parsed JSON, throwing an error that names `source` and the problem. */
+  readonly load: (json: unknown, source: string) => unknown;
+}
+
+export const configFiles = {
+  departments: {
+    file: 'departments.json',
+    context: 'departments',
+    repositoryFile: 'departments.json',
+    // Without -c departments a deployment routes to the demo departments (*.example addresses).
+    shipRepositoryFile: true,
+    readBy: 'all',
+    load: (json: unknown, source: string) => loadDepartmentRules(json, source),
+  },
+  company: {
+    file: 'company.json',
+    context: 'company',
+    repositoryFile: 'company.json',
+    // The demo company's ADR position and appeal routes: the demo guard stops `cdk deploy` without -c company.
+    shipRepositoryFile: true,
+    readBy: 'all',
+    load: (json: unknown, source: string) => parseCompanyProfile(json, source),
+  },
+  customPolicies: {
+    file: 'policies.custom.json',
+    context: 'customPolicies',
+    fallback: { policies: [] },
+    shipRepositoryFile: false,
+    readBy: 'all',
+    load: (json: unknown, source: string) => parsePolicyFile(json, source),
+  },
+  staffDirectory: {
+    file: 'staff.json',
+    context: 'staffDirectory',
+    repositoryFile: 'staff.local.json',
+    // Never the demo keys in AWS: without -c staffDirectory nobody may use the staff API.
+    fallback: { staff: [] },
+    shipRepositoryFile: false,
+    readBy: ['admin'],
+    load: (json: unknown, source: string) => {
+      try {
+        return loadStaffDirectory(json);
+      } catch (error) {
+        throw new Error(`${source}: ${(error as Error).message}`);
+      }
+    },
+  },
+} as const satisfies Record<string, ConfigFileSpec>;
+
+export type ConfigFileName = keyof typeof configFiles;
+export type ConfigFile<K extends ConfigFileName> = ReturnType<(typeof configFiles)[K]['load']>;
+
+/** The repository's config/ folder: what the local product reads. */
+export const repositoryConfigDirectory = path.resolve(__dirname, '../../config');
+
+/** Where a function finds its files: `config/` in its bundle in Lambda, the repository's config/ locally. */
+export function configLocation(env: NodeJS.ProcessEnv = process.env): { directory: string; deployed: boolean } {
+  const taskRoot = env.LAMBDA_TASK_ROOT;
+  return taskRoot ? { directory: path.join(taskRoot, 'config'), deployed: true } : { directory: repositoryConfigDirectory, deployed: false };
+}
+
+/**
+ * Reads and validates one configuration file (once per process: callers keep the result, see compose.ts).
+ * Fails naming the file and the problem: a missing file, JSON that does not parse, content the loader refuses.
+ */
+export function readConfigFile<K extends ConfigFileName>(name: K, location = configLocation()): ConfigFile<K> {
+  const spec: ConfigFileSpec = configFiles[name];
+  const file = location.deployed ? spec.file : spec.repositoryFile;
+  if (file === undefined) return spec.load(spec.fallback, `the default ${name} (no file)`) as ConfigFile<K>;
+  const source = path.join(location.directory, file);
+  if (!existsSync(source)) {
+    throw new Error(
+      location.deployed
+        ? `Configuration file config/${file} is not in this function's bundle: add the function to readBy of ${name} in lambdas/adapters/config-files.ts`
+        : `Configuration file ${source} is missing`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(source, 'utf8'));
+  } catch (error) {
+    throw new Error(`Configuration file ${source} is not valid JSON: ${(error as Error).message}`);
+  }
+  return spec.load(json, source) as ConfigFile<K>;
+}
