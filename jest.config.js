@@ -1,7 +1,7 @@
 // Four projects, each with its own job (STYLE.md §10): the domain without AWS, intent on the synthesized
 // template, handlers and the real ASL against the local stand-ins, and the whole local product over HTTP.
 const transform = { '^.+\\.ts$': '<rootDir>/test/esbuild-transform.js' };
-const base = { transform, testEnvironment: 'node', setupFiles: ['<rootDir>/test/setup-env.ts'] };
+const base = { transform, testEnvironment: 'node' };
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },

@@ -7,7 +7,7 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { tableDesign } from '../lambdas/adapters/table-design';
-import { EXECUTIONS_TABLE } from './stepfunctions-server';
+import { EXECUTIONS_TABLE, HISTORY_TABLE } from './stepfunctions-server';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
@@ -29,6 +29,18 @@ export async function startDynamoDb(options: { port: number; path?: string }): P
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
+  });
+  await createIfAbsent(client, {
+    TableName: HISTORY_TABLE,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'execution', AttributeType: 'S' },
+      { AttributeName: 'id', AttributeType: 'N' },
+    ],
+    KeySchema: [
+      { AttributeName: 'execution', KeyType: 'HASH' },
+      { AttributeName: 'id', KeyType: 'RANGE' },
+    ],
   });
   return {
     url,

@@ -1,4 +1,3 @@
-import './node20-polyfills';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startApiServer } from './api-server';
@@ -6,7 +5,7 @@ import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
 import { startOutbox, type Outbox } from './outbox';
 import { startSes } from './ses';
 import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
-import { localWorkflowEngine, type RunOptions } from './workflow-engine';
+import { localDefinition, localWorkflowEngine, productTimers, type RunOptions } from './workflow-engine';
 import { TaskTokens } from './task-tokens';
 import { clockFromEnvironment, type Clock } from '../lambdas/adapters/clock';
 
@@ -57,7 +56,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     port: ports.stepFunctions ?? 0,
     dynamo: dynamodb.client,
     tokens,
-    engine: localWorkflowEngine(COMPLAINTS_TABLE, dynamodb.client, tokens, clock),
+    engine: localWorkflowEngine(localDefinition(COMPLAINTS_TABLE), dynamodb.client, tokens, productTimers(clock)),
+    now: () => clock.now(),
     runOptions: options.workflow,
     fault: options.stepFunctionsFault,
     log: options.log,

@@ -1,16 +1,19 @@
 import http from 'node:http';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunOptions, WorkflowEngine } from './workflow-engine';
+import { ExecutionAborted, ExecutionFailed } from './asl/interpreter';
+import type { HistoryEvent, NewEvent } from './asl/history';
 import { UnknownTaskToken, type TaskTokens } from './task-tokens';
 
-// A stand-in for the Step Functions API, spoken over the same JSON protocol, so that handlers use the real
-// SFNClient pointed here by AWS_ENDPOINT_URL_SFN. Executions are kept in dynalite, because the engine
-// (aws-local-stepfunctions) holds them in memory only: after a restart, RUNNING ones are run again from
-// the start, which is safe because every step is idempotent (a step that already did its work returns the
-// recorded result).
+// A stand-in for the Step Functions API, spoken over the same JSON protocol, so that handlers, the SFN
+// client and the AWS CLI pointed here by AWS_ENDPOINT_URL_SFN work as against AWS: StartExecution,
+// DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution and the task-token calls.
+// Executions and their history are kept in dynalite; after a restart, RUNNING ones are run again from the
+// start (their history goes on), which is safe because every step is idempotent.
 
 export const EXECUTIONS_TABLE = 'local-workflow-executions';
+export const HISTORY_TABLE = 'local-workflow-history';
 export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:eu-central-1:000000000000:stateMachine:complaint-workflow';
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -44,14 +47,20 @@ export interface StepFunctionsStandIn {
   resumeRunning(): Promise<number>;
   execution(name: string): Promise<ExecutionRecord | undefined>;
   executions(): Promise<ExecutionRecord[]>;
+  /** The execution's history events, oldest first (GetExecutionHistory without paging). */
+  history(name: string): Promise<HistoryEvent[]>;
   close(): Promise<void>;
 }
+
+const epochSeconds = (iso: string | Date) => (typeof iso === 'string' ? Date.parse(iso) : iso.getTime()) / 1000;
 
 export async function startStepFunctionsStandIn(options: {
   port: number;
   dynamo: DynamoDBClient;
   engine: WorkflowEngine;
   tokens: TaskTokens;
+  /** The product's clock, for the dates an execution and its events carry. */
+  now: () => Date;
   runOptions?: RunOptions;
   /** Fault injection: an error returned here is answered instead of running the operation. */
   fault?: (operation: string) => { type: string; statusCode: number } | undefined;
@@ -59,57 +68,112 @@ export async function startStepFunctionsStandIn(options: {
 }): Promise<StepFunctionsStandIn> {
   const documents = DynamoDBDocumentClient.from(options.dynamo);
   const inFlight = new Map<string, { done: Promise<void>; abort: () => void }>();
+  /** Each execution's history writes, in order; awaited before a read and before closing. */
+  const historyWrites = new Map<string, { lastId: number; written: Promise<void> }>();
 
   const arnOf = (name: string) => `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
+  const nameOf = (arn: unknown) => String(arn ?? '').split(':').pop() ?? '';
 
   async function execution(name: string): Promise<ExecutionRecord | undefined> {
     const { Item } = await documents.send(new GetCommand({ TableName: EXECUTIONS_TABLE, Key: { name }, ConsistentRead: true }));
     return Item as ExecutionRecord | undefined;
   }
 
-  function launch(record: ExecutionRecord): void {
-    if (inFlight.has(record.name)) return;
-    const { result, abort } = options.engine.run(record.name, JSON.parse(record.input), options.runOptions);
-    const finish = (fields: Partial<ExecutionRecord>) =>
-      documents.send(
-        new UpdateCommand({
-          TableName: EXECUTIONS_TABLE,
-          Key: { name: record.name },
-          UpdateExpression: 'SET #status = :status, stopDate = :stop, #output = :output, #error = :error, #cause = :cause',
-          ConditionExpression: '#status = :running',
-          ExpressionAttributeNames: { '#status': 'status', '#output': 'output', '#error': 'error', '#cause': 'cause' },
-          ExpressionAttributeValues: {
-            ':status': fields.status,
-            ':stop': new Date().toISOString(),
-            ':output': fields.output ?? null,
-            ':error': fields.error ?? null,
-            ':cause': fields.cause ?? null,
-            ':running': 'RUNNING',
-          },
-        }),
+  async function lastEventId(name: string): Promise<number> {
+    const { Items = [] } = await documents.send(
+      new QueryCommand({ TableName: HISTORY_TABLE, KeyConditionExpression: '#execution = :name', ExpressionAttributeNames: { '#execution': 'execution' }, ExpressionAttributeValues: { ':name': name }, ScanIndexForward: false, Limit: 1 }),
+    );
+    return Number(Items[0]?.id ?? 0);
+  }
+
+  function recorder(name: string, firstId: number): (event: NewEvent) => void {
+    const writes = { lastId: firstId, written: Promise.resolve() };
+    historyWrites.set(name, writes);
+    return (event) => {
+      const id = ++writes.lastId;
+      const item = { execution: name, id, previousEventId: id - 1, timestamp: options.now().toISOString(), event: JSON.stringify(event) };
+      writes.written = writes.written
+        .then(() => documents.send(new PutCommand({ TableName: HISTORY_TABLE, Item: item })))
+        .then(() => undefined)
+        .catch((error: unknown) => options.log?.(`could not record history of ${name}: ${String(error)}`));
+    };
+  }
+
+  async function history(name: string): Promise<HistoryEvent[]> {
+    await historyWrites.get(name)?.written;
+    const events: HistoryEvent[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(
+        new QueryCommand({ TableName: HISTORY_TABLE, KeyConditionExpression: '#execution = :name', ExpressionAttributeNames: { '#execution': 'execution' }, ExpressionAttributeValues: { ':name': name }, ExclusiveStartKey }),
       );
+      for (const item of page.Items ?? []) {
+        events.push({ ...(JSON.parse(String(item.event)) as NewEvent), id: Number(item.id), previousEventId: Number(item.previousEventId), timestamp: new Date(String(item.timestamp)) });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return events;
+  }
+
+  async function finish(name: string, fields: Partial<ExecutionRecord>): Promise<void> {
+    await documents.send(
+      new UpdateCommand({
+        TableName: EXECUTIONS_TABLE,
+        Key: { name },
+        UpdateExpression: 'SET #status = :status, stopDate = :stop, #output = :output, #error = :error, #cause = :cause',
+        ConditionExpression: '#status = :running',
+        ExpressionAttributeNames: { '#status': 'status', '#output': 'output', '#error': 'error', '#cause': 'cause' },
+        ExpressionAttributeValues: {
+          ':status': fields.status,
+          ':stop': options.now().toISOString(),
+          ':output': fields.output ?? null,
+          ':error': fields.error ?? null,
+          ':cause': fields.cause ?? null,
+          ':running': 'RUNNING',
+        },
+      }),
+    );
+  }
+
+  function launch(record: ExecutionRecord, firstEventId: number): void {
+    if (inFlight.has(record.name)) return;
+    const { result, abort } = options.engine.run(
+      { name: record.name, arn: record.executionArn, stateMachineArn: LOCAL_STATE_MACHINE_ARN, startDate: new Date(record.startDate) },
+      JSON.parse(record.input),
+      recorder(record.name, firstEventId),
+      options.runOptions,
+    );
+    let stopping = false;
     const done = result
       .then(
-        (output) => finish({ status: 'SUCCEEDED', output: JSON.stringify(output) }),
+        (output) => finish(record.name, { status: 'SUCCEEDED', output: JSON.stringify(output) }),
         (error: unknown) => {
-          if (error instanceof Error && error.name === 'ExecutionAbortedError') return undefined; // stopping; resumed at next start
-          // The engine wraps what ended the execution (a Fail state's Error and Cause) in an ExecutionError.
-          const failure = (error instanceof Error && error.cause instanceof Error ? error.cause : error) as Error;
-          options.log?.(`workflow ${record.name} failed: ${failure.name}`);
-          return finish({ status: 'FAILED', error: String(failure.name ?? 'Error'), cause: String(failure.message ?? '') });
+          if (error instanceof ExecutionAborted) return stopping ? undefined : finish(record.name, { status: 'ABORTED' });
+          const failure = error instanceof ExecutionFailed ? error : { error: error instanceof Error ? error.name : 'Error', cause: String(error) };
+          options.log?.(`workflow ${record.name} failed: ${failure.error}`);
+          return finish(record.name, { status: 'FAILED', error: failure.error, cause: failure.cause });
         },
       )
-      .then(() => undefined)
+      .then(() => historyWrites.get(record.name)?.written)
       .catch((error: unknown) => options.log?.(`could not record the end of ${record.name}: ${String(error)}`))
       .finally(() => inFlight.delete(record.name));
-    inFlight.set(record.name, { done, abort });
+    inFlight.set(record.name, {
+      done,
+      abort: () => {
+        stopping = true; // the process is stopping: the execution stays RUNNING and resumes at the next start
+        abort();
+      },
+    });
+    executionAborters.set(record.name, abort);
   }
+  /** StopExecution: aborts for good, recorded as ABORTED. */
+  const executionAborters = new Map<string, () => void>();
 
   async function startExecution(body: { stateMachineArn?: string; name?: string; input?: string }) {
     if (body.stateMachineArn !== LOCAL_STATE_MACHINE_ARN) throw new ApiError('StateMachineDoesNotExist', `No state machine ${body.stateMachineArn}`);
     const name = body.name ?? crypto.randomUUID();
     const input = body.input ?? '{}';
-    const record: ExecutionRecord = { name, executionArn: arnOf(name), input, status: 'RUNNING', startDate: new Date().toISOString() };
+    const record: ExecutionRecord = { name, executionArn: arnOf(name), input, status: 'RUNNING', startDate: options.now().toISOString() };
     try {
       await documents.send(new PutCommand({ TableName: EXECUTIONS_TABLE, Item: record, ConditionExpression: 'attribute_not_exists(#name)', ExpressionAttributeNames: { '#name': 'name' } }));
     } catch (error) {
@@ -117,25 +181,30 @@ export async function startStepFunctionsStandIn(options: {
       // As in AWS: the same name with the same input is the same execution; with other input it is an error.
       const existing = await execution(name);
       if (existing?.input !== input) throw new ApiError('ExecutionAlreadyExists', `Execution ${name} already exists`);
-      return { executionArn: existing.executionArn, startDate: Date.parse(existing.startDate) / 1000 };
+      return { executionArn: existing.executionArn, startDate: epochSeconds(existing.startDate) };
     }
-    launch(record);
-    return { executionArn: record.executionArn, startDate: Date.parse(record.startDate) / 1000 };
+    launch(record, 0);
+    return { executionArn: record.executionArn, startDate: epochSeconds(record.startDate) };
+  }
+
+  async function existing(executionArn: unknown): Promise<ExecutionRecord> {
+    const record = await execution(nameOf(executionArn));
+    if (!record) throw new ApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(executionArn)}'`);
+    return record;
   }
 
   async function describeExecution(body: { executionArn?: string }) {
-    const name = String(body.executionArn ?? '').split(':').pop() ?? '';
-    const record = await execution(name);
-    if (!record) throw new ApiError('ExecutionDoesNotExist', `No execution ${body.executionArn}`);
+    const record = await existing(body.executionArn);
     return {
       executionArn: record.executionArn,
       stateMachineArn: LOCAL_STATE_MACHINE_ARN,
       name: record.name,
       status: record.status,
       input: record.input,
-      startDate: Date.parse(record.startDate) / 1000,
-      ...(record.stopDate ? { stopDate: Date.parse(record.stopDate) / 1000 } : {}),
-      ...(record.output ? { output: record.output } : {}),
+      inputDetails: { included: true },
+      startDate: epochSeconds(record.startDate),
+      ...(record.stopDate ? { stopDate: epochSeconds(record.stopDate) } : {}),
+      ...(record.output ? { output: record.output, outputDetails: { included: true } } : {}),
       ...(record.error ? { error: record.error } : {}),
       ...(record.cause ? { cause: record.cause } : {}),
     };
@@ -152,6 +221,62 @@ export async function startStepFunctionsStandIn(options: {
     return records;
   }
 
+  /** Pages through a list the way the API does: `nextToken` is the offset of the next page. */
+  function page<T>(items: T[], body: { maxResults?: number; nextToken?: string }, defaultSize: number) {
+    const size = body.maxResults && body.maxResults > 0 ? Math.min(body.maxResults, 1000) : defaultSize;
+    const from = body.nextToken ? Number(Buffer.from(body.nextToken, 'base64url').toString()) : 0;
+    if (!Number.isInteger(from) || from < 0) throw new ApiError('InvalidToken', 'Invalid Token');
+    const next = from + size < items.length ? Buffer.from(String(from + size)).toString('base64url') : undefined;
+    return { items: items.slice(from, from + size), nextToken: next };
+  }
+
+  async function listExecutions(body: { stateMachineArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string }) {
+    if (body.stateMachineArn !== LOCAL_STATE_MACHINE_ARN) throw new ApiError('StateMachineDoesNotExist', `No state machine ${body.stateMachineArn}`);
+    const all = (await executions())
+      .filter((record) => !body.statusFilter || record.status === body.statusFilter)
+      .sort((a, b) => b.startDate.localeCompare(a.startDate));
+    const { items, nextToken } = page(all, body, 100);
+    return {
+      executions: items.map((record) => ({
+        executionArn: record.executionArn,
+        stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+        name: record.name,
+        status: record.status,
+        startDate: epochSeconds(record.startDate),
+        ...(record.stopDate ? { stopDate: epochSeconds(record.stopDate) } : {}),
+      })),
+      ...(nextToken ? { nextToken } : {}),
+    };
+  }
+
+  async function getExecutionHistory(body: { executionArn?: string; maxResults?: number; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean }) {
+    const record = await existing(body.executionArn);
+    let events = await history(record.name);
+    if (body.reverseOrder) events = events.reverse();
+    const { items, nextToken } = page(events, body, 100);
+    const withoutData = (event: HistoryEvent) =>
+      body.includeExecutionData === false
+        ? JSON.parse(JSON.stringify(event, (key, value: unknown) => (['input', 'output', 'parameters'].includes(key) ? undefined : value)))
+        : event;
+    return {
+      events: items.map((event) => ({ ...withoutData(event), timestamp: epochSeconds(event.timestamp) })),
+      ...(nextToken ? { nextToken } : {}),
+    };
+  }
+
+  async function stopExecution(body: { executionArn?: string; error?: string; cause?: string }) {
+    const record = await existing(body.executionArn);
+    const stopDate = options.now();
+    if (record.status === 'RUNNING') {
+      executionAborters.get(record.name)?.();
+      await inFlight.get(record.name)?.done;
+      await finish(record.name, { status: 'ABORTED', error: body.error, cause: body.cause }).catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+    }
+    return { stopDate: epochSeconds(stopDate) };
+  }
+
   function answerTask(answer: () => void) {
     try {
       answer();
@@ -165,10 +290,14 @@ export async function startStepFunctionsStandIn(options: {
   const operations: Record<string, (body: never) => Promise<unknown>> = {
     StartExecution: startExecution,
     DescribeExecution: describeExecution,
+    ListExecutions: listExecutions,
+    GetExecutionHistory: getExecutionHistory,
+    StopExecution: stopExecution,
     SendTaskSuccess: (body: { taskToken: string; output: string }) =>
       answerTask(() => options.tokens.succeed(body.taskToken, JSON.parse(body.output ?? '{}'))),
     SendTaskFailure: (body: { taskToken: string; error?: string; cause?: string }) =>
       answerTask(() => options.tokens.fail(body.taskToken, body.error ?? 'TaskFailed', body.cause ?? '')),
+    SendTaskHeartbeat: (body: { taskToken: string }) => answerTask(() => options.tokens.heartbeat(body.taskToken)),
   };
 
   const server = http.createServer((request, response) => {
@@ -215,15 +344,17 @@ export async function startStepFunctionsStandIn(options: {
     },
     async resumeRunning() {
       const running = (await executions()).filter((record) => record.status === 'RUNNING');
-      running.forEach(launch);
+      for (const record of running) launch(record, await lastEventId(record.name));
       return running.length;
     },
     execution,
     executions,
+    history,
     async close() {
       for (const entry of inFlight.values()) entry.abort();
       await Promise.allSettled([...inFlight.values()].map((entry) => entry.done));
       await options.engine.idle();
+      await Promise.allSettled([...historyWrites.values()].map((writes) => writes.written));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
-// Task tokens for `.waitForTaskToken` states. aws-local-stepfunctions does not issue them, so the local
-// runtime does: a Task waiting for a callback holds a token here until SendTaskSuccess or SendTaskFailure
-// names it (through the Step Functions stand-in, as staff actions do in AWS).
+// Task tokens for `.waitForTaskToken` states: a Task waiting for a callback holds a token here until
+// SendTaskSuccess or SendTaskFailure names it (through the Step Functions stand-in, as staff actions do in
+// AWS); SendTaskHeartbeat restarts its HeartbeatSeconds.
 
 export class TaskFailed extends Error {
   constructor(
@@ -21,23 +21,40 @@ export class UnknownTaskToken extends Error {
 interface Waiter {
   resolve(output: unknown): void;
   reject(error: Error): void;
+  heartbeat?: () => void;
+  /** Set once the Task handed its token over (the invoke returned): from then on the execution is idle. */
+  submitted?: boolean;
 }
 
 export class TaskTokens {
   private readonly waiting = new Map<string, Waiter & { execution: string }>();
 
   /** A fresh token for a Task of `execution`, and the promise that settles when someone answers it. */
-  issue(execution: string): { token: string; answered: Promise<unknown>; cancel(): void } {
+  issue(execution: string): { token: string; answered: Promise<unknown>; onHeartbeat(listener: () => void): void; submitted(): void; cancel(): void } {
     const token = `local-task-${randomBytes(24).toString('base64url')}`;
-    let waiter!: Waiter;
-    const answered = new Promise<unknown>((resolve, reject) => (waiter = { resolve, reject }));
-    this.waiting.set(token, { ...waiter, execution });
-    return { token, answered, cancel: () => this.waiting.delete(token) };
+    let waiter!: Waiter & { execution: string };
+    const answered = new Promise<unknown>((resolve, reject) => (waiter = { resolve, reject, execution }));
+    answered.catch(() => undefined); // answered after the Task stopped waiting (timed out): nobody listens
+    this.waiting.set(token, waiter);
+    return {
+      token,
+      answered,
+      onHeartbeat: (listener) => (waiter.heartbeat = listener),
+      submitted: () => (waiter.submitted = true),
+      cancel: () => this.waiting.delete(token),
+    };
+  }
+
+  /** SendTaskHeartbeat: the Task's HeartbeatSeconds start again. */
+  heartbeat(token: string): void {
+    const waiter = this.waiting.get(token);
+    if (!waiter) throw new UnknownTaskToken('The task token is not (or no longer) waiting');
+    waiter.heartbeat?.();
   }
 
   /** True while the execution is parked on a callback (waiting for staff or a timer), i.e. idle. */
   isWaiting(execution: string): boolean {
-    for (const waiter of this.waiting.values()) if (waiter.execution === execution) return true;
+    for (const waiter of this.waiting.values()) if (waiter.execution === execution && waiter.submitted) return true;
     return false;
   }
 

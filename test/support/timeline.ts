@@ -1,0 +1,57 @@
+import type { Runtime } from '../../local/runtime';
+import { mailbox, postComplaint, startLocalProduct, validComplaint, type SentEmail } from './local-product';
+import { asStaff, demoStaff } from './staff-event';
+import { warsawCalendarDate } from '../../lambdas/core/calendar/polish-calendar';
+
+// Whole complaint lives, 14 to 60 days long, in seconds: the local runtime's product clock runs many times
+// faster than real time (LOCAL_CLOCK_SPEED), and the workflow (the real ASL, through the local Step
+// Functions stand-in) waits for its timers on that clock. Nothing sleeps for a fixed time; each test polls
+// for the state it expects. One runtime per test file: handler modules keep their clients for the process.
+
+export function timelineHarness(speed: number) {
+  let runtime!: Runtime;
+  beforeAll(async () => {
+    runtime = await startLocalProduct({ clockSpeed: speed });
+  });
+  afterAll(async () => {
+    await runtime.stop();
+  });
+
+  const supervisor = () => demoStaff((staff) => staff.role === 'supervisor');
+
+  async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 25_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  return {
+    runtime: () => runtime,
+    supervisor,
+    until,
+    /** Today on the product's clock, which by now is weeks ahead of the wall clock. */
+    today: () => warsawCalendarDate(runtime.clock.now()),
+    async complaint(id: string) {
+      const response = await asStaff(supervisor(), 'GET', '/admin/complaints/{id}', { pathParameters: { id } });
+      expect(response.statusCode).toBe(200);
+      return response.body;
+    },
+    finished: (id: string) =>
+      until(`the workflow of ${id} to finish`, async () => {
+        const execution = await runtime.stepFunctions.execution(id);
+        return execution && execution.status !== 'RUNNING' ? execution : undefined;
+      }),
+    async emailsAbout(reference: string): Promise<SentEmail[]> {
+      return (await mailbox(runtime)).filter((email) => email.subject.includes(reference));
+    },
+    async file(body: object = validComplaint): Promise<{ id: string; reference: string; responseDueBy: string }> {
+      const response = await postComplaint(runtime, body);
+      expect(response.status).toBe(201);
+      return (await response.json()) as { id: string; reference: string; responseDueBy: string };
+    },
+  };
+}
