@@ -28,6 +28,8 @@ export interface ApiRequest {
 
 export interface AdminApi {
   send<T>(request: ApiRequest): Promise<T>;
+  /** A file the API answers with (a printed letter): its bytes, unparsed. */
+  download(request: ApiRequest): Promise<{ bytes: Uint8Array; contentType: string }>;
 }
 
 export interface AdminApiOptions {
@@ -39,31 +41,44 @@ export interface AdminApiOptions {
 
 export function adminApi(options: AdminApiOptions): AdminApi {
   const fetchImpl = options.fetch ?? fetch;
+  async function request(request: ApiRequest): Promise<Response> {
+    const url = new URL(request.path.replace(/^\//, ''), options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.append(name, value);
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const headers: Record<string, string> = { ...request.headers };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const signed = await signedHeaders({ method: request.method, url, headers, body }, options);
+    try {
+      return await fetchImpl(url, { method: request.method, headers: signed, body });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new ApiUnreachable(`Cannot reach the API at ${options.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+    }
+  }
+  async function failure(response: Response): Promise<ApiError> {
+    const text = await response.text();
+    try {
+      return new ApiError(response.status, text ? JSON.parse(text) : undefined);
+    } catch {
+      // Not JSON (a proxy's HTML page, say): kept as text for the error message.
+      return new ApiError(response.status, text);
+    }
+  }
   return {
-    async send<T>(request: ApiRequest): Promise<T> {
-      const url = new URL(request.path.replace(/^\//, ''), options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-      for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.append(name, value);
-      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-      const headers: Record<string, string> = { ...request.headers };
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const signed = await signedHeaders({ method: request.method, url, headers, body }, options);
-
-      let response: Response;
-      try {
-        response = await fetchImpl(url, { method: request.method, headers: signed, body });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new ApiUnreachable(`Cannot reach the API at ${options.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
-      }
+    async send<T>(call: ApiRequest): Promise<T> {
+      const response = await request(call);
+      if (!response.ok) throw await failure(response);
       const text = await response.text();
-      let parsed: unknown = text;
       try {
-        parsed = text ? JSON.parse(text) : undefined;
+        return (text ? JSON.parse(text) : undefined) as T;
       } catch {
-        // Not JSON (a proxy's HTML page, say): kept as text for the error message.
+        return text as T;
       }
-      if (!response.ok) throw new ApiError(response.status, parsed);
-      return parsed as T;
+    },
+    async download(call: ApiRequest) {
+      const response = await request(call);
+      if (!response.ok) throw await failure(response);
+      return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? '' };
     },
   };
 }

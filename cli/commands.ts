@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { channels, languages, outcomes, remedies, statuses, type Complaint, type ComplaintReceipt } from '../lambdas/core/complaint';
+import { appealRouteIds } from '../lambdas/core/company-profile';
 import { parseReference } from '../lambdas/core/reference';
 import type {
+  acknowledgementRecordSchema,
   assignmentRequestSchema,
+  decisionPostingSchema,
   decisionRequestSchema,
   extensionRequestSchema,
   informationRequestSchema,
@@ -230,8 +233,11 @@ const decide: Command = {
     justification: { type: 'string', value: 'TEXT', description: 'the reasons (required by some policies, and for a rejection)' },
     'signer-name': { type: 'string', value: 'NAME', description: 'who signs the answer' },
     'signer-position': { type: 'string', value: 'TITLE', description: "the signer's position" },
-    'adr-statement': { type: 'string', value: 'TEXT', description: 'the statement on out-of-court dispute resolution' },
-    'appeal-route': { type: 'string', multiple: true, value: 'TEXT', description: 'a way to appeal' },
+    'adr-statement': { type: 'string', value: 'TEXT', description: "overrides the company's statement on out-of-court dispute resolution (config/company.json)" },
+    'appeal-route': { type: 'string', multiple: true, value: one(appealRouteIds), description: "a route from the company's configuration (default: every route it offers)" },
+    'payment-due-by': { type: 'string', value: 'YYYY-MM-DD', description: 'the date an accepted payment will be paid by (financial: at most 30 days on)' },
+    'payment-amount': { type: 'string', value: 'TEXT', description: 'the amount paid or credited, e.g. "120,00 zł"' },
+    'payment-method': { type: 'string', value: 'TEXT', description: 'how it is paid or credited' },
     version: versionOption,
   },
   async run({ values, positionals: [argument], api }) {
@@ -243,6 +249,9 @@ const decide: Command = {
       signerPosition: text(values, 'signer-position'),
       adrStatement: text(values, 'adr-statement'),
       appealRoutes: values['appeal-route'] as string[] | undefined,
+      paymentDueBy: text(values, 'payment-due-by'),
+      paymentAmount: text(values, 'payment-amount'),
+      paymentMethod: text(values, 'payment-method'),
       version: requiredVersion(values, 'decide'),
     } as z.input<typeof decisionRequestSchema>; // the enums are the server's to check: it names every bad field
     const complaint = await api.send<Complaint>({ method: 'POST', path: complaintPath(await complaintIdOf(argument!, api), '/decision'), body });
@@ -292,6 +301,7 @@ const register: Command = {
     remedy: { type: 'string', value: one(remedies), description: 'what the customer asks for' },
     language: { type: 'string', value: one(languages), description: 'the language of the e-mails to the customer' },
     'privacy-notice-accepted': { type: 'boolean', description: 'the customer acknowledged the privacy notice' },
+    'answer-by-email': { type: 'boolean', description: 'the customer asked for the answer by e-mail (financial: otherwise it goes by post)' },
     'idempotency-key': { type: 'string', value: 'KEY', description: 'send the same key again to retry without registering twice' },
   },
   async run({ values, api }) {
@@ -311,6 +321,7 @@ const register: Command = {
         desiredRemedy: text(values, 'remedy'),
         language: text(values, 'language'),
         privacyNoticeAccepted: values['privacy-notice-accepted'] ? true : undefined,
+        answerByEmail: values['answer-by-email'] ? true : undefined,
       }),
       ...(Object.keys(customer).length > 0 ? { customer: { ...fromFile.customer, ...customer } } : {}),
     } as Registration; // checked by the server, which names every missing or invalid field
@@ -326,4 +337,48 @@ const register: Command = {
   },
 };
 
-export const commands: readonly Command[] = [list, show, register, assign, note, ask, extend, decide];
+const letter: Command = {
+  name: 'letter',
+  positionals: ['id'],
+  summary: 'Save the decision as a printable letter (PDF), for an answer that goes by post.',
+  options: { out: { type: 'string', value: 'FILE', description: 'where to save it (default: <reference>.pdf)' } },
+  async run({ values, positionals: [argument], api }) {
+    const id = await complaintIdOf(argument!, api);
+    const { bytes } = await api.download({ method: 'GET', path: complaintPath(id, '/decision-letter') });
+    const out = text(values, 'out') ?? `${parseReference(argument!) ?? id}.pdf`;
+    writeFileSync(out, bytes);
+    return { json: { file: out, bytes: bytes.length }, text: `Saved the letter to ${out} (${bytes.length} bytes). Post it, then: complaints posted ${argument} --on YYYY-MM-DD --version N` };
+  },
+};
+
+const posted: Command = {
+  name: 'posted',
+  positionals: ['id'],
+  summary: 'Record the day the printed decision was posted; the deadline checks this date, and the complaint closes.',
+  options: {
+    on: { type: 'string', value: 'YYYY-MM-DD', required: true, description: 'the posting date (the stamp on the receipt)' },
+    version: versionOption,
+  },
+  async run({ values, positionals: [argument], api }) {
+    const body: z.input<typeof decisionPostingSchema> = { postedOn: required(values, 'on', 'posted'), version: requiredVersion(values, 'posted') };
+    const complaint = await api.send<Complaint>({ method: 'POST', path: complaintPath(await complaintIdOf(argument!, api), '/decision-posting'), body });
+    return { json: complaint, text: changed('posted', complaint) };
+  },
+};
+
+const acknowledged: Command = {
+  name: 'acknowledged',
+  positionals: ['id'],
+  summary: 'Record an acknowledgement of receipt given outside the product (handed over, by letter or phone).',
+  options: {
+    on: { type: 'string', value: 'YYYY-MM-DD', required: true, description: 'the day it was given' },
+    how: { type: 'string', value: 'handed_over|letter|phone', required: true, description: 'how it was given' },
+  },
+  async run({ values, positionals: [argument], api }) {
+    const body = { on: required(values, 'on', 'acknowledged'), how: required(values, 'how', 'acknowledged') } as z.input<typeof acknowledgementRecordSchema>;
+    const complaint = await api.send<Complaint>({ method: 'POST', path: complaintPath(await complaintIdOf(argument!, api), '/acknowledgement'), body });
+    return { json: complaint, text: changed('acknowledged', complaint) };
+  },
+};
+
+export const commands: readonly Command[] = [list, show, register, assign, note, ask, extend, decide, letter, posted, acknowledged];

@@ -143,7 +143,7 @@ export function registered(receipt: ComplaintReceipt): string {
 }
 
 /** The one line a change command prints: what happened and the version to send next. */
-export function changed(action: 'assign' | 'note' | 'decide' | 'ask' | 'extend', complaint: Complaint): string {
+export function changed(action: 'assign' | 'note' | 'decide' | 'ask' | 'extend' | 'posted' | 'acknowledged', complaint: Complaint): string {
   const next = `(now version ${complaint.version})`;
   switch (action) {
     case 'assign':
@@ -153,8 +153,20 @@ export function changed(action: 'assign' | 'note' | 'decide' | 'ask' | 'extend',
     case 'decide': {
       const decision = complaint.decision;
       const what = decision ? `${decision.outcome}${decision.remedy ? ` (${decision.remedy})` : ''}` : complaint.status;
-      return `Decision on ${complaint.reference} recorded: ${what}; the workflow sends it to the customer ${next}.`;
+      const how =
+        decision?.delivery === 'post'
+          ? `it goes by post: print it (complaints letter ${complaint.reference}), post it and record the date (complaints posted)`
+          : 'the workflow sends it to the customer';
+      const warnings = (decision?.warnings ?? []).map((warning) => `\nWarning: ${warning}`).join('');
+      return `Decision on ${complaint.reference} recorded: ${what}; ${how} ${next}.${warnings}`;
     }
+    case 'posted': {
+      const posted = complaint.decisionPosted;
+      const when = posted ? `posted on ${posted.postedOn}, ${posted.withinTerm ? 'within the term' : `after the term (due ${complaint.responseDueBy})`}` : complaint.status;
+      return `${complaint.reference}: answer ${when}; the complaint is ${complaint.status} ${next}.`;
+    }
+    case 'acknowledged':
+      return `${complaint.reference}: acknowledgement recorded ${next}.`;
     case 'ask':
       return `Question e-mailed to the customer of ${complaint.reference} ${next}.`;
     case 'extend':
