@@ -1,5 +1,11 @@
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { SentEmail } from '../support/local-product';
 import { validComplaint } from '../support/local-product';
+import { computeReminderDates } from '../../lambdas/core/deadline-policy';
+import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
+import { reminderTime } from '../../lambdas/core/workflow-plan';
+import { warsawInstant } from '../../lambdas/core/calendar/warsaw-time';
+import { LOCAL_STATE_MACHINE_ARN } from '../../local/stepfunctions-server';
 import { asStaff } from '../support/staff-event';
 import { timelineHarness } from '../support/timeline';
 
@@ -7,7 +13,7 @@ import { timelineHarness } from '../support/timeline';
 // is about five seconds of real time to act in, enough on a busy machine (see test/support/timeline.ts).
 
 jest.setTimeout(40_000);
-const { supervisor, until, complaint, finished, emailsAbout, file } = timelineHarness(100_000);
+const { runtime, supervisor, until, complaint, finished, emailsAbout, file } = timelineHarness(100_000);
 
 describe('a decision recorded between two reminders', () => {
   it('reaches the customer at once, and no further reminder is sent', async () => {
@@ -52,3 +58,61 @@ describe('a decision recorded between two reminders', () => {
   });
 });
 
+
+describe('a complaint answered after its three reminders, read with the ordinary SFN client', () => {
+  const sfn = () =>
+    new SFNClient({ endpoint: runtime().urls.stepFunctions, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+  async function history(executionArn: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn().send(new GetExecutionHistoryCommand({ executionArn, maxResults: 20, nextToken }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return events;
+  }
+
+  it('takes 15 state transitions, waits once per timer, and sends each reminder on its planned day', async () => {
+    const { id } = await file();
+    const reminded = await until('the last reminder', async () => {
+      const stored = await complaint(id);
+      return stored.reminders?.['1'] && stored;
+    });
+    const decided = await asStaff(supervisor(), 'POST', '/admin/complaints/{id}/decision', {
+      pathParameters: { id },
+      body: { outcome: 'accepted', remedy: 'replacement', version: reminded.version },
+    });
+    expect(decided.statusCode).toBe(200);
+    await finished(id);
+
+    const { executions = [] } = await sfn().send(new ListExecutionsCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, statusFilter: 'SUCCEEDED' }));
+    const listed = executions.find((execution) => execution.name === id);
+    expect(listed?.status).toBe('SUCCEEDED');
+    const described = await sfn().send(new DescribeExecutionCommand({ executionArn: listed!.executionArn }));
+    expect(described).toMatchObject({ status: 'SUCCEEDED', name: id });
+    expect(described.startDate).toBeInstanceOf(Date);
+
+    const events = await history(listed!.executionArn!);
+    expect(events[0]?.type).toBe('ExecutionStarted');
+    expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
+    expect(events.map((event) => event.id)).toEqual(events.map((_, i) => i + 1));
+    const entered = events.filter((event) => event.type?.endsWith('StateEntered')).map((event) => event.stateEnteredEventDetails?.name);
+    // Advance ×5 (received; reminders 7, 3, 1; decision), WhatNext ×5, AwaitChangeOrTimer ×4, Closed.
+    expect(entered).toHaveLength(15);
+    expect(entered.filter((name) => name === 'AwaitChangeOrTimer')).toHaveLength(4);
+    // Three timers ran out (one per reminder), each once; the fourth wait ended with the decision.
+    expect(events.filter((event) => event.type === 'TaskTimedOut')).toHaveLength(3);
+    expect(events.filter((event) => event.type === 'TaskScheduled' && event.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken')).toHaveLength(4);
+
+    const stored = await complaint(id);
+    const policy = loadPolicyRegistry().policyFor(stored.policyId);
+    for (const { offset, date } of computeReminderDates(policy, stored.responseDueBy)) {
+      const planned = warsawInstant(date, reminderTime(id)).getTime();
+      const sent = Date.parse(stored.reminders[String(offset)].sentAt);
+      expect(sent).toBeGreaterThanOrEqual(planned);
+      expect(sent - planned).toBeLessThan(2 * 3600 * 1000); // within two product hours of its minute
+    }
+  });
+});
