@@ -68,8 +68,9 @@ export const staffPorts = /* @__PURE__ */ once(
     ...stepPorts(),
     lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
     company: loadCompanyProfile(),
-    // Loaded on first use: pdf-lib and the embedded font stay out of every bundle that prints no letter.
-    printLetter: async (letter) => (await import('./letter-pdf')).printLetter(letter),
+    // Required on first use: pdf-lib and the 0.5 MB embedded font are evaluated only when a letter is printed
+    // (a static import would load them at every cold start of the admin function).
+    printLetter: (letter) => (require('./letter-pdf') as typeof import('./letter-pdf')).printLetter(letter),
     // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
     staff: readConfigFile('staffDirectory'),
   }),
