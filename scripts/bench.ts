@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startRuntime } from '../local/runtime';
@@ -72,6 +74,12 @@ async function main(): Promise<void> {
   rows.push([`sustained intake, ${SUSTAINED_COMPLAINTS} complaints x${CONCURRENCY} (complaints/s)`, (SUSTAINED_COMPLAINTS / seconds).toFixed(0)]);
   rows.push(['  stored / sent', `${stored} / ${SUSTAINED_COMPLAINTS}`]);
   rows.push(['  acknowledged / stored (all runs)', `${acknowledged} / ${total}`]);
+
+  const lifecycle = JSON.parse(
+    execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'bench-lifecycle.ts')], { encoding: 'utf8' }).trim().split('\n').pop()!,
+  ) as { happy: number; noAnswer: number };
+  rows.push(['state transitions, answered after 3 reminders (Step Functions, per complaint)', String(lifecycle.happy)]);
+  rows.push(['state transitions, never answered: 3 reminders, deemed accepted', String(lifecycle.noAnswer)]);
 
   for (const bundle of await bundleSizes()) rows.push([`bundle ${bundle.name} (KiB, minified)`, (bundle.bytes / 1024).toFixed(1)]);
 

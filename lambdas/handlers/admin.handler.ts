@@ -1,24 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { staffPorts, intakePorts } from '../adapters/compose';
 import { log } from '../adapters/logger';
 import { MalformedRequest, NotFound } from '../core/errors';
 import type { StaffMember } from '../core/staff';
-import {
-  acknowledgementRecordSchema,
-  assignmentRequestSchema,
-  decisionPostingSchema,
-  decisionRequestSchema,
-  extensionRequestSchema,
-  informationRequestSchema,
-  listQuerySchema,
-  noteRequestSchema,
-  registrationSchema,
-} from '../core/staff-requests';
 import { validated } from '../core/validation';
 import { httpHandler } from '../http/http-handler';
 import { json } from '../http/problem';
 import { header, readBody } from '../http/request-body';
+import { routes, type RegisteredRoute } from '../http/routes';
 import { staffFromEvent } from '../http/staff-identity';
 import {
   addNote,
@@ -36,8 +26,6 @@ import { registerComplaint } from '../use-cases/submit-complaint';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-const body = <S extends z.ZodType>(schema: S, event: APIGatewayProxyEventV2) => validated(schema, readBody(event, MAX_BODY_BYTES));
-
 // Complaint ids are UUIDs (lambdas/adapters/ids.ts); anything else names no complaint, and must not reach
 // DynamoDB, which refuses over-long keys with an error that would surface as a 500.
 const COMPLAINT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -49,53 +37,78 @@ function complaintId(event: APIGatewayProxyEventV2): string {
   return id.toLowerCase();
 }
 
-/** A JSON answer, or (a printed letter) a file with its own content type, base64-encoded as API Gateway wants it. */
-type Answer = { status: number; body: unknown } | { status: number; file: { contentType: string; name: string; bytes: Uint8Array } };
-type Action = (event: APIGatewayProxyEventV2, staff: StaffMember) => Promise<Answer>;
+type StaffRoute = Extract<RegisteredRoute, { function: 'admin' }>;
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-const ok = (value: unknown) => ({ status: 200, body: value });
+/** A staff request as its registry entry describes it, checked: the complaint id, the body, the query. */
+interface StaffRequest<R extends StaffRoute> {
+  id: R['path'] extends `${string}{id}${string}` ? string : undefined;
+  body: Parsed<R extends { request: { body: infer B } } ? B : undefined>;
+  query: Parsed<R extends { request: { query: infer Q } } ? Q : undefined>;
+  idempotencyKey: string | undefined;
+}
+
+/**
+ * A JSON answer, or (a printed letter) a file with its own content type, base64-encoded as API Gateway wants
+ * it. Without a status, the route's documented success status.
+ */
+type Answer = { status?: number; body: unknown } | { status?: number; file: { contentType: string; name: string; bytes: Uint8Array } };
+
+/** One action per staff route of the registry, by its name: the compiler refuses a route without one. */
+type Actions = { [R in StaffRoute as R['action']]: (request: StaffRequest<R>, staff: StaffMember) => Promise<Answer> };
 
 // One Lambda for the staff API: every route shares the staff identity, the ports and the error mapping.
-const actions: Record<string, Action> = {
-  'GET /admin/complaints': async (event, staff) => ok(await listComplaints(validated(listQuerySchema, event.queryStringParameters ?? {}), staff, staffPorts())),
-  'POST /admin/complaints': async (event, staff) => {
-    const { receipt, replayed } = await registerComplaint(body(registrationSchema, event), staff, header(event, 'idempotency-key'), intakePorts());
+const actions: Actions = {
+  listComplaints: async ({ query }, staff) => ({ body: await listComplaints(query, staff, staffPorts()) }),
+  registerComplaint: async ({ body, idempotencyKey }, staff) => {
+    const { receipt, replayed } = await registerComplaint(body, staff, idempotencyKey, intakePorts());
     return { status: replayed ? 200 : 201, body: receipt };
   },
-  'GET /admin/complaints/{id}': async (event, staff) => ok(await readComplaint(complaintId(event), staff, staffPorts())),
-  'POST /admin/complaints/{id}/assignment': async (event, staff) =>
-    ok(await assignComplaint(complaintId(event), body(assignmentRequestSchema, event), staff, staffPorts())),
-  'POST /admin/complaints/{id}/notes': async (event, staff) =>
-    ({ status: 201, body: await addNote(complaintId(event), body(noteRequestSchema, event), staff, staffPorts()) }),
-  'POST /admin/complaints/{id}/decision': async (event, staff) =>
-    ok(await recordDecision(complaintId(event), body(decisionRequestSchema, event), staff, staffPorts())),
-  'POST /admin/complaints/{id}/information-requests': async (event, staff) =>
-    ({ status: 201, body: await requestInformation(complaintId(event), body(informationRequestSchema, event), staff, staffPorts()) }),
-  'POST /admin/complaints/{id}/extension': async (event, staff) =>
-    ok(await requestExtension(complaintId(event), body(extensionRequestSchema, event), staff, staffPorts())),
-  'GET /admin/complaints/{id}/decision-letter': async (event, staff) => {
-    const { reference, pdf } = await printDecisionLetter(complaintId(event), staff, staffPorts());
-    return { status: 200, file: { contentType: 'application/pdf', name: `${reference}.pdf`, bytes: pdf } };
+  readComplaint: async ({ id }, staff) => ({ body: await readComplaint(id, staff, staffPorts()) }),
+  assignComplaint: async ({ id, body }, staff) => ({ body: await assignComplaint(id, body, staff, staffPorts()) }),
+  addNote: async ({ id, body }, staff) => ({ body: await addNote(id, body, staff, staffPorts()) }),
+  recordDecision: async ({ id, body }, staff) => ({ body: await recordDecision(id, body, staff, staffPorts()) }),
+  requestInformation: async ({ id, body }, staff) => ({ body: await requestInformation(id, body, staff, staffPorts()) }),
+  requestExtension: async ({ id, body }, staff) => ({ body: await requestExtension(id, body, staff, staffPorts()) }),
+  printDecisionLetter: async ({ id }, staff) => {
+    const { reference, pdf } = await printDecisionLetter(id, staff, staffPorts());
+    return { file: { contentType: 'application/pdf', name: `${reference}.pdf`, bytes: pdf } };
   },
-  'POST /admin/complaints/{id}/decision-posting': async (event, staff) =>
-    ok(await recordDecisionPosting(complaintId(event), body(decisionPostingSchema, event), staff, staffPorts())),
-  'POST /admin/complaints/{id}/acknowledgement': async (event, staff) =>
-    ({ status: 201, body: await recordAcknowledgement(complaintId(event), body(acknowledgementRecordSchema, event), staff, staffPorts()) }),
+  recordDecisionPosting: async ({ id, body }, staff) => ({ body: await recordDecisionPosting(id, body, staff, staffPorts()) }),
+  recordAcknowledgement: async ({ id, body }, staff) => ({ body: await recordAcknowledgement(id, body, staff, staffPorts()) }),
 };
 
+const staffRoutes = new Map(
+  routes.filter((route): route is StaffRoute => route.function === 'admin').map((route) => [`${route.method} ${route.path}`, route]),
+);
+
+/** The path's complaint first (an id that cannot be one is a 404 whatever the body), then the body and query. */
+function staffRequest(route: StaffRoute, event: APIGatewayProxyEventV2): StaffRequest<StaffRoute> {
+  const request: { body?: z.ZodType; query?: z.ZodType } = 'request' in route ? route.request : {};
+  const id = route.path.includes('{id}') ? complaintId(event) : undefined;
+  return {
+    id,
+    body: request.body ? validated(request.body, readBody(event, MAX_BODY_BYTES)) : undefined,
+    query: request.query ? validated(request.query, event.queryStringParameters ?? {}) : undefined,
+    idempotencyKey: header(event, 'idempotency-key'),
+  } as StaffRequest<StaffRoute>;
+}
+
 export const handler = httpHandler(async (event) => {
-  const action = actions[event.routeKey];
-  if (!action) throw new NotFound(`No admin route ${event.routeKey}`);
+  const route = staffRoutes.get(event.routeKey);
+  if (!route) throw new NotFound(`No admin route ${event.routeKey}`);
   const staff = staffFromEvent(event, staffPorts().staff);
-  const result = await action(event, staff);
-  log.info('staff action', { route: event.routeKey, staffId: staff.id, complaintId: event.pathParameters?.id, status: result.status });
+  const action = actions[route.action] as (request: StaffRequest<StaffRoute>, staff: StaffMember) => Promise<Answer>;
+  const result = await action(staffRequest(route, event), staff);
+  const status = result.status ?? Number(Object.keys(route.responses)[0]);
+  log.info('staff action', { route: event.routeKey, staffId: staff.id, complaintId: event.pathParameters?.id, status });
   if ('file' in result) {
     return {
-      statusCode: result.status,
+      statusCode: status,
       headers: { 'content-type': result.file.contentType, 'content-disposition': `attachment; filename="${result.file.name}"` },
       body: Buffer.from(result.file.bytes).toString('base64'),
       isBase64Encoded: true,
     };
   }
-  return json(result.status, result.body);
+  return json(status, result.body);
 });

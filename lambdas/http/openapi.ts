@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { complaintReceiptSchema, complaintSchema, complaintSubmissionSchema } from '../core/complaint';
+import { complaintReceiptSchema, complaintSchema, complaintSubmissionSchema, historyEntrySchema, sentEmailSchema } from '../core/complaint';
 import {
   acknowledgementRecordSchema,
   assignmentRequestSchema,
@@ -7,55 +7,81 @@ import {
   decisionRequestSchema,
   extensionRequestSchema,
   informationRequestSchema,
-  listQuerySchema,
   noteRequestSchema,
   registrationSchema,
 } from '../core/staff-requests';
-import { routes } from './routes';
+import { complaintPageSchema, healthSchema, routes, type Route, type RouteAnswer } from './routes';
 
-// The OpenAPI 3.1 document, generated from the route table and the very zod schemas the handlers validate
+// The OpenAPI 3.1 document, generated from the route registry and the very zod schemas the handlers validate
 // with (zod 4 writes JSON Schema 2020-12, which OpenAPI 3.1 uses as is). `npm run openapi` commits it.
+// Each named schema is defined once under components.schemas and referred to by $ref, as is the one
+// problem+json answer under components.responses; a schema without a name is written where it is used.
 
-const schema = (type: z.ZodType, io: 'input' | 'output' = 'input') => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-};
-
-const problem = {
-  description: 'Problem details (RFC 9457)',
-  content: {
-    'application/problem+json': {
-      schema: {
-        type: 'object',
-        required: ['type', 'title', 'status'],
-        properties: {
-          type: { type: 'string', format: 'uri' },
-          title: { type: 'string' },
-          status: { type: 'integer' },
-          detail: { type: 'string' },
-          instance: { type: 'string' },
-          errors: {
-            type: 'array',
-            items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] },
-          },
-        },
-      },
-    },
-  },
-};
-
-const jsonBody = (type: z.ZodType, form = false) => ({
-  required: true,
-  content: {
-    'application/json': { schema: schema(type) },
-    ...(form ? { 'application/x-www-form-urlencoded': { schema: schema(type) } } : {}),
-  },
+/** RFC 9457 problem details, as lambdas/http/problem.ts writes them. */
+const problemSchema = z.object({
+  type: z.url(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
 
-const jsonAnswer = (description: string, type: z.ZodType | Record<string, unknown>) => ({
-  description,
-  content: { 'application/json': { schema: type instanceof z.ZodType ? schema(type, 'output') : type } },
-});
+// Read as requests (io 'input': what a client may send) and as answers (io 'output': what it gets back).
+const requestComponents: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
+  [complaintSubmissionSchema, 'ComplaintSubmission'],
+  [registrationSchema, 'Registration'],
+  [assignmentRequestSchema, 'AssignmentRequest'],
+  [noteRequestSchema, 'NoteRequest'],
+  [decisionRequestSchema, 'DecisionRequest'],
+  [informationRequestSchema, 'InformationRequest'],
+  [extensionRequestSchema, 'ExtensionRequest'],
+  [decisionPostingSchema, 'DecisionPosting'],
+  [acknowledgementRecordSchema, 'AcknowledgementRecord'],
+]);
+const answerComponents: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
+  [complaintSchema, 'Complaint'],
+  [complaintReceiptSchema, 'ComplaintReceipt'],
+  [complaintPageSchema, 'ComplaintPage'],
+  [historyEntrySchema, 'HistoryEntry'],
+  [sentEmailSchema, 'SentEmail'],
+  [healthSchema, 'Health'],
+  [problemSchema, 'Problem'],
+]);
+
+type JsonSchema = Record<string, unknown>;
+const COMPONENT = '#/components/schemas/';
+const INLINE = '__inline';
+
+/**
+ * JSON Schemas for `used` in one direction: the named ones as components, every other one written out where
+ * it is used (with $refs to the components inside it).
+ */
+function schemasFor(io: 'input' | 'output', named: ReadonlyMap<z.ZodType, string>, used: readonly z.ZodType[]) {
+  const registry = z.registry<{ id: string }>();
+  for (const [schema, id] of named) registry.add(schema, { id });
+  const unnamed = [...new Set(used.filter((schema) => !named.has(schema)))];
+  unnamed.forEach((schema, index) => registry.add(schema, { id: `${INLINE}${index}` }));
+  const generated = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `${COMPONENT}${id}` }).schemas as Record<string, JsonSchema>;
+  const clean = (id: string): JsonSchema => {
+    const { $schema: _dialect, $id: _id, ...rest } = generated[id]!;
+    return inlineRefs(rest) as JsonSchema;
+  };
+  // A $ref to an unnamed schema (one nested in another that is used) is replaced by the schema itself.
+  const inlineRefs = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(inlineRefs);
+    if (!value || typeof value !== 'object') return value;
+    const ref = (value as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string' && ref.startsWith(`${COMPONENT}${INLINE}`)) return clean(ref.slice(COMPONENT.length));
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, inlineRefs(inner)]));
+  };
+  const components = Object.fromEntries([...named.values()].map((id) => [id, clean(id)]));
+  const refOf = (schema: z.ZodType): JsonSchema => {
+    const name = named.get(schema);
+    return name ? { $ref: `${COMPONENT}${name}` } : clean(`${INLINE}${unnamed.indexOf(schema)}`);
+  };
+  return { components, refOf };
+}
 
 const idempotencyKey = {
   name: 'Idempotency-Key',
@@ -65,95 +91,68 @@ const idempotencyKey = {
   schema: { type: 'string', maxLength: 255 },
 };
 
-const complaintPage = {
-  type: 'object',
-  properties: { complaints: { type: 'array', items: schema(complaintSchema, 'output') }, cursor: { type: 'string' } },
-  required: ['complaints'],
-};
-
-interface Operation {
-  summary: string;
-  requestBody?: unknown;
-  parameters?: unknown[];
-  responses: Record<string, unknown>;
+/**
+ * The problem answers a route can give: those its shape implies (a signature, a path parameter, a body, a
+ * query, an Idempotency-Key), plus the ones its work adds (`problems` in the registry).
+ */
+export function problemStatuses(route: Route): number[] {
+  const statuses = new Set<number>(route.problems ?? []);
+  const add = (...more: number[]) => more.forEach((status) => statuses.add(status));
+  if (route.authorization === 'iam') add(401, 403);
+  if (route.path.includes('{')) add(400, 404);
+  if (route.request?.body) add(400, 413, 415, 422);
+  if (route.request?.query || route.request?.idempotencyKey) add(422);
+  return [...statuses].sort((a, b) => a - b);
 }
 
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [String(status), { $ref: '#/components/responses/Problem' }]));
-const staffErrors = errors(401, 403, 404, 409, 415, 422);
-
-const operations: Record<string, Operation> = {
-  'GET /health': { summary: 'Readiness', responses: { 200: jsonAnswer('Ready', { type: 'object', properties: { status: { const: 'ok' } } }) } },
-  'GET /openapi.json': { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } },
-  'POST /complaints': {
-    summary: 'File a complaint (public; JSON or an HTML form with dotted field names)',
-    parameters: [idempotencyKey],
-    requestBody: jsonBody(complaintSubmissionSchema, true),
-    responses: { 201: jsonAnswer('Received', complaintReceiptSchema), ...errors(400, 409, 413, 415, 422) },
-  },
-  'GET /admin/complaints': {
-    summary: 'List complaints (filters, newest or most urgent first, cursor pagination) or find one',
-    parameters: Object.entries((schema(listQuerySchema).properties ?? {}) as Record<string, unknown>).map(([name, type]) => ({ name, in: 'query', required: false, schema: type })),
-    responses: { 200: jsonAnswer('A page of complaints', complaintPage), ...staffErrors },
-  },
-  'POST /admin/complaints': {
-    summary: 'Register a complaint received by letter, phone or in person',
-    parameters: [idempotencyKey],
-    requestBody: jsonBody(registrationSchema),
-    responses: { 201: jsonAnswer('Registered', complaintReceiptSchema), ...staffErrors },
-  },
-  'GET /admin/complaints/{id}': { summary: 'A complaint with its full history', responses: { 200: jsonAnswer('The complaint', complaintSchema), ...staffErrors } },
-  'POST /admin/complaints/{id}/assignment': {
-    summary: 'Assign or reassign a department (supervisor)',
-    requestBody: jsonBody(assignmentRequestSchema),
-    responses: { 200: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
-  },
-  'POST /admin/complaints/{id}/notes': {
-    summary: 'Add an internal note',
-    requestBody: jsonBody(noteRequestSchema),
-    responses: { 201: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
-  },
-  'POST /admin/complaints/{id}/decision': {
-    summary: "Record the decision; the workflow sends it to the customer at once. Checked against the policy's required answer elements.",
-    requestBody: jsonBody(decisionRequestSchema),
-    responses: { 200: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
-  },
-  'POST /admin/complaints/{id}/information-requests': {
-    summary: 'Ask the customer for more information (e-mail)',
-    requestBody: jsonBody(informationRequestSchema),
-    responses: { 201: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
-  },
-  'POST /admin/complaints/{id}/extension': {
-    summary: 'Extend the deadline where the policy allows it (financial: to 60 days, the notice sent within the 30-day term as art. 115 KC moves its last day)',
-    requestBody: jsonBody(extensionRequestSchema),
-    responses: { 200: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
-  },
-  'GET /admin/complaints/{id}/decision-letter': {
-    summary: 'The decision as a printable letter (PDF), for an answer that goes by post (financial: art. 5(2) of the act of 5 August 2015)',
-    responses: { 200: { description: 'The letter', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }, ...errors(401, 403, 404) },
-  },
-  'POST /admin/complaints/{id}/decision-posting': {
-    summary: 'Record the day the printed answer was posted; a dispatch deadline checks this date, and the complaint closes',
-    requestBody: jsonBody(decisionPostingSchema),
-    responses: { 200: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
-  },
-  'POST /admin/complaints/{id}/acknowledgement': {
-    summary: 'Record an acknowledgement of receipt given outside the product (handed over in person, by letter or phone); the history says whether it was in time',
-    requestBody: jsonBody(acknowledgementRecordSchema),
-    responses: { 201: jsonAnswer('The complaint', complaintSchema), ...staffErrors },
-  },
-};
-
 export function openApiDocument(): Record<string, unknown> {
+  const all = routes as readonly Route[];
+  const requests = schemasFor('input', requestComponents, all.flatMap((route) => (route.request?.body ? [route.request.body] : [])));
+  const answers = schemasFor(
+    'output',
+    answerComponents,
+    all.flatMap((route) => Object.values(route.responses).flatMap((answer: RouteAnswer) => (answer.schema ? [answer.schema] : []))),
+  );
+  const clash = Object.keys(requests.components).find((name) => name in answers.components);
+  if (clash) throw new Error(`The schema name ${clash} is used for a request and for an answer`);
+
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
-    const key = `${route.method} ${route.path}`;
-    const operation = operations[key];
-    if (!operation) throw new Error(`The OpenAPI document does not describe ${key}`);
-    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  for (const route of all) {
+    const { request } = route;
+    const parameters = [
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...(request?.idempotencyKey ? [idempotencyKey] : []),
+      ...Object.entries((request?.query ? (z.toJSONSchema(request.query, { io: 'input', unrepresentable: 'any' }).properties ?? {}) : {}) as JsonSchema).map(
+        ([name, schema]) => ({ name, in: 'query', required: false, schema }),
+      ),
+    ];
+    const body = request?.body ? requests.refOf(request.body) : undefined;
+    const responses: Record<string, unknown> = {};
+    for (const [status, answer] of Object.entries(route.responses) as [string, RouteAnswer][]) {
+      responses[status] = {
+        description: answer.description,
+        ...(answer.schema
+          ? { content: { 'application/json': { schema: answers.refOf(answer.schema) } } }
+          : answer.mediaType
+            ? { content: { [answer.mediaType]: { schema: { type: 'string', format: 'binary' } } } }
+            : {}),
+      };
+    }
+    for (const status of problemStatuses(route)) responses[String(status)] = { $ref: '#/components/responses/Problem' };
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
-      ...operation,
-      parameters: [...pathParameters, ...(operation.parameters ?? [])],
+      operationId: route.action,
+      summary: route.summary,
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: body }, ...(request?.form ? { 'application/x-www-form-urlencoded': { schema: body } } : {}) },
+            },
+          }
+        : {}),
+      responses,
       ...(route.authorization === 'iam' ? { security: [{ sigv4: [] }] } : {}),
     };
   }
@@ -162,11 +161,13 @@ export function openApiDocument(): Record<string, unknown> {
     info: { title: 'Reklamacje', version: '1.0.0', description: 'Complaint handling that keeps the statutory deadline.' },
     paths,
     components: {
-      responses: { Problem: problem },
+      schemas: { ...requests.components, ...answers.components },
+      responses: {
+        Problem: { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: `${COMPONENT}Problem` } } } },
+      },
       securitySchemes: {
         sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 (service execute-api); API Gateway IAM authorization.' },
       },
     },
   };
 }
-

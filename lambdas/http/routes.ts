@@ -1,37 +1,219 @@
+import * as z from 'zod';
 import type { FunctionName } from '../functions';
 import { MalformedRequest } from '../core/errors';
+import { complaintReceiptSchema, complaintSchema, complaintSubmissionSchema } from '../core/complaint';
+import {
+  acknowledgementRecordSchema,
+  assignmentRequestSchema,
+  decisionPostingSchema,
+  decisionRequestSchema,
+  extensionRequestSchema,
+  informationRequestSchema,
+  listQuerySchema,
+  noteRequestSchema,
+  registrationSchema,
+} from '../core/staff-requests';
 
-// The route table, once: API Gateway's routes are built from it and the local server dispatches by it.
+// The route registry, once. API Gateway's routes (lib/api.ts), the local server, the admin function's
+// dispatcher and the OpenAPI document (openapi.ts) are all built from these entries, so a route cannot be
+// served without being documented, or validated against another schema than the one documented.
 
 export type Authorization = 'none' | 'iam';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One answer a route gives: JSON of `schema`, another media type (a PDF), or no body described. */
+export interface RouteAnswer {
+  description: string;
+  schema?: z.ZodType;
+  mediaType?: string;
+}
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: HttpMethod;
   /** API Gateway path syntax: `/admin/complaints/{id}`. */
   path: string;
   function: FunctionName;
   authorization: Authorization;
+  /** The name of the route's work: the function's dispatcher runs it by this name; OpenAPI's operationId. */
+  action: string;
+  summary: string;
+  request?: {
+    /** The JSON body, validated against this schema before the action runs (a 422 naming each bad field). */
+    body?: z.ZodType;
+    /** The same body is also accepted as an HTML form with dotted field names. */
+    form?: boolean;
+    /** The query string, validated the same way. */
+    query?: z.ZodType;
+    /** A retried request with the same Idempotency-Key gets the first answer again. */
+    idempotencyKey?: boolean;
+  };
+  /** Successful answers by status; problem answers (4xx/5xx) follow from the route's shape plus `problems`. */
+  responses: Readonly<Record<number, RouteAnswer>>;
+  /** Problem statuses the route's work itself can answer, beyond those its shape implies (see openapi.ts). */
+  problems?: readonly number[];
 }
 
-export const routes: readonly Route[] = [
-  { method: 'GET', path: '/health', function: 'health', authorization: 'none' },
-  { method: 'POST', path: '/complaints', function: 'intake', authorization: 'none' },
-  { method: 'GET', path: '/openapi.json', function: 'openapi', authorization: 'none' },
-  { method: 'GET', path: '/admin/complaints', function: 'admin', authorization: 'iam' },
-  { method: 'POST', path: '/admin/complaints', function: 'admin', authorization: 'iam' },
-  { method: 'GET', path: '/admin/complaints/{id}', function: 'admin', authorization: 'iam' },
-  { method: 'POST', path: '/admin/complaints/{id}/assignment', function: 'admin', authorization: 'iam' },
-  { method: 'POST', path: '/admin/complaints/{id}/notes', function: 'admin', authorization: 'iam' },
-  { method: 'POST', path: '/admin/complaints/{id}/decision', function: 'admin', authorization: 'iam' },
-  { method: 'POST', path: '/admin/complaints/{id}/information-requests', function: 'admin', authorization: 'iam' },
-  { method: 'POST', path: '/admin/complaints/{id}/extension', function: 'admin', authorization: 'iam' },
-  { method: 'GET', path: '/admin/complaints/{id}/decision-letter', function: 'admin', authorization: 'iam' },
-  { method: 'POST', path: '/admin/complaints/{id}/decision-posting', function: 'admin', authorization: 'iam' },
-  { method: 'POST', path: '/admin/complaints/{id}/acknowledgement', function: 'admin', authorization: 'iam' },
-];
+/** A page of a list, newest or most urgent first; `cursor` fetches the next page. */
+export const complaintPageSchema = z.object({ complaints: z.array(complaintSchema), cursor: z.string().optional() });
+export const healthSchema = z.object({ status: z.literal('ok') });
+
+const theComplaint = { description: 'The complaint', schema: complaintSchema };
+
+export const routes = [
+  {
+    method: 'GET',
+    path: '/health',
+    function: 'health',
+    authorization: 'none',
+    action: 'health',
+    summary: 'Readiness',
+    responses: { 200: { description: 'Ready', schema: healthSchema } },
+  },
+  {
+    method: 'POST',
+    path: '/complaints',
+    function: 'intake',
+    authorization: 'none',
+    action: 'fileComplaint',
+    summary: 'File a complaint (public; JSON or an HTML form with dotted field names)',
+    request: { body: complaintSubmissionSchema, form: true, idempotencyKey: true },
+    responses: { 201: { description: 'Received', schema: complaintReceiptSchema } },
+    problems: [409],
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    function: 'openapi',
+    authorization: 'none',
+    action: 'openApiDocument',
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1' } },
+  },
+  {
+    method: 'GET',
+    path: '/admin/complaints',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'listComplaints',
+    summary: 'List complaints (filters, newest or most urgent first, cursor pagination) or find one',
+    request: { query: listQuerySchema },
+    responses: { 200: { description: 'A page of complaints', schema: complaintPageSchema } },
+    problems: [400],
+  },
+  {
+    method: 'POST',
+    path: '/admin/complaints',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'registerComplaint',
+    summary: 'Register a complaint received by letter, phone or in person',
+    request: { body: registrationSchema, idempotencyKey: true },
+    responses: {
+      200: { description: 'The first answer again: a retried registration with the same Idempotency-Key', schema: complaintReceiptSchema },
+      201: { description: 'Registered', schema: complaintReceiptSchema },
+    },
+    problems: [409],
+  },
+  {
+    method: 'GET',
+    path: '/admin/complaints/{id}',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'readComplaint',
+    summary: 'A complaint with its full history',
+    responses: { 200: theComplaint },
+  },
+  {
+    method: 'POST',
+    path: '/admin/complaints/{id}/assignment',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'assignComplaint',
+    summary: 'Assign or reassign a department (supervisor)',
+    request: { body: assignmentRequestSchema },
+    responses: { 200: theComplaint },
+    problems: [409],
+  },
+  {
+    method: 'POST',
+    path: '/admin/complaints/{id}/notes',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'addNote',
+    summary: 'Add an internal note',
+    request: { body: noteRequestSchema },
+    responses: { 201: theComplaint },
+  },
+  {
+    method: 'POST',
+    path: '/admin/complaints/{id}/decision',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'recordDecision',
+    summary: "Record the decision; the workflow sends it to the customer at once. Checked against the policy's required answer elements.",
+    request: { body: decisionRequestSchema },
+    responses: { 200: theComplaint },
+    problems: [409],
+  },
+  {
+    method: 'POST',
+    path: '/admin/complaints/{id}/information-requests',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'requestInformation',
+    summary: 'Ask the customer for more information (e-mail)',
+    request: { body: informationRequestSchema },
+    responses: { 201: theComplaint },
+    problems: [409, 503],
+  },
+  {
+    method: 'POST',
+    path: '/admin/complaints/{id}/extension',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'requestExtension',
+    summary: 'Extend the deadline where the policy allows it (financial: to 60 days, the notice sent within the 30-day term as art. 115 KC moves its last day)',
+    request: { body: extensionRequestSchema },
+    responses: { 200: theComplaint },
+    problems: [409],
+  },
+  {
+    method: 'GET',
+    path: '/admin/complaints/{id}/decision-letter',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'printDecisionLetter',
+    summary: 'The decision as a printable letter (PDF), for an answer that goes by post (financial: art. 5(2) of the act of 5 August 2015)',
+    responses: { 200: { description: 'The letter', mediaType: 'application/pdf' } },
+  },
+  {
+    method: 'POST',
+    path: '/admin/complaints/{id}/decision-posting',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'recordDecisionPosting',
+    summary: 'Record the day the printed answer was posted; a dispatch deadline checks this date, and the complaint closes',
+    request: { body: decisionPostingSchema },
+    responses: { 200: theComplaint },
+    problems: [409],
+  },
+  {
+    method: 'POST',
+    path: '/admin/complaints/{id}/acknowledgement',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'recordAcknowledgement',
+    summary: 'Record an acknowledgement of receipt given outside the product (handed over in person, by letter or phone); the history says whether it was in time',
+    request: { body: acknowledgementRecordSchema },
+    responses: { 201: theComplaint },
+    problems: [409],
+  },
+] as const satisfies readonly Route[];
+
+export type RegisteredRoute = (typeof routes)[number];
 
 export interface RouteMatch {
-  route: Route;
+  route: RegisteredRoute;
   pathParameters: Record<string, string>;
 }
 
