@@ -39,15 +39,17 @@ describe('a decision recorded between two reminders', () => {
     expect(Date.parse(stored.decisionSent.sentAt) - decidedAt).toBeLessThan(24 * 3600 * 1000);
   });
 
-  it('refuses a rejection without the statement on out-of-court dispute resolution (422), and sends nothing', async () => {
+  // The ADR statement (art. 32 of the ADR act) now comes from the company profile by default, so the answer
+  // that cannot be sent is a rejection without its justification.
+  it('refuses a rejection without a justification (422), and sends nothing', async () => {
     const { id, reference } = await file();
     const current = await complaint(id);
     const refused = await asStaff(supervisor(), 'POST', '/admin/complaints/{id}/decision', {
       pathParameters: { id },
-      body: { outcome: 'rejected', justification: 'Uszkodzenie mechaniczne z winy użytkownika.', version: current.version },
+      body: { outcome: 'rejected', version: current.version },
     });
     expect(refused.statusCode).toBe(422);
-    expect(refused.body.errors.map((error: { field: string }) => error.field)).toContain('adrStatement');
+    expect(refused.body.errors.map((error: { field: string }) => error.field)).toContain('justification');
     expect((await complaint(id)).decision).toBeUndefined();
     await finished(id);
     const stored = await complaint(id);
