@@ -65,6 +65,16 @@ describe('the complaint workflow', () => {
     expect((await complaintItem(id))?.workflowAttention).toBeUndefined();
   });
 
+  it('retries DynamoDB throttling inside a step under its own name, then goes on as usual', async () => {
+    faults.failNext('Advance', 'StorageTemporarilyUnavailable', 4);
+    const { id, reference } = await file();
+    expect((await emailsAbout(reference)).filter((email) => email.destination.to[0] === 'anna@example.com')).toHaveLength(1);
+    expect((await runtime.stepFunctions.execution(id))?.status).toBe('RUNNING');
+    expect((await complaintItem(id))?.workflowAttention).toBeUndefined();
+    const failed = (await runtime.stepFunctions.history(id)).filter((event) => event.type === 'TaskFailed');
+    expect(failed.map((event) => (event.taskFailedEventDetails as { error: string }).error)).toEqual(Array(4).fill('StorageTemporarilyUnavailable'));
+  });
+
   it('sends no second e-mail when the step runs again after it succeeded', async () => {
     const { id, reference } = await file();
     const before = await emailsAbout(reference);

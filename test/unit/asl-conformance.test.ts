@@ -329,3 +329,32 @@ describe('the complaint workflow (statemachines/complaint-workflow.asl.json) wit
     expect(stateTransitions(h.events as unknown as HistoryEvent[])).toBe(3 + 3 + 2 + 1);
   });
 });
+
+describe('the complaint workflow retries what the real world throws at it', () => {
+  const definition = localDefinition('complaints');
+  const retriers = definition.States.Advance!.Retry!;
+  const byError = (name: string) => retriers.find((retrier) => retrier.ErrorEquals.includes(name))!;
+  /** The longest a retrier can keep a step going: every pause at its maximum (no jitter). */
+  const longestSeconds = (retrier: (typeof retriers)[number]) =>
+    Array.from({ length: retrier.MaxAttempts ?? 3 }, (_, n) => Math.min((retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** n, retrier.MaxDelaySeconds ?? Infinity)).reduce((a, b) => a + b, 0);
+
+  it('backs off SES throttling for hours, with jitter, but for less than a working day', () => {
+    const ses = byError('EmailTemporarilyUnavailable');
+    expect(ses.JitterStrategy).toBe('FULL');
+    expect(longestSeconds(ses) / 3600).toBeGreaterThan(2);
+    expect(longestSeconds(ses) / 3600).toBeLessThan(8);
+  });
+
+  it('retries DynamoDB throttling and network trouble under StorageTemporarilyUnavailable', () => {
+    const storage = byError('StorageTemporarilyUnavailable');
+    expect(storage.JitterStrategy).toBe('FULL');
+    expect(storage.MaxAttempts).toBeGreaterThanOrEqual(5);
+  });
+
+  it('never retries the timer of the callback wait', () => {
+    const wait = definition.States.AwaitChangeOrTimer!;
+    expect(wait.Retry!.flatMap((retrier) => retrier.ErrorEquals)).not.toEqual(expect.arrayContaining(['States.Timeout']));
+    expect(wait.Retry!.flatMap((retrier) => retrier.ErrorEquals)).not.toEqual(expect.arrayContaining(['States.ALL']));
+    expect(wait.Catch![0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Advance' });
+  });
+});
