@@ -344,3 +344,15 @@ describe('legacy policy files', () => {
     expect(bus.answerMustContain).toEqual(['adr_statement_if_not_accepted', 'appeal_routes_if_not_accepted']);
   });
 });
+
+describe('the README', () => {
+  const readme = require('node:fs').readFileSync(require('node:path').resolve(__dirname, '../../README.md'), 'utf8') as string;
+
+  it.each(builtInIds)('has a row for the %s policy with its term and citation', (id) => {
+    const p = policy(id);
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${id}\` |`));
+    expect(row).toBeDefined();
+    expect(row).toContain(`${p.length} ${p.unit === 'calendar_days' ? 'calendar' : 'business'} days`);
+    expect(row).toContain(p.legalBasis);
+  });
+});
