@@ -44,6 +44,30 @@ export class Alerts extends Construct {
     return alarm;
   }
 
+  /**
+   * An alarm when `metric` reaches `threshold` in `periods` consecutive evaluation periods (the metric's own
+   * period), notified to the topic. Missing data (no traffic) is not a breach.
+   */
+  alarmWhen(
+    scope: Construct,
+    id: string,
+    description: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    periods = 1,
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(scope, id, {
+      alarmDescription: description,
+      metric,
+      threshold,
+      evaluationPeriods: periods,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.notify(alarm);
+    return alarm;
+  }
+
   /** Sends the alarm's state changes to the topic (into ALARM, and back to OK). */
   notify(alarm: cloudwatch.Alarm): void {
     const action = new actions.SnsAction(this.topic);

@@ -1,10 +1,12 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { functions, type FunctionName, type FunctionSpec } from '../lambdas/functions';
 import { Alerts } from './alerts';
 import { Api } from './api';
 import type { DeploymentConfig } from './deployment-config';
 import { Email } from './email';
 import { Functions } from './functions';
+import { Operations } from './operations';
 import { importComplaintsTable, type ComplaintsTableRef } from './stateful-stack';
 import { StreamStarter } from './stream-starter';
 import { Workflow } from './workflow';
@@ -51,7 +53,7 @@ export class AppStack extends Stack {
       },
       config: props.config,
     });
-    email.recordDeliveriesWith(this.functions.byName.recordDelivery.function);
+    const deliveryDeadLetters = email.recordDeliveriesWith(this.functions.byName.recordDelivery.function);
 
     this.workflow = new Workflow(this, 'Workflow', { table: table, steps: this.functions.workflowSteps, alerts });
     this.functions.connectWorkflow(this.workflow);
@@ -63,6 +65,21 @@ export class AppStack extends Stack {
     });
 
     this.api = new Api(this, 'Api', { functions: this.functions.lambdas });
+
+    new Operations(this, 'Operations', {
+      alerts,
+      functions: this.functions.byName,
+      reservedConcurrency: Object.fromEntries(
+        (Object.entries(functions) as [FunctionName, FunctionSpec][]).flatMap(([name, spec]) =>
+          spec.reservedConcurrency === undefined ? [] : [[name, spec.reservedConcurrency]],
+        ),
+      ),
+      streamConsumer: this.functions.byName.workflowStarter,
+      table,
+      stateMachine: this.workflow.stateMachine,
+      api: this.api,
+      deliveryDeadLetters,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn, description: 'The complaint workflow' });

@@ -4,6 +4,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 export interface EmailProps {
@@ -26,6 +28,8 @@ export class Email extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
   readonly identity: ses.EmailIdentity;
   readonly senderAddress: string;
+  /** SES events that could not be delivered to the recording function (set by `recordDeliveriesWith`). */
+  deliveryDeadLetters?: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: EmailProps) {
     super(scope, id);
@@ -48,11 +52,23 @@ export class Email extends Construct {
   }
 
   /** Delivery evidence: SES events of this configuration set reach `fn` through the default event bus. */
-  recordDeliveriesWith(fn: lambda.IFunction): void {
+  recordDeliveriesWith(fn: lambda.IFunction): sqs.Queue {
     const bus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.configurationSet.addEventDestination('ToEventBridge', {
       destination: ses.EventDestination.eventBus(bus),
       events: [ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+    // Delivery evidence must not vanish (art. 61 KC: an answer counts when it reaches the customer): an event
+    // EventBridge could not hand to the function within its retries lands here, kept 14 days for a redrive, and
+    // its depth raises an alarm.
+    const deadLetterQueue = new sqs.Queue(this, 'DeliveryEventsDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the EventBridge rule that carries SES delivery events.',
     });
     new events.Rule(this, 'DeliveryEvents', {
       description: 'SES delivery, bounce and complaint events of the complaints configuration set',
@@ -61,8 +77,10 @@ export class Email extends Construct {
         detailType: ['Email Delivered', 'Email Bounced', 'Email Complaint Received'],
         detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
       },
-      targets: [new targets.LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(24), deadLetterQueue })],
     });
+    this.deliveryDeadLetters = deadLetterQueue;
+    return deadLetterQueue;
   }
 
   /**

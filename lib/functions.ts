@@ -2,7 +2,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { functions, workflowSteps, type FunctionName, type Grant } from '../lambdas/functions';
+import { functions, workflowSteps, type FunctionName, type FunctionSpec, type Grant, type TableAction } from '../lambdas/functions';
 import type { DeploymentConfig } from './deployment-config';
 import type { Email } from './email';
 import { HouseFunction } from './house-function';
@@ -33,15 +33,17 @@ export class Functions extends Construct {
           memory: spec.memory,
           environment: props.environment,
           configFiles: props.config.filesFor(name),
+          reservedConcurrency: (spec as FunctionSpec).reservedConcurrency,
         });
+        // Exactly the DynamoDB actions the catalog names (not grantReadData/grantWriteData, which would add
+        // Scan, BatchWriteItem and DeleteItem that nothing here uses).
+        const tableActions = spec.table as readonly TableAction[];
+        if (tableActions.length > 0) {
+          props.table.grant(fn.function, ...tableActions);
+          acknowledgeTableIndexes(fn.role, props.table.tableArn);
+        }
         for (const grant of spec.grants as readonly Grant[]) {
           switch (grant) {
-            case 'table:read':
-              props.table.grantReadData(fn.function);
-              break;
-            case 'table:write':
-              props.table.grantWriteData(fn.function);
-              break;
             case 'email:send':
               props.email.grantSend(fn.function);
               break;
@@ -52,7 +54,6 @@ export class Functions extends Construct {
               throw new Error(`Unknown grant ${String(grant satisfies never)} for function ${name}`);
           }
         }
-        if (spec.grants.some((grant) => grant.startsWith('table:'))) acknowledgeTableIndexes(fn.role, props.table.tableArn);
         return [name, fn];
       }),
     ) as Record<FunctionName, HouseFunction>;

@@ -37,7 +37,7 @@ export function acknowledgeTableIndexes(scope: IConstruct, tableArn: string): vo
   acknowledgeWildcardResource(
     scope,
     `${tableArn}/index/*`,
-    "The L2 table grant (grantReadData/grantWriteData) covers the complaints table's own secondary indexes, " +
-      'which Query needs; no other table.',
+    "The L2 table grant (table.grant with the catalog's actions) covers the complaints table's own secondary " +
+      'indexes, which Query needs; no other table.',
   );
 }

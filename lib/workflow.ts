@@ -79,7 +79,8 @@ export class Workflow extends Construct {
         'grantInvoke also covers the versions and aliases of this one function (`<arn>:*`); no other function.',
       );
     }
-    props.table.grantWriteData(this.stateMachine);
+    // The ASL's only direct DynamoDB task is dynamodb:updateItem (recording workflowAttention); nothing else.
+    props.table.grant(this.stateMachine, 'dynamodb:UpdateItem');
     acknowledgeTableIndexes(this.stateMachine, props.table.tableArn);
 
     // One failed execution is one complaint stuck with `workflowAttention`: worth a page, not a trend.
