@@ -7,6 +7,8 @@ import { startSes } from './ses';
 import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
 import { localDefinition, localWorkflowEngine, productTimers, type RunOptions } from './workflow-engine';
 import { TaskTokens } from './task-tokens';
+import { lockDataFolder } from './data-lock';
+import { keepClockReading, restoredClockReading } from './product-clock-state';
 import { clockFromEnvironment, type Clock } from '../lambdas/adapters/clock';
 
 export interface RuntimeOptions {
@@ -42,61 +44,79 @@ export interface Runtime {
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const ports = options.ports ?? {};
   options = { log: (line) => process.stderr.write(`[local] ${line}\n`), ...options };
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const dynamodb = await startDynamoDb({ port: ports.dynamodb ?? 0, path: options.dataDir && path.join(options.dataDir, 'dynamodb') });
-  const clockEnvironment = {
-    LOCAL_CLOCK_SPEED: String(options.clockSpeed ?? 1),
-    LOCAL_CLOCK_ORIGIN: String(Date.now()),
-    LOCAL_CLOCK_SHOWS: String(Date.now()),
+  // What has started so far, stopped in reverse order when a later part fails to start (a busy port, say),
+  // so that a failed start leaves nothing running.
+  const started: (() => Promise<void> | void)[] = [];
+  const stopStarted = async () => {
+    for (const stop of started.reverse()) await stop();
   };
-  const ses = await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir });
-  const tokens = new TaskTokens();
-  const clock = clockFromEnvironment(clockEnvironment);
-  const stepFunctions = await startStepFunctionsStandIn({
-    port: ports.stepFunctions ?? 0,
-    dynamo: dynamodb.client,
-    tokens,
-    engine: localWorkflowEngine(localDefinition(COMPLAINTS_TABLE), dynamodb.client, tokens, productTimers(clock)),
-    now: () => clock.now(),
-    runOptions: options.workflow,
-    fault: options.stepFunctionsFault,
-    log: options.log,
-  });
+  try {
+    if (options.dataDir) {
+      mkdirSync(options.dataDir, { recursive: true });
+      const lock = lockDataFolder(options.dataDir);
+      started.push(() => lock.release());
+    }
+    const dynamodb = await startDynamoDb({ port: ports.dynamodb ?? 0, path: options.dataDir && path.join(options.dataDir, 'dynamodb') });
+    started.push(() => dynamodb.close());
+    const realNow = Date.now();
+    const clockEnvironment = {
+      LOCAL_CLOCK_SPEED: String(options.clockSpeed ?? 1),
+      LOCAL_CLOCK_ORIGIN: String(realNow),
+      LOCAL_CLOCK_SHOWS: String(restoredClockReading(options.dataDir, realNow)),
+    };
+    const ses = await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir });
+    started.push(() => ses.close());
+    const tokens = new TaskTokens();
+    const clock = clockFromEnvironment(clockEnvironment);
+    const clockReading = keepClockReading(options.dataDir, () => clock.now());
+    started.push(() => clockReading.stop());
+    const stepFunctions = await startStepFunctionsStandIn({
+      port: ports.stepFunctions ?? 0,
+      dynamo: dynamodb.client,
+      tokens,
+      engine: localWorkflowEngine(localDefinition(COMPLAINTS_TABLE), dynamodb.client, tokens, productTimers(clock)),
+      now: () => clock.now(),
+      runOptions: options.workflow,
+      fault: options.stepFunctionsFault,
+      log: options.log,
+    });
+    started.push(() => stepFunctions.close());
 
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-central-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
-    AWS_ENDPOINT_URL_SESV2: ses.url,
-    AWS_ENDPOINT_URL_SFN: stepFunctions.url,
-    TABLE_NAME: COMPLAINTS_TABLE,
-    STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
-    SENDER_ADDRESS: options.senderAddress ?? 'reklamacje@sklep.example',
-    COMPANY_NAME: options.companyName ?? 'Sklep Przykładowy sp. z o.o.',
-    ...clockEnvironment,
-  });
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-central-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
+      AWS_ENDPOINT_URL_SESV2: ses.url,
+      AWS_ENDPOINT_URL_SFN: stepFunctions.url,
+      TABLE_NAME: COMPLAINTS_TABLE,
+      STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
+      SENDER_ADDRESS: options.senderAddress ?? 'reklamacje@sklep.example',
+      COMPANY_NAME: options.companyName ?? 'Sklep Przykładowy sp. z o.o.',
+      ...clockEnvironment,
+    });
 
-  const resumed = await stepFunctions.resumeRunning();
-  if (resumed > 0) options.log?.(`resumed ${resumed} workflow(s) left running by the last run`);
-  const outbox = startOutbox({ dynamo: dynamodb.client, tableName: COMPLAINTS_TABLE, log: options.log });
-  const api = await startApiServer({ port: ports.api ?? 0 });
+    const resumed = await stepFunctions.resumeRunning();
+    if (resumed > 0) options.log?.(`resumed ${resumed} workflow(s) left running by the last run`);
+    const outbox = startOutbox({ dynamo: dynamodb.client, tableName: COMPLAINTS_TABLE, log: options.log });
+    started.push(() => outbox.stop());
+    const api = await startApiServer({ port: ports.api ?? 0 });
+    started.push(() => api.close());
 
-  return {
-    urls: { api: api.url, mailbox: ses.url, dynamodb: dynamodb.url, stepFunctions: stepFunctions.url },
-    stepFunctions,
-    clock,
-    outbox,
-    async settled() {
-      await outbox.drain();
-      await stepFunctions.settled();
-    },
-    async stop() {
-      await api.close();
-      await outbox.stop();
-      await stepFunctions.close();
-      await ses.close();
-      await dynamodb.close();
-    },
-  };
+    return {
+      urls: { api: api.url, mailbox: ses.url, dynamodb: dynamodb.url, stepFunctions: stepFunctions.url },
+      stepFunctions,
+      clock,
+      outbox,
+      async settled() {
+        await outbox.drain();
+        await stepFunctions.settled();
+      },
+      // The API first (no new work), then the outbox, the workflows, the clock, the mailbox and the database.
+      stop: stopStarted,
+    };
+  } catch (error) {
+    await stopStarted();
+    throw error;
+  }
 }

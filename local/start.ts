@@ -1,50 +1,89 @@
 import path from 'node:path';
 import { startRuntime } from './runtime';
 import { REPOSITORY_ROOT } from './handlers';
+import { DataFolderInUse } from './data-lock';
 
 // `npm start`: the whole product on this machine. PORT moves the API; DATA_DIR moves the data.
+
+/** Each port the product listens on, and the variable that moves it. */
+const PORTS = [
+  { variable: 'PORT', service: 'the API', fallback: 3000 },
+  { variable: 'SES_PORT', service: 'the mailbox (SES)', fallback: 8005 },
+  { variable: 'DYNAMODB_PORT', service: 'DynamoDB (dynalite)', fallback: 8000 },
+  { variable: 'STEPFUNCTIONS_PORT', service: 'Step Functions', fallback: 8083 },
+] as const;
+
+/** SIGINT or SIGTERM ends everything within this long, whatever the workflows are doing. */
+const STOP_WITHIN_MS = 4_500;
+
+function port(variable: string, fallback: number): number {
+  const value = Number(process.env[variable] ?? fallback);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new Error(`${variable} must be a port number, not ${process.env[variable]}`);
+  return value;
+}
+
 async function main(): Promise<void> {
-  const dataDir = process.env.DATA_DIR ?? path.join(REPOSITORY_ROOT, '.data');
+  const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(REPOSITORY_ROOT, '.data'));
+  const [api, ses, dynamodb, stepFunctions] = PORTS.map((entry) => port(entry.variable, entry.fallback)) as [number, number, number, number];
   const runtime = await startRuntime({
     dataDir,
-    ports: {
-      api: Number(process.env.PORT ?? 3000),
-      ses: Number(process.env.SES_PORT ?? 8005),
-      dynamodb: Number(process.env.DYNAMODB_PORT ?? 8000),
-      stepFunctions: Number(process.env.STEPFUNCTIONS_PORT ?? 8083),
-    },
+    ports: { api, ses, dynamodb, stepFunctions },
     clockSpeed: Number(process.env.LOCAL_CLOCK_SPEED ?? 1),
     log: (line) => console.log(`[local] ${line}`),
   });
-  const { api, mailbox, dynamodb, stepFunctions } = runtime.urls;
+  const urls = runtime.urls;
   console.log(
     [
       '',
       'Reklamacje is running locally.',
-      `  API              ${api}   (GET ${api}/health, POST ${api}/complaints)`,
-      `  Mailbox          ${mailbox}   (every e-mail sent; JSON at ${mailbox}/store)`,
-      `  DynamoDB         ${dynamodb}   (dynalite)`,
-      `  Step Functions   ${stepFunctions}   (local workflow engine)`,
+      `  API              ${urls.api}   (GET ${urls.api}/health, POST ${urls.api}/complaints)`,
+      `  Mailbox          ${urls.mailbox}   (every e-mail sent; JSON at ${urls.mailbox}/store)`,
+      `  DynamoDB         ${urls.dynamodb}   (dynalite)`,
+      `  Step Functions   ${urls.stepFunctions}   (local ASL interpreter; aws stepfunctions --endpoint-url ${urls.stepFunctions} ...)`,
       `  Data             ${dataDir}`,
-      `  Staff API        ${api}/admin/...   (SigV4; demo keys in config/staff.local.json, try: npx complaints list --as <staff id>)`,
-      `  OpenAPI          ${api}/openapi.json`,
-      ...(Number(process.env.LOCAL_CLOCK_SPEED ?? 1) !== 1 ? [`  Clock            ${process.env.LOCAL_CLOCK_SPEED}x real time`] : []),
+      `  Staff API        ${urls.api}/admin/...   (SigV4; demo keys in config/staff.local.json, try: npx complaints list --as <staff id>)`,
+      `  OpenAPI          ${urls.api}/openapi.json`,
+      ...(Number(process.env.LOCAL_CLOCK_SPEED ?? 1) !== 1 ? [`  Clock            ${process.env.LOCAL_CLOCK_SPEED}x real time, now ${runtime.clock.now().toISOString()}`] : []),
       'Press Ctrl+C to stop; data and workflows in flight are kept for the next start.',
       '',
     ].join('\n'),
   );
   let stopping = false;
-  const stop = async () => {
+  const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    await runtime.stop();
-    process.exit(0);
+    console.log(`[local] ${signal}: stopping`);
+    // Nothing is lost by cutting a step short: every step is idempotent and its workflow resumes at the
+    // next start. So a step that does not finish in time does not hold the stop up.
+    setTimeout(() => {
+      console.log('[local] stopped before every step had finished; they resume at the next start');
+      process.exit(0);
+    }, STOP_WITHIN_MS).unref();
+    runtime.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`[local] stopping failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function explain(error: unknown): string {
+  const failure = error as NodeJS.ErrnoException & { port?: number };
+  if (failure.code === 'EADDRINUSE') {
+    const busy = PORTS.find((entry) => port(entry.variable, entry.fallback) === failure.port);
+    return busy
+      ? `Port ${failure.port} for ${busy.service} is already in use (another npm start?). Stop whatever holds it, or choose another port with ${busy.variable}=...`
+      : `Port ${failure.port} is already in use: ${failure.message}`;
+  }
+  if (error instanceof DataFolderInUse) return error.message;
+  return error instanceof Error ? error.message : String(error);
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(explain(error));
   process.exit(1);
 });
