@@ -313,9 +313,10 @@ function workflowUpdate(fact: WorkflowFact): UpdateSpec {
     case 'deadlinePassed':
       return {
         expression: fact.status ? 'SET deadlinePassed = :value, #status = :status' : 'SET deadlinePassed = :value',
-        condition: 'attribute_not_exists(deadlinePassed) AND attribute_not_exists(decision)',
+        // A decision that is waiting to be posted has not reached the customer: the term can still pass.
+        condition: 'attribute_not_exists(deadlinePassed) AND (attribute_not_exists(decision) OR decision.delivery = :post) AND attribute_not_exists(decisionPosted)',
         ...(fact.status ? { names: { '#status': 'status' } } : {}),
-        values: { ':value': fact.value, ...(fact.status ? { ':status': fact.status } : {}) },
+        values: { ':value': fact.value, ':post': 'post', ...(fact.status ? { ':status': fact.status } : {}) },
       };
     case 'deadlineEmail':
       return {

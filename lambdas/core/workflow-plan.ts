@@ -57,7 +57,16 @@ export function nextWorkflowAction({ complaint, silence, reminderDates, now }: P
   if (complaint.decisionPosted) return { action: 'finish', why: 'the printed decision was posted to the customer' };
   // Art. 5(2) of the act of 5 August 2015: a financial answer goes on paper unless the customer asked for
   // e-mail. Nothing is e-mailed: staff print the letter, post it and record the date, which wakes this plan.
-  if (complaint.decision?.delivery === 'post') return waitUntil(endOfWarsawDay(complaint.responseDueBy), now);
+  if (complaint.decision?.delivery === 'post') {
+    // Sending suffices for this policy, but nothing was sent if the letter was not posted by the end of the
+    // term: then the term's effect applies (and the supervisor hears of it) as if nobody had answered.
+    const deadline = endOfWarsawDay(complaint.responseDueBy);
+    if (!complaint.deadlinePassed && now >= deadline) return { action: 'deadline_passed' };
+    if (complaint.deadlinePassed && complaint.deadlinePassed.effect !== 'none') {
+      return { action: 'finish', why: `the deadline passed before the letter was posted: ${complaint.deadlinePassed.effect}` };
+    }
+    return waitUntil(deadline, now);
+  }
   if (complaint.decision) return { action: 'send_decision' };
   if (complaint.deadlinePassed && complaint.deadlinePassed.effect !== 'none') {
     return { action: 'finish', why: `the deadline passed: ${complaint.deadlinePassed.effect}` };

@@ -202,7 +202,9 @@ export async function sendReminder(input: { complaintId: string; offset: number;
 
 export async function handleDeadline(id: string, ports: StepPorts): Promise<void> {
   let complaint = await load(id, ports);
-  if (complaint.decision) return; // decided at the last moment: the planner sends the decision instead
+  // Decided at the last moment: the planner sends the decision instead. A decision still waiting to be
+  // posted has not been sent, so the term passes for it like for silence.
+  if (complaint.decision && complaint.decision.delivery !== 'post') return;
   const policy = ports.policies.policyFor(complaint.policyId);
   if (!complaint.deadlinePassed) {
     await ports.complaints.record(id, {

@@ -74,6 +74,32 @@ describe('a financial complaint', () => {
   });
 });
 
+describe('a financial answer that goes by post (art. 5(2) of the act of 5 August 2015)', () => {
+  it('is deemed resolved for the customer, and the supervisor alerted, when the letter is not posted within the term', async () => {
+    const registered = await asStaff(supervisor(), 'POST', '/admin/complaints', {
+      body: { ...validComplaint, channel: 'letter', receivedAt: today(), policy: 'financial' },
+    });
+    expect(registered.statusCode).toBe(201);
+    const { id, reference } = registered.body;
+    const current = await complaint(id);
+    const decided = await asStaff(supervisor(), 'POST', '/admin/complaints/{id}/decision', {
+      pathParameters: { id },
+      body: { outcome: 'accepted', remedy: 'repair', signerName: 'Jan Nowak', signerPosition: 'Kierownik Zespołu Reklamacji', version: current.version },
+    });
+    expect(decided.statusCode).toBe(200);
+    expect(decided.body.decision.delivery).toBe('post');
+
+    const execution = await finished(id);
+    expect(execution.status).toBe('SUCCEEDED');
+    const stored = await complaint(id);
+    expect(stored.decisionPosted).toBeUndefined();
+    expect(stored.deadlinePassed.effect).toBe('deemed_resolved_for_customer');
+    expect(stored.status).toBe('deemed_resolved_for_customer');
+    const emails = await emailsAbout(reference);
+    expect(emails.some((email) => email.destination.to[0] !== validComplaint.customer.email && /termin|deadline/i.test(email.subject))).toBe(true);
+  });
+});
+
 describe('a telecom complaint', () => {
   it('runs 30 days to its deemed acceptance', async () => {
     const registered = await asStaff(supervisor(), 'POST', '/admin/complaints', {

@@ -136,9 +136,16 @@ describe('a decision that goes by post (art. 5(2) of the act of 5 August 2015)',
     expect(plan({ decision, status: 'decided' }, '2026-12-01T09:00:01Z')).toEqual({ action: 'wait', wakeAt: '2026-12-07T23:00:00.000Z', waitSeconds: 568_799 });
   });
 
-  it('after the due date, still sends nothing and looks again now and then', () => {
-    const later = plan({ decision, status: 'decided' }, '2026-12-09T09:00:00Z');
-    expect(later.action).toBe('wait');
+  it('applies the effect of silence when the letter was not posted by the end of the term', () => {
+    expect(plan({ decision, status: 'decided' }, '2026-12-07T23:00:00Z')).toEqual({ action: 'deadline_passed' });
+    const deadlinePassed = { at: '2026-12-07T23:00:00.000Z', effect: 'deemed_accepted' as const };
+    expect(plan({ decision, deadlinePassed, status: 'deemed_accepted' }, '2026-12-07T23:00:01Z').action).toBe('finish');
+  });
+
+  it('after a term with no effect of silence, still e-mails nothing and looks again now and then', () => {
+    const deadlinePassed = { at: '2026-12-07T23:00:00.000Z', effect: 'none' as const };
+    const later = plan({ decision, deadlinePassed, status: 'decided' }, '2026-12-09T09:00:00Z', 'none');
+    expect(later).toMatchObject({ action: 'wait', waitSeconds: 7 * 24 * 3600 });
   });
 
   it('finishes once the posting date is recorded', () => {
