@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { tableDesign } from '../lambdas/adapters/table-design';
 import { EXECUTIONS_TABLE, HISTORY_TABLE } from './stepfunctions-server';
+import { startTransactionFront } from './dynamodb-transactions';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
@@ -19,9 +20,16 @@ export async function startDynamoDb(options: { port: number; path?: string }): P
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => resolve());
   });
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  // dynalite behind a front that adds what it lacks (TransactWriteItems); clients only ever see the front.
+  const front = await startTransactionFront({ port: options.port, backend: `http://127.0.0.1:${(server.address() as { port: number }).port}` }).catch(
+    async (error: unknown) => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    },
+  );
+  const url = front.url;
   const client = new DynamoDBClient({ endpoint: url, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await createIfAbsent(client, complaintsTable());
   await createIfAbsent(client, {
@@ -47,6 +55,7 @@ export async function startDynamoDb(options: { port: number; path?: string }): P
     client,
     async close() {
       client.destroy();
+      await front.close();
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

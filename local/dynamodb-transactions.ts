@@ -1,0 +1,227 @@
+import http from 'node:http';
+
+// dynalite does not implement TransactWriteItems, which the product's writes rely on (a change, its history
+// entry and its event are stored together or not at all). This front sits on the DynamoDB port, passes every
+// other call through to dynalite unchanged, and carries out a transaction the way DynamoDB promises it:
+// all-or-nothing, isolated from other requests (they wait while it runs), every condition checked, and a
+// refusal answered as TransactionCanceledException with one CancellationReason per item.
+// How: each item's old image is read, the operations are applied one by one as dynalite's own conditional
+// writes, and on the first refusal the items already written are put back. A process killed in the middle of
+// that could leave a transaction half-applied; that window exists only here, never in AWS.
+
+type Json = Record<string, unknown>;
+type Call = (operation: string, body: Json) => Promise<{ status: number; body: Json }>;
+
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+const MAX_ITEMS = 100;
+
+/** One writer (a transaction) or many others at a time. */
+class Gate {
+  private readers = 0;
+  private writer: Promise<void> | undefined;
+  private readonly drained: (() => void)[] = [];
+
+  async shared<T>(work: () => Promise<T>): Promise<T> {
+    while (this.writer) await this.writer;
+    this.readers++;
+    try {
+      return await work();
+    } finally {
+      this.readers--;
+      if (this.readers === 0) this.drained.splice(0).forEach((resume) => resume());
+    }
+  }
+
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    while (this.writer) await this.writer;
+    let release!: () => void;
+    this.writer = new Promise((resolve) => (release = resolve));
+    try {
+      if (this.readers > 0) await new Promise<void>((resume) => this.drained.push(resume));
+      return await work();
+    } finally {
+      this.writer = undefined;
+      release();
+    }
+  }
+}
+
+interface TransactItem {
+  Put?: Json & { TableName: string; Item: Json };
+  Update?: Json & { TableName: string; Key: Json };
+  Delete?: Json & { TableName: string; Key: Json };
+  ConditionCheck?: Json & { TableName: string; Key: Json; ConditionExpression: string };
+}
+
+class Refused extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Json,
+  ) {
+    super(String(body.message));
+  }
+}
+
+const validation = (message: string) => new Refused(400, { __type: 'com.amazon.coral.validate#ValidationException', message });
+
+async function keySchemaOf(call: Call, table: string, cache: Map<string, string[]>): Promise<string[]> {
+  let names = cache.get(table);
+  if (!names) {
+    const { status, body } = await call('DescribeTable', { TableName: table });
+    if (status !== 200) throw new Refused(status, body);
+    names = ((body.Table as Json).KeySchema as { AttributeName: string }[]).map((key) => key.AttributeName);
+    cache.set(table, names);
+  }
+  return names;
+}
+
+export async function transactWrite(call: Call, request: { TransactItems?: TransactItem[]; ReturnConsumedCapacity?: string }, keySchemas: Map<string, string[]>): Promise<Json> {
+  const items = request.TransactItems ?? [];
+  if (items.length === 0 || items.length > MAX_ITEMS) throw validation(`Member must have length less than or equal to ${MAX_ITEMS} and at least 1`);
+  const targets = await Promise.all(
+    items.map(async (item) => {
+      const [kind, operation] = Object.entries(item)[0] as [keyof TransactItem, Json & { TableName: string }];
+      const keyNames = await keySchemaOf(call, operation.TableName, keySchemas);
+      const key = kind === 'Put' ? Object.fromEntries(keyNames.map((name) => [name, (operation.Item as Json)[name]])) : (operation.Key as Json);
+      return { kind, operation, key };
+    }),
+  );
+  const identities = targets.map((target) => `${target.operation.TableName}|${JSON.stringify(target.key)}`);
+  if (new Set(identities).size !== identities.length) throw validation('Transaction request cannot include multiple operations on one item');
+
+  const before: (Json | undefined)[] = [];
+  for (const target of targets) {
+    const { status, body } = await call('GetItem', { TableName: target.operation.TableName, Key: target.key, ConsistentRead: true });
+    if (status !== 200) throw new Refused(status, body);
+    before.push(body.Item as Json | undefined);
+  }
+
+  const restore = async (upTo: number) => {
+    for (let i = upTo - 1; i >= 0; i--) {
+      const { TableName } = targets[i]!.operation;
+      const old = before[i];
+      await (old ? call('PutItem', { TableName, Item: old }) : call('DeleteItem', { TableName, Key: targets[i]!.key }));
+    }
+  };
+  const passThrough = (operation: Json) => {
+    const { ReturnValuesOnConditionCheckFailure: _returnValues, ...rest } = operation;
+    return rest;
+  };
+
+  for (let i = 0; i < targets.length; i++) {
+    const { kind, operation, key } = targets[i]!;
+    const answer =
+      kind === 'Put'
+        ? await call('PutItem', passThrough(operation))
+        : kind === 'Update'
+          ? await call('UpdateItem', passThrough(operation))
+          : kind === 'Delete'
+            ? await call('DeleteItem', passThrough(operation))
+            : // A condition on its own: an update that changes nothing but is refused when the condition fails.
+              await call('UpdateItem', {
+                ...passThrough(operation),
+                Key: key,
+                UpdateExpression: 'REMOVE #transactionCheckNothing',
+                ExpressionAttributeNames: { ...((operation.ExpressionAttributeNames as Json) ?? {}), '#transactionCheckNothing': '__transaction_check__' },
+              });
+    if (answer.status === 200) continue;
+    await restore(kind === 'ConditionCheck' && !before[i] ? i + 1 : i);
+    const failedCondition = String(answer.body.__type ?? '').endsWith('ConditionalCheckFailedException');
+    if (!failedCondition) throw new Refused(answer.status, answer.body);
+    const reasons = targets.map((_, j) =>
+      j === i
+        ? {
+            Code: 'ConditionalCheckFailed',
+            Message: 'The conditional request failed',
+            ...(operation.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before[i] ? { Item: before[i] } : {}),
+          }
+        : { Code: 'None' },
+    );
+    throw new Refused(400, {
+      __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+      message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,
+      CancellationReasons: reasons,
+    });
+  }
+  // A ConditionCheck on an item that did not exist left its key behind: take it away again.
+  for (let i = 0; i < targets.length; i++) {
+    if (targets[i]!.kind === 'ConditionCheck' && !before[i]) await call('DeleteItem', { TableName: targets[i]!.operation.TableName, Key: targets[i]!.key });
+  }
+  return {};
+}
+
+/** Serves DynamoDB's API on `port`: transactions here, everything else by dynalite at `backend`. */
+export async function startTransactionFront(options: { port: number; backend: string }): Promise<{ url: string; close(): Promise<void> }> {
+  const gate = new Gate();
+  const keySchemas = new Map<string, string[]>();
+  const agent = new http.Agent({ keepAlive: true });
+
+  const forward = (headers: http.IncomingHttpHeaders, method: string, payload: Buffer) =>
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      const outgoing = http.request(options.backend, { method, headers: { ...headers, 'content-length': String(payload.length) }, agent }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 500, headers: answer.headers, body: Buffer.concat(chunks) }));
+        answer.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(payload);
+    });
+
+  const call: Call = async (operation, body) => {
+    const payload = Buffer.from(JSON.stringify(body));
+    // dynalite wants a signature's shape (it checks none): the front's own calls carry a placeholder one.
+    const headers = {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `${TARGET_PREFIX}${operation}`,
+      'x-amz-date': '20260101T000000Z',
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/eu-central-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0',
+    };
+    const answer = await forward(headers, 'POST', payload);
+    return { status: answer.status, body: JSON.parse(answer.body.toString('utf8') || '{}') as Json };
+  };
+
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const payload = Buffer.concat(chunks);
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const reply = (status: number, headers: http.OutgoingHttpHeaders, body: Buffer | string) => {
+        response.writeHead(status, headers);
+        response.end(body);
+      };
+      const work =
+        target === `${TARGET_PREFIX}TransactWriteItems`
+          ? gate.exclusive(async () => {
+              try {
+                const body = await transactWrite(call, JSON.parse(payload.toString('utf8')) as never, keySchemas);
+                reply(200, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(body));
+              } catch (error) {
+                if (!(error instanceof Refused)) throw error;
+                reply(error.status, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(error.body));
+              }
+            })
+          : gate.shared(async () => {
+              const answer = await forward(request.headers, request.method ?? 'POST', payload);
+              const { 'transfer-encoding': _chunked, connection: _connection, ...headers } = answer.headers;
+              reply(answer.status, { ...headers, 'content-length': String(answer.body.length) }, answer.body);
+            });
+      work.catch((error: unknown) => {
+        if (!response.headersSent) reply(500, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(error) }));
+      });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+}
