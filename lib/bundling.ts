@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { AssetStaging } from 'aws-cdk-lib';
 import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 // How every Lambda is bundled, once: the house construct hands `houseBundling` to NodejsFunction, and
@@ -10,6 +11,16 @@ import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-la
 export const NODE_MAJOR = 24;
 
 export const repositoryRoot = path.resolve(__dirname, '..');
+
+/**
+ * Packages replaced in every Lambda bundle (esbuild's alias; paths relative to the repository root, which is
+ * esbuild's working directory in local and in Docker bundling alike). The SDK clients import the whole default
+ * credential chain for their `credentialDefaultProvider`, which esbuild cannot drop; in Lambda the credentials
+ * are the environment's, so the chain is replaced by its first link (see lambdas/adapters/lambda-credentials.ts).
+ */
+export const bundleAliases = {
+  '@aws-sdk/credential-provider-node': './lambdas/adapters/lambda-credentials.ts',
+} as const;
 
 export const houseBundling = {
   target: `node${NODE_MAJOR}`,
@@ -29,13 +40,17 @@ export const houseBundling = {
   // tree-shaken client loads faster than the runtime's full SDK packages. Nothing is external.
   bundleAwsSDK: true,
   externalModules: [],
+  esbuildArgs: { '--alias': Object.entries(bundleAliases).map(([module, replacement]) => `${module}=${replacement}`) },
+  // Docker bundling (only when esbuild is not installed) runs in the bundling input folder, as local bundling
+  // runs in the project root, so that the aliases' relative paths resolve in both.
+  workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
   // Quiet synths and tests; `npx tsx scripts/bundle-sizes.ts` reports the sizes.
   logLevel: LogLevel.WARNING,
 } as const satisfies BundlingOptions;
 
 /**
  * The esbuild options NodejsFunction derives from `houseBundling` (its CLI flags: `--bundle --platform=node
- * --target --format --minify --sourcemap --sources-content=false --keep-names --main-fields --external`).
+ * --target --format --minify --sourcemap --sources-content=false --keep-names --main-fields --external --alias`).
  */
 export function esbuildOptionsFor(entry: string, outfile: string): BuildOptions {
   return {
@@ -51,6 +66,7 @@ export function esbuildOptionsFor(entry: string, outfile: string): BuildOptions 
     keepNames: houseBundling.keepNames,
     mainFields: [...houseBundling.mainFields],
     external: [...houseBundling.externalModules],
+    alias: { ...bundleAliases },
     absWorkingDir: repositoryRoot,
     logLevel: houseBundling.logLevel,
   };

@@ -49,6 +49,12 @@ export const intakePorts = /* @__PURE__ */ once(
   }),
 );
 
+/**
+ * The delivery recorder writes to the complaint and nothing else. Ports of its own rather than `stepPorts()`,
+ * so that its bundle carries no SES or Step Functions client (esbuild keeps whatever a used function refers to).
+ */
+export const deliveryPorts = /* @__PURE__ */ once(() => ({ complaints: shared().complaints }));
+
 const mailer = /* @__PURE__ */ once(() => sesMailer(ses(), required(shared().env, 'SENDER_ADDRESS'), shared().env.SES_CONFIGURATION_SET));
 
 export const stepPorts = /* @__PURE__ */ once(

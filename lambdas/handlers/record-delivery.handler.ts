@@ -1,4 +1,4 @@
-import { stepPorts } from '../adapters/compose';
+import { deliveryPorts } from '../adapters/compose';
 import { log } from '../adapters/logger';
 import { evidenceFromSesEvent, sesEventSchema } from '../core/delivery-evidence';
 
@@ -14,6 +14,6 @@ export const handler = async (event: unknown): Promise<void> => {
   }
   const evidence = evidenceFromSesEvent(parsed.data);
   if (!evidence) return;
-  const recorded = await stepPorts().complaints.recordDelivery(evidence);
+  const recorded = await deliveryPorts().complaints.recordDelivery(evidence);
   log.info('delivery evidence', { complaintId: evidence.complaintId, record: evidence.record, delivery: evidence.delivery, recorded });
 };

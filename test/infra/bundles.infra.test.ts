@@ -1,0 +1,49 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import { functions, type FunctionName } from '../../lambdas/functions';
+import { esbuildOptionsFor } from '../../lib/bundling';
+
+// What goes into each Lambda bundle, built exactly as the house construct builds it (lib/bundling.ts): in
+// Lambda the credentials are the environment's, so no bundle carries the SDK's default credential chain (nor
+// the STS, SSO and sign-in clients it brings), and a function carries only the AWS clients its code sends with.
+
+type Client = 'client-dynamodb' | 'client-sesv2' | 'client-sfn';
+
+const clientsUsed: Record<FunctionName, Client[]> = {
+  health: [],
+  openapi: [],
+  intake: ['client-dynamodb'],
+  recordDelivery: ['client-dynamodb'],
+  workflowStarter: ['client-dynamodb', 'client-sfn'],
+  registerWait: ['client-dynamodb', 'client-sesv2', 'client-sfn'], // StepPorts, as the step use cases take them
+  advanceComplaint: ['client-dynamodb', 'client-sesv2', 'client-sfn'],
+  admin: ['client-dynamodb', 'client-sesv2', 'client-sfn'],
+};
+
+async function bundledPackages(name: FunctionName): Promise<Set<string>> {
+  const outfile = path.join(os.tmpdir(), 'reklamacje-bundle-contents', name, 'index.js');
+  const result = await build({ ...esbuildOptionsFor(functions[name].entry, outfile), write: false, metafile: true });
+  // The output's inputs, not the build's: esbuild reads every imported module, and drops what is not used.
+  const output = Object.values(result.metafile.outputs).find((file) => file.entryPoint !== undefined)!;
+  const kept = Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0);
+  const packages = kept.map(([input]) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]);
+  return new Set(packages.filter((name): name is string => name !== undefined));
+}
+
+describe.each(Object.keys(functions) as FunctionName[])('the %s bundle', (name) => {
+  let packages: Set<string>;
+  beforeAll(async () => {
+    packages = await bundledPackages(name);
+  }, 60_000);
+
+  it('carries no credential provider but the environment one', () => {
+    const providers = [...packages].filter((pkg) => pkg.startsWith('@aws-sdk/credential-provider-') || pkg === '@aws-sdk/nested-clients');
+    expect(providers.filter((pkg) => pkg !== '@aws-sdk/credential-provider-env')).toEqual([]);
+  });
+
+  it('carries exactly the AWS clients its function uses', () => {
+    const clients = [...packages].filter((pkg) => pkg.startsWith('@aws-sdk/client-')).map((pkg) => pkg.slice('@aws-sdk/'.length)).sort();
+    expect(clients).toEqual([...clientsUsed[name]].sort());
+  });
+});
