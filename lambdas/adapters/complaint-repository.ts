@@ -1,29 +1,66 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { complaintSchema, type Assignment, type Complaint, type ComplaintStatus, type HistoryEntry, type SentEmail } from '../core/complaint';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  complaintSchema,
+  historyEntrySchema,
+  receiptOf,
+  type Assignment,
+  type Complaint,
+  type ComplaintReceipt,
+  type ComplaintStatus,
+  type HistoryEntry,
+  type SentEmail,
+} from '../core/complaint';
+import { complaintEvent } from '../core/complaint-events';
 import { indexAttributes, keys, PENDING } from './table-design';
-import { NotFound, VersionConflict } from '../core/errors';
+import { MalformedRequest, NotFound, VersionConflict } from '../core/errors';
 import type { DeliveryEvidence } from '../core/delivery-evidence';
 
+// The complaint item holds the complaint as it is now, small and bounded; every change also writes one
+// event item beside it (PK = the complaint, SK = EVENT#<sequence>): the entry of the audit trail and the
+// domain event at once, in the same transaction as the change. `eventSequence` on the complaint item is the
+// last event's number; a change is conditioned on it, so two changes can never take the same number.
+
 export interface ComplaintRepository {
-  /** Reserves a reference for a complaint id; false if another complaint already holds it. */
-  claimReference(reference: string, complaintId: string): Promise<boolean>;
-  /** Stores a new complaint, marked as waiting for its workflow. False if that id is already stored. */
-  create(complaint: Complaint): Promise<boolean>;
+  /**
+   * Stores a new complaint with its reference claim, its first event and (under an Idempotency-Key) the
+   * answer to replay, all in one transaction; says which claim was taken when it could not.
+   */
+  create(newComplaint: NewComplaint): Promise<CreateOutcome>;
   get(id: string): Promise<Complaint | undefined>;
   findByReference(reference: string): Promise<Complaint | undefined>;
+  /** A page of the complaint's history, newest entries last; `before` continues to older ones. */
+  history(id: string, page: { limit: number; before?: string }): Promise<HistoryPage>;
   markWorkflowStarted(id: string): Promise<void>;
   /** Writes one fact of the workflow's, once; false when it was already written (or no longer applies). */
   record(id: string, fact: WorkflowFact): Promise<boolean>;
   /**
    * A staff edit: sets fields on the complaint as it was at `expectedVersion` (else VersionConflict),
-   * bumps the version and appends the audit entry in the same write. Returns the complaint as it is now.
+   * bumps the version and stores its history entry in the same transaction. Returns the complaint as it is now.
    */
   applyStaffChange(change: StaffChange): Promise<Complaint>;
   /** Attaches SES's report to the record of the e-mail it is about; false when no such e-mail is recorded. */
   recordDelivery(evidence: DeliveryEvidence): Promise<boolean>;
   /** Stores the callback the workflow waits on, unless staff changed the complaint since it was planned. */
   storeWait(id: string, wait: NonNullable<Complaint['workflowWait']>): Promise<boolean>;
+}
+
+export interface NewComplaint {
+  complaint: Complaint;
+  /** The first entry of its history (complaint_received). */
+  entry: HistoryEntry;
+  idempotency?: { scope: string; key: string; fingerprint: string; expiresAt: number };
+}
+
+export type CreateOutcome =
+  | { outcome: 'created'; receipt: ComplaintReceipt }
+  | { outcome: 'reference_taken' }
+  | { outcome: 'idempotency_key_used'; fingerprint: string; receipt: ComplaintReceipt };
+
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  /** Present when older entries exist: pass it as `before`. */
+  before?: string;
 }
 
 export interface StaffChange {
@@ -49,53 +86,142 @@ export type WorkflowFact =
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
+/** How often a change is tried again when another change took the next event number first. */
+const SEQUENCE_ATTEMPTS = 8;
+
+const EVENT_PREFIX = 'EVENT#';
+
 function toComplaint(item: Record<string, unknown> | undefined): Complaint | undefined {
   return item ? complaintSchema.parse(item) : undefined;
 }
 
-export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableName: string): ComplaintRepository {
-  return {
-    async claimReference(reference, complaintId) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...keys.reference(reference), reference, complaintId },
-            ConditionExpression: 'attribute_not_exists(PK) OR complaintId = :id',
-            ExpressionAttributeValues: { ':id': complaintId },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    },
+function reasons(error: unknown): string[] | undefined {
+  return error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None') : undefined;
+}
 
-    async create(complaint) {
+/** One change: the update of the complaint item, as an expression with its condition, names and values. */
+interface Change {
+  /** `SET …` clauses, without the keyword. */
+  set: string;
+  condition: string;
+  names?: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableName: string): ComplaintRepository {
+  const complaintItem = async (id: string) =>
+    (await client.send(new GetCommand({ TableName: tableName, Key: keys.complaint(id), ConsistentRead: true }))).Item;
+
+  /**
+   * Applies a change and stores its event, numbered after the last one, in one transaction. Answers
+   * 'written', 'refused' (the change's own condition failed) or 'missing' (no such complaint).
+   */
+  async function changeWithEvent(id: string, change: Change, entry: HistoryEntry): Promise<'written' | 'refused' | 'missing'> {
+    for (let attempt = 0; attempt < SEQUENCE_ATTEMPTS; attempt++) {
+      const item = await complaintItem(id);
+      if (!item) return 'missing';
+      const sequence = Number(item.eventSequence ?? 0);
       try {
         await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { reminders: {}, ...keys.complaint(complaint.id), ...complaint, ...indexAttributes(complaint), pendingWorkflow: PENDING },
-            ConditionExpression: 'attribute_not_exists(PK)',
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.complaint(id),
+                  UpdateExpression: `SET ${change.set}, eventSequence = :nextSequence`,
+                  ConditionExpression: `attribute_exists(PK) AND eventSequence = :sequence AND (${change.condition})`,
+                  ExpressionAttributeNames: change.names && Object.keys(change.names).length > 0 ? change.names : undefined,
+                  ExpressionAttributeValues: { ...change.values, ':sequence': sequence, ':nextSequence': sequence + 1 },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.event(id, sequence + 1), ...complaintEvent(id, sequence + 1, entry) },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+            ],
           }),
         );
-        return true;
+        return 'written';
       } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
+        const codes = reasons(error);
+        if (!codes) throw error;
+        if (codes.includes('TransactionConflict')) continue;
+        // The condition failed: because another change took the number (try again), or because of the change's own.
+        const now = await complaintItem(id);
+        if (!now) return 'missing';
+        if (Number(now.eventSequence ?? 0) !== sequence) continue;
+        return 'refused';
       }
+    }
+    throw new Error(`Complaint ${id} kept changing; the change was not stored after ${SEQUENCE_ATTEMPTS} attempts`);
+  }
+
+  return {
+    async create({ complaint, entry, idempotency }) {
+      const { history: _history, ...state } = complaint;
+      const receipt = receiptOf(complaint);
+      const put = (Item: Record<string, unknown>) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } });
+      const items = [
+        put({ ...keys.complaint(complaint.id), reminders: {}, ...state, ...indexAttributes(complaint), pendingWorkflow: PENDING, eventSequence: 1 }),
+        put({ ...keys.reference(complaint.reference), reference: complaint.reference, complaintId: complaint.id }),
+        put({ ...keys.event(complaint.id, 1), ...complaintEvent(complaint.id, 1, entry) }),
+        ...(idempotency
+          ? [put({ ...keys.idempotency(idempotency.scope, idempotency.key), fingerprint: idempotency.fingerprint, answer: receipt, expiresAt: idempotency.expiresAt })]
+          : []),
+      ];
+      for (let attempt = 0; attempt < SEQUENCE_ATTEMPTS; attempt++) {
+        try {
+          await client.send(new TransactWriteCommand({ TransactItems: items }));
+          return { outcome: 'created', receipt };
+        } catch (error) {
+          const codes = reasons(error);
+          if (!codes) throw error;
+          if (codes.includes('TransactionConflict')) {
+            await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
+            continue;
+          }
+          if (idempotency && codes[3] === 'ConditionalCheckFailed') {
+            const { Item } = await client.send(
+              new GetCommand({ TableName: tableName, Key: keys.idempotency(idempotency.scope, idempotency.key), ConsistentRead: true }),
+            );
+            if (Item) return { outcome: 'idempotency_key_used', fingerprint: String(Item.fingerprint), receipt: Item.answer as ComplaintReceipt };
+            continue; // it expired in between: try again
+          }
+          if (codes[1] === 'ConditionalCheckFailed') return { outcome: 'reference_taken' };
+          throw error;
+        }
+      }
+      throw new Error(`Complaint ${complaint.id} could not be stored after ${SEQUENCE_ATTEMPTS} attempts`);
     },
 
     async get(id) {
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.complaint(id), ConsistentRead: true }));
-      return toComplaint(Item);
+      return toComplaint(await complaintItem(id));
     },
 
     async findByReference(reference) {
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.reference(reference) }));
       return Item ? this.get(String(Item.complaintId)) : undefined;
+    },
+
+    async history(id, page) {
+      const start = page.before === undefined ? undefined : decodeHistoryCursor(page.before, id);
+      const { Items = [], LastEvaluatedKey } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :events)',
+          ExpressionAttributeValues: { ':pk': keys.complaint(id).PK, ':events': EVENT_PREFIX },
+          ScanIndexForward: false,
+          Limit: page.limit,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      const entries = Items.map((item) => historyEntrySchema.parse(item)).reverse();
+      return { entries, ...(LastEvaluatedKey ? { before: encodeHistoryCursor(LastEvaluatedKey) } : {}) };
     },
 
     async markWorkflowStarted(id) {
@@ -112,15 +238,17 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
     async record(id, fact) {
       const update = workflowUpdate(fact);
       const entry = historyEntryOf(fact);
+      const change = { set: update.expression.replace(/^SET /, ''), condition: update.condition, names: update.names, values: update.values };
+      if (entry) return (await changeWithEvent(id, change, entry)) === 'written';
       try {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.complaint(id),
-            UpdateExpression: entry ? `${update.expression}, history = list_append(history, :history)` : update.expression,
+            UpdateExpression: update.expression,
             ConditionExpression: `attribute_exists(PK) AND ${update.condition}`,
             ExpressionAttributeNames: update.names,
-            ExpressionAttributeValues: { ...update.values, ...(entry ? { ':history': [entry] } : {}) },
+            ExpressionAttributeValues: update.values,
           }),
         );
         return true;
@@ -132,7 +260,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
 
     async applyStaffChange(change) {
       const names: Record<string, string> = { ...change.condition?.names };
-      const values: Record<string, unknown> = { ...change.condition?.values, ':one': 1, ':history': [change.entry] };
+      const values: Record<string, unknown> = { ...change.condition?.values, ':one': 1 };
       const assignments = Object.entries(change.set).map(([field, value], i) => {
         names[`#f${i}`] = field;
         values[`:v${i}`] = value;
@@ -144,29 +272,20 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         values[':expected'] = change.expectedVersion;
       }
       if (change.condition) conditions.push(`(${change.condition.expression})`);
-      try {
-        const { Attributes } = await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.complaint(change.id),
-            UpdateExpression: `SET ${[...assignments, 'version = version + :one', 'history = list_append(history, :history)'].join(', ')}`,
-            ConditionExpression: conditions.join(' AND '),
-            ExpressionAttributeNames: Object.keys(names).length > 0 ? names : undefined,
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return complaintSchema.parse(Attributes);
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        // Say which condition failed: read it back once (a miss costs one read, never a wrong answer).
-        const current = await this.get(change.id);
-        if (!current) throw new NotFound(`No complaint ${change.id}`);
-        if (change.expectedVersion !== undefined && current.version !== change.expectedVersion) {
-          throw new VersionConflict(`The complaint is at version ${current.version}, not ${change.expectedVersion}: reload it and try again.`);
-        }
-        throw change.condition ? change.condition.failure() : error;
+      const outcome = await changeWithEvent(
+        change.id,
+        { set: [...assignments, 'version = version + :one'].join(', '), condition: conditions.join(' AND '), names, values },
+        change.entry,
+      );
+      const current = await this.get(change.id);
+      if (outcome === 'missing' || !current) throw new NotFound(`No complaint ${change.id}`);
+      if (outcome === 'written') return current;
+      // Say which condition failed from the complaint as it is now (a miss costs one read, never a wrong answer).
+      if (change.expectedVersion !== undefined && current.version !== change.expectedVersion) {
+        throw new VersionConflict(`The complaint is at version ${current.version}, not ${change.expectedVersion}: reload it and try again.`);
       }
+      if (change.condition) throw change.condition.failure();
+      throw new Error(`The change to complaint ${change.id} was refused`);
     },
 
     async recordDelivery(evidence) {
@@ -179,29 +298,18 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         action: `email_${evidence.delivery}`,
         after: { record: evidence.record, messageId: evidence.messageId },
       };
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.complaint(evidence.complaintId),
-            UpdateExpression: `SET ${record}.delivery = :delivery, ${record}.deliveryAt = :at, history = list_append(history, :history)`,
-            // Evidence belongs to the message it is about; a bounce never overwrites a later delivery.
-            ConditionExpression: `${record}.messageId = :messageId AND (attribute_not_exists(${record}.delivery) OR ${record}.delivery <> :delivered)`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: {
-              ':delivery': evidence.delivery,
-              ':at': evidence.at,
-              ':messageId': evidence.messageId,
-              ':delivered': 'delivered',
-              ':history': [entry],
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      const outcome = await changeWithEvent(
+        evidence.complaintId,
+        {
+          set: `${record}.delivery = :delivery, ${record}.deliveryAt = :at`,
+          // Evidence belongs to the message it is about; a bounce never overwrites a later delivery.
+          condition: `${record}.messageId = :messageId AND (attribute_not_exists(${record}.delivery) OR ${record}.delivery <> :delivered)`,
+          names,
+          values: { ':delivery': evidence.delivery, ':at': evidence.at, ':messageId': evidence.messageId, ':delivered': 'delivered' },
+        },
+        entry,
+      );
+      return outcome === 'written';
     },
 
     async storeWait(id, wait) {
@@ -222,6 +330,17 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       }
     },
   };
+}
+
+// A history cursor names the last event read; it is only ever the complaint's own.
+function encodeHistoryCursor(key: Record<string, unknown>): string {
+  return Buffer.from(String(key.SK).slice(EVENT_PREFIX.length)).toString('base64url');
+}
+
+function decodeHistoryCursor(cursor: string, id: string): Record<string, string> {
+  const sequence = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{10}$/.test(sequence)) throw new MalformedRequest('The history cursor is not one this API handed out.');
+  return { PK: keys.complaint(id).PK, SK: `${EVENT_PREFIX}${sequence}` };
 }
 
 /** The workflow's facts go into the complaint's history too, so staff read one timeline. */

@@ -4,7 +4,6 @@ import { readConfigFile } from './config-files';
 import { readEnvironment, required } from './config';
 import { dynamoComplaintRepository } from './complaint-repository';
 import { dynamoComplaintLists } from './complaint-lists';
-import { dynamoIdempotencyStore } from './idempotency-store';
 import { newComplaintId } from './ids';
 import { sesMailer } from './mailer';
 import { stepFunctionsWorkflowWaker } from './workflow-client';
@@ -15,7 +14,7 @@ import type { StaffDirectory } from '../core/staff';
 import { loadCompanyProfile } from './company-profile-file';
 import type { StepPorts } from '../use-cases/workflow-steps';
 import type { StaffPorts } from '../use-cases/staff-actions';
-import type { Reservation, SubmitComplaintPorts } from '../use-cases/submit-complaint';
+import type { SubmitComplaintPorts } from '../use-cases/submit-complaint';
 
 // The composition root: each handler asks for the ports it needs, built once per process (at cold start)
 // from the environment and the configuration files (config-files.ts), each validated on first use and failing
@@ -41,7 +40,6 @@ const shared = /* @__PURE__ */ once(() => {
 export const intakePorts = /* @__PURE__ */ once(
   (): SubmitComplaintPorts => ({
     complaints: shared().complaints,
-    idempotency: dynamoIdempotencyStore<Reservation, ComplaintReceipt>(dynamo(), shared().env.TABLE_NAME, 'complaints'),
     policies: shared().policies,
     now: shared().now,
     newId: newComplaintId,

@@ -1,31 +1,100 @@
 // The single source of truth for the complaints table's keys and indexes: CDK builds the real table from it
 // and the local runtime creates the same table in dynalite.
 
+/**
+ * The complaint attributes a list row is made of (lambdas/core/complaint-summary.ts) and the list filters read
+ * (status, channel, sourcePlatform, responseDueBy, listDepartment): a filter on a secondary index sees only
+ * what the index projects. `listDepartment` is the plain department id (or `unassigned`).
+ */
+const summaryAttributes = ['id', 'reference', 'status', 'channel', 'policyId', 'sourcePlatform', 'receivedAt', 'responseDueBy', 'listDepartment'] as const;
+
+export interface IndexDesign {
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /** Non-key attributes the index carries besides the table's and its own keys (INCLUDE). */
+  readonly projection: readonly string[];
+}
+
+/** The attributes an index projects beyond its keys: DynamoDB refuses key attributes among NonKeyAttributes. */
+export function nonKeyAttributes(index: IndexDesign): string[] {
+  const keyNames: string[] = [tableDesign.partitionKey, tableDesign.sortKey, index.partitionKey, index.sortKey];
+  return index.projection.filter((name) => !keyNames.includes(name));
+}
+
+/**
+ * How many partitions the lists of all complaints, and of each department, are spread over. One partition key
+ * takes at most 1,000 writes/s, and DynamoDB cannot split a hot key by sort key when every write lands at the
+ * end of its range (receivedAt only grows). Figures: 1 M complaints a month is 0.39/s on average, ≈ 2.3 index
+ * writes/s per list (≈ 6 per complaint's life), 0.3 per shard. What must fit is the burst: intake sustains
+ * 300 complaints/s (issue 10), and each complaint writes a list index ≈ 4 times in its first minute (received,
+ * acknowledged, routed, assigned), so ≈ 1,200 writes/s on one list, over the cap on one key; over 8 shards,
+ * ≈ 150 writes/s each (15 % of the cap). The `unassigned` department takes every new complaint and loses it
+ * on routing (a put and a delete), and one department may take most complaints, so department lists are
+ * sharded the same way: ≤ 150 writes/s per shard. A page then costs 8 parallel queries.
+ * Raising the count later keeps every existing item findable as long as reads fan out over the larger range
+ * (an id's shard under the old count stays below it); lowering it needs a rewrite of the shard attributes.
+ */
+export const LIST_SHARDS = 8;
+
+/** A stable shard for a complaint id (FNV-1a, 32 bits): the same id always lands on the same shard. */
+export function listShardOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % LIST_SHARDS;
+}
+
+/** The partitions of the list of all complaints. */
+export const allComplaintsPartitions = (): string[] => Array.from({ length: LIST_SHARDS }, (_, shard) => `ALL#${shard}`);
+
+/** The partitions of one department's list (`unassigned` for complaints not routed yet). */
+export const departmentPartitions = (department: string): string[] => Array.from({ length: LIST_SHARDS }, (_, shard) => `${department}#${shard}`);
+
 export const tableDesign = {
   partitionKey: 'PK',
   sortKey: 'SK',
   /** Expiry of short-lived items (idempotency records). DynamoDB TTL in AWS; dynalite ignores it. */
   timeToLiveAttribute: 'expiresAt',
+  /**
+   * Every index projects keys plus the few attributes a list shows and filters on (`projection`: DynamoDB's
+   * INCLUDE; an empty list would be KEYS_ONLY), never ALL. Figures, per index write: a summary entry is
+   * ~400 B (table keys 55 B, index keys ≤ 60 B, the summary ≤ 250 B with names), so 1 WCU; an ALL copy of a
+   * complaint of a few KB was 3–10 WCU, and it was rewritten on every change (reminders, workflow waits,
+   * delivery evidence), which were 86 % of the table's write cost. With INCLUDE an index is written only when
+   * its keys or a summary attribute change: ≈ 6 times per list index in a complaint's life (received,
+   * acknowledged, assigned, decided, closed; an extension), ≈ 30 WCU over the six list indexes.
+   * KEYS_ONLY plus a BatchGet would save the status rewrites (≈ 4 WCU per index and life) but costs a full
+   * complaint read per row shown (25 × 1–3 RCU a page instead of ~2 RCU), cannot filter by status or channel
+   * inside the query (filters only see projected attributes), and would trim whole complaints to summaries
+   * after reading them: INCLUDE is cheaper for lists read many times a day.
+   */
   indexes: {
     /**
      * Sparse index of complaints whose workflow has not been confirmed started: the local runtime's outbox
      * (dynalite has no Streams) and, in AWS, a reconciliation view of anything the stream consumer missed.
+     * The outbox and the starter read the complaint's id only.
      */
-    pendingWorkflow: { partitionKey: 'pendingWorkflow', sortKey: 'receivedAt' },
-    // Staff lists (issue: admin API). Every list is a Query on one of these, never a Scan; status, channel
-    // and platform narrow a page with a filter. `listAll` is one partition: fine for the thousands of open
-    // complaints a business has, and the place to shard by month if one day it is not.
-    allByReceived: { partitionKey: 'listAll', sortKey: 'receivedAt' },
-    allByDue: { partitionKey: 'listAll', sortKey: 'dueKey' },
-    departmentByReceived: { partitionKey: 'listDepartment', sortKey: 'receivedAt' },
-    departmentByDue: { partitionKey: 'listDepartment', sortKey: 'dueKey' },
-    byCustomerEmail: { partitionKey: 'customerEmail', sortKey: 'receivedAt' },
-    byOrderNumber: { partitionKey: 'orderNumber', sortKey: 'receivedAt' },
+    pendingWorkflow: { partitionKey: 'pendingWorkflow', sortKey: 'receivedAt', projection: ['id'] },
+    // Staff lists (issue: admin API). Every list is a Query on these, never a Scan; status, channel and
+    // platform narrow a page with a filter. The lists of all complaints and of a department are spread over
+    // LIST_SHARDS partitions (see there); a page reads every shard and merges them by the sort key.
+    allShardsByReceived: { partitionKey: 'listShard', sortKey: 'receivedAt', projection: summaryAttributes },
+    allShardsByDue: { partitionKey: 'listShard', sortKey: 'dueKey', projection: summaryAttributes },
+    departmentShardsByReceived: { partitionKey: 'departmentShard', sortKey: 'receivedAt', projection: summaryAttributes },
+    departmentShardsByDue: { partitionKey: 'departmentShard', sortKey: 'dueKey', projection: summaryAttributes },
+    // Lookups: one customer's or one order's complaints, a handful per key, naturally spread over as many
+    // partition keys as there are customers and orders. Not sharded.
+    customerEmailByReceived: { partitionKey: 'customerEmail', sortKey: 'receivedAt', projection: summaryAttributes },
+    orderNumberByReceived: { partitionKey: 'orderNumber', sortKey: 'receivedAt', projection: summaryAttributes },
   },
 } as const;
 
 export const keys = {
   complaint: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT' }),
+  /** One change of a complaint: its history entry and domain event, numbered from 1 (10 digits sort as numbers). */
+  event: (id: string, sequence: number) => ({ PK: `COMPLAINT#${id}`, SK: `EVENT#${String(sequence).padStart(10, '0')}` }),
   reference: (reference: string) => ({ PK: `REFERENCE#${reference}`, SK: 'REFERENCE' }),
   idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
 } as const;
@@ -36,6 +105,15 @@ export const PENDING = 'pending';
 /** Department partition of a complaint that no rule or person has assigned yet. */
 export const UNASSIGNED = 'unassigned';
 
+/**
+ * The index attributes of a complaint's department: written at creation (inside `indexAttributes`) and again
+ * whenever the complaint is assigned or reassigned, in the same update as `assignment`.
+ */
+export function departmentIndexAttributes(complaintId: string, departmentId: string | undefined) {
+  const department = departmentId ?? UNASSIGNED;
+  return { listDepartment: department, departmentShard: `${department}#${listShardOf(complaintId)}` };
+}
+
 /** The index attributes derived from a complaint, kept beside it in the same item. */
 export function indexAttributes(complaint: {
   id: string;
@@ -44,8 +122,8 @@ export function indexAttributes(complaint: {
   assignment?: { departmentId: string };
 }) {
   return {
-    listAll: 'ALL',
-    listDepartment: complaint.assignment?.departmentId ?? UNASSIGNED,
+    listShard: `ALL#${listShardOf(complaint.id)}`,
+    ...departmentIndexAttributes(complaint.id, complaint.assignment?.departmentId),
     dueKey: `${complaint.responseDueBy}#${complaint.id}`,
     customerEmail: complaint.customer.email.toLowerCase(),
   };

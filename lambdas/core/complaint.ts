@@ -191,7 +191,12 @@ export const complaintSchema = complaintSubmissionSchema.extend({
       customerNotified: sentEmailSchema.optional(),
     })
     .optional(),
+  /**
+   * Not stored on the complaint: each entry is an item of its own (see complaint-events.ts). Staff views
+   * carry the newest page here, and `olderHistory` continues to older entries.
+   */
   history: z.array(historyEntrySchema).default([]),
+  olderHistory: z.string().optional(),
   /** The callback the workflow is waiting on, so a staff action can wake it at once. */
   workflowWait: z.object({ taskToken: z.string(), plannedVersion: z.number().int(), since: z.iso.datetime() }).optional(),
   /** Set by the workflow when a step failed for good, so staff see it and can redrive. */

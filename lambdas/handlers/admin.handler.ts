@@ -4,6 +4,7 @@ import { staffPorts, intakePorts } from '../adapters/compose';
 import { log } from '../adapters/logger';
 import { MalformedRequest, NotFound } from '../core/errors';
 import type { StaffMember } from '../core/staff';
+import type { Complaint } from '../core/complaint';
 import { validated } from '../core/validation';
 import { httpHandler } from '../http/http-handler';
 import { json } from '../http/problem';
@@ -16,6 +17,8 @@ import {
   listComplaints,
   printDecisionLetter,
   readComplaint,
+  readHistory,
+  viewOf,
   recordAcknowledgement,
   recordDecision,
   recordDecisionPosting,
@@ -57,6 +60,9 @@ type Answer = { status?: number; body: unknown } | { status?: number; file: { co
 /** One action per staff route of the registry, by its name: the compiler refuses a route without one. */
 type Actions = { [R in StaffRoute as R['action']]: (request: StaffRequest<R>, staff: StaffMember) => Promise<Answer> };
 
+/** Every answer that is a complaint carries the newest page of its history. */
+const view = async (complaint: Promise<Complaint>) => viewOf(await complaint, staffPorts());
+
 // One Lambda for the staff API: every route shares the staff identity, the ports and the error mapping.
 const actions: Actions = {
   listComplaints: async ({ query }, staff) => ({ body: await listComplaints(query, staff, staffPorts()) }),
@@ -64,18 +70,19 @@ const actions: Actions = {
     const { receipt, replayed } = await registerComplaint(body, staff, idempotencyKey, intakePorts());
     return { status: replayed ? 200 : 201, body: receipt };
   },
-  readComplaint: async ({ id }, staff) => ({ body: await readComplaint(id, staff, staffPorts()) }),
-  assignComplaint: async ({ id, body }, staff) => ({ body: await assignComplaint(id, body, staff, staffPorts()) }),
-  addNote: async ({ id, body }, staff) => ({ body: await addNote(id, body, staff, staffPorts()) }),
-  recordDecision: async ({ id, body }, staff) => ({ body: await recordDecision(id, body, staff, staffPorts()) }),
-  requestInformation: async ({ id, body }, staff) => ({ body: await requestInformation(id, body, staff, staffPorts()) }),
-  requestExtension: async ({ id, body }, staff) => ({ body: await requestExtension(id, body, staff, staffPorts()) }),
+  readComplaint: async ({ id }, staff) => ({ body: await view(readComplaint(id, staff, staffPorts())) }),
+  readHistory: async ({ id, query }, staff) => ({ body: await readHistory(id, query, staff, staffPorts()) }),
+  assignComplaint: async ({ id, body }, staff) => ({ body: await view(assignComplaint(id, body, staff, staffPorts())) }),
+  addNote: async ({ id, body }, staff) => ({ body: await view(addNote(id, body, staff, staffPorts())) }),
+  recordDecision: async ({ id, body }, staff) => ({ body: await view(recordDecision(id, body, staff, staffPorts())) }),
+  requestInformation: async ({ id, body }, staff) => ({ body: await view(requestInformation(id, body, staff, staffPorts())) }),
+  requestExtension: async ({ id, body }, staff) => ({ body: await view(requestExtension(id, body, staff, staffPorts())) }),
   printDecisionLetter: async ({ id }, staff) => {
     const { reference, pdf } = await printDecisionLetter(id, staff, staffPorts());
     return { file: { contentType: 'application/pdf', name: `${reference}.pdf`, bytes: pdf } };
   },
-  recordDecisionPosting: async ({ id, body }, staff) => ({ body: await recordDecisionPosting(id, body, staff, staffPorts()) }),
-  recordAcknowledgement: async ({ id, body }, staff) => ({ body: await recordAcknowledgement(id, body, staff, staffPorts()) }),
+  recordDecisionPosting: async ({ id, body }, staff) => ({ body: await view(recordDecisionPosting(id, body, staff, staffPorts())) }),
+  recordAcknowledgement: async ({ id, body }, staff) => ({ body: await view(recordAcknowledgement(id, body, staff, staffPorts())) }),
 };
 
 const staffRoutes = new Map(

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { FunctionName } from '../functions';
 import { MalformedRequest } from '../core/errors';
-import { complaintReceiptSchema, complaintSchema, complaintSubmissionSchema } from '../core/complaint';
+import { complaintReceiptSchema, complaintSchema, complaintSubmissionSchema, historyEntrySchema } from '../core/complaint';
 import {
   acknowledgementRecordSchema,
   assignmentRequestSchema,
@@ -13,6 +13,7 @@ import {
   noteRequestSchema,
   registrationSchema,
 } from '../core/staff-requests';
+import { complaintPageSchema } from '../core/complaint-summary';
 
 // The route registry, once. API Gateway's routes (lib/api.ts), the local server, the admin function's
 // dispatcher and the OpenAPI document (openapi.ts) are all built from these entries, so a route cannot be
@@ -53,11 +54,17 @@ export interface Route {
   problems?: readonly number[];
 }
 
-/** A page of a list, newest or most urgent first; `cursor` fetches the next page. */
-export const complaintPageSchema = z.object({ complaints: z.array(complaintSchema), cursor: z.string().optional() });
 export const healthSchema = z.object({ status: z.literal('ok') });
 
 const theComplaint = { description: 'The complaint', schema: complaintSchema };
+
+const historyQuerySchema = z.object({
+  /** The `olderHistory` of a complaint, or the `before` of the previous page. */
+  before: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+const historyPageSchema = z.object({ entries: z.array(historyEntrySchema), before: z.string().optional() });
 
 export const routes = [
   {
@@ -97,7 +104,7 @@ export const routes = [
     action: 'listComplaints',
     summary: 'List complaints (filters, newest or most urgent first, cursor pagination) or find one',
     request: { query: listQuerySchema },
-    responses: { 200: { description: 'A page of complaints', schema: complaintPageSchema } },
+    responses: { 200: { description: 'A page of complaint summaries (open one for the whole complaint)', schema: complaintPageSchema } },
     problems: [400],
   },
   {
@@ -120,8 +127,19 @@ export const routes = [
     function: 'admin',
     authorization: 'iam',
     action: 'readComplaint',
-    summary: 'A complaint with its full history',
+    summary: 'A complaint with the newest page of its history (olderHistory continues it)',
     responses: { 200: theComplaint },
+  },
+  {
+    method: 'GET',
+    path: '/admin/complaints/{id}/history',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'readHistory',
+    summary: "Older entries of a complaint's history, a page at a time, oldest of the page first",
+    request: { query: historyQuerySchema },
+    responses: { 200: { description: 'A page of history', schema: historyPageSchema } },
+    problems: [400],
   },
   {
     method: 'POST',

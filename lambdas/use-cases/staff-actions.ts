@@ -21,11 +21,12 @@ import type {
   noteRequestSchema,
 } from '../core/staff-requests';
 import type { ComplaintRepository } from '../adapters/complaint-repository';
-import type { ComplaintLists, ListPage, ListRequest } from '../adapters/complaint-lists';
+import type { ComplaintLists, ListRequest } from '../adapters/complaint-lists';
+import { summaryOf, type ComplaintPage } from '../core/complaint-summary';
 import type { Mailer } from '../adapters/mailer';
 import type { PrintedLetter } from '../adapters/letter-pdf';
 import type { WorkflowWaker } from '../adapters/workflow-client';
-import { UNASSIGNED } from '../adapters/table-design';
+import { departmentIndexAttributes, UNASSIGNED } from '../adapters/table-design';
 
 export interface StaffPorts {
   complaints: ComplaintRepository;
@@ -53,40 +54,56 @@ export async function readComplaint(id: string, staff: StaffMember, ports: Pick<
   return complaint;
 }
 
-export async function listComplaints(query: ListQuery, staff: StaffMember, ports: StaffPorts): Promise<ListPage> {
+/** How many history entries a complaint's view carries; older ones are a page away (readHistory). */
+export const HISTORY_PAGE = 50;
+
+/**
+ * A complaint as staff read it: the complaint with the newest page of its history (oldest of them first)
+ * and, when there is more, the cursor to the older entries. However long the history grows, the answer
+ * stays bounded.
+ */
+export async function viewOf(complaint: Complaint, ports: Pick<StaffPorts, 'complaints'>): Promise<Complaint> {
+  const page = await ports.complaints.history(complaint.id, { limit: HISTORY_PAGE });
+  return { ...complaint, history: page.entries, ...(page.before ? { olderHistory: page.before } : {}) };
+}
+
+/** Older history entries of a complaint the staff member may read, a page at a time. */
+export async function readHistory(id: string, query: { before?: string; limit?: number }, staff: StaffMember, ports: Pick<StaffPorts, 'complaints'>) {
+  await readComplaint(id, staff, ports);
+  return ports.complaints.history(id, { limit: query.limit ?? HISTORY_PAGE, before: query.before });
+}
+
+export async function listComplaints(query: ListQuery, staff: StaffMember, ports: StaffPorts): Promise<ComplaintPage> {
   authorize(staff, 'complaint:list', query.department ? { department: query.department } : undefined);
   if (query.reference !== undefined) {
     const reference = parseReference(query.reference);
     if (!reference) throw new ValidationFailed([{ field: 'reference', message: 'is not a valid reference (check the characters)' }]);
     const complaint = await ports.complaints.findByReference(reference);
     const visible = complaint && mayRead(staff, complaint);
-    return { complaints: visible ? [complaint] : [] };
+    return { complaints: visible ? [summaryOf(complaint)] : [] };
   }
   const today = warsawCalendarDate(ports.now());
-  const urgent = query.sort === 'urgent';
   // Agents see their own departments only (a supervisor or admin, everything).
   const ownDepartments = staff.role === 'agent' ? staff.departments : undefined;
   const department = query.department ?? (ownDepartments?.length === 1 ? ownDepartments[0] : undefined);
 
-  let request: Omit<ListRequest, 'filter' | 'limit' | 'cursor'>;
-  if (query.email) request = { index: 'byCustomerEmail', partition: query.email.toLowerCase(), newestFirst: true };
-  else if (query.orderNumber) request = { index: 'byOrderNumber', partition: query.orderNumber, newestFirst: true };
-  else if (department) request = { index: urgent ? 'departmentByDue' : 'departmentByReceived', partition: department, newestFirst: !urgent };
+  let scope: ListRequest['scope'];
+  if (query.email) scope = { kind: 'customerEmail', email: query.email };
+  else if (query.orderNumber) scope = { kind: 'orderNumber', orderNumber: query.orderNumber };
+  else if (department) scope = { kind: 'department', department };
   else if (ownDepartments) {
     throw new ValidationFailed([{ field: 'department', message: `choose one of your departments: ${ownDepartments.join(', ')}` }]);
-  } else request = { index: urgent ? 'allByDue' : 'allByReceived', partition: 'ALL', newestFirst: !urgent };
+  } else scope = { kind: 'all' };
 
   const dueLimit = query.overdue ? addDays(today, -1) : query.dueWithinDays !== undefined ? addDays(today, query.dueWithinDays) : undefined;
-  const byDue = request.index === 'allByDue' || request.index === 'departmentByDue';
   return ports.lists.list({
-    ...request,
-    // On a due-date index the bound narrows the key range itself; elsewhere it filters.
-    sortAtMost: byDue && dueLimit ? `${dueLimit}#\uffff` : undefined,
+    scope,
+    order: query.sort,
     filter: {
       statuses: query.status ? [query.status] : query.overdue || query.dueWithinDays !== undefined ? OPEN : undefined,
       channel: query.channel,
       sourcePlatform: query.sourcePlatform,
-      dueOnOrBefore: !byDue ? dueLimit : undefined,
+      dueOnOrBefore: dueLimit,
       departments: (query.email || query.orderNumber) && ownDepartments ? visibleDepartments(ownDepartments) : undefined,
     },
     limit: query.limit,
@@ -136,7 +153,7 @@ export async function assignComplaint(id: string, request: z.infer<typeof assign
   const updated = await ports.complaints.applyStaffChange({
     id,
     expectedVersion: request.version,
-    set: { assignment, listDepartment: request.departmentId, status: 'assigned' },
+    set: { assignment, ...departmentIndexAttributes(id, request.departmentId), status: 'assigned' },
     entry: entry(staff, now, 'department_assigned', { departmentId: complaint.assignment?.departmentId ?? null }, { departmentId: request.departmentId }),
   });
   return wakeWorkflow(updated, ports);

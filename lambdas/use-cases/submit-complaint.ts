@@ -1,17 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import {
-  complaintSubmissionSchema,
-  receiptOf,
-  type Complaint,
-  type ComplaintReceipt,
-  type ComplaintSubmission,
-  channels,
-} from '../core/complaint';
-import { IdempotencyKeyInUse, IdempotencyKeyReused, ValidationFailed, type FieldIssue } from '../core/errors';
+import { complaintSubmissionSchema, type Complaint, type ComplaintReceipt, type ComplaintSubmission, type HistoryEntry, channels } from '../core/complaint';
+import { IdempotencyKeyReused, ValidationFailed, type FieldIssue } from '../core/errors';
 import { validated } from '../core/validation';
 import type { ComplaintRepository } from '../adapters/complaint-repository';
-import type { IdempotencyStore } from '../adapters/idempotency-store';
 import type { PolicyRegistry } from '../core/deadline-policy';
 import { computeInternalTarget, computeResponseDueBy } from '../core/deadline-policy';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
@@ -19,14 +11,8 @@ import { warsawInstant } from '../core/calendar/warsaw-time';
 import { authorize, type StaffMember } from '../core/staff';
 import type { registrationSchema } from '../core/staff-requests';
 
-export interface Reservation {
-  id: string;
-  reference: string;
-}
-
 export interface SubmitComplaintPorts {
-  complaints: ComplaintRepository;
-  idempotency: IdempotencyStore<Reservation, ComplaintReceipt>;
+  complaints: Pick<ComplaintRepository, 'create'>;
   policies: PolicyRegistry;
   now: () => Date;
   newId: () => string;
@@ -53,56 +39,63 @@ export interface SubmitComplaintResult {
 // A key is opaque to us, but unbounded keys would become unbounded table keys.
 const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
 
+// 24 h is the retention the IETF draft suggests clients can rely on (DynamoDB TTL removes the record later).
+const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60;
+
 // How often a freshly drawn reference may collide before we give up; at 45 bits a single collision is
 // already a one-in-ten-million event for a million stored complaints.
 const REFERENCE_ATTEMPTS = 5;
 
-/** The one intake use case every entry point calls (public form, admin registration, webhooks). */
+/**
+ * The one intake use case every entry point calls (public form, admin registration, webhooks). One write:
+ * the complaint, its reference claim, its first event and the Idempotency-Key's answer are stored together
+ * or not at all, so a retry, a double click or a crash can neither lose the complaint nor store it twice.
+ */
 export async function submitComplaint(request: SubmitComplaintRequest, ports: SubmitComplaintPorts): Promise<SubmitComplaintResult> {
   const submission = validated(complaintSubmissionSchema, request.body);
   const futureDates = datesAfterToday({ purchaseDate: submission.purchaseDate }, ports.now());
   if (futureDates.length > 0) throw new ValidationFailed(futureDates);
-
-  if (request.idempotencyKey === undefined) {
-    const receipt = await store(submission, request, { id: ports.newId(), reference: ports.newReference() }, ports);
-    return { receipt, replayed: false };
-  }
-
-  const key = validated(idempotencyKeySchema, request.idempotencyKey, 'Idempotency-Key');
+  const key = request.idempotencyKey === undefined ? undefined : validated(idempotencyKeySchema, request.idempotencyKey, 'Idempotency-Key');
   const fingerprint = requestFingerprint(submission, request);
-  const claim = await ports.idempotency.claim(
+  const complaint = newComplaint(submission, request, ports);
+  const entry: HistoryEntry = {
+    at: ports.now().toISOString(),
+    actor: request.actor ?? 'customer',
+    action: 'complaint_received',
+    after: { channel: request.channel, policyId: complaint.policyId, receivedOn: complaint.receivedOn },
+  };
+  const idempotency = key && {
+    scope: 'complaints',
     key,
     fingerprint,
-    { id: ports.newId(), reference: ports.newReference() },
-    ports.now(),
-  );
-  if (claim.outcome !== 'acquired' && claim.fingerprint !== fingerprint) {
-    throw new IdempotencyKeyReused('This Idempotency-Key was first used with a different complaint.');
+    expiresAt: Math.floor(ports.now().getTime() / 1000) + IDEMPOTENCY_RETENTION_SECONDS,
+  };
+
+  for (let attempt = 1; attempt <= REFERENCE_ATTEMPTS; attempt += 1) {
+    const stored = await ports.complaints.create({ complaint, entry, idempotency: idempotency || undefined });
+    switch (stored.outcome) {
+      case 'created':
+        return { receipt: stored.receipt, replayed: false };
+      case 'idempotency_key_used':
+        if (stored.fingerprint !== fingerprint) throw new IdempotencyKeyReused('This Idempotency-Key was first used with a different complaint.');
+        return { receipt: stored.receipt, replayed: true };
+      case 'reference_taken':
+        complaint.reference = ports.newReference();
+        break;
+    }
   }
-  if (claim.outcome === 'completed') return { receipt: claim.answer, replayed: true };
-  if (claim.outcome === 'in_progress') {
-    throw new IdempotencyKeyInUse('The first request with this Idempotency-Key has not finished yet; retry shortly.');
-  }
-  const receipt = await store(submission, request, claim.reservation, ports);
-  await ports.idempotency.complete(key, receipt, ports.now());
-  return { receipt, replayed: false };
+  throw new Error(`No free reference found in ${REFERENCE_ATTEMPTS} attempts`);
 }
 
-async function store(
-  submission: ComplaintSubmission,
-  request: SubmitComplaintRequest,
-  reservation: Reservation,
-  ports: SubmitComplaintPorts,
-): Promise<ComplaintReceipt> {
-  const reference = await claimAReference(reservation, ports);
+function newComplaint(submission: ComplaintSubmission, request: SubmitComplaintRequest, ports: SubmitComplaintPorts): Complaint {
   const receivedAt = request.receivedOn ? warsawInstant(request.receivedOn) : ports.now();
   const receivedOn = request.receivedOn ?? warsawCalendarDate(receivedAt);
   const policy = request.policyId ? ports.policies.policyFor(request.policyId) : ports.policies.defaultPolicy();
   const responseDueBy = computeResponseDueBy(policy, receivedOn);
-  const complaint: Complaint = {
+  return {
     ...submission,
-    id: reservation.id,
-    reference,
+    id: ports.newId(),
+    reference: ports.newReference(),
     status: 'received',
     channel: request.channel,
     policyId: policy.id,
@@ -111,30 +104,8 @@ async function store(
     responseDueBy,
     internalTarget: computeInternalTarget(policy, responseDueBy),
     version: 1,
-    history: [
-      {
-        at: ports.now().toISOString(),
-        actor: request.actor ?? 'customer',
-        action: 'complaint_received',
-        after: { channel: request.channel, policyId: policy.id, receivedOn },
-      },
-    ],
+    history: [],
   };
-  if (await ports.complaints.create(complaint)) return receiptOf(complaint);
-  // Only a taken-over reservation can find its id stored: the holder that died had stored it, so that
-  // complaint is the answer.
-  const stored = await ports.complaints.get(reservation.id);
-  if (!stored) throw new Error(`Complaint ${reservation.id} was neither created nor found`);
-  return receiptOf(stored);
-}
-
-async function claimAReference(reservation: Reservation, ports: SubmitComplaintPorts): Promise<string> {
-  let reference = reservation.reference;
-  for (let attempt = 1; attempt <= REFERENCE_ATTEMPTS; attempt += 1) {
-    if (await ports.complaints.claimReference(reference, reservation.id)) return reference;
-    reference = ports.newReference();
-  }
-  throw new Error(`No free reference found in ${REFERENCE_ATTEMPTS} attempts`);
 }
 
 /**

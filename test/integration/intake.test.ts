@@ -1,11 +1,9 @@
 import type { Runtime } from '../../local/runtime';
 import { parseReference } from '../../lambdas/core/reference';
 import { handlerOf } from '../../local/handlers';
-import { dynamoIdempotencyStore } from '../../lambdas/adapters/idempotency-store';
 import { dynamo } from '../../lambdas/adapters/clients';
-import { requestFingerprint } from '../../lambdas/use-cases/submit-complaint';
-import { complaintSubmissionSchema } from '../../lambdas/core/complaint';
-import { newReference } from '../../lambdas/core/reference';
+import { dynamoComplaintRepository } from '../../lambdas/adapters/complaint-repository';
+import { complaintSubmissionSchema, type Complaint } from '../../lambdas/core/complaint';
 import { addCalendarDays } from '../../lambdas/core/calendar/calendar-date';
 import { warsawCalendarDate } from '../../lambdas/core/calendar/polish-calendar';
 import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
@@ -170,37 +168,55 @@ describe('Idempotency-Key on POST /complaints', () => {
     expect(await complaintCount()).toBe(before);
   });
 
-  it('creates exactly one complaint when two requests with one key arrive at the same moment', async () => {
+  it('creates exactly one complaint when eight requests with one key arrive at the same moment, and answers each with it', async () => {
     const before = await complaintCount();
     const headers = { 'idempotency-key': 'double-click' };
     const answers = await Promise.all(Array.from({ length: 8 }, () => postComplaint(runtime, validComplaint, headers)));
-    const statuses = answers.map((answer) => answer.status);
-    // Each answer is either the complaint (201, first or replayed) or "still in progress" (409).
-    expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
-    expect(statuses).toContain(201);
-    const ids = new Set(
-      await Promise.all(answers.filter((answer) => answer.status === 201).map(async (answer) => ((await answer.json()) as { id: string }).id)),
-    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+    expect(answers.filter((answer) => answer.headers.get('idempotent-replayed') === 'true')).toHaveLength(7);
+    const ids = new Set(await Promise.all(answers.map(async (answer) => ((await answer.json()) as { id: string }).id)));
     expect(ids.size).toBe(1);
     expect(await complaintCount()).toBe(before + 1);
   });
 
-  it('answers 409 while the first request under the key is still in progress', async () => {
-    // The first request's lease is held (as if its process were still working on it).
-    const store = dynamoIdempotencyStore(dynamo(), 'complaints', 'complaints');
-    const fingerprint = requestFingerprint(complaintSubmissionSchema.parse(validComplaint), { channel: 'web' });
-    await store.claim('held', fingerprint, { id: 'c0ffee00-0000-4000-8000-000000000001', reference: 'RK-00000-00000' }, new Date());
-    await expectProblem(await postComplaint(runtime, validComplaint, { 'idempotency-key': 'held' }), 409);
+  it('stores the complaint, its reference claim, its first event and the answer to its key in one write', async () => {
+    const response = await postComplaint(runtime, validComplaint, { 'idempotency-key': 'one-write' });
+    const { id, reference } = (await response.json()) as { id: string; reference: string };
+    const items = await storedItems(runtime);
+    const keysOf = (pk: string) => items.filter((item) => item.PK?.S === pk).map((item) => item.SK?.S);
+    expect(keysOf(`COMPLAINT#${id}`).sort()).toEqual(['COMPLAINT', 'EVENT#0000000001']);
+    expect(keysOf(`REFERENCE#${reference}`)).toEqual(['REFERENCE']);
+    expect(keysOf('IDEMPOTENCY#complaints#one-write')).toEqual(['IDEMPOTENCY']);
+    const event = items.find((item) => item.PK?.S === `COMPLAINT#${id}` && item.SK?.S === 'EVENT#0000000001');
+    expect(event).toMatchObject({ type: { S: 'complaint.received' }, sequence: { N: '1' }, action: { S: 'complaint_received' }, actor: { S: 'customer' } });
   });
 
-  it('lets a retry finish the work of a first request that died holding the key', async () => {
-    const store = dynamoIdempotencyStore(dynamo(), 'complaints', 'complaints');
-    const fingerprint = requestFingerprint(complaintSubmissionSchema.parse(validComplaint), { channel: 'web' });
-    const reservation = { id: 'c0ffee00-0000-4000-8000-000000000002', reference: newReference() };
-    await store.claim('died', fingerprint, reservation, new Date(Date.now() - 60_000)); // lease long expired
-    const response = await postComplaint(runtime, validComplaint, { 'idempotency-key': 'died' });
-    expect(response.status).toBe(201);
-    expect(await response.json()).toMatchObject(reservation);
+  it('leaves nothing half-written when a part of the write is refused (a reference already claimed)', async () => {
+    const repository = dynamoComplaintRepository(dynamo(), 'complaints');
+    const first = await postComplaint(runtime, validComplaint);
+    const { reference } = (await first.json()) as { reference: string };
+    await runtime.settled(); // its workflow has written what it writes for now
+    const before = await storedItems(runtime);
+    const complaint: Complaint = {
+      ...complaintSubmissionSchema.parse(validComplaint),
+      id: 'c0ffee00-0000-4000-8000-00000000beef',
+      reference,
+      status: 'received',
+      channel: 'web',
+      policyId: 'consumer',
+      receivedAt: new Date().toISOString(),
+      receivedOn: '2026-11-30',
+      responseDueBy: '2026-12-14',
+      version: 1,
+      history: [],
+    };
+    const outcome = await repository.create({
+      complaint,
+      entry: { at: new Date().toISOString(), actor: 'customer', action: 'complaint_received' },
+      idempotency: { scope: 'complaints', key: 'half-written', fingerprint: 'f', expiresAt: 0 },
+    });
+    expect(outcome).toEqual({ outcome: 'reference_taken' });
+    expect(await storedItems(runtime)).toHaveLength(before.length);
   });
 
   it('answers 422 to a key that is not printable ASCII or too long', async () => {

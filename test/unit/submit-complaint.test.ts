@@ -1,33 +1,33 @@
-import type { ComplaintRepository } from '../../lambdas/adapters/complaint-repository';
-import type { IdempotencyStore } from '../../lambdas/adapters/idempotency-store';
-import type { Complaint, ComplaintReceipt } from '../../lambdas/core/complaint';
+import type { CreateOutcome, NewComplaint } from '../../lambdas/adapters/complaint-repository';
+import { receiptOf, type Complaint } from '../../lambdas/core/complaint';
 import { ValidationFailed } from '../../lambdas/core/errors';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
 import type { StaffMember } from '../../lambdas/core/staff';
-import { registerComplaint, submitComplaint, type Reservation, type SubmitComplaintPorts } from '../../lambdas/use-cases/submit-complaint';
+import { registerComplaint, submitComplaint, type SubmitComplaintPorts } from '../../lambdas/use-cases/submit-complaint';
 
 // Intake with in-memory ports: "today" is the product clock's day in Europe/Warsaw, never the UTC day.
 
 function inMemoryPorts(now: string): SubmitComplaintPorts & { stored: Complaint[] } {
   const stored: Complaint[] = [];
+  const keys = new Map<string, { fingerprint: string; complaint: Complaint }>();
   const complaints = {
-    claimReference: async () => true,
-    create: async (complaint: Complaint) => (stored.push(complaint), true),
-    get: async (id: string) => stored.find((complaint) => complaint.id === id),
-  } as unknown as ComplaintRepository;
-  const idempotency: IdempotencyStore<Reservation, ComplaintReceipt> = {
-    claim: async (_key, _fingerprint, reservation) => ({ outcome: 'acquired', reservation }),
-    complete: async () => undefined,
+    async create({ complaint, idempotency }: NewComplaint): Promise<CreateOutcome> {
+      const held = idempotency && keys.get(idempotency.key);
+      if (held) return { outcome: 'idempotency_key_used', fingerprint: held.fingerprint, receipt: receiptOf(held.complaint) };
+      if (stored.some((other) => other.reference === complaint.reference)) return { outcome: 'reference_taken' };
+      stored.push(structuredClone(complaint));
+      if (idempotency) keys.set(idempotency.key, { fingerprint: idempotency.fingerprint, complaint });
+      return { outcome: 'created', receipt: receiptOf(complaint) };
+    },
   };
   let counter = 0;
   return {
     stored,
     complaints,
-    idempotency,
     policies: loadPolicyRegistry('consumer'),
     now: () => new Date(now),
     newId: () => `00000000-0000-4000-8000-${String((counter += 1)).padStart(12, '0')}`,
-    newReference: () => 'RK-TEST0-00000',
+    newReference: () => `RK-TEST0-${String(counter).padStart(5, '0')}`,
   };
 }
 
@@ -73,11 +73,13 @@ describe('a purchase date on a complaint filed through the public form', () => {
     expect(ports.stored).toHaveLength(answer === 'refused' ? 0 : 1);
   });
 
-  it('is refused before the Idempotency-Key is claimed, so a corrected retry with the same key is not "reused"', async () => {
+  it('is refused before anything is stored, so a corrected retry with the same Idempotency-Key is not "reused"', async () => {
     const ports = inMemoryPorts('2026-11-30T12:00:00Z');
-    const claim = jest.spyOn(ports.idempotency, 'claim');
     await fieldsRefused(submitComplaint({ body: { ...submission, purchaseDate: '2026-12-24' }, channel: 'web', idempotencyKey: 'k-1' }, ports));
-    expect(claim).not.toHaveBeenCalled();
+    expect(ports.stored).toHaveLength(0);
+    const corrected = await submitComplaint({ body: { ...submission, purchaseDate: '2026-11-24' }, channel: 'web', idempotencyKey: 'k-1' }, ports);
+    expect(corrected.replayed).toBe(false);
+    expect(ports.stored).toHaveLength(1);
   });
 });
 
@@ -104,5 +106,35 @@ describe('a complaint registered by staff', () => {
     const fields = await fieldsRefused(registerComplaint({ ...registration, receivedAt: '2026-12-01', purchaseDate: '2026-12-01' }, supervisor, undefined, ports));
     expect(fields).toEqual([]);
     expect(ports.stored[0]?.purchaseDate).toBe('2026-12-01');
+  });
+});
+
+describe('one write per complaint, whatever happens around it', () => {
+  it('replays the first answer to a retry under the same Idempotency-Key, storing nothing more', async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    const first = await submitComplaint({ body: submission, channel: 'web', idempotencyKey: 'k-2' }, ports);
+    const again = await submitComplaint({ body: submission, channel: 'web', idempotencyKey: 'k-2' }, ports);
+    expect(again).toEqual({ receipt: first.receipt, replayed: true });
+    expect(ports.stored).toHaveLength(1);
+  });
+
+  it('refuses the same Idempotency-Key with another complaint (422), storing nothing more', async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    await submitComplaint({ body: submission, channel: 'web', idempotencyKey: 'k-3' }, ports);
+    await expect(submitComplaint({ body: { ...submission, desiredRemedy: 'refund' }, channel: 'web', idempotencyKey: 'k-3' }, ports)).rejects.toMatchObject({
+      name: 'IdempotencyKeyReused',
+    });
+    expect(ports.stored).toHaveLength(1);
+  });
+
+  it('draws another reference when the one drawn is taken', async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    let draws = 0;
+    ports.newReference = () => (draws++ < 2 ? 'RK-SAME0-00000' : `RK-OTHER-0000${draws}`);
+    const first = await submitComplaint({ body: submission, channel: 'web' }, ports);
+    const second = await submitComplaint({ body: submission, channel: 'web' }, ports);
+    expect(first.receipt.reference).toBe('RK-SAME0-00000');
+    expect(second.receipt.reference).not.toBe('RK-SAME0-00000');
+    expect(ports.stored.map((complaint) => complaint.reference)).toEqual([first.receipt.reference, second.receipt.reference]);
   });
 });
