@@ -1,0 +1,59 @@
+import type { Runtime } from '../../local/runtime';
+import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+import { asStaff, demoStaff } from '../support/staff-event';
+
+// A complaint's history is items beside it, so it can grow without bound while the complaint item stays
+// small; the staff API hands it out a page at a time.
+
+jest.setTimeout(120_000);
+let runtime: Runtime;
+beforeAll(async () => {
+  runtime = await startLocalProduct();
+});
+afterAll(async () => {
+  await runtime.stop();
+});
+
+const supervisor = demoStaff((staff) => staff.role === 'supervisor');
+const NOTES = 120;
+const NOTE = (i: number) => `Notatka ${String(i).padStart(3, '0')}: ${'rozmowa z klientem, ustalenia i dalsze kroki. '.repeat(120)}`.slice(0, 5_000);
+
+it('takes 120 notes of 5,000 characters on one complaint, keeps the complaint item small, and pages the whole history', async () => {
+  const { id } = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string };
+  await runtime.settled();
+  for (let i = 1; i <= NOTES; i++) {
+    const added = await asStaff(supervisor, 'POST', '/admin/complaints/{id}/notes', { pathParameters: { id }, body: { text: NOTE(i) } });
+    expect(added.statusCode).toBe(201);
+  }
+
+  // Far below DynamoDB's 400 KB item limit, whatever the history holds (the notes alone are 600,000 characters).
+  const complaintItem = (await storedItems(runtime)).find((item) => item.PK?.S === `COMPLAINT#${id}` && item.SK?.S === 'COMPLAINT');
+  expect(Buffer.byteLength(JSON.stringify(complaintItem))).toBeLessThan(8 * 1024);
+
+  const shown = await asStaff(supervisor, 'GET', '/admin/complaints/{id}', { pathParameters: { id } });
+  expect(shown.statusCode).toBe(200);
+  expect(shown.body.history).toHaveLength(50);
+  expect(shown.body.history.at(-1)).toMatchObject({ action: 'note_added', after: { text: NOTE(NOTES) } });
+  expect(Buffer.byteLength(JSON.stringify(shown.body))).toBeLessThan(300 * 1024);
+
+  const entries = [...shown.body.history];
+  let before: string | undefined = shown.body.olderHistory;
+  while (before) {
+    const page = await asStaff(supervisor, 'GET', '/admin/complaints/{id}/history', { pathParameters: { id }, query: { before, limit: '40' } });
+    expect(page.statusCode).toBe(200);
+    entries.unshift(...page.body.entries);
+    before = page.body.before;
+  }
+  const notes = entries.filter((entry) => entry.action === 'note_added').map((entry) => entry.after.text);
+  expect(notes).toEqual(Array.from({ length: NOTES }, (_, i) => NOTE(i + 1)));
+  expect(entries[0].action).toBe('complaint_received');
+  const times = entries.map((entry) => entry.at);
+  expect([...times].sort()).toEqual(times);
+});
+
+it('refuses a history cursor it did not hand out (400), reading nothing', async () => {
+  const { id } = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string };
+  const forged = await asStaff(supervisor, 'GET', '/admin/complaints/{id}/history', { pathParameters: { id }, query: { before: Buffer.from('EVENT#x').toString('base64url') } });
+  expect(forged.statusCode).toBe(400);
+  expect(forged.body.type).toMatch(/^https:\/\//);
+});
