@@ -5,6 +5,7 @@ import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dyn
 import { startRuntime } from '../local/runtime';
 import { COMPLAINTS_TABLE } from '../local/dynamodb';
 import { bundleSizes } from './bundle-sizes';
+import { coldInits, EMPTY } from './cold-init';
 import { validComplaint } from '../test/support/local-product';
 
 // `npm run bench`: one run on the local stand-ins, printed as a table. Figures, never assertions: the
@@ -85,6 +86,15 @@ async function main(): Promise<void> {
 
   dynamo.destroy();
   await runtime.stop();
+
+  // After the runtime has stopped, so that the stand-ins take no CPU from the fresh processes.
+  const inits = await coldInits();
+  const empty = inits.find(({ name }) => name === EMPTY)!;
+  rows.push([`cold init, ${EMPTY} (ms, median; Node start to module loaded)`, empty.medianMs.toFixed(1)]);
+  for (const init of inits.filter(({ name }) => name !== EMPTY)) {
+    rows.push([`cold init ${init.name} (ms, median / x empty handler)`, `${init.medianMs.toFixed(1)} / ${init.ratio.toFixed(2)}`]);
+  }
+
   const width = Math.max(...rows.map(([label]) => label.length));
   console.log(`\n${'measure'.padEnd(width)} | value\n${'-'.repeat(width)}-|------`);
   for (const [label, value] of rows) console.log(`${label.padEnd(width)} | ${value}`);
