@@ -14,7 +14,7 @@ import type {
   noteRequestSchema,
   registrationSchema,
 } from '../lambdas/core/staff-requests';
-import type { ListPage } from '../lambdas/adapters/complaint-lists';
+import type { ComplaintPage } from '../lambdas/core/complaint-summary';
 import { ApiError, type AdminApi } from './admin-api';
 import { changed, complaintDetails, complaintList, registered } from './format';
 
@@ -95,7 +95,7 @@ const complaintPath = (id: string, tail = '') => `/admin/complaints/${encodeURIC
 async function complaintIdOf(argument: string, api: AdminApi): Promise<string> {
   const reference = parseReference(argument);
   if (!reference) return argument;
-  const page = await api.send<ListPage>({ method: 'GET', path: '/admin/complaints', query: { reference } });
+  const page = await api.send<ComplaintPage>({ method: 'GET', path: '/admin/complaints', query: { reference } });
   const found = page.complaints[0];
   if (!found) throw new ApiError(404, { title: 'Not found', detail: `No complaint ${reference} that you may see.` });
   return found.id;
@@ -141,7 +141,7 @@ const list: Command = {
     };
     wholeNumber(query.dueWithinDays, 'due-within', 'list');
     wholeNumber(query.limit, 'limit', 'list');
-    const page = await api.send<ListPage>({ method: 'GET', path: '/admin/complaints', query });
+    const page = await api.send<ComplaintPage>({ method: 'GET', path: '/admin/complaints', query });
     return { json: page, text: complaintList(page) };
   },
 };

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Complaint, ComplaintReceipt, HistoryEntry } from '../lambdas/core/complaint';
-import type { ListPage } from '../lambdas/adapters/complaint-lists';
+import type { ComplaintPage } from '../lambdas/core/complaint-summary';
 
 // What staff read in a terminal. Pure functions of what the API answered, so they are tested without a server.
 
@@ -36,13 +36,14 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 const departmentOf = (complaint: Complaint) => complaint.assignment?.departmentId ?? NONE;
 
-export function complaintList(page: ListPage): string {
+/** `list`: one row per complaint summary (the list API answers summaries, not whole complaints). */
+export function complaintList(page: ComplaintPage): string {
   if (page.complaints.length === 0) return 'No complaints match.';
   const rows = page.complaints.map((complaint) => [
     complaint.id,
     complaint.reference,
     complaint.status,
-    departmentOf(complaint),
+    complaint.department ?? NONE,
     complaint.responseDueBy,
     warsawTime(complaint.receivedAt),
   ]);

@@ -1,7 +1,7 @@
 import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { tableDesign } from '../lambdas/adapters/table-design';
+import { nonKeyAttributes, tableDesign, type IndexDesign } from '../lambdas/adapters/table-design';
 
 // Stateful and stateless apart (STYLE.md §8): the complaints live here, in a stack that is deployed rarely,
 // is protected from deletion and outlives any redeployment of the functions, API and workflow.
@@ -37,12 +37,16 @@ export class StatefulStack extends Stack {
       // (audit trail, notifications) see what changed.
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
     });
-    for (const [indexName, index] of Object.entries(tableDesign.indexes)) {
+    // Lean indexes: keys plus what a list shows (table-design.ts has the figures). A table deployed with other
+    // indexes cannot take these in one update: CloudFormation creates or deletes one index per deployment (see
+    // README, "Changing the indexes of a deployed table").
+    for (const [indexName, index] of Object.entries(tableDesign.indexes) as [string, IndexDesign][]) {
+      const nonKey = nonKeyAttributes(index);
       this.table.addGlobalSecondaryIndex({
         indexName,
         partitionKey: string(index.partitionKey),
         sortKey: string(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...(nonKey.length > 0 ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: nonKey } : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
       });
     }
 

@@ -1,20 +1,26 @@
+import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { complaintSchema, type Complaint } from '../core/complaint';
+import * as z from 'zod';
+import { complaintSummarySchema, type ComplaintPage, type ComplaintSummary } from '../core/complaint-summary';
 import { MalformedRequest } from '../core/errors';
-import { tableDesign } from './table-design';
+import { allComplaintsPartitions, departmentPartitions, keys, tableDesign, UNASSIGNED } from './table-design';
 
-export type ListIndex = Exclude<keyof typeof tableDesign.indexes, 'pendingWorkflow'>;
+/** Which complaints a list holds: all, one department's, or those of one customer (by e-mail) or one order. */
+export type ListScope =
+  | { kind: 'all' }
+  | { kind: 'department'; department: string }
+  | { kind: 'customerEmail'; email: string }
+  | { kind: 'orderNumber'; orderNumber: string };
 
 export interface ListRequest {
-  index: ListIndex;
-  partition: string;
-  /** Inclusive bounds on the index's sort key. */
-  sortAtMost?: string;
-  newestFirst: boolean;
+  scope: ListScope;
+  /** Newest received first, or earliest due first (a customer's or an order's complaints: always newest). */
+  order: 'newest' | 'urgent';
   filter: {
     statuses?: readonly string[];
     channel?: string;
     sourcePlatform?: string;
+    /** Due on or before this calendar date. */
     dueOnOrBefore?: string;
     departments?: readonly string[];
   };
@@ -22,96 +28,242 @@ export interface ListRequest {
   cursor?: string;
 }
 
-export interface ListPage {
-  complaints: Complaint[];
-  /** Opaque; pass back to get the next page. Absent on the last page. */
-  cursor?: string;
+export type ListPage = ComplaintPage;
+
+// A filter is applied after DynamoDB reads a page, so a shard can come back short; read on (a bounded number
+// of times per shard) to fill the page, and hand out the positions reached as the cursor.
+const MAX_READS_PER_SHARD = 5;
+
+type IndexName = Exclude<keyof typeof tableDesign.indexes, 'pendingWorkflow'>;
+type StoredKey = Record<string, unknown>;
+
+interface Plan {
+  indexName: IndexName;
+  partitions: string[];
+  newestFirst: boolean;
+  /** Inclusive upper bound on the index's sort key (a due-date index narrowed to a due window). */
+  sortAtMost?: string;
 }
 
-// A filter is applied after DynamoDB reads a page, so a page can come back short; read on (a bounded number
-// of times) to fill it, and hand out the position reached as the cursor.
-const MAX_READS_PER_PAGE = 10;
+function planOf(request: ListRequest): Plan {
+  const urgent = request.order === 'urgent';
+  const dueBound = urgent && request.filter.dueOnOrBefore ? `${request.filter.dueOnOrBefore}#\uffff` : undefined;
+  switch (request.scope.kind) {
+    case 'all':
+      return { indexName: urgent ? 'allShardsByDue' : 'allShardsByReceived', partitions: allComplaintsPartitions(), newestFirst: !urgent, sortAtMost: dueBound };
+    case 'department':
+      return {
+        indexName: urgent ? 'departmentShardsByDue' : 'departmentShardsByReceived',
+        partitions: departmentPartitions(request.scope.department),
+        newestFirst: !urgent,
+        sortAtMost: dueBound,
+      };
+    case 'customerEmail':
+      return { indexName: 'customerEmailByReceived', partitions: [request.scope.email.toLowerCase()], newestFirst: true };
+    case 'orderNumber':
+      return { indexName: 'orderNumberByReceived', partitions: [request.scope.orderNumber], newestFirst: true };
+  }
+}
+
+/** One shard of a list while a page is read: what was read and not yet shown, and how far it was read. */
+interface Shard {
+  index: number;
+  partition: string;
+  /** Where the next read starts (the position the page came in with, then the last key DynamoDB evaluated). */
+  readFrom?: StoredKey;
+  reads: number;
+  /** DynamoDB said there is nothing after the last read. */
+  exhausted: boolean;
+  buffer: StoredKey[];
+  /** The last row of this shard put on the page. */
+  lastShown?: StoredKey;
+}
 
 export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: string) {
   return {
     async list(request: ListRequest): Promise<ListPage> {
-      const index = tableDesign.indexes[request.index];
-      const names: Record<string, string> = { '#pk': index.partitionKey };
-      const values: Record<string, unknown> = { ':pk': request.partition };
-      let keyCondition = '#pk = :pk';
-      if (request.sortAtMost !== undefined) {
-        names['#sk'] = index.sortKey;
-        keyCondition += ' AND #sk <= :skMax';
-        values[':skMax'] = request.sortAtMost;
-      }
-      const filters: string[] = [];
-      const { statuses, channel, sourcePlatform, dueOnOrBefore, departments } = request.filter;
-      if (statuses?.length) {
-        names['#status'] = 'status';
-        filters.push(`#status IN (${statuses.map((status, i) => ((values[`:status${i}`] = status), `:status${i}`)).join(', ')})`);
-      }
-      if (channel) {
-        names['#channel'] = 'channel';
-        values[':channel'] = channel;
-        filters.push('#channel = :channel');
-      }
-      if (sourcePlatform) {
-        values[':platform'] = sourcePlatform;
-        filters.push('sourcePlatform = :platform');
-      }
-      if (dueOnOrBefore) {
-        values[':due'] = dueOnOrBefore;
-        filters.push('responseDueBy <= :due');
-      }
-      if (departments) {
-        filters.push(`listDepartment IN (${departments.map((department, i) => ((values[`:dept${i}`] = department), `:dept${i}`)).join(', ')})`);
-      }
+      const plan = planOf(request);
+      const index = tableDesign.indexes[plan.indexName];
+      const cursor = decodeCursor(request.cursor, plan);
+      const query = queryParts(request, plan);
+      const shards: Shard[] = plan.partitions.map((partition, i) => {
+        const position = cursor?.at[i];
+        return {
+          index: i,
+          partition,
+          readFrom: Array.isArray(position) ? storedKey(plan, partition, position) : undefined,
+          reads: 0,
+          exhausted: position === DONE,
+          buffer: [],
+        };
+      });
+      // Without filters a page needs about limit / shards rows from each; with them, as many as it can get.
+      const chunk = query.filtered ? request.limit : Math.ceil(request.limit / shards.length) + 2;
 
-      const complaints: Complaint[] = [];
-      let startKey = decodeCursor(request.cursor);
-      // A cursor from another list (another department, another order) must not steer this query.
-      const expectedKeys = [tableDesign.partitionKey, tableDesign.sortKey, index.partitionKey, index.sortKey].sort().join();
-      if (startKey && (startKey[index.partitionKey] !== request.partition || [...new Set(Object.keys(startKey))].sort().join() !== [...new Set(expectedKeys.split(','))].sort().join())) {
-        throw new MalformedRequest('The cursor belongs to another list.');
-      }
-      for (let read = 0; read < MAX_READS_PER_PAGE; read += 1) {
+      const read = async (shard: Shard) => {
+        const names: Record<string, string> = { '#pk': index.partitionKey, ...query.names };
+        const values: Record<string, unknown> = { ':pk': shard.partition, ...query.values };
+        let keyCondition = '#pk = :pk';
+        if (plan.sortAtMost !== undefined) {
+          names['#sk'] = index.sortKey;
+          values[':skMax'] = plan.sortAtMost;
+          keyCondition += ' AND #sk <= :skMax';
+        }
         const page = await client.send(
           new QueryCommand({
             TableName: tableName,
-            IndexName: request.index,
+            IndexName: plan.indexName,
             KeyConditionExpression: keyCondition,
-            FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+            FilterExpression: query.filter,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
-            ScanIndexForward: !request.newestFirst,
-            Limit: request.limit - complaints.length,
-            ExclusiveStartKey: startKey,
+            ScanIndexForward: !plan.newestFirst,
+            Limit: chunk,
+            ExclusiveStartKey: shard.readFrom,
           }),
         );
-        complaints.push(...(page.Items ?? []).map((item) => complaintSchema.parse(item)));
-        startKey = page.LastEvaluatedKey;
-        if (!startKey || complaints.length >= request.limit) break;
+        shard.reads += 1;
+        shard.buffer.push(...(page.Items ?? []));
+        shard.readFrom = page.LastEvaluatedKey;
+        shard.exhausted = !page.LastEvaluatedKey;
+      };
+      const mayRead = (shard: Shard) => !shard.exhausted && shard.buffer.length === 0 && shard.reads < MAX_READS_PER_SHARD;
+
+      // Merge the shards by the sort key, as one list would be ordered; within a shard DynamoDB's own order
+      // stands (equal sort keys keep it), across shards equal sort keys go by shard number.
+      const sortKey = index.sortKey;
+      const before = (a: { sort: string; shard: number }, b: { sort: string; shard: number }) =>
+        a.sort === b.sort ? a.shard < b.shard : plan.newestFirst ? a.sort > b.sort : a.sort < b.sort;
+      const shown: StoredKey[] = [];
+      while (shown.length < request.limit) {
+        await Promise.all(shards.filter(mayRead).map(read));
+        let best: Shard | undefined;
+        for (const shard of shards) {
+          const head = shard.buffer[0];
+          if (!head) continue;
+          if (!best || before({ sort: String(head[sortKey]), shard: shard.index }, { sort: String(best.buffer[0]![sortKey]), shard: best.index })) best = shard;
+        }
+        if (!best) break;
+        // A shard read as far as this page may read it, with nothing left to show, may still hold rows that
+        // come before the best one: those wait for the next page, and so does everything after them.
+        const candidate = { sort: String(best.buffer[0]![sortKey]), shard: best.index };
+        const blocked = shards.some(
+          (shard) => !shard.exhausted && shard.buffer.length === 0 && !before(candidate, { sort: String(shard.readFrom![sortKey]), shard: shard.index }),
+        );
+        if (blocked) break;
+        const row = best.buffer.shift()!;
+        best.lastShown = row;
+        shown.push(row);
       }
-      return { complaints, cursor: startKey ? encodeCursor(startKey) : undefined };
+
+      const at = shards.map((shard): Position => {
+        if (shard.buffer.length > 0) {
+          const from = shard.lastShown ?? (Array.isArray(cursor?.at[shard.index]) ? storedKey(plan, shard.partition, cursor!.at[shard.index] as [string, string]) : undefined);
+          return from ? positionOf(from, sortKey) : START;
+        }
+        if (shard.exhausted) return DONE;
+        return positionOf(shard.readFrom!, sortKey);
+      });
+      return {
+        complaints: shown.map(summaryOfRow),
+        cursor: at.every((position) => position === DONE) ? undefined : encodeCursor({ list: listIdentity(plan), at }),
+      };
     },
   };
 }
 
 export type ComplaintLists = ReturnType<typeof dynamoComplaintLists>;
 
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+function queryParts(request: ListRequest, plan: Plan) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const filters: string[] = [];
+  const { statuses, channel, sourcePlatform, dueOnOrBefore, departments } = request.filter;
+  if (statuses?.length) {
+    names['#status'] = 'status';
+    filters.push(`#status IN (${statuses.map((status, i) => ((values[`:status${i}`] = status), `:status${i}`)).join(', ')})`);
+  }
+  if (channel) {
+    names['#channel'] = 'channel';
+    values[':channel'] = channel;
+    filters.push('#channel = :channel');
+  }
+  if (sourcePlatform) {
+    values[':platform'] = sourcePlatform;
+    filters.push('sourcePlatform = :platform');
+  }
+  // On a due-date index the bound narrows the key range itself (planOf); elsewhere it filters.
+  if (dueOnOrBefore && plan.sortAtMost === undefined) {
+    values[':due'] = dueOnOrBefore;
+    filters.push('responseDueBy <= :due');
+  }
+  if (departments) {
+    filters.push(`listDepartment IN (${departments.map((department, i) => ((values[`:dept${i}`] = department), `:dept${i}`)).join(', ')})`);
+  }
+  return { names, values, filter: filters.length > 0 ? filters.join(' AND ') : undefined, filtered: filters.length > 0 };
 }
 
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+/** A list row as the API shows it, from the index's projection (adapters/table-design.ts). */
+function summaryOfRow(row: StoredKey): ComplaintSummary {
+  const department = row.listDepartment;
+  return complaintSummarySchema.parse({
+    id: row.id,
+    reference: row.reference,
+    status: row.status,
+    channel: row.channel,
+    policyId: row.policyId,
+    department: department === undefined || department === UNASSIGNED ? null : department,
+    ...(row.sourcePlatform !== undefined ? { sourcePlatform: row.sourcePlatform } : {}),
+    receivedAt: row.receivedAt,
+    responseDueBy: row.responseDueBy,
+  });
+}
+
+// The cursor: for each shard of the list, where the next page starts reading. The other key attributes of the
+// position follow from the list (the complaint's table keys from its id, the index partition from the shard),
+// so the cursor stays short (≈ 700 characters for 8 shards) and cannot point outside its list.
+const START = 0;
+const DONE = 1;
+const text = z.string().min(1).max(200);
+const positionSchema = z.union([z.literal(START), z.literal(DONE), z.tuple([text, text])]);
+type Position = z.infer<typeof positionSchema>;
+const cursorSchema = z.strictObject({ list: z.string(), at: z.array(positionSchema).min(1).max(64) });
+type Cursor = z.infer<typeof cursorSchema>;
+
+/** Names the list a cursor belongs to (its index and partitions), without carrying an e-mail address. */
+function listIdentity(plan: Plan): string {
+  return createHash('sha256').update(`${plan.indexName}\n${plan.partitions.join('\n')}`).digest('base64url').slice(0, 16);
+}
+
+const COMPLAINT_PREFIX = keys.complaint('').PK;
+
+function positionOf(key: StoredKey, sortKey: string): Position {
+  return [String(key[sortKey]), String(key[tableDesign.partitionKey]).slice(COMPLAINT_PREFIX.length)];
+}
+
+function storedKey(plan: Plan, partition: string, [sort, id]: readonly [string, string]): StoredKey {
+  const index = tableDesign.indexes[plan.indexName];
+  return { ...keys.complaint(id), [index.partitionKey]: partition, [index.sortKey]: sort };
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** A cursor this list handed out, or a 400: forged, damaged or another list's cursors never reach DynamoDB. */
+function decodeCursor(cursor: string | undefined, plan: Plan): Cursor | undefined {
   if (cursor === undefined) return undefined;
+  let parsed: Cursor;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key) && Object.values(key).every((value) => typeof value === 'string')) {
-      return key as Record<string, string>;
-    }
+    parsed = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    // fall through to the error below
+    throw new MalformedRequest('The cursor is not one this API handed out.');
   }
-  throw new MalformedRequest('The cursor is not one this API handed out.');
+  if (parsed.list !== listIdentity(plan) || parsed.at.length !== plan.partitions.length) {
+    throw new MalformedRequest('The cursor belongs to another list.');
+  }
+  // DynamoDB refuses a start key outside the key condition (a 500 if it got that far).
+  const outside = parsed.at.some((position) => Array.isArray(position) && plan.sortAtMost !== undefined && position[0] > plan.sortAtMost);
+  if (outside) throw new MalformedRequest('The cursor belongs to another list.');
+  return parsed;
 }

@@ -10,7 +10,8 @@ import {
   noteRequestSchema,
   registrationSchema,
 } from '../core/staff-requests';
-import { complaintPageSchema, healthSchema, routes, type Route, type RouteAnswer } from './routes';
+import { complaintPageSchema, complaintSummarySchema } from '../core/complaint-summary';
+import { healthSchema, routes, type Route, type RouteAnswer } from './routes';
 
 // The OpenAPI 3.1 document, generated from the route registry and the very zod schemas the handlers validate
 // with (zod 4 writes JSON Schema 2020-12, which OpenAPI 3.1 uses as is). `npm run openapi` commits it.
@@ -43,6 +44,7 @@ const answerComponents: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, stri
   [complaintSchema, 'Complaint'],
   [complaintReceiptSchema, 'ComplaintReceipt'],
   [complaintPageSchema, 'ComplaintPage'],
+  [complaintSummarySchema, 'ComplaintSummary'],
   [historyEntrySchema, 'HistoryEntry'],
   [sentEmailSchema, 'SentEmail'],
   [healthSchema, 'Health'],

@@ -9,7 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../bin/app';
 import { configFiles, configLocation, readConfigFile, type ConfigFileSpec } from '../../lambdas/adapters/config-files';
-import { PENDING, tableDesign } from '../../lambdas/adapters/table-design';
+import { nonKeyAttributes, PENDING, tableDesign, type IndexDesign } from '../../lambdas/adapters/table-design';
 import { functions, workflowSteps, type FunctionName } from '../../lambdas/functions';
 import { routes } from '../../lambdas/http/routes';
 import { complaintWorkflowFile } from '../../lib/workflow';
@@ -98,14 +98,14 @@ describe('the complaints table', () => {
         { AttributeName: tableDesign.sortKey, KeyType: 'RANGE' },
       ],
       TimeToLiveSpecification: { AttributeName: tableDesign.timeToLiveAttribute, Enabled: true },
-      GlobalSecondaryIndexes: Object.entries(tableDesign.indexes).map(([IndexName, index]) =>
+      GlobalSecondaryIndexes: (Object.entries(tableDesign.indexes) as [string, IndexDesign][]).map(([IndexName, index]) =>
         Match.objectLike({
           IndexName,
           KeySchema: [
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: nonKeyAttributes(index) },
         }),
       ),
     });

@@ -42,6 +42,9 @@ async function call(staffId: string | undefined, { method = 'GET', path, query, 
   return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
 }
 
+/** Every complaint this file stores, so the lists can be checked for gaps. */
+const registered = new Set<string>();
+
 async function register(staffId = supervisor.id, overrides: object = {}) {
   const response = await call(staffId, {
     method: 'POST',
@@ -49,8 +52,36 @@ async function register(staffId = supervisor.id, overrides: object = {}) {
     body: { ...validComplaint, channel: 'letter', receivedAt: '2026-11-20', ...overrides },
   });
   expect(response.status).toBe(201);
+  registered.add(response.body.id);
   return response.body as { id: string; reference: string; responseDueBy: string };
 }
+
+interface Summary {
+  id: string;
+  status: string;
+  channel: string;
+  department: string | null;
+  receivedAt: string;
+  responseDueBy: string;
+}
+
+/** Every page of a list, following the cursor; fails on an error answer. */
+async function everyPage(staffId: string, query: Record<string, string>) {
+  const rows: Summary[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await call(staffId, { path: '/admin/complaints', query: { ...query, ...(cursor ? { cursor } : {}) } });
+    expect([page.status, page.body.title]).toEqual([200, undefined]);
+    rows.push(...page.body.complaints);
+    cursor = page.body.cursor;
+    pages += 1;
+  } while (cursor && pages < 500);
+  return { rows, ids: rows.map((row) => row.id), pages };
+}
+
+const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+const encode = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
 describe('signatures', () => {
   it('accepts a request signed with a staff key', async () => {
@@ -224,5 +255,119 @@ describe('lists', () => {
     expect(other.status).toBe(400);
     expect((await call(supervisor.id, { path: '/admin/complaints', query: { limit: '1000' } })).status).toBe(422);
     expect((await call(supervisor.id, { path: '/admin/complaints', query: { cursor: 'garbage' } })).status).toBe(400);
+  });
+});
+
+describe('lists spread over shards (issue 10: no hot keys, lean indexes)', () => {
+  beforeAll(async () => {
+    // Complaints received the same day share one receipt instant: ties across shards, which the merge must
+    // neither repeat nor skip.
+    for (let i = 0; i < 12; i += 1) await register(supervisor.id, { orderNumber: `SHARDS-${i % 3}`, receivedAt: '2026-11-18' });
+    for (let i = 0; i < 4; i += 1) await register(supervisor.id, { channel: 'phone', orderNumber: 'BY-PHONE' });
+    await runtime.settled();
+  }, 60_000);
+
+  it('pages through every complaint, newest first, with no repeats and no gaps, small pages or large', async () => {
+    for (const limit of ['1', '4', '100']) {
+      const { rows, ids, pages } = await everyPage(supervisor.id, { limit });
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual([...registered].sort());
+      const received = rows.map((row) => row.receivedAt);
+      expect(received).toEqual([...received].sort().reverse());
+      if (limit === '1') expect(pages).toBeGreaterThanOrEqual(registered.size);
+    }
+  }, 60_000);
+
+  it('pages through every complaint, most urgent first, with no repeats and no gaps', async () => {
+    const { rows, ids } = await everyPage(supervisor.id, { sort: 'urgent', limit: '5' });
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...registered].sort());
+    const dues = rows.map((row) => row.responseDueBy);
+    expect(dues).toEqual([...dues].sort());
+  }, 60_000);
+
+  it('answers summaries, bounded whatever a complaint holds: no description, history or customer data', async () => {
+    const page = await call(supervisor.id, { path: '/admin/complaints', query: { limit: '3' } });
+    for (const row of page.body.complaints) {
+      expect(Object.keys(row).sort()).toEqual(
+        ['channel', 'department', 'id', 'policyId', 'receivedAt', 'reference', 'responseDueBy', 'status', ...(row.sourcePlatform ? ['sourcePlatform'] : [])].sort(),
+      );
+    }
+  }, 60_000);
+
+  it('filters by channel, status and source platform on every shard', async () => {
+    const byPhone = await everyPage(supervisor.id, { channel: 'phone', limit: '2' });
+    expect(byPhone.rows.every((row) => row.channel === 'phone')).toBe(true);
+    expect(byPhone.rows.length).toBeGreaterThanOrEqual(4);
+    const all = (await everyPage(supervisor.id, { limit: '100' })).rows;
+    for (const status of new Set(all.map((row) => row.status))) {
+      const filtered = await everyPage(supervisor.id, { status, limit: '2' });
+      expect([status, [...filtered.ids].sort()]).toEqual([status, all.filter((row) => row.status === status).map((row) => row.id).sort()]);
+    }
+    expect((await everyPage(supervisor.id, { sourcePlatform: 'shopify' })).rows).toEqual([]);
+  }, 60_000);
+
+  it('finds the same complaints due within a window whether sorted by due date (a key range) or newest (a filter)', async () => {
+    const today = warsawCalendarDate(runtime.clock.now());
+    for (const days of ['0', '30', '366']) {
+      const urgent = await everyPage(supervisor.id, { dueWithinDays: days, sort: 'urgent', limit: '3' });
+      const newest = await everyPage(supervisor.id, { dueWithinDays: days, limit: '3' });
+      expect([...urgent.ids].sort()).toEqual([...newest.ids].sort());
+      expect(urgent.rows.every((row) => row.responseDueBy <= addCalendarDays(today, Number(days)) && ['received', 'acknowledged', 'assigned'].includes(row.status))).toBe(true);
+    }
+    const overdue = await everyPage(supervisor.id, { overdue: 'true', sort: 'urgent' });
+    expect(overdue.rows.every((row) => row.responseDueBy < today)).toBe(true);
+  }, 60_000);
+
+  it("lists one department's complaints over its shards, for its agent and for a supervisor, and no other department's", async () => {
+    const moved: string[] = [];
+    for (const id of (await everyPage(supervisor.id, { orderNumber: 'SHARDS-0' })).ids) {
+      const { version } = (await call(supervisor.id, { path: `/admin/complaints/${id}` })).body;
+      const reassigned = await call(supervisor.id, { method: 'POST', path: `/admin/complaints/${id}/assignment`, body: { departmentId: 'logistics', version } });
+      expect(reassigned.status).toBe(200);
+      moved.push(id);
+    }
+    const logisticsAgent = demoStaff((staff) => staff.role === 'agent' && staff.departments.includes('logistics'));
+    for (const [staffId, query] of [
+      [logisticsAgent.id, { limit: '1' }],
+      [supervisor.id, { department: 'logistics', limit: '2' }],
+      [supervisor.id, { department: 'logistics', sort: 'urgent', status: 'assigned' }],
+    ] as const) {
+      const { rows, ids } = await everyPage(staffId, query);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toEqual(expect.arrayContaining(moved));
+      expect(rows.every((row) => row.department === 'logistics')).toBe(true);
+    }
+    expect((await call(returnsAgent.id, { path: '/admin/complaints', query: { department: 'logistics' } })).status).toBe(403);
+    // An agent's look-up by order number shows only their departments' complaints.
+    const byOrder = await everyPage(logisticsAgent.id, { orderNumber: 'SHARDS-0' });
+    expect([...byOrder.ids].sort()).toEqual([...moved].sort());
+    expect((await everyPage(returnsAgent.id, { orderNumber: 'SHARDS-0' })).ids).toEqual([]);
+  }, 60_000);
+
+  it('refuses a forged, damaged or foreign cursor with 400, never a 5xx', async () => {
+    const newest = (await call(supervisor.id, { path: '/admin/complaints', query: { limit: '1' } })).body.cursor as string;
+    const urgent = (await call(supervisor.id, { path: '/admin/complaints', query: { sort: 'urgent', dueWithinDays: '366', limit: '1' } })).body.cursor as string;
+    const { list, at } = decode(newest);
+    const forged = [
+      ['an urgent cursor on the newest list', {}, urgent],
+      ['a newest cursor on a department list', { department: 'returns' }, newest],
+      ['a cursor of another list', {}, encode({ list: 'x', at })],
+      ['empty key values', {}, encode({ list, at: at.map(() => ['', '']) })],
+      ['too few shards', {}, encode({ list, at: at.slice(1) })],
+      ['numbers for keys', {}, encode({ list, at: at.map(() => [1, 2]) })],
+      ['an unknown field', {}, encode({ list, at, admin: true })],
+      ['not JSON', {}, Buffer.from('{"list":').toString('base64url')],
+      ['a due position past the due window', { sort: 'urgent', dueWithinDays: '366' }, encode({ ...decode(urgent), at: decode(urgent).at.map(() => ['9999-12-31#x', 'x']) })],
+      ['a key over 200 characters', {}, encode({ list, at: at.map((position: unknown, i: number) => (i === 0 ? ['2026-11-18T00:00:00.000Z', 'x'.repeat(201)] : position)) })],
+    ] as const;
+    for (const [name, query, cursor] of forged) {
+      const response = await call(supervisor.id, { path: '/admin/complaints', query: { ...query, cursor } });
+      expect([name, response.status, response.type]).toEqual([name, 400, 'application/problem+json']);
+    }
+    // A well-formed position that matches no complaint is only a place in the list: the rest of it, no error.
+    const anywhere = await call(supervisor.id, { path: '/admin/complaints', query: { cursor: encode({ list, at: at.map(() => ['2026-11-19T00:00:00.000Z', 'no-such-complaint']) }) } });
+    expect(anywhere.status).toBe(200);
+    expect(anywhere.body.complaints.every((row: Summary) => row.receivedAt < '2026-11-19T00:00:00.000Z')).toBe(true);
   });
 });

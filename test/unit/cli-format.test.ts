@@ -1,4 +1,5 @@
 import type { Complaint } from '../../lambdas/core/complaint';
+import { summaryOf } from '../../lambdas/core/complaint-summary';
 import { changed, complaintDetails, complaintList, problem, registered, table, timeline, warsawTime } from '../../cli/format';
 
 const complaint: Complaint = {
@@ -61,9 +62,9 @@ describe('tables', () => {
     expect(table(['A', 'BB'], [['long', 'x'], ['s', 'yyy']])).toBe(['A     BB', 'long  x', 's     yyy'].join('\n'));
   });
 
-  it('lists complaints with id, reference, status, department, due date and Warsaw receipt time', () => {
+  it('lists complaint summaries with id, reference, status, department, due date and Warsaw receipt time', () => {
     const unassigned: Complaint = { ...complaint, id: 'c2', reference: 'RK-00000-00000', status: 'acknowledged', assignment: undefined };
-    const lines = complaintList({ complaints: [complaint, unassigned] }).split('\n');
+    const lines = complaintList({ complaints: [complaint, unassigned].map(summaryOf) }).split('\n');
     expect(lines[0]).toMatch(/^ID\s+REFERENCE\s+STATUS\s+DEPARTMENT\s+DUE BY\s+RECEIVED$/);
     expect(lines[1]!.split(/\s{2,}/)).toEqual([complaint.id, 'RK-7XK4M-9QPZT', 'assigned', 'returns', '2026-12-07', '2026-11-23 10:14']);
     expect(lines[2]!.split(/\s{2,}/)).toEqual(['c2', 'RK-00000-00000', 'acknowledged', '—', '2026-12-07', '2026-11-23 10:14']);
@@ -74,8 +75,8 @@ describe('tables', () => {
   });
 
   it('tells how to get the next page when there is one', () => {
-    expect(complaintList({ complaints: [complaint], cursor: 'abc123' })).toContain('More complaints: add --cursor abc123');
-    expect(complaintList({ complaints: [complaint] })).not.toContain('--cursor');
+    expect(complaintList({ complaints: [summaryOf(complaint)], cursor: 'abc123' })).toContain('More complaints: add --cursor abc123');
+    expect(complaintList({ complaints: [summaryOf(complaint)] })).not.toContain('--cursor');
   });
 
   it('says so when nothing matches, instead of printing an empty table', () => {
