@@ -72,7 +72,7 @@ export const functions = {
   },
   workflowStarter: {
     entry: 'lambdas/handlers/workflow-starter.handler.ts',
-    description: 'Starts one workflow per stored complaint, from the table stream',
+    description: 'Starts one workflow per complaint, on its complaint.received event (the event bus)',
     table: ['dynamodb:UpdateItem'], // clears the pendingWorkflow mark
     grants: ['workflow:start'],
     timeout: 30,

@@ -8,7 +8,7 @@ import { Email } from './email';
 import { Functions } from './functions';
 import { Operations } from './operations';
 import { importComplaintsTable, type ComplaintsTableRef } from './stateful-stack';
-import { StreamStarter } from './stream-starter';
+import { EventStream } from './event-stream';
 import { Workflow } from './workflow';
 
 export interface AppStackProps extends StackProps {
@@ -58,11 +58,7 @@ export class AppStack extends Stack {
     this.workflow = new Workflow(this, 'Workflow', { table: table, steps: this.functions.workflowSteps, alerts });
     this.functions.connectWorkflow(this.workflow);
 
-    new StreamStarter(this, 'StreamStarter', {
-      table,
-      starter: this.functions.byName.workflowStarter,
-      alerts,
-    });
+    const eventStream = new EventStream(this, 'EventStream', { table, functions: this.functions.byName, alerts });
 
     this.api = new Api(this, 'Api', { functions: this.functions.lambdas });
 
@@ -74,7 +70,7 @@ export class AppStack extends Stack {
           spec.reservedConcurrency === undefined ? [] : [[name, spec.reservedConcurrency]],
         ),
       ),
-      streamConsumer: this.functions.byName.workflowStarter,
+      eventPipeFailures: eventStream.metricPipeFailures(),
       table,
       stateMachine: this.workflow.stateMachine,
       api: this.api,

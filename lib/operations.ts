@@ -11,15 +11,15 @@ import type { HouseFunction } from './house-function';
 
 // The alarms an on-call person acts on, in one place; each says in its description what it means and what to
 // do (README, "Running it in AWS", lists the same). Two more live beside what they watch: a failed workflow
-// (workflow.ts) and stream records given up on (stream-starter.ts).
+// (workflow.ts) and events given up on (event-stream.ts).
 
 export interface OperationsProps {
   readonly alerts: Alerts;
   readonly functions: Record<FunctionName, HouseFunction>;
   /** The catalog's reserved concurrency per function: a capped function is throttled on purpose in a herd. */
   readonly reservedConcurrency: Partial<Record<FunctionName, number>>;
-  /** The function fed by the table's stream. */
-  readonly streamConsumer: HouseFunction;
+  /** Failed executions of the pipe from the table stream to the event bus (lib/event-stream.ts). */
+  readonly eventPipeFailures: cloudwatch.IMetric;
   readonly table: dynamodb.ITable;
   readonly stateMachine: sfn.IStateMachine;
   readonly api: Api;
@@ -34,8 +34,8 @@ export const THRESHOLDS = {
   lambdaErrors: 5,
   /** A capped workflow step is throttled on purpose in a herd; throttled for 15 minutes running, the cap is too low. */
   cappedThrottlePeriods: 3,
-  /** Stream records normally reach the starter within seconds; 10 minutes behind means starts are failing. */
-  iteratorAgeMs: 10 * 60 * 1000,
+  /** The pipe retries a failed batch; failing for 15 minutes running, events are not reaching the bus. */
+  pipeFailurePeriods: 3,
   /** The SDK retries a throttled request; ten in 5 minutes means traffic above what the table gives on demand. */
   tableThrottles: 10,
   /** SES reviews an account at a 5% bounce rate and may pause its sending at 10%: act at 4%. */
@@ -77,12 +77,13 @@ export class Operations extends Construct {
 
     alerts.alarmWhen(
       this,
-      'StreamIteratorAge',
-      'The workflow starter is more than 10 minutes behind the table stream: new complaints wait for their ' +
-        'acknowledgement. Check the starter errors and StartExecution throttling; records older than 6 h go to the failures queue.',
-      props.streamConsumer.function.metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
-      THRESHOLDS.iteratorAgeMs,
-      5,
+      'EventPipeFailing',
+      'The pipe from the table stream to the complaint event bus has failed for 15 minutes running: new events ' +
+        '(and so new complaints\' workflows) wait. Check the pipe in the EventBridge console and the bus; records ' +
+        'older than 6 hours go to the PipeFailures queue (alarm RecordsStranded).',
+      props.eventPipeFailures,
+      1,
+      THRESHOLDS.pipeFailurePeriods,
     );
 
     const tableMetric = (metricName: string) =>

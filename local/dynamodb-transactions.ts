@@ -75,7 +75,18 @@ async function keySchemaOf(call: Call, table: string, cache: Map<string, string[
   return names;
 }
 
-export async function transactWrite(call: Call, request: { TransactItems?: TransactItem[]; ReturnConsumedCapacity?: string }, keySchemas: Map<string, string[]>): Promise<Json> {
+/**
+ * Told of the items a transaction is about to put, before it applies them, and then of how it ended: the
+ * local stream's journal (local/outbox.ts) writes the intent first, so a kill in between loses nothing.
+ */
+export type PutObserver = (items: { table: string; item: Json }[]) => { committed(): void; aborted(): void };
+
+export async function transactWrite(
+  call: Call,
+  request: { TransactItems?: TransactItem[]; ReturnConsumedCapacity?: string },
+  keySchemas: Map<string, string[]>,
+  observe?: PutObserver,
+): Promise<Json> {
   const items = request.TransactItems ?? [];
   if (items.length === 0 || items.length > MAX_ITEMS) throw validation(`Member must have length less than or equal to ${MAX_ITEMS} and at least 1`);
   const targets = await Promise.all(
@@ -89,6 +100,18 @@ export async function transactWrite(call: Call, request: { TransactItems?: Trans
   const identities = targets.map((target) => `${target.operation.TableName}|${JSON.stringify(target.key)}`);
   if (new Set(identities).size !== identities.length) throw validation('Transaction request cannot include multiple operations on one item');
 
+  const outcome = observe?.(targets.filter((target) => target.kind === 'Put').map((target) => ({ table: target.operation.TableName, item: target.operation.Item as Json })));
+  try {
+    await apply(call, targets);
+    outcome?.committed();
+    return {};
+  } catch (error) {
+    outcome?.aborted();
+    throw error;
+  }
+}
+
+async function apply(call: Call, targets: { kind: keyof TransactItem; operation: Json & { TableName: string }; key: Json }[]): Promise<void> {
   const before: (Json | undefined)[] = [];
   for (const target of targets) {
     const { status, body } = await call('GetItem', { TableName: target.operation.TableName, Key: target.key, ConsistentRead: true });
@@ -147,11 +170,10 @@ export async function transactWrite(call: Call, request: { TransactItems?: Trans
   for (let i = 0; i < targets.length; i++) {
     if (targets[i]!.kind === 'ConditionCheck' && !before[i]) await call('DeleteItem', { TableName: targets[i]!.operation.TableName, Key: targets[i]!.key });
   }
-  return {};
 }
 
 /** Serves DynamoDB's API on `port`: transactions here, everything else by dynalite at `backend`. */
-export async function startTransactionFront(options: { port: number; backend: string }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startTransactionFront(options: { port: number; backend: string; observePuts?: PutObserver }): Promise<{ url: string; close(): Promise<void> }> {
   const gate = new Gate();
   const keySchemas = new Map<string, string[]>();
   const agent = new http.Agent({ keepAlive: true });
@@ -195,7 +217,7 @@ export async function startTransactionFront(options: { port: number; backend: st
         target === `${TARGET_PREFIX}TransactWriteItems`
           ? gate.exclusive(async () => {
               try {
-                const body = await transactWrite(call, JSON.parse(payload.toString('utf8')) as never, keySchemas);
+                const body = await transactWrite(call, JSON.parse(payload.toString('utf8')) as never, keySchemas, options.observePuts);
                 reply(200, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(body));
               } catch (error) {
                 if (!(error instanceof Refused)) throw error;

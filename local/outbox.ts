@@ -1,87 +1,205 @@
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { PENDING, tableDesign } from '../lambdas/adapters/table-design';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { COMPLAINT_EVENT_SOURCE, eventConsumers, type ComplaintEventDetail, type EventConsumer } from '../lambdas/event-consumers';
 import { handlerOf } from './handlers';
 
-// dynalite has no Streams, so locally the sparse `pendingWorkflow` index is the outbox: each poll hands
-// the complaints still marked there to the same workflowStarter handler that the stream feeds in AWS,
-// shaped as stream records. A complaint whose start failed keeps its marker and is offered again after a
-// growing pause; one stored before a crash is picked up by the next `npm start`.
+// The local stand-in for the table's stream, the pipe and the event bus (lib/event-stream.ts): the event
+// items a transaction is about to write are appended to a journal (events.jsonl in the data folder) before
+// it applies, followed by a line saying whether it committed. Each consumer of lambdas/event-consumers.ts
+// reads the committed events at its own pace, from its own offset (event-offsets.json). A transaction whose
+// outcome line a kill prevented is settled at the next start by looking at the table. A consumer that fails
+// retries alone, with a growing pause, and the others go on; after a restart each continues where it was.
 
-const POLL_MS = 200;
-const BATCH = 10;
+const BASE_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 30_000;
+const IDLE_POLL_MS = 100;
 
 export interface Outbox {
-  /** Resolves once no pending complaint is left to offer (those backing off after a failure aside). */
+  /** Resolves once every consumer has handled what the journal holds (those pausing after a failure aside). */
   drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function startOutbox(options: { dynamo: DynamoDBClient; tableName: string; log?: (line: string) => void }): Outbox {
-  const backoff = new Map<string, { failures: number; notBefore: number }>();
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
+interface JournalEntry {
+  table: string;
+  key: { PK: string; SK: string };
+  detail: ComplaintEventDetail;
+}
 
-  /** Offers one batch of pending complaints to the starter; answers how many it offered. */
-  async function pollOnce(): Promise<number> {
-    const index = tableDesign.indexes.pendingWorkflow;
-    const { Items = [] } = await options.dynamo.send(
-      new QueryCommand({
-        TableName: options.tableName,
-        IndexName: 'pendingWorkflow',
-        KeyConditionExpression: '#pending = :pending',
-        ExpressionAttributeNames: { '#pending': index.partitionKey },
-        ExpressionAttributeValues: { ':pending': { S: PENDING } },
-        Limit: BATCH * 5,
-      }),
-    );
-    const now = Date.now();
-    const due = Items.filter((item) => (backoff.get(item.id?.S ?? '')?.notBefore ?? 0) <= now).slice(0, BATCH);
-    if (due.length === 0) return 0;
-    const event: DynamoDBStreamEvent = {
-      Records: due.map((image, i) => ({
-        eventID: `${image.id?.S}-${now}`,
-        eventName: 'INSERT',
-        eventSource: 'aws:dynamodb',
-        awsRegion: 'eu-central-1',
-        dynamodb: { NewImage: image as never, SequenceNumber: String(now * 100 + i), StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      })),
-    };
-    const { batchItemFailures } = (await handlerOf('workflowStarter')(event)) as { batchItemFailures: { itemIdentifier: string }[] };
-    const failed = new Set(batchItemFailures.map((failure) => failure.itemIdentifier));
-    for (const record of event.Records) {
-      const id = record.dynamodb?.NewImage?.id?.S ?? '';
-      if (!failed.has(record.dynamodb?.SequenceNumber ?? '')) {
-        backoff.delete(id);
-        continue;
-      }
-      const failures = (backoff.get(id)?.failures ?? 0) + 1;
-      backoff.set(id, { failures, notBefore: now + Math.min(MAX_BACKOFF_MS, POLL_MS * 2 ** failures) });
+type JournalLine = { transaction: string; events: JournalEntry[] } | { transaction: string; outcome: 'committed' | 'aborted' };
+
+export interface LocalEventStream {
+  /** For the DynamoDB front: told of items about to be put, then of the outcome; journals the event items. */
+  observePuts(items: { table: string; item: Record<string, unknown> }[]): { committed(): void; aborted(): void };
+  /** Starts delivering to the consumers (once the handlers can be loaded). */
+  start(dynamo: DynamoDBClient, log?: (line: string) => void): Outbox;
+}
+
+export interface EventStreamOptions {
+  /** The consumers to deliver to; lambdas/event-consumers.ts unless a test names others. */
+  consumers?: Record<string, EventConsumer>;
+  /** How an event reaches a consumer; by default its function's handler, as EventBridge would invoke it. */
+  deliver?: (consumer: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => Promise<unknown>;
+}
+
+export function localEventStream(dataDir?: string, options: EventStreamOptions = {}): LocalEventStream {
+  const consumers = options.consumers ?? (eventConsumers as Record<string, EventConsumer>);
+  const deliver = options.deliver ?? ((name: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => handlerOf(consumers[name]!.function)(event));
+  const journalFile = dataDir && path.join(dataDir, 'events.jsonl');
+  const offsetsFile = dataDir && path.join(dataDir, 'event-offsets.json');
+  const lines: JournalLine[] = journalFile && existsSync(journalFile) ? readJournal(journalFile) : [];
+  /** Committed events, in commit order: what the consumers read. */
+  const journal: JournalEntry[] = [];
+  /** Transactions journalled without an outcome (a kill in between): settled against the table at start. */
+  const unsettled = new Map<string, JournalEntry[]>();
+  for (const line of lines) {
+    if ('events' in line) unsettled.set(line.transaction, line.events);
+    else {
+      if (line.outcome === 'committed') journal.push(...(unsettled.get(line.transaction) ?? []));
+      unsettled.delete(line.transaction);
     }
-    return due.length;
   }
-
-  const tick = () => {
-    if (stopped) return;
-    running = pollOnce()
-      .then(() => undefined)
-      .catch((error: unknown) => options.log?.(`outbox poll failed: ${String(error)}`))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, POLL_MS);
-      });
-  };
-  let timer = setTimeout(tick, 0);
+  const write = (line: JournalLine) => journalFile && appendFileSync(journalFile, `${JSON.stringify(line)}\n`);
+  const offsets: Record<string, number> = offsetsFile && existsSync(offsetsFile) ? (JSON.parse(readFileSync(offsetsFile, 'utf8')) as Record<string, number>) : {};
+  const saveOffsets = () => offsetsFile && writeFileSync(offsetsFile, JSON.stringify(offsets));
 
   return {
-    async drain() {
-      await running;
-      while ((await pollOnce()) > 0);
+    observePuts(items) {
+      const events: JournalEntry[] = [];
+      for (const { table, item } of items) {
+        const plain = unmarshall(item as never) as Record<string, unknown>;
+        if (typeof plain.SK !== 'string' || !plain.SK.startsWith('EVENT#')) continue;
+        events.push({
+          table,
+          key: { PK: String(plain.PK), SK: plain.SK },
+          detail: { complaintId: String(plain.complaintId), type: String(plain.type), sequence: Number(plain.sequence), at: String(plain.at) },
+        });
+      }
+      if (events.length === 0) return { committed: () => undefined, aborted: () => undefined };
+      const transaction = randomUUID();
+      write({ transaction, events });
+      return {
+        committed() {
+          write({ transaction, outcome: 'committed' });
+          journal.push(...events);
+        },
+        aborted() {
+          write({ transaction, outcome: 'aborted' });
+        },
+      };
     },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+
+    start(dynamo, log) {
+      let stopped = false;
+      // Settle what a kill left open: a transaction committed if its event items are in the table as journalled.
+      const settling = (async () => {
+        for (const [transaction, events] of unsettled) {
+          const found = await Promise.all(
+            events.map(async ({ table, key, detail }) => {
+              const { Item } = await dynamo.send(new GetItemCommand({ TableName: table, Key: { PK: { S: key.PK }, SK: { S: key.SK } }, ConsistentRead: true }));
+              return Item !== undefined && unmarshall(Item).at === detail.at && unmarshall(Item).type === detail.type;
+            }),
+          );
+          const committed = found.every(Boolean);
+          write({ transaction, outcome: committed ? 'committed' : 'aborted' });
+          if (committed) journal.push(...events);
+        }
+        unsettled.clear();
+      })();
+      const state = new Map<string, { pausedUntil: number; running: Promise<void> }>();
+
+      const deliverNext = async (name: string, consumer: EventConsumer): Promise<boolean> => {
+        const offset = offsets[name] ?? 0;
+        if (offset >= journal.length) return false;
+        const entry = journal[offset]!;
+        if (consumer.events.includes(entry.detail.type)) {
+          const event: EventBridgeEvent<string, ComplaintEventDetail> = {
+            version: '0',
+            id: randomUUID(),
+            'detail-type': entry.detail.type,
+            source: COMPLAINT_EVENT_SOURCE,
+            account: '000000000000',
+            time: entry.detail.at,
+            region: 'eu-central-1',
+            resources: [],
+            detail: entry.detail,
+          };
+          await deliver(name, event);
+        }
+        offsets[name] = offset + 1;
+        saveOffsets();
+        return true;
+      };
+
+      const loop = async (name: string, consumer: EventConsumer) => {
+        await settling;
+        let failures = 0;
+        while (!stopped) {
+          try {
+            const delivered = await deliverNext(name, consumer);
+            failures = 0;
+            if (!delivered) await pause(IDLE_POLL_MS);
+          } catch (error) {
+            failures += 1;
+            const wait = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** failures);
+            log?.(`event consumer ${name} failed (${failures} in a row), retrying in ${wait} ms: ${error instanceof Error ? error.name : String(error)}`);
+            state.get(name)!.pausedUntil = Date.now() + wait;
+            await pause(wait);
+          }
+        }
+      };
+      const pauses = new Set<() => void>();
+      /** A pause that stop() cuts short. */
+      const pause = (ms: number) =>
+        new Promise<void>((resolve) => {
+          const wake = () => {
+            clearTimeout(timer);
+            pauses.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, ms);
+          pauses.add(wake);
+        });
+
+      for (const [name, consumer] of Object.entries(consumers)) {
+        const entry = { pausedUntil: 0, running: Promise.resolve() };
+        state.set(name, entry);
+        entry.running = loop(name, consumer);
+      }
+
+      return {
+        async drain() {
+          await settling;
+          for (;;) {
+            const behind = [...state.entries()].filter(([name, entry]) => (offsets[name] ?? 0) < journal.length && entry.pausedUntil <= Date.now());
+            if (behind.length === 0) return;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        },
+        async stop() {
+          stopped = true;
+          for (const wake of [...pauses]) wake();
+          // A delivery in progress finishes (its consumer is idempotent, so one cut short is also safe).
+          await Promise.allSettled([...state.values()].map((entry) => entry.running));
+        },
+      };
     },
   };
+}
+
+function readJournal(file: string): JournalLine[] {
+  // A line cut short by a kill is a transaction journalled in part: it has no outcome and never applied.
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line) as JournalLine] : [];
+      } catch {
+        return [];
+      }
+    });
 }

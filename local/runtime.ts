@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startApiServer } from './api-server';
 import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
-import { startOutbox, type Outbox } from './outbox';
+import { localEventStream, type Outbox } from './outbox';
 import { startSes } from './ses';
 import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
 import { localDefinition, localWorkflowEngine, productTimers, type RunOptions } from './workflow-engine';
@@ -56,7 +56,13 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       const lock = lockDataFolder(options.dataDir);
       started.push(() => lock.release());
     }
-    const dynamodb = await startDynamoDb({ port: ports.dynamodb ?? 0, path: options.dataDir && path.join(options.dataDir, 'dynamodb') });
+    // The table's stream, the pipe and the event bus of AWS, locally: see local/outbox.ts.
+    const events = localEventStream(options.dataDir);
+    const dynamodb = await startDynamoDb({
+      port: ports.dynamodb ?? 0,
+      path: options.dataDir && path.join(options.dataDir, 'dynamodb'),
+      observePuts: (items) => events.observePuts(items),
+    });
     started.push(() => dynamodb.close());
     const realNow = Date.now();
     const clockEnvironment = {
@@ -98,7 +104,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
     const resumed = await stepFunctions.resumeRunning();
     if (resumed > 0) options.log?.(`resumed ${resumed} workflow(s) left running by the last run`);
-    const outbox = startOutbox({ dynamo: dynamodb.client, tableName: COMPLAINTS_TABLE, log: options.log });
+    const outbox = events.start(dynamodb.client, options.log);
     started.push(() => outbox.stop());
     const api = await startApiServer({ port: ports.api ?? 0 });
     started.push(() => api.close());

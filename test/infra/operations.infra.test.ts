@@ -69,11 +69,10 @@ describe('alarms', () => {
     expect(throttles[0]!.Properties.EvaluationPeriods).toBe(spec.reservedConcurrency === undefined ? 1 : THRESHOLDS.cappedThrottlePeriods);
   });
 
-  it('watch how far the workflow starter is behind the table stream', () => {
-    const [alarm, ...others] = alarmsOn('AWS/Lambda', 'IteratorAge');
+  it('watch the pipe that carries the table stream to the event bus', () => {
+    const [alarm, ...others] = alarmsOn('AWS/EventBridge/Pipes', 'ExecutionFailed');
     expect(others).toEqual([]);
-    expect(dimension(alarm!, 'FunctionName')).toEqual({ Ref: functionId('workflowStarter') });
-    expect(alarm!.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: THRESHOLDS.iteratorAgeMs });
+    expect(alarm!.Properties).toMatchObject({ Statistic: 'Sum', EvaluationPeriods: THRESHOLDS.pipeFailurePeriods });
   });
 
   it('watch DynamoDB throttling of reads and writes on the complaints table', () => {

@@ -9,8 +9,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { buildApp } from '../../bin/app';
 import { configFiles, configLocation, readConfigFile, type ConfigFileSpec } from '../../lambdas/adapters/config-files';
-import { nonKeyAttributes, PENDING, tableDesign, type IndexDesign } from '../../lambdas/adapters/table-design';
+import { nonKeyAttributes, tableDesign, type IndexDesign } from '../../lambdas/adapters/table-design';
 import { functions, workflowSteps, type FunctionName } from '../../lambdas/functions';
+import { COMPLAINT_EVENT_SOURCE, eventConsumers } from '../../lambdas/event-consumers';
 import { routes } from '../../lambdas/http/routes';
 import { complaintWorkflowFile } from '../../lib/workflow';
 
@@ -307,46 +308,41 @@ describe('the workflow', () => {
   });
 });
 
-describe('the stream that starts workflows', () => {
-  it('feeds the workflow starter in bisected, bounded batches with failures reported per record and kept', () => {
-    app.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    const [mapping] = Object.values(app.findResources('AWS::Lambda::EventSourceMapping'));
-    const properties = mapping!.Properties;
-    expect(properties).toMatchObject({
-      FunctionName: { Ref: functionLogicalId('workflowStarter') },
-      StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 10,
-      BisectBatchOnFunctionError: true,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
-    });
-    expect(properties.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
-    expect(properties.MaximumRetryAttempts).toBeLessThanOrEqual(10);
-    expect(properties.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
-    expect(properties.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(24 * 3600);
+describe('one event stream, many consumers', () => {
+  const pipe = () => Object.values(app.findResources('AWS::Pipes::Pipe'))[0]!.Properties;
+
+  it('pipes new event items from the table stream onto the complaint event bus, in bisected, bounded batches', () => {
+    app.resourceCountIs('AWS::Pipes::Pipe', 1);
+    app.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    const stream = pipe().SourceParameters.DynamoDBStreamParameters;
+    expect(stream).toMatchObject({ StartingPosition: 'TRIM_HORIZON', OnPartialBatchItemFailure: 'AUTOMATIC_BISECT', DeadLetterConfig: { Arn: expect.anything() } });
+    expect(stream.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+    expect(stream.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(24 * 3600);
+    const [filter] = pipe().SourceParameters.FilterCriteria.Filters.map((entry: { Pattern: string }) => JSON.parse(entry.Pattern));
+    expect(filter).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { SK: { S: [{ prefix: 'EVENT#' }] } } } });
+    expect(pipe().TargetParameters.EventBridgeEventBusParameters).toEqual({ Source: COMPLAINT_EVENT_SOURCE, DetailType: '$.dynamodb.NewImage.type.S' });
+    expect(JSON.parse(pipe().TargetParameters.InputTemplate.replace(/<[^>]+>/g, '1'))).toEqual({ complaintId: '1', type: '1', sequence: 1, at: '1' });
   });
 
-  it('invokes the starter only for complaints marked pendingWorkflow', () => {
-    const [mapping] = Object.values(app.findResources('AWS::Lambda::EventSourceMapping'));
-    const patterns = mapping!.Properties.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern));
-    expect(patterns).toEqual([{ dynamodb: { NewImage: { pendingWorkflow: { S: [PENDING] } } } }]);
+  it.each(Object.entries(eventConsumers))('gives consumer %s a rule of its own, retried for 24 hours into its own dead-letter queue', (name, consumer) => {
+    const rules = Object.values(app.findResources('AWS::Events::Rule')).filter((rule) => rule.Properties.Description === consumer.description);
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]!.Properties;
+    expect(rule.EventPattern).toEqual({ source: [COMPLAINT_EVENT_SOURCE], 'detail-type': [...consumer.events] });
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [functionLogicalId(consumer.function), 'Arn'] },
+        DeadLetterConfig: { Arn: expect.anything() },
+        RetryPolicy: { MaximumEventAgeInSeconds: 24 * 3600, MaximumRetryAttempts: 185 },
+      }),
+    ]);
+    expect(name).toBeDefined();
   });
 
-  it('sends what it gives up on to an encrypted queue that refuses plain HTTP', () => {
-    const [mapping] = Object.values(app.findResources('AWS::Lambda::EventSourceMapping'));
-    const queueId = mapping!.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
-    const resources = app.toJSON().Resources;
-    expect(resources[queueId].Type).toBe('AWS::SQS::Queue');
-    const queue = resources[queueId].Properties;
-    expect(queue.SqsManagedSseEnabled === true || queue.KmsMasterKeyId !== undefined).toBe(true);
-    app.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: queueId }],
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
+  it('keeps what it gives up on in encrypted queues that refuse plain HTTP', () => {
+    const queues = Object.entries(app.findResources('AWS::SQS::Queue'));
+    expect(queues.length).toBeGreaterThanOrEqual(1 + Object.keys(eventConsumers).length);
+    for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled === true || queue.Properties.KmsMasterKeyId !== undefined).toBe(true);
   });
 });
 

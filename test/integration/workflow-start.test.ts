@@ -1,13 +1,14 @@
 import { handlerOf } from '../../local/handlers';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Runtime } from '../../local/runtime';
 import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 
-// No complaint is lost between the database write and the workflow: the write marks the complaint
-// `pendingWorkflow` in the same item, and the starter (fed by the stream in AWS, by the outbox here) starts the
-// execution named after the complaint id before clearing the mark.
+// No complaint is lost between the database write and the workflow: the complaint.received event is written
+// with the complaint, and its consumer, the workflow starter (fed by the stream, pipe and event bus in AWS,
+// by the outbox here), starts the execution named after the complaint id and then clears the complaint's
+// `pendingWorkflow` mark.
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'reklamacje-start-'));
 let failStarts = 0;
@@ -96,16 +97,36 @@ it('resumes a workflow that was waiting when the process stopped, without repeat
   expect(await emailsAbout(receipt.reference)).toHaveLength(1);
 });
 
-it('treats a repeated start of the same complaint as the same execution', async () => {
+it('treats a repeated complaint.received event (delivered twice) as the same execution', async () => {
   const receipt = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
   await runtime.settled();
-  const record = {
-    eventName: 'INSERT',
-    dynamodb: { SequenceNumber: '1', NewImage: { id: { S: receipt.id }, pendingWorkflow: { S: 'pending' } } },
+  const event = {
+    version: '0',
+    id: 'redelivered',
+    'detail-type': 'complaint.received',
+    source: 'reklamacje.complaints',
+    detail: { complaintId: receipt.id, type: 'complaint.received', sequence: 1, at: new Date().toISOString() },
   };
-  const answer = await handlerOf('workflowStarter')({ Records: [record, record] });
-  expect(answer).toEqual({ batchItemFailures: [] });
+  await handlerOf('workflowStarter')(event);
+  await handlerOf('workflowStarter')(event);
   await runtime.settled();
   expect(await executionsOf(receipt.id)).toHaveLength(1);
   expect(await emailsAbout(receipt.reference)).toHaveLength(1);
+});
+
+it('delivers each event to its consumers once, in order, and carries on after a restart where it was', async () => {
+  const first = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string };
+  await runtime.settled();
+  await runtime.stop();
+  runtime = await start();
+  const second = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string };
+  await runtime.settled();
+  for (const id of [first.id, second.id]) expect(await executionsOf(id)).toHaveLength(1);
+  type Line = { transaction: string; events?: { detail: { complaintId: string; type: string } }[]; outcome?: string };
+  const lines = readFileSync(path.join(dataDir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Line);
+  const committed = new Set(lines.filter((line) => line.outcome === 'committed').map((line) => line.transaction));
+  const events = lines.filter((line) => line.events && committed.has(line.transaction)).flatMap((line) => line.events!);
+  expect(events.filter((event) => event.detail.type === 'complaint.received').map((event) => event.detail.complaintId)).toEqual(expect.arrayContaining([first.id, second.id]));
+  const offsets = JSON.parse(readFileSync(path.join(dataDir, 'event-offsets.json'), 'utf8')) as Record<string, number>;
+  expect(offsets.workflowStarter).toBe(events.length);
 });

@@ -1,0 +1,80 @@
+import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { COMPLAINTS_TABLE, startDynamoDb } from '../../local/dynamodb';
+import { localEventStream, type Outbox } from '../../local/outbox';
+import type { ComplaintEventDetail } from '../../lambdas/event-consumers';
+
+// The local stand-in for stream → pipe → event bus → one rule per consumer: every event item a transaction
+// writes reaches every consumer that wants its type, each consumer at its own pace.
+
+const received: Record<string, string[]> = { reports: [], webhooks: [] };
+let failWebhooks = true;
+const stream = localEventStream(undefined, {
+  consumers: {
+    reports: { function: 'workflowStarter', events: ['complaint.received', 'complaint.assigned'], description: 'test' },
+    webhooks: { function: 'workflowStarter', events: ['complaint.assigned'], description: 'test' },
+  },
+  deliver: async (consumer: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => {
+    if (consumer === 'webhooks' && failWebhooks) throw Object.assign(new Error('subscriber down'), { name: 'SubscriberDown' });
+    received[consumer]!.push(`${event.detail.complaintId}:${event.detail.sequence}:${event['detail-type']}`);
+  },
+});
+let dynamodb: Awaited<ReturnType<typeof startDynamoDb>>;
+let client: DynamoDBClient;
+let outbox: Outbox;
+
+beforeAll(async () => {
+  dynamodb = await startDynamoDb({ port: 0, observePuts: (items) => stream.observePuts(items) });
+  client = new DynamoDBClient({ endpoint: dynamodb.url, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  outbox = stream.start(dynamodb.client);
+});
+afterAll(async () => {
+  await outbox.stop();
+  client.destroy();
+  await dynamodb.close();
+});
+
+const eventPut = (id: string, sequence: number, type: string, condition?: string) => ({
+  Put: {
+    TableName: COMPLAINTS_TABLE,
+    Item: {
+      PK: { S: `COMPLAINT#${id}` },
+      SK: { S: `EVENT#${String(sequence).padStart(10, '0')}` },
+      complaintId: { S: id },
+      sequence: { N: String(sequence) },
+      type: { S: type },
+      at: { S: '2026-11-30T10:00:00.000Z' },
+    },
+    ...(condition ? { ConditionExpression: condition } : {}),
+  },
+});
+
+const until = async (probe: () => boolean) => {
+  const deadline = Date.now() + 10_000;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+it('delivers each event to the consumers that want its type, in order; a failing consumer holds up only itself', async () => {
+  await client.send(new TransactWriteItemsCommand({ TransactItems: [eventPut('c1', 1, 'complaint.received')] }));
+  await client.send(new TransactWriteItemsCommand({ TransactItems: [eventPut('c1', 2, 'complaint.assigned')] }));
+  await until(() => received.reports!.length === 2);
+  expect(received.reports).toEqual(['c1:1:complaint.received', 'c1:2:complaint.assigned']);
+  expect(received.webhooks).toEqual([]); // still failing, retrying with a growing pause
+
+  failWebhooks = false;
+  await until(() => received.webhooks!.length === 1);
+  expect(received.webhooks).toEqual(['c1:2:complaint.assigned']);
+});
+
+it('passes over the event of a transaction that was refused', async () => {
+  const refused = client.send(
+    new TransactWriteItemsCommand({ TransactItems: [eventPut('c2', 1, 'complaint.received'), eventPut('c1', 1, 'complaint.received', 'attribute_not_exists(PK)')] }),
+  );
+  await expect(refused).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+  await client.send(new TransactWriteItemsCommand({ TransactItems: [eventPut('c3', 1, 'complaint.received')] }));
+  await until(() => received.reports!.includes('c3:1:complaint.received'));
+  expect(received.reports!.some((entry) => entry.startsWith('c2:'))).toBe(false);
+});
