@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { writeUnits, type IndexShape } from './write-units';
 
 // dynalite does not implement TransactWriteItems, which the product's writes rely on (a change, its history
 // entry and its event are stored together or not at all). This front sits on the DynamoDB port, passes every
@@ -65,14 +66,51 @@ class Refused extends Error {
 const validation = (message: string) => new Refused(400, { __type: 'com.amazon.coral.validate#ValidationException', message });
 
 async function keySchemaOf(call: Call, table: string, cache: Map<string, string[]>): Promise<string[]> {
-  let names = cache.get(table);
-  if (!names) {
+  return (await tableShapeOf(call, table, cache)).keys;
+}
+
+const shapes = new WeakMap<Map<string, string[]>, Map<string, { keys: string[]; indexes: IndexShape[] }>>();
+
+/** The table's key attributes and its global secondary indexes, asked once. */
+async function tableShapeOf(call: Call, table: string, cache: Map<string, string[]>): Promise<{ keys: string[]; indexes: IndexShape[] }> {
+  let byTable = shapes.get(cache);
+  if (!byTable) shapes.set(cache, (byTable = new Map()));
+  let shape = byTable.get(table);
+  if (!shape) {
     const { status, body } = await call('DescribeTable', { TableName: table });
     if (status !== 200) throw new Refused(status, body);
-    names = ((body.Table as Json).KeySchema as { AttributeName: string }[]).map((key) => key.AttributeName);
-    cache.set(table, names);
+    const description = body.Table as { KeySchema: { AttributeName: string }[]; GlobalSecondaryIndexes?: { IndexName: string; KeySchema: { AttributeName: string }[]; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[] };
+    shape = {
+      keys: description.KeySchema.map((key) => key.AttributeName),
+      indexes: (description.GlobalSecondaryIndexes ?? []).map((index) => ({
+        name: index.IndexName,
+        keys: index.KeySchema.map((key) => key.AttributeName),
+        projection: index.Projection.ProjectionType === 'INCLUDE' ? (index.Projection.NonKeyAttributes ?? []) : (index.Projection.ProjectionType as 'ALL' | 'KEYS_ONLY'),
+      })),
+    };
+    byTable.set(table, shape);
+    cache.set(table, shape.keys);
   }
-  return names;
+  return shape;
+}
+
+/** Told of the write units each write consumed (bench only: it costs a read before and after each write). */
+export type WriteMeter = (table: string, units: { table: number; index: number }) => void;
+
+async function imageOf(call: Call, table: string, key: Json): Promise<Json | undefined> {
+  const { status, body } = await call('GetItem', { TableName: table, Key: key, ConsistentRead: true });
+  return status === 200 ? (body.Item as Json | undefined) : undefined;
+}
+
+async function metered<T>(call: Call, cache: Map<string, string[]>, meter: WriteMeter, writes: { table: string; key: Json; before?: Json | null }[], transactional: boolean, write: () => Promise<T>): Promise<T> {
+  const befores = await Promise.all(writes.map((target) => (target.before !== undefined ? target.before ?? undefined : imageOf(call, target.table, target.key))));
+  const result = await write();
+  for (const [i, target] of writes.entries()) {
+    const shape = await tableShapeOf(call, target.table, cache);
+    const after = await imageOf(call, target.table, target.key);
+    meter(target.table, writeUnits(befores[i] as never, after as never, shape.keys, shape.indexes, transactional));
+  }
+  return result;
 }
 
 /**
@@ -86,6 +124,7 @@ export async function transactWrite(
   request: { TransactItems?: TransactItem[]; ReturnConsumedCapacity?: string },
   keySchemas: Map<string, string[]>,
   observe?: PutObserver,
+  meter?: WriteMeter,
 ): Promise<Json> {
   const items = request.TransactItems ?? [];
   if (items.length === 0 || items.length > MAX_ITEMS) throw validation(`Member must have length less than or equal to ${MAX_ITEMS} and at least 1`);
@@ -102,7 +141,10 @@ export async function transactWrite(
 
   const outcome = observe?.(targets.filter((target) => target.kind === 'Put').map((target) => ({ table: target.operation.TableName, item: target.operation.Item as Json })));
   try {
-    await apply(call, targets);
+    const run = () => apply(call, targets);
+    await (meter
+      ? metered(call, keySchemas, meter, targets.filter((target) => target.kind !== 'ConditionCheck').map((target) => ({ table: target.operation.TableName, key: target.key })), true, run)
+      : run());
     outcome?.committed();
     return {};
   } catch (error) {
@@ -173,7 +215,7 @@ async function apply(call: Call, targets: { kind: keyof TransactItem; operation:
 }
 
 /** Serves DynamoDB's API on `port`: transactions here, everything else by dynalite at `backend`. */
-export async function startTransactionFront(options: { port: number; backend: string; observePuts?: PutObserver }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startTransactionFront(options: { port: number; backend: string; observePuts?: PutObserver; meter?: WriteMeter }): Promise<{ url: string; close(): Promise<void> }> {
   const gate = new Gate();
   const keySchemas = new Map<string, string[]>();
   const agent = new http.Agent({ keepAlive: true });
@@ -217,7 +259,7 @@ export async function startTransactionFront(options: { port: number; backend: st
         target === `${TARGET_PREFIX}TransactWriteItems`
           ? gate.exclusive(async () => {
               try {
-                const body = await transactWrite(call, JSON.parse(payload.toString('utf8')) as never, keySchemas, options.observePuts);
+                const body = await transactWrite(call, JSON.parse(payload.toString('utf8')) as never, keySchemas, options.observePuts, options.meter);
                 reply(200, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(body));
               } catch (error) {
                 if (!(error instanceof Refused)) throw error;
@@ -225,7 +267,15 @@ export async function startTransactionFront(options: { port: number; backend: st
               }
             })
           : gate.shared(async () => {
-              const answer = await forward(request.headers, request.method ?? 'POST', payload);
+              const single = /^DynamoDB_20120810\.(PutItem|UpdateItem|DeleteItem)$/.exec(target);
+              const send = () => forward(request.headers, request.method ?? 'POST', payload);
+              let answer: Awaited<ReturnType<typeof send>>;
+              if (options.meter && single) {
+                const body = JSON.parse(payload.toString('utf8')) as { TableName: string; Key?: Json; Item?: Json };
+                const keys = await keySchemaOf(call, body.TableName, keySchemas);
+                const key = body.Key ?? Object.fromEntries(keys.map((name) => [name, body.Item?.[name]]));
+                answer = await metered(call, keySchemas, options.meter, [{ table: body.TableName, key }], false, send);
+              } else answer = await send();
               const { 'transfer-encoding': _chunked, connection: _connection, ...headers } = answer.headers;
               reply(answer.status, { ...headers, 'content-length': String(answer.body.length) }, answer.body);
             });

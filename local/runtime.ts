@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startApiServer } from './api-server';
 import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
+import type { WriteMeter } from './dynamodb-transactions';
 import { localEventStream, type Outbox } from './outbox';
 import { startSes } from './ses';
 import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
@@ -24,6 +25,8 @@ export interface RuntimeOptions {
   /** Fault injection for tests: see startStepFunctionsStandIn. */
   stepFunctionsFault?: (operation: string) => { type: string; statusCode: number } | undefined;
   log?: (line: string) => void;
+  /** Told of the write units of every DynamoDB write (the bench counts them; each write then costs two reads). */
+  writeMeter?: WriteMeter;
 }
 
 export interface Runtime {
@@ -62,6 +65,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       port: ports.dynamodb ?? 0,
       path: options.dataDir && path.join(options.dataDir, 'dynamodb'),
       observePuts: (items) => events.observePuts(items),
+      meter: options.writeMeter,
     });
     started.push(() => dynamodb.close());
     const realNow = Date.now();

@@ -1,11 +1,14 @@
 import { startRuntime } from '../local/runtime';
+import { COMPLAINTS_TABLE } from '../local/dynamodb';
 import { stateTransitions } from '../local/asl/history';
 import { validComplaint } from '../test/support/local-product';
 import { asStaff, demoStaff } from '../test/support/staff-event';
 
-// State transitions per complaint life, counted from the execution history exactly as AWS bills them (one
-// per state entered). Run by `npm run bench` in a process of its own, because the product clock runs
-// 100,000 times faster here (a 14-day life in about 12 s). Prints one JSON line.
+// Per complaint life: state transitions, counted from the execution history exactly as AWS bills them (one
+// per state entered), and DynamoDB write units on the complaints table, counted from item sizes by the local
+// DynamoDB front (table and indexes, doubled in transactions). Run by `npm run bench` in a process of its
+// own, because the product clock runs 100,000 times faster here (a 14-day life in about 12 s); the two lives
+// run one after the other so the units are each one's own. Prints one JSON line.
 
 const SPEED = 100_000;
 
@@ -20,18 +23,37 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000)
 }
 
 async function main(): Promise<void> {
-  const runtime = await startRuntime({ clockSpeed: SPEED, log: () => undefined });
+  const units = { table: 0, index: 0 };
+  const runtime = await startRuntime({
+    clockSpeed: SPEED,
+    log: () => undefined,
+    writeMeter: (table, consumed) => {
+      if (table !== COMPLAINTS_TABLE) return;
+      units.table += consumed.table;
+      units.index += consumed.index;
+    },
+  });
+  const take = () => {
+    const taken = { ...units, total: units.table + units.index };
+    units.table = 0;
+    units.index = 0;
+    return taken;
+  };
   const supervisor = demoStaff((staff) => staff.role === 'supervisor');
   const file = async () => {
     const response = await fetch(`${runtime.urls.api}/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validComplaint) });
     return ((await response.json()) as { id: string }).id;
   };
   const read = async (id: string) => (await asStaff(supervisor, 'GET', '/admin/complaints/{id}', { pathParameters: { id } })).body;
-  const finished = (id: string) => until(async () => ((await runtime.stepFunctions.execution(id))?.status !== 'RUNNING' ? true : undefined));
+  const finished = (id: string) =>
+    until(async () => {
+      const status = (await runtime.stepFunctions.execution(id))?.status;
+      return status !== undefined && status !== 'RUNNING' ? true : undefined;
+    });
 
   // Happy path: acknowledged, assigned, three reminders, then answered (decision sent) and closed.
+  take();
   const answered = await file();
-  const noAnswer = await file();
   const reminded = await until(async () => {
     const stored = await read(answered);
     return stored.reminders?.['1'] ? stored : undefined;
@@ -41,11 +63,15 @@ async function main(): Promise<void> {
     body: { outcome: 'accepted', remedy: 'replacement', version: reminded.version },
   });
   await finished(answered);
+  const happyUnits = take();
+  // Never answered: three reminders, then deemed accepted.
+  const noAnswer = await file();
   await finished(noAnswer);
+  const silentUnits = take();
   const happy = stateTransitions(await runtime.stepFunctions.history(answered));
   const silent = stateTransitions(await runtime.stepFunctions.history(noAnswer));
   await runtime.stop();
-  console.log(JSON.stringify({ happy, noAnswer: silent }));
+  console.log(JSON.stringify({ happy, noAnswer: silent, happyUnits, silentUnits }));
 }
 
 main().catch((error: unknown) => {

@@ -78,9 +78,12 @@ async function main(): Promise<void> {
 
   const lifecycle = JSON.parse(
     execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'bench-lifecycle.ts')], { encoding: 'utf8' }).trim().split('\n').pop()!,
-  ) as { happy: number; noAnswer: number };
+  ) as { happy: number; noAnswer: number; happyUnits: Units; silentUnits: Units };
   rows.push(['state transitions, answered after 3 reminders (Step Functions, per complaint)', String(lifecycle.happy)]);
   rows.push(['state transitions, never answered: 3 reminders, deemed accepted', String(lifecycle.noAnswer)]);
+  const writeUnits = (units: Units) => `${units.total} (table ${units.table}, indexes ${units.index})`;
+  rows.push(['DynamoDB write units, answered after 3 reminders (per complaint)', writeUnits(lifecycle.happyUnits)]);
+  rows.push(['DynamoDB write units, never answered (per complaint)', writeUnits(lifecycle.silentUnits)]);
 
   for (const bundle of await bundleSizes()) rows.push([`bundle ${bundle.name} (KiB, minified)`, (bundle.bytes / 1024).toFixed(1)]);
 
@@ -98,6 +101,12 @@ async function main(): Promise<void> {
   const width = Math.max(...rows.map(([label]) => label.length));
   console.log(`\n${'measure'.padEnd(width)} | value\n${'-'.repeat(width)}-|------`);
   for (const [label, value] of rows) console.log(`${label.padEnd(width)} | ${value}`);
+}
+
+interface Units {
+  table: number;
+  index: number;
+  total: number;
 }
 
 async function scanComplaints(dynamo: DynamoDBClient) {
