@@ -73,7 +73,7 @@ export const functions = {
   workflowStarter: {
     entry: 'lambdas/handlers/workflow-starter.handler.ts',
     description: 'Starts one workflow per complaint, on its complaint.received event (the event bus)',
-    table: ['dynamodb:UpdateItem'], // clears the pendingWorkflow mark
+    table: [],
     grants: ['workflow:start'],
     timeout: 30,
     memory: 256,

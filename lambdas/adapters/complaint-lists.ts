@@ -34,7 +34,7 @@ export type ListPage = ComplaintPage;
 // of times per shard) to fill the page, and hand out the positions reached as the cursor.
 const MAX_READS_PER_SHARD = 5;
 
-type IndexName = Exclude<keyof typeof tableDesign.indexes, 'pendingWorkflow'>;
+type IndexName = keyof typeof tableDesign.indexes;
 type StoredKey = Record<string, unknown>;
 
 interface Plan {

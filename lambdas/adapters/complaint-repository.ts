@@ -12,7 +12,7 @@ import {
   type SentEmail,
 } from '../core/complaint';
 import { complaintEvent } from '../core/complaint-events';
-import { indexAttributes, keys, PENDING } from './table-design';
+import { departmentIndexAttributes, indexAttributes, keys } from './table-design';
 import { MalformedRequest, NotFound, VersionConflict } from '../core/errors';
 import type { DeliveryEvidence } from '../core/delivery-evidence';
 
@@ -31,7 +31,6 @@ export interface ComplaintRepository {
   findByReference(reference: string): Promise<Complaint | undefined>;
   /** A page of the complaint's history, newest entries last; `before` continues to older ones. */
   history(id: string, page: { limit: number; before?: string }): Promise<HistoryPage>;
-  markWorkflowStarted(id: string): Promise<void>;
   /** Writes one fact of the workflow's, once; false when it was already written (or no longer applies). */
   record(id: string, fact: WorkflowFact): Promise<boolean>;
   /**
@@ -166,7 +165,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       const receipt = receiptOf(complaint);
       const put = (Item: Record<string, unknown>) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } });
       const items = [
-        put({ ...keys.complaint(complaint.id), reminders: {}, ...state, ...indexAttributes(complaint), pendingWorkflow: PENDING, eventSequence: 1 }),
+        put({ ...keys.complaint(complaint.id), reminders: {}, ...state, ...indexAttributes(complaint), eventSequence: 1 }),
         put({ ...keys.reference(complaint.reference), reference: complaint.reference, complaintId: complaint.id }),
         put({ ...keys.event(complaint.id, 1), ...complaintEvent(complaint.id, 1, entry) }),
         ...(idempotency
@@ -224,19 +223,8 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       return { entries, ...(LastEvaluatedKey ? { before: encodeHistoryCursor(LastEvaluatedKey) } : {}) };
     },
 
-    async markWorkflowStarted(id) {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.complaint(id),
-          UpdateExpression: 'REMOVE pendingWorkflow',
-          ConditionExpression: 'attribute_exists(PK)',
-        }),
-      );
-    },
-
     async record(id, fact) {
-      const update = workflowUpdate(fact);
+      const update = workflowUpdate(id, fact);
       const entry = historyEntryOf(fact);
       const change = { set: update.expression.replace(/^SET /, ''), condition: update.condition, names: update.names, values: update.values };
       if (entry) return (await changeWithEvent(id, change, entry)) === 'written';
@@ -380,7 +368,7 @@ interface UpdateSpec {
  * and does not bump `version`: version counts staff edits, which is what a stale staff write must not
  * overwrite and what tells a waiting workflow that something new happened.
  */
-function workflowUpdate(fact: WorkflowFact): UpdateSpec {
+function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
   switch (fact.kind) {
     case 'acknowledgement':
       return {
@@ -390,9 +378,13 @@ function workflowUpdate(fact: WorkflowFact): UpdateSpec {
       };
     case 'assignment':
       return {
-        expression: 'SET assignment = :value, listDepartment = :department',
+        expression: 'SET assignment = :value, listDepartment = :department, departmentShard = :departmentShard',
         condition: 'attribute_not_exists(assignment)',
-        values: { ':value': fact.value, ':department': fact.value.departmentId },
+        values: {
+          ':value': fact.value,
+          ':department': fact.value.departmentId,
+          ':departmentShard': departmentIndexAttributes(id, fact.value.departmentId).departmentShard,
+        },
       };
     case 'status': {
       const from = Object.fromEntries(fact.from.map((status, i) => [`:from${i}`, status]));

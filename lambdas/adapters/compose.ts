@@ -1,4 +1,6 @@
-import { dynamo, ses, stepFunctions } from './clients';
+import { dynamo } from './clients';
+import { ses } from './ses-client';
+import { stepFunctions } from './sfn-client';
 import { clockFromEnvironment } from './clock';
 import { readConfigFile } from './config-files';
 import { readEnvironment, required } from './config';

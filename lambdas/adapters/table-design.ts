@@ -71,12 +71,6 @@ export const tableDesign = {
    * after reading them: INCLUDE is cheaper for lists read many times a day.
    */
   indexes: {
-    /**
-     * Sparse index of complaints whose workflow has not been confirmed started: the local runtime's outbox
-     * (dynalite has no Streams) and, in AWS, a reconciliation view of anything the stream consumer missed.
-     * The outbox and the starter read the complaint's id only.
-     */
-    pendingWorkflow: { partitionKey: 'pendingWorkflow', sortKey: 'receivedAt', projection: ['id'] },
     // Staff lists (issue: admin API). Every list is a Query on these, never a Scan; status, channel and
     // platform narrow a page with a filter. The lists of all complaints and of a department are spread over
     // LIST_SHARDS partitions (see there); a page reads every shard and merges them by the sort key.
@@ -98,9 +92,6 @@ export const keys = {
   reference: (reference: string) => ({ PK: `REFERENCE#${reference}`, SK: 'REFERENCE' }),
   idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
 } as const;
-
-/** The value of `pendingWorkflow` while a complaint waits for its workflow; removed once it has started. */
-export const PENDING = 'pending';
 
 /** Department partition of a complaint that no rule or person has assigned yet. */
 export const UNASSIGNED = 'unassigned';

@@ -1,7 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { dynamo, stepFunctions } from '../adapters/clients';
+import { stepFunctions } from '../adapters/sfn-client';
 import { readEnvironment, required } from '../adapters/config';
-import { dynamoComplaintRepository } from '../adapters/complaint-repository';
 import { errorFields, log } from '../adapters/logger';
 import { stepFunctionsWorkflowStarter } from '../adapters/workflow-client';
 import type { ComplaintEventDetail } from '../event-consumers';
@@ -9,14 +8,13 @@ import { startComplaintWorkflow } from '../use-cases/start-complaint-workflow';
 
 const env = readEnvironment();
 const ports = {
-  complaints: dynamoComplaintRepository(dynamo(), env.TABLE_NAME),
   workflow: stepFunctionsWorkflowStarter(stepFunctions(), required(env, 'STATE_MACHINE_ARN')),
 };
 
 /**
  * A consumer of `complaint.received` (lambdas/event-consumers.ts): starts the complaint's workflow. A failure
  * is thrown, so EventBridge (locally the outbox) retries the event with backoff and, after its last attempt,
- * parks it in the consumer's dead-letter queue; the complaint keeps its `pendingWorkflow` mark meanwhile.
+ * parks it in the consumer's dead-letter queue (alarm `workflowStarterEventsUndelivered`) for a redrive.
  */
 export const handler = async (event: EventBridgeEvent<string, ComplaintEventDetail>): Promise<void> => {
   const { complaintId } = event.detail;

@@ -1,13 +1,13 @@
-import type { ComplaintRepository } from '../adapters/complaint-repository';
 import type { WorkflowStarter } from '../adapters/workflow-client';
 
 export interface StartWorkflowPorts {
-  complaints: Pick<ComplaintRepository, 'markWorkflowStarted'>;
   workflow: WorkflowStarter;
 }
 
-/** Start first, then clear the marker: a crash in between leaves a marker whose retry is a harmless no-op. */
+/**
+ * The complaint's workflow, started under the complaint's id: Step Functions keeps execution names unique,
+ * so a repeated complaint.received event (streams and EventBridge deliver at least once) is the same start.
+ */
 export async function startComplaintWorkflow(complaintId: string, ports: StartWorkflowPorts): Promise<void> {
   await ports.workflow.start(complaintId);
-  await ports.complaints.markWorkflowStarted(complaintId);
 }

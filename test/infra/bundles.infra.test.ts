@@ -15,7 +15,7 @@ const clientsUsed: Record<FunctionName, Client[]> = {
   openapi: [],
   intake: ['client-dynamodb'],
   recordDelivery: ['client-dynamodb'],
-  workflowStarter: ['client-dynamodb', 'client-sfn'],
+  workflowStarter: ['client-sfn'],
   registerWait: ['client-dynamodb', 'client-sesv2', 'client-sfn'], // StepPorts, as the step use cases take them
   advanceComplaint: ['client-dynamodb', 'client-sesv2', 'client-sfn'],
   admin: ['client-dynamodb', 'client-sesv2', 'client-sfn'],

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { indexAttributes, LIST_SHARDS, PENDING, tableDesign } from '../../lambdas/adapters/table-design';
+import { indexAttributes, LIST_SHARDS, tableDesign } from '../../lambdas/adapters/table-design';
 import { StatefulStack } from '../../lib/stateful-stack';
 
 // Issue 10, point 3: no hot keys, lean indexes. Read from the synthesized table, with the values the product
@@ -37,7 +37,7 @@ describe('the indexes of the complaints table', () => {
     expect(index.Projection.NonKeyAttributes?.length ?? 0).toBeLessThanOrEqual(10);
   });
 
-  it.each(indexes.filter((index) => index.IndexName !== 'pendingWorkflow').map((index) => [index.IndexName, index] as const))(
+  it.each(indexes.map((index) => [index.IndexName, index] as const))(
     `%s spreads one department's complaints received the same day over at least ${LIST_SHARDS} partition keys`,
     (_name, index) => {
       const partitionKey = index.KeySchema.find((key) => key.KeyType === 'HASH')!.AttributeName;
@@ -47,14 +47,11 @@ describe('the indexes of the complaints table', () => {
     },
   );
 
-  it('keeps a constant partition key only on the transient pendingWorkflow outbox', () => {
-    // A complaint is in it from intake until its workflow starts (seconds): a put and a delete each, 600
-    // writes/s at 300 complaints/s, inside the 1,000 writes/s of one key; the stream filter and the local
-    // outbox read this one value.
+  it('has no constant partition key: every index spreads its writes', () => {
     const constant = indexes.filter((index) => {
       const partitionKey = index.KeySchema.find((key) => key.KeyType === 'HASH')!.AttributeName;
-      return new Set(complaints.map((complaint) => complaint[partitionKey] ?? PENDING)).size === 1;
+      return new Set(complaints.map((complaint) => complaint[partitionKey])).size === 1;
     });
-    expect(constant.map((index) => index.IndexName)).toEqual(['pendingWorkflow']);
+    expect(constant).toEqual([]);
   });
 });

@@ -7,8 +7,7 @@ import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint 
 
 // No complaint is lost between the database write and the workflow: the complaint.received event is written
 // with the complaint, and its consumer, the workflow starter (fed by the stream, pipe and event bus in AWS,
-// by the outbox here), starts the execution named after the complaint id and then clears the complaint's
-// `pendingWorkflow` mark.
+// by the outbox here), starts the execution named after the complaint id.
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'reklamacje-start-'));
 let failStarts = 0;
@@ -61,8 +60,6 @@ it('starts the workflow once even when starting it fails at first', async () => 
   expect(await executionsOf(receipt.id)).toHaveLength(1);
   expect((await executionsOf(receipt.id))[0]?.status).toBe('RUNNING'); // now waiting for a decision
   expect(await emailsAbout(receipt.reference)).toHaveLength(1);
-  const item = (await storedItems(runtime)).find((stored) => stored.id?.S === receipt.id);
-  expect(item?.pendingWorkflow).toBeUndefined();
 });
 
 it('starts the workflow of a complaint stored just before the process died, after a restart, once', async () => {
@@ -121,6 +118,7 @@ it('delivers each event to its consumers once, in order, and carries on after a 
   runtime = await start();
   const second = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string };
   await runtime.settled();
+  await runtime.outbox.drain(); // the workflows wrote events of their own meanwhile (acknowledged, assigned)
   for (const id of [first.id, second.id]) expect(await executionsOf(id)).toHaveLength(1);
   type Line = { transaction: string; events?: { detail: { complaintId: string; type: string } }[]; outcome?: string };
   const lines = readFileSync(path.join(dataDir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Line);
