@@ -2,8 +2,10 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 // Write capacity units as DynamoDB bills them, counted from item sizes (dynalite reports the table's units
 // but not the indexes'): 1 unit per started KB of the larger of the item before and after, for the table
-// and for each global secondary index the write touches, twice that inside a transaction. See "Item sizes
-// and formats" and "Capacity unit consumption for writes" in the DynamoDB developer guide.
+// and for each global secondary index the write touches. A transaction writes its table items twice (the
+// prepare and the commit), so 2 units per KB there; the indexes are updated by DynamoDB's own propagation,
+// as for any write, at 1 unit per KB. See "Item sizes and formats", "Capacity unit consumption for writes"
+// and "Capacity management for transactions" in the DynamoDB developer guide.
 
 type Item = Record<string, AttributeValue>;
 
@@ -53,5 +55,5 @@ export function writeUnits(before: Item | undefined, after: Item | undefined, ta
     // A changed index key is a delete of the old index item and a put of the new one.
     index += sameKeys ? units(Math.max(itemSize(old), itemSize(now))) : (old ? units(itemSize(old)) : 0) + (now ? units(itemSize(now)) : 0);
   }
-  return { table, index: factor * index };
+  return { table, index };
 }
