@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   complaintSchema,
   historyEntrySchema,
@@ -74,7 +74,8 @@ export interface StaffChange {
 
 export type WorkflowFact =
   | { kind: 'acknowledgement'; value: SentEmail }
-  | { kind: 'assignment'; value: Assignment }
+  /** With `assigned`, the complaint also moves to `assigned` in the same write (only from received or acknowledged). */
+  | { kind: 'assignment'; value: Assignment; assigned?: boolean }
   | { kind: 'status'; from: ComplaintStatus[]; to: ComplaintStatus }
   | { kind: 'departmentNotified'; value: SentEmail & { departmentId: string } }
   | { kind: 'reminder'; offset: number; value: SentEmail & { escalation: boolean } }
@@ -89,6 +90,23 @@ const isConditionFailure = (error: unknown) => error instanceof ConditionalCheck
 const SEQUENCE_ATTEMPTS = 8;
 
 const EVENT_PREFIX = 'EVENT#';
+
+/**
+ * What the customer sent, which never changes after intake, is an item of its own (COMPLAINT#id /
+ * COMPLAINT#SUBMISSION): the complaint item, rewritten on every change (twice per KB in a transaction), then
+ * stays around 1 KB whatever the description holds (up to 10,000 characters). The order number stays on the
+ * complaint item too, because an index is keyed on it.
+ */
+const SUBMISSION_FIELDS = ['customer', 'product', 'purchaseDate', 'description', 'desiredRemedy', 'privacyNoticeAccepted', 'language', 'answerByEmail'] as const;
+
+function split(complaint: Record<string, unknown>): { state: Record<string, unknown>; submission: Record<string, unknown> } {
+  const state: Record<string, unknown> = {};
+  const submission: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(complaint)) {
+    ((SUBMISSION_FIELDS as readonly string[]).includes(field) ? submission : state)[field] = value;
+  }
+  return { state, submission };
+}
 
 function toComplaint(item: Record<string, unknown> | undefined): Complaint | undefined {
   return item ? complaintSchema.parse(item) : undefined;
@@ -110,6 +128,22 @@ interface Change {
 export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableName: string): ComplaintRepository {
   const complaintItem = async (id: string) =>
     (await client.send(new GetCommand({ TableName: tableName, Key: keys.complaint(id), ConsistentRead: true }))).Item;
+
+  /** The complaint as it is now: its item and its submission's, in one query. */
+  async function complaintWithSubmission(id: string): Promise<Record<string, unknown> | undefined> {
+    const { Items = [] } = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :complaint)',
+        ExpressionAttributeValues: { ':pk': keys.complaint(id).PK, ':complaint': keys.complaint(id).SK },
+        ConsistentRead: true,
+      }),
+    );
+    const state = Items.find((item) => item.SK === keys.complaint(id).SK);
+    const submission = Items.find((item) => item.SK === keys.submission(id).SK);
+    const wait = Items.find((item) => item.SK === keys.wait(id).SK);
+    return state && { ...submission, ...state, ...(wait ? { workflowWait: wait.workflowWait } : {}) };
+  }
 
   /**
    * Applies a change and stores its event, numbered after the last one, in one transaction. Answers
@@ -161,13 +195,15 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
 
   return {
     async create({ complaint, entry, idempotency }) {
-      const { history: _history, ...state } = complaint;
+      const { history: _history, ...stored } = complaint;
+      const { state, submission } = split(stored);
       const receipt = receiptOf(complaint);
       const put = (Item: Record<string, unknown>) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } });
       const items = [
         put({ ...keys.complaint(complaint.id), reminders: {}, ...state, ...indexAttributes(complaint), eventSequence: 1 }),
         put({ ...keys.reference(complaint.reference), reference: complaint.reference, complaintId: complaint.id }),
         put({ ...keys.event(complaint.id, 1), ...complaintEvent(complaint.id, 1, entry) }),
+        put({ ...keys.submission(complaint.id), ...submission }),
         ...(idempotency
           ? [put({ ...keys.idempotency(idempotency.scope, idempotency.key), fingerprint: idempotency.fingerprint, answer: receipt, expiresAt: idempotency.expiresAt })]
           : []),
@@ -183,7 +219,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
             await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
             continue;
           }
-          if (idempotency && codes[3] === 'ConditionalCheckFailed') {
+          if (idempotency && codes[4] === 'ConditionalCheckFailed') {
             const { Item } = await client.send(
               new GetCommand({ TableName: tableName, Key: keys.idempotency(idempotency.scope, idempotency.key), ConsistentRead: true }),
             );
@@ -198,7 +234,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
     },
 
     async get(id) {
-      return toComplaint(await complaintItem(id));
+      return toComplaint(await complaintWithSubmission(id));
     },
 
     async findByReference(reference) {
@@ -301,21 +337,15 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
     },
 
     async storeWait(id, wait) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.complaint(id),
-            UpdateExpression: 'SET workflowWait = :wait',
-            ConditionExpression: 'attribute_exists(PK) AND version = :planned',
-            ExpressionAttributeValues: { ':wait': wait, ':planned': wait.plannedVersion },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      // The wait is an item of its own (an AWS task token is ~1 KB: on the complaint item it would double the
+      // cost of every later change). Stored first, then the complaint's version read: a staff change either
+      // happened before that read (seen here: false, the caller wakes the workflow) or after the wait was
+      // stored (the staff action finds the token and wakes it). A wake of a token already answered is harmless.
+      await client.send(new PutCommand({ TableName: tableName, Item: { ...keys.wait(id), workflowWait: wait } }));
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.complaint(id), ConsistentRead: true, ProjectionExpression: 'version' }),
+      );
+      return Item !== undefined && Item.version === wait.plannedVersion;
     },
   };
 }
@@ -378,12 +408,14 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
       };
     case 'assignment':
       return {
-        expression: 'SET assignment = :value, listDepartment = :department, departmentShard = :departmentShard',
-        condition: 'attribute_not_exists(assignment)',
+        expression: `SET assignment = :value, listDepartment = :department, departmentShard = :departmentShard${fact.assigned ? ', #status = :assigned' : ''}`,
+        condition: fact.assigned ? 'attribute_not_exists(assignment) AND #status IN (:received, :acknowledged)' : 'attribute_not_exists(assignment)',
+        ...(fact.assigned ? { names: { '#status': 'status' } } : {}),
         values: {
           ':value': fact.value,
           ':department': fact.value.departmentId,
           ':departmentShard': departmentIndexAttributes(id, fact.value.departmentId).departmentShard,
+          ...(fact.assigned ? { ':assigned': 'assigned', ':received': 'received', ':acknowledged': 'acknowledged' } : {}),
         },
       };
     case 'status': {

@@ -87,6 +87,10 @@ export const tableDesign = {
 
 export const keys = {
   complaint: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT' }),
+  /** What the customer sent, written once at intake beside the complaint (sorts right after it). */
+  submission: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT#SUBMISSION' }),
+  /** The callback token the complaint's workflow waits on (replaced at every wait). */
+  wait: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT#WAIT' }),
   /** One change of a complaint: its history entry and domain event, numbered from 1 (10 digits sort as numbers). */
   event: (id: string, sequence: number) => ({ PK: `COMPLAINT#${id}`, SK: `EVENT#${String(sequence).padStart(10, '0')}` }),
   reference: (reference: string) => ({ PK: `REFERENCE#${reference}`, SK: 'REFERENCE' }),

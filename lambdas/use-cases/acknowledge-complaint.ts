@@ -36,7 +36,7 @@ export async function acknowledgeComplaint(complaintId: string, ports: Acknowled
     (value) => ports.complaints.record(complaintId, { kind: 'acknowledgement', value }),
     ports.now,
   );
-  // Staff may already have moved the complaint on (assigned, decided): only a `received` one moves here.
-  await ports.complaints.record(complaintId, { kind: 'status', from: ['received'], to: 'acknowledged' });
+  // The status stays `received` until the department is assigned, a moment later in the same step: a write
+  // for a status nobody would see costs a complaint write and one per list index.
   return sent;
 }

@@ -52,17 +52,17 @@ export async function assignDepartmentStep(id: string, ports: StepPorts) {
       category: complaint.category,
       sourcePlatform: complaint.sourcePlatform,
     });
-    await ports.complaints.record(id, {
-      kind: 'assignment',
-      value: {
-        departmentId: match.departmentId,
-        ruleId: match.ruleId,
-        reason: match.reason,
-        rulesVersion: match.rulesVersion,
-        assignedAt: ports.now().toISOString(),
-        assignedBy: 'workflow',
-      },
-    });
+    const value = {
+      departmentId: match.departmentId,
+      ruleId: match.ruleId,
+      reason: match.reason,
+      rulesVersion: match.rulesVersion,
+      assignedAt: ports.now().toISOString(),
+      assignedBy: 'workflow',
+    };
+    // Department and status in one write; if staff moved the status on meanwhile, the department alone.
+    if (await ports.complaints.record(id, { kind: 'assignment', value, assigned: true })) return { departmentId: value.departmentId };
+    await ports.complaints.record(id, { kind: 'assignment', value });
   }
   await ports.complaints.record(id, { kind: 'status', from: ['received', 'acknowledged'], to: 'assigned' });
   const { assignment } = await load(id, ports);

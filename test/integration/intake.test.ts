@@ -64,10 +64,11 @@ describe('POST /complaints', () => {
     });
     expect(response.status).toBe(201);
     const receipt = (await response.json()) as { id: string };
-    const stored = (await storedItems(runtime)).find((item) => item.id?.S === receipt.id);
-    expect(stored?.customer?.M?.name?.S).toBe('Jan Nowak');
-    expect(stored?.orderNumber).toBeUndefined();
-    expect(stored?.language?.S).toBe('pl');
+    const items = (await storedItems(runtime)).filter((item) => item.PK?.S === `COMPLAINT#${receipt.id}`);
+    const stored = { ...items.find((item) => item.SK?.S === 'COMPLAINT#SUBMISSION'), ...items.find((item) => item.SK?.S === 'COMPLAINT') };
+    expect(stored.customer?.M?.name?.S).toBe('Jan Nowak');
+    expect(stored.orderNumber).toBeUndefined();
+    expect(stored.language?.S).toBe('pl');
   });
 
   it('reads a base64-encoded body as API Gateway delivers binary media', async () => {
@@ -179,12 +180,12 @@ describe('Idempotency-Key on POST /complaints', () => {
     expect(await complaintCount()).toBe(before + 1);
   });
 
-  it('stores the complaint, its reference claim, its first event and the answer to its key in one write', async () => {
+  it('stores the complaint, what the customer sent, its reference claim, its first event and the answer to its key in one write', async () => {
     const response = await postComplaint(runtime, validComplaint, { 'idempotency-key': 'one-write' });
     const { id, reference } = (await response.json()) as { id: string; reference: string };
     const items = await storedItems(runtime);
     const keysOf = (pk: string) => items.filter((item) => item.PK?.S === pk).map((item) => item.SK?.S);
-    expect(keysOf(`COMPLAINT#${id}`).sort()).toEqual(['COMPLAINT', 'EVENT#0000000001']);
+    expect(keysOf(`COMPLAINT#${id}`).sort()).toEqual(['COMPLAINT', 'COMPLAINT#SUBMISSION', 'EVENT#0000000001']);
     expect(keysOf(`REFERENCE#${reference}`)).toEqual(['REFERENCE']);
     expect(keysOf('IDEMPOTENCY#complaints#one-write')).toEqual(['IDEMPOTENCY']);
     const event = items.find((item) => item.PK?.S === `COMPLAINT#${id}` && item.SK?.S === 'EVENT#0000000001');

@@ -77,7 +77,8 @@ it('starts the workflow of a complaint stored just before the process died, afte
 it('resumes a workflow that was waiting when the process stopped, without repeating what it did', async () => {
   const receipt = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
   await runtime.settled();
-  const before = (await storedItems(runtime)).find((stored) => stored.id?.S === receipt.id);
+  const waitOf = async () => (await storedItems(runtime)).find((stored) => stored.PK?.S === `COMPLAINT#${receipt.id}` && stored.SK?.S === 'COMPLAINT#WAIT');
+  const before = await waitOf();
   const eventsOf = async () => (await storedItems(runtime)).filter((stored) => stored.PK?.S === `COMPLAINT#${receipt.id}` && stored.SK?.S.startsWith('EVENT#')).length;
   const eventsBefore = await eventsOf();
   expect(before?.workflowWait).toBeDefined();
@@ -87,7 +88,7 @@ it('resumes a workflow that was waiting when the process stopped, without repeat
   await runtime.settled();
   const execution = await runtime.stepFunctions.execution(receipt.id);
   expect(execution?.status).toBe('RUNNING');
-  const after = (await storedItems(runtime)).find((stored) => stored.id?.S === receipt.id);
+  const after = await waitOf();
   // Waiting again, on a new token, having sent nothing a second time.
   expect(after?.workflowWait?.M?.taskToken?.S).not.toBe(before?.workflowWait?.M?.taskToken?.S);
   expect(await eventsOf()).toBe(eventsBefore);

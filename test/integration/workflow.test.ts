@@ -46,7 +46,8 @@ describe('the complaint workflow', () => {
     expect(item?.acknowledgement?.M?.messageId?.S).toBe(emails[0]!.messageId);
     // …and goes on: assigned, and now waiting for a decision or its first reminder.
     expect(item?.status?.S).toBe('assigned');
-    expect(item?.workflowWait?.M?.taskToken?.S).toBeDefined();
+    const wait = (await storedItems(runtime)).find((stored) => stored.PK?.S === `COMPLAINT#${id}` && stored.SK?.S === 'COMPLAINT#WAIT');
+    expect(wait?.workflowWait?.M?.taskToken?.S).toBeDefined();
     expect((await runtime.stepFunctions.execution(id))?.status).toBe('RUNNING');
   });
 
