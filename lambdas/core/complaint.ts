@@ -53,15 +53,17 @@ export const customerSchema = z.object({
   ),
 });
 
-/** What a customer sends to `POST /complaints` (the public contract; later issues keep it stable). */
-export const complaintSubmissionSchema = z.object({
+/**
+ * What a complaint says, whichever door it came in by: the public form, a member of staff registering a letter
+ * or a call, a shop's webhook. Each door has its own rules on top (the form's below); intake takes this.
+ */
+export const complaintContentSchema = z.object({
   customer: customerSchema,
   orderNumber: optionalText(100),
   product: optionalText(200),
   purchaseDate: z.preprocess(blankIsAbsent, calendarDateString.optional()),
-  description: z.string().trim().min(10, 'must say what is wrong in at least 10 characters').max(10_000),
+  description: z.string().trim().min(1, 'is required').max(10_000),
   desiredRemedy: z.enum(remedies, { error: `must be one of ${remedies.join(', ')}` }),
-  privacyNoticeAccepted: acknowledged,
   language: z.preprocess(blankIsAbsent, z.enum(languages).default('pl')),
   /**
    * The customer asks for the answer by e-mail. Under art. 5(2) of the act of 5 August 2015 a financial
@@ -73,7 +75,35 @@ export const complaintSubmissionSchema = z.object({
   ),
 });
 
+export type ComplaintContent = z.infer<typeof complaintContentSchema>;
+
+/**
+ * What a customer sends to `POST /complaints` (the public contract): the content, plus the form's own rules:
+ * a description that says something, and the privacy notice acknowledged (complaint handling is a legal
+ * obligation, GDPR art. 6(1)(c): the customer acknowledges the notice rather than consenting).
+ */
+export const complaintSubmissionSchema = complaintContentSchema.extend({
+  description: z.string().trim().min(10, 'must say what is wrong in at least 10 characters').max(10_000),
+  privacyNoticeAccepted: acknowledged,
+});
+
 export type ComplaintSubmission = z.infer<typeof complaintSubmissionSchema>;
+
+/** Where and how a complaint came in: what intake records beside its content. */
+export interface IntakeMetadata {
+  channel: (typeof channels)[number];
+  /** Who took it in: `customer` for the public form, a staff id, or the integration's name. */
+  actor: string;
+  /** The real date of receipt (Warsaw calendar day) when it is not today: the deadline counts from it. */
+  receivedOn?: string;
+  /** The deadline policy, when the door names one (staff may); else the deployment's default. */
+  policyId?: string;
+  /** The shop platform a complaint came from (e.g. shopify), and its own id of the complaint there. */
+  sourcePlatform?: string;
+  externalId?: string;
+  /** The customer acknowledged the privacy notice (the public form makes sure of it). */
+  privacyNoticeAccepted?: true;
+}
 
 export const outcomes = ['accepted', 'partly_accepted', 'rejected'] as const;
 
@@ -133,7 +163,10 @@ export const historyEntrySchema = z.object({
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
 /** A complaint as stored and read back: the submission plus what the product decided on receipt. */
-export const complaintSchema = complaintSubmissionSchema.extend({
+/** A complaint as stored and read back: its content, where it came from, and what happened to it since. */
+export const complaintSchema = complaintContentSchema.extend({
+  /** Set when the customer acknowledged the privacy notice at intake (the public form); other doors may not ask. */
+  privacyNoticeAccepted: z.literal(true).optional(),
   id: z.string(),
   reference: z.string(),
   status: z.enum(statuses),
@@ -141,6 +174,8 @@ export const complaintSchema = complaintSubmissionSchema.extend({
   policyId: z.string(),
   /** The shop platform a complaint came from through a webhook (e.g. shopify); used by routing rules. */
   sourcePlatform: z.string().optional(),
+  /** The platform's own id of the complaint (a return, a claim): what it is called there. */
+  externalId: z.string().optional(),
   /** A category given by an integration or staff; used by routing rules. */
   category: z.string().optional(),
   receivedAt: z.iso.datetime(),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { calendarDateString, channels, complaintSubmissionSchema, decisionSchema, statuses } from './complaint';
+import { calendarDateString, channels, complaintContentSchema, decisionSchema, statuses } from './complaint';
 
 // What staff send to the admin API. The same schemas validate the requests and feed the OpenAPI document.
 
@@ -28,7 +28,8 @@ export const listQuerySchema = z
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
 /** A complaint that arrived by letter, phone or in person: its deadline counts from its real date of receipt. */
-export const registrationSchema = complaintSubmissionSchema.extend({
+/** A complaint staff register (a letter, a call, a visit): its content, without the web form's own rules. */
+export const registrationSchema = complaintContentSchema.extend({
   channel: z.enum(['letter', 'phone', 'in_person', 'email']),
   receivedAt: calendarDateString,
   policy: z.string().min(1).max(64).optional(),

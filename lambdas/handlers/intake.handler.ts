@@ -3,17 +3,14 @@ import { log } from '../adapters/logger';
 import { httpHandler } from '../http/http-handler';
 import { json } from '../http/problem';
 import { header, readBody } from '../http/request-body';
-import { submitComplaint } from '../use-cases/submit-complaint';
+import { submitPublicForm } from '../use-cases/submit-complaint';
 
 // A complaint is text; attachments arrive separately (presigned uploads), so 64 KiB is generous.
 const MAX_BODY_BYTES = 64 * 1024;
 
 export const handler = httpHandler(async (event) => {
   const body = readBody(event, MAX_BODY_BYTES);
-  const { receipt, replayed } = await submitComplaint(
-    { body, idempotencyKey: header(event, 'idempotency-key'), channel: 'web' },
-    intakePorts(),
-  );
+  const { receipt, replayed } = await submitPublicForm(body, header(event, 'idempotency-key'), intakePorts());
   log.info('complaint received', { complaintId: receipt.id, reference: receipt.reference, replayed });
   return json(201, receipt, {
     location: `/complaints/${encodeURIComponent(receipt.reference)}`,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { complaintSubmissionSchema, type Complaint, type ComplaintReceipt, type ComplaintSubmission, type HistoryEntry, channels } from '../core/complaint';
+import { complaintSubmissionSchema, type Complaint, type ComplaintContent, type ComplaintReceipt, type HistoryEntry, type IntakeMetadata } from '../core/complaint';
 import { IdempotencyKeyReused, ValidationFailed, type FieldIssue } from '../core/errors';
 import { validated } from '../core/validation';
 import type { ComplaintRepository } from '../adapters/complaint-repository';
@@ -20,14 +20,10 @@ export interface SubmitComplaintPorts {
 }
 
 export interface SubmitComplaintRequest {
-  body: unknown;
+  /** What the complaint says, already checked against its door's own rules (the form's, a mapping's). */
+  content: ComplaintContent;
+  metadata: IntakeMetadata;
   idempotencyKey?: string;
-  channel: (typeof channels)[number];
-  /** Who took it in: `customer` for the public form, a staff id for a registered letter or call. */
-  actor?: string;
-  /** The real date of receipt of a complaint registered by staff; the deadline counts from it. */
-  receivedOn?: string;
-  policyId?: string;
 }
 
 export interface SubmitComplaintResult {
@@ -52,17 +48,17 @@ const REFERENCE_ATTEMPTS = 5;
  * or not at all, so a retry, a double click or a crash can neither lose the complaint nor store it twice.
  */
 export async function submitComplaint(request: SubmitComplaintRequest, ports: SubmitComplaintPorts): Promise<SubmitComplaintResult> {
-  const submission = validated(complaintSubmissionSchema, request.body);
-  const futureDates = datesAfterToday({ purchaseDate: submission.purchaseDate }, ports.now());
+  const { content, metadata } = request;
+  const futureDates = datesAfterToday({ purchaseDate: content.purchaseDate }, ports.now());
   if (futureDates.length > 0) throw new ValidationFailed(futureDates);
   const key = request.idempotencyKey === undefined ? undefined : validated(idempotencyKeySchema, request.idempotencyKey, 'Idempotency-Key');
-  const fingerprint = requestFingerprint(submission, request);
-  const complaint = newComplaint(submission, request, ports);
+  const fingerprint = requestFingerprint(content, metadata);
+  const complaint = newComplaint(content, metadata, ports);
   const entry: HistoryEntry = {
     at: ports.now().toISOString(),
-    actor: request.actor ?? 'customer',
+    actor: metadata.actor,
     action: 'complaint_received',
-    after: { channel: request.channel, policyId: complaint.policyId, receivedOn: complaint.receivedOn },
+    after: { channel: metadata.channel, policyId: complaint.policyId, receivedOn: complaint.receivedOn, ...(metadata.sourcePlatform ? { sourcePlatform: metadata.sourcePlatform } : {}) },
   };
   const idempotency = key && {
     scope: 'complaints',
@@ -87,17 +83,26 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
   throw new Error(`No free reference found in ${REFERENCE_ATTEMPTS} attempts`);
 }
 
-function newComplaint(submission: ComplaintSubmission, request: SubmitComplaintRequest, ports: SubmitComplaintPorts): Complaint {
-  const receivedAt = request.receivedOn ? warsawInstant(request.receivedOn) : ports.now();
-  const receivedOn = request.receivedOn ?? warsawCalendarDate(receivedAt);
-  const policy = request.policyId ? ports.policies.policyFor(request.policyId) : ports.policies.defaultPolicy();
+/** The public form's door: its rules (privacy notice, a description that says something), then intake. */
+export async function submitPublicForm(body: unknown, idempotencyKey: string | undefined, ports: SubmitComplaintPorts): Promise<SubmitComplaintResult> {
+  const { privacyNoticeAccepted, ...content } = validated(complaintSubmissionSchema, body);
+  return submitComplaint({ content, metadata: { channel: 'web', actor: 'customer', privacyNoticeAccepted }, idempotencyKey }, ports);
+}
+
+function newComplaint(content: ComplaintContent, metadata: IntakeMetadata, ports: SubmitComplaintPorts): Complaint {
+  const receivedAt = metadata.receivedOn ? warsawInstant(metadata.receivedOn) : ports.now();
+  const receivedOn = metadata.receivedOn ?? warsawCalendarDate(receivedAt);
+  const policy = metadata.policyId ? ports.policies.policyFor(metadata.policyId) : ports.policies.defaultPolicy();
   const responseDueBy = computeResponseDueBy(policy, receivedOn);
   return {
-    ...submission,
+    ...content,
+    ...(metadata.privacyNoticeAccepted ? { privacyNoticeAccepted: true as const } : {}),
+    ...(metadata.sourcePlatform ? { sourcePlatform: metadata.sourcePlatform } : {}),
+    ...(metadata.externalId ? { externalId: metadata.externalId } : {}),
     id: ports.newId(),
     reference: ports.newReference(),
     status: 'received',
-    channel: request.channel,
+    channel: metadata.channel,
     policyId: policy.id,
     receivedAt: receivedAt.toISOString(),
     receivedOn,
@@ -119,13 +124,13 @@ export async function registerComplaint(
   ports: SubmitComplaintPorts,
 ): Promise<SubmitComplaintResult> {
   authorize(staff, 'complaint:register');
-  const { channel, receivedAt, policy, ...submission } = registration;
-  const issues = datesAfterToday({ receivedAt, purchaseDate: submission.purchaseDate }, ports.now());
+  const { channel, receivedAt, policy, ...content } = registration;
+  const issues = datesAfterToday({ receivedAt, purchaseDate: content.purchaseDate }, ports.now());
   if (policy !== undefined && !ports.policies.has(policy)) {
     issues.push({ field: 'policy', message: `is not a known policy (${ports.policies.ids().join(', ')})` });
   }
   if (issues.length > 0) throw new ValidationFailed(issues);
-  return submitComplaint({ body: submission, idempotencyKey, channel, actor: staff.id, receivedOn: receivedAt, policyId: policy }, ports);
+  return submitComplaint({ content, metadata: { channel, actor: staff.id, receivedOn: receivedAt, policyId: policy }, idempotencyKey }, ports);
 }
 
 /**
@@ -144,8 +149,8 @@ function datesAfterToday(dates: Record<string, string | undefined>, now: Date): 
  * Same complaint through the same door, same fingerprint: whether it came as JSON or as a form, whatever
  * the key order. A registration's channel, date and policy are part of what was asked.
  */
-export function requestFingerprint(submission: ComplaintSubmission, request: Pick<SubmitComplaintRequest, 'channel' | 'receivedOn' | 'policyId'>): string {
-  const asked = { ...submission, channel: request.channel, receivedOn: request.receivedOn, policyId: request.policyId };
+export function requestFingerprint(content: ComplaintContent, metadata: IntakeMetadata): string {
+  const asked = { ...content, channel: metadata.channel, receivedOn: metadata.receivedOn, policyId: metadata.policyId, sourcePlatform: metadata.sourcePlatform, externalId: metadata.externalId };
   return createHash('sha256').update(canonicalJson(asked)).digest('base64url');
 }
 

@@ -3,7 +3,7 @@ import { receiptOf, type Complaint } from '../../lambdas/core/complaint';
 import { ValidationFailed } from '../../lambdas/core/errors';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
 import type { StaffMember } from '../../lambdas/core/staff';
-import { registerComplaint, submitComplaint, type SubmitComplaintPorts } from '../../lambdas/use-cases/submit-complaint';
+import { registerComplaint, submitComplaint, submitPublicForm, type SubmitComplaintPorts } from '../../lambdas/use-cases/submit-complaint';
 
 // Intake with in-memory ports: "today" is the product clock's day in Europe/Warsaw, never the UTC day.
 
@@ -68,16 +68,16 @@ describe('a purchase date on a complaint filed through the public form', () => {
     ['2026-11-30T12:00:00Z', '2999-01-01', 'refused', 'a typo in the year'],
   ])('at %s a purchase dated %s is %s: %s', async (now, purchaseDate, answer) => {
     const ports = inMemoryPorts(now);
-    const fields = await fieldsRefused(submitComplaint({ body: { ...submission, purchaseDate }, channel: 'web' }, ports));
+    const fields = await fieldsRefused(submitPublicForm({ ...submission, purchaseDate }, undefined, ports));
     expect(fields).toEqual(answer === 'refused' ? ['purchaseDate'] : []);
     expect(ports.stored).toHaveLength(answer === 'refused' ? 0 : 1);
   });
 
   it('is refused before anything is stored, so a corrected retry with the same Idempotency-Key is not "reused"', async () => {
     const ports = inMemoryPorts('2026-11-30T12:00:00Z');
-    await fieldsRefused(submitComplaint({ body: { ...submission, purchaseDate: '2026-12-24' }, channel: 'web', idempotencyKey: 'k-1' }, ports));
+    await fieldsRefused(submitPublicForm({ ...submission, purchaseDate: '2026-12-24' }, 'k-1', ports));
     expect(ports.stored).toHaveLength(0);
-    const corrected = await submitComplaint({ body: { ...submission, purchaseDate: '2026-11-24' }, channel: 'web', idempotencyKey: 'k-1' }, ports);
+    const corrected = await submitPublicForm({ ...submission, purchaseDate: '2026-11-24' }, 'k-1', ports);
     expect(corrected.replayed).toBe(false);
     expect(ports.stored).toHaveLength(1);
   });
@@ -112,16 +112,16 @@ describe('a complaint registered by staff', () => {
 describe('one write per complaint, whatever happens around it', () => {
   it('replays the first answer to a retry under the same Idempotency-Key, storing nothing more', async () => {
     const ports = inMemoryPorts('2026-11-30T12:00:00Z');
-    const first = await submitComplaint({ body: submission, channel: 'web', idempotencyKey: 'k-2' }, ports);
-    const again = await submitComplaint({ body: submission, channel: 'web', idempotencyKey: 'k-2' }, ports);
+    const first = await submitPublicForm(submission, 'k-2', ports);
+    const again = await submitPublicForm(submission, 'k-2', ports);
     expect(again).toEqual({ receipt: first.receipt, replayed: true });
     expect(ports.stored).toHaveLength(1);
   });
 
   it('refuses the same Idempotency-Key with another complaint (422), storing nothing more', async () => {
     const ports = inMemoryPorts('2026-11-30T12:00:00Z');
-    await submitComplaint({ body: submission, channel: 'web', idempotencyKey: 'k-3' }, ports);
-    await expect(submitComplaint({ body: { ...submission, desiredRemedy: 'refund' }, channel: 'web', idempotencyKey: 'k-3' }, ports)).rejects.toMatchObject({
+    await submitPublicForm(submission, 'k-3', ports);
+    await expect(submitPublicForm({ ...submission, desiredRemedy: 'refund' }, 'k-3', ports)).rejects.toMatchObject({
       name: 'IdempotencyKeyReused',
     });
     expect(ports.stored).toHaveLength(1);
@@ -131,10 +131,46 @@ describe('one write per complaint, whatever happens around it', () => {
     const ports = inMemoryPorts('2026-11-30T12:00:00Z');
     let draws = 0;
     ports.newReference = () => (draws++ < 2 ? 'RK-SAME0-00000' : `RK-OTHER-0000${draws}`);
-    const first = await submitComplaint({ body: submission, channel: 'web' }, ports);
-    const second = await submitComplaint({ body: submission, channel: 'web' }, ports);
+    const first = await submitPublicForm(submission, undefined, ports);
+    const second = await submitPublicForm(submission, undefined, ports);
     expect(first.receipt.reference).toBe('RK-SAME0-00000');
     expect(second.receipt.reference).not.toBe('RK-SAME0-00000');
     expect(ports.stored.map((complaint) => complaint.reference)).toEqual([first.receipt.reference, second.receipt.reference]);
+  });
+});
+
+describe('intake for every door', () => {
+  const content = {
+    customer: { name: 'Sklep Demo', email: 'klient@example.com' },
+    description: 'Zepsuty.',
+    desiredRemedy: 'refund' as const,
+    language: 'pl' as const,
+  };
+
+  it('takes a complaint from a source that asks no privacy checkbox and no minimum description, with its metadata', async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    const { receipt } = await submitComplaint(
+      { content, metadata: { channel: 'webhook', actor: 'shopify:demo-shop', sourcePlatform: 'shopify', externalId: 'return-4411' } },
+      ports,
+    );
+    expect(receipt.status).toBe('received');
+    expect(ports.stored[0]).toMatchObject({ channel: 'webhook', sourcePlatform: 'shopify', externalId: 'return-4411', description: 'Zepsuty.' });
+    expect(ports.stored[0]!.privacyNoticeAccepted).toBeUndefined();
+  });
+
+  it('keeps the public form\'s own rules at the form: the privacy notice, and a description of 10 characters or more', async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    const fields = await fieldsRefused(submitPublicForm({ ...content, privacyNoticeAccepted: false }, undefined, ports));
+    expect(fields.sort()).toEqual(['description', 'privacyNoticeAccepted']);
+    await submitPublicForm(submission, undefined, ports);
+    expect(ports.stored[0]).toMatchObject({ channel: 'web', privacyNoticeAccepted: true });
+  });
+
+  it('treats the same content from another source as another request under one Idempotency-Key (422)', async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    await submitComplaint({ content, metadata: { channel: 'webhook', actor: 'a', sourcePlatform: 'shopify', externalId: 'r-1' }, idempotencyKey: 'k-9' }, ports);
+    await expect(
+      submitComplaint({ content, metadata: { channel: 'webhook', actor: 'a', sourcePlatform: 'shopify', externalId: 'r-2' }, idempotencyKey: 'k-9' }, ports),
+    ).rejects.toMatchObject({ name: 'IdempotencyKeyReused' });
   });
 });
