@@ -271,7 +271,7 @@ function readBodyFile(file: string): Partial<Registration> {
   try {
     const parsed: unknown = JSON.parse(content);
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
-    return parsed as Partial<Registration>;
+    return parsed;
   } catch (error) {
     throw new UsageError(`--file ${file} is not a JSON object: ${(error as Error).message}`, 'register');
   }

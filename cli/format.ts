@@ -190,7 +190,7 @@ interface Problem {
  */
 export function problem(status: number, body: unknown): string {
   const reason = STATUS_CODES[status] ?? 'Error';
-  const parsed: Problem = body && typeof body === 'object' ? (body as Problem) : {};
+  const parsed: Problem = body && typeof body === 'object' ? body : {};
   const text = typeof body === 'string' ? body.trim() : undefined;
   const title = typeof parsed.title === 'string' ? parsed.title : typeof parsed.message === 'string' ? parsed.message : undefined;
   const lines = [`Error: HTTP ${status} ${reason}${title ? `: ${title}` : ''}`];

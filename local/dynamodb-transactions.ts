@@ -103,7 +103,7 @@ async function imageOf(call: Call, table: string, key: Json): Promise<Json | und
 }
 
 async function metered<T>(call: Call, cache: Map<string, string[]>, meter: WriteMeter, writes: { table: string; key: Json; before?: Json | null }[], transactional: boolean, write: () => Promise<T>): Promise<T> {
-  const befores = await Promise.all(writes.map((target) => (target.before !== undefined ? target.before ?? undefined : imageOf(call, target.table, target.key))));
+  const befores = await Promise.all(writes.map(async (target) => (target.before !== undefined ? target.before ?? undefined : imageOf(call, target.table, target.key))));
   const result = await write();
   for (const [i, target] of writes.entries()) {
     const shape = await tableShapeOf(call, target.table, cache);
@@ -187,7 +187,7 @@ async function apply(call: Call, targets: { kind: keyof TransactItem; operation:
                 ...passThrough(operation),
                 Key: key,
                 UpdateExpression: 'REMOVE #transactionCheckNothing',
-                ExpressionAttributeNames: { ...((operation.ExpressionAttributeNames as Json) ?? {}), '#transactionCheckNothing': '__transaction_check__' },
+                ExpressionAttributeNames: { ...(operation.ExpressionAttributeNames ?? {}), '#transactionCheckNothing': '__transaction_check__' },
               });
     if (answer.status === 200) continue;
     await restore(kind === 'ConditionCheck' && !before[i] ? i + 1 : i);

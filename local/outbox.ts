@@ -47,7 +47,7 @@ export interface EventStreamOptions {
 }
 
 export function localEventStream(dataDir?: string, options: EventStreamOptions = {}): LocalEventStream {
-  const consumers = options.consumers ?? (eventConsumers as Record<string, EventConsumer>);
+  const consumers: Record<string, EventConsumer> = options.consumers ?? eventConsumers;
   const deliver = options.deliver ?? ((name: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => handlerOf(consumers[name]!.function)(event));
   const journalFile = dataDir && path.join(dataDir, 'events.jsonl');
   const offsetsFile = dataDir && path.join(dataDir, 'event-offsets.json');

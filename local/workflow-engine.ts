@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { workflowSteps, type FunctionName } from '../lambdas/functions';
+import { workflowSteps } from '../lambdas/functions';
 import type { Clock } from '../lambdas/adapters/clock';
 import { handlerOf, isFunctionName, REPOSITORY_ROOT } from './handlers';
 import { checkDefinition, runExecution, type Definition, type EnginePorts } from './asl/interpreter';
@@ -21,7 +21,7 @@ type TaskHandler = (input: Record<string, unknown>) => Promise<unknown>;
 export function localDefinition(tableName: string): Definition {
   const substitutions: Record<string, string> = { TableName: tableName };
   for (const [name, variable] of Object.entries(workflowSteps)) substitutions[variable] = `${LOCAL_FUNCTION_ARN}${name}`;
-  const text = readFileSync(WORKFLOW_FILE, 'utf8').replace(/\$\{(\w+)\}/g, (whole, variable: string) => {
+  const text = readFileSync(WORKFLOW_FILE, 'utf8').replace(/\$\{(\w+)\}/g, (_whole, variable: string) => {
     const value = substitutions[variable];
     if (value === undefined) throw new Error(`${WORKFLOW_FILE} uses \${${variable}}, which has no local substitution`);
     return value;
@@ -47,7 +47,7 @@ function localResources(dynamo: DynamoDBClient): Record<string, TaskHandler> {
     'arn:aws:states:::lambda:invoke': async (input) => {
       const functionName = String(input.FunctionName).replace(LOCAL_FUNCTION_ARN, '');
       if (!isFunctionName(functionName)) throw new Error(`No local function ${functionName}`);
-      const payload = await handlerOf(functionName as FunctionName)(input.Payload);
+      const payload = await handlerOf(functionName)(input.Payload);
       return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: payload ?? null };
     },
     'arn:aws:states:::dynamodb:updateItem': dynamoCall(UpdateItemCommand),

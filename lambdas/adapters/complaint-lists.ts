@@ -1,35 +1,12 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { complaintSummarySchema, type ComplaintPage, type ComplaintSummary } from '../core/complaint-summary';
+import { complaintSummarySchema, type ComplaintSummary } from '../core/complaint-summary';
+import type { ComplaintLists, ListPage, ListRequest } from '../use-cases/ports';
 import { MalformedRequest } from '../core/errors';
 import { allComplaintsPartitions, departmentPartitions, keys, tableDesign, UNASSIGNED } from './table-design';
 
 /** Which complaints a list holds: all, one department's, or those of one customer (by e-mail) or one order. */
-export type ListScope =
-  | { kind: 'all' }
-  | { kind: 'department'; department: string }
-  | { kind: 'customerEmail'; email: string }
-  | { kind: 'orderNumber'; orderNumber: string };
-
-export interface ListRequest {
-  scope: ListScope;
-  /** Newest received first, or earliest due first (a customer's or an order's complaints: always newest). */
-  order: 'newest' | 'urgent';
-  filter: {
-    statuses?: readonly string[];
-    channel?: string;
-    sourcePlatform?: string;
-    /** Due on or before this calendar date. */
-    dueOnOrBefore?: string;
-    departments?: readonly string[];
-  };
-  limit: number;
-  cursor?: string;
-}
-
-export type ListPage = ComplaintPage;
-
 // A filter is applied after DynamoDB reads a page, so a shard can come back short; read on (a bounded number
 // of times per shard) to fill the page, and hand out the positions reached as the cursor.
 const MAX_READS_PER_SHARD = 5;
@@ -79,7 +56,7 @@ interface Shard {
   lastShown?: StoredKey;
 }
 
-export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: string) {
+export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: string): ComplaintLists {
   return {
     async list(request: ListRequest): Promise<ListPage> {
       const plan = planOf(request);
@@ -158,7 +135,7 @@ export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: 
 
       const at = shards.map((shard): Position => {
         if (shard.buffer.length > 0) {
-          const from = shard.lastShown ?? (Array.isArray(cursor?.at[shard.index]) ? storedKey(plan, shard.partition, cursor!.at[shard.index] as [string, string]) : undefined);
+          const from = shard.lastShown ?? (Array.isArray(cursor?.at[shard.index]) ? storedKey(plan, shard.partition, cursor.at[shard.index] as [string, string]) : undefined);
           return from ? positionOf(from, sortKey) : START;
         }
         if (shard.exhausted) return DONE;
@@ -172,7 +149,6 @@ export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: 
   };
 }
 
-export type ComplaintLists = ReturnType<typeof dynamoComplaintLists>;
 
 function queryParts(request: ListRequest, plan: Plan) {
   const names: Record<string, string> = {};

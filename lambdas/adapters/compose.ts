@@ -9,7 +9,6 @@ import { dynamoComplaintLists } from './complaint-lists';
 import { newComplaintId } from './ids';
 import { sesMailer } from './mailer';
 import { stepFunctionsWorkflowWaker } from './workflow-client';
-import type { ComplaintReceipt } from '../core/complaint';
 import { loadPolicyRegistry } from '../core/policy-config';
 import { newReference } from '../core/reference';
 import type { StaffDirectory } from '../core/staff';
@@ -76,6 +75,7 @@ export const staffPorts = /* @__PURE__ */ once(
     company: loadCompanyProfile(),
     // Required on first use: pdf-lib and the 0.5 MB embedded font are evaluated only when a letter is printed
     // (a static import would load them at every cold start of the admin function).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; import() would change the bundle
     printLetter: (letter) => (require('./letter-pdf') as typeof import('./letter-pdf')).printLetter(letter),
     // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
     staff: readConfigFile('staffDirectory'),

@@ -26,5 +26,5 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
 export function required<K extends keyof Environment>(env: Environment, name: K): NonNullable<Environment[K]> {
   const value = env[name];
   if (value === undefined) throw new Error(`Missing environment variable ${name}`);
-  return value as NonNullable<Environment[K]>;
+  return value;
 }

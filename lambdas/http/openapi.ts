@@ -130,7 +130,7 @@ export function openApiDocument(): Record<string, unknown> {
     ];
     const body = request?.body ? requests.refOf(request.body) : undefined;
     const responses: Record<string, unknown> = {};
-    for (const [status, answer] of Object.entries(route.responses) as [string, RouteAnswer][]) {
+    for (const [status, answer] of Object.entries<RouteAnswer>(route.responses)) {
       responses[status] = {
         description: answer.description,
         ...(answer.schema

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Complaint, HistoryEntry } from '../core/complaint';
-import { NotFound, ValidationFailed, VersionConflict, type FieldIssue } from '../core/errors';
+import { NotFound, ValidationFailed, VersionConflict } from '../core/errors';
 import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
 import { departmentById, type DepartmentRules } from '../core/department-rules';
 import { authorize, can, TRIAGE_DEPARTMENT, type StaffMember } from '../core/staff';
@@ -20,13 +20,10 @@ import type {
   ListQuery,
   noteRequestSchema,
 } from '../core/staff-requests';
-import type { ComplaintRepository } from '../adapters/complaint-repository';
-import type { ComplaintLists, ListRequest } from '../adapters/complaint-lists';
+import type { ComplaintLists, ComplaintRepository, ListRequest, Mailer, WorkflowWaker } from './ports';
 import { summaryOf, type ComplaintPage } from '../core/complaint-summary';
-import type { Mailer } from '../adapters/mailer';
 import type { PrintedLetter } from '../adapters/letter-pdf';
-import type { WorkflowWaker } from '../adapters/workflow-client';
-import { departmentIndexAttributes, UNASSIGNED } from '../adapters/table-design';
+import { UNASSIGNED } from '../core/department-rules';
 
 export interface StaffPorts {
   complaints: ComplaintRepository;
@@ -153,7 +150,7 @@ export async function assignComplaint(id: string, request: z.infer<typeof assign
   const updated = await ports.complaints.applyStaffChange({
     id,
     expectedVersion: request.version,
-    set: { assignment, ...departmentIndexAttributes(id, request.departmentId), status: 'assigned' },
+    set: { assignment, status: 'assigned' },
     entry: entry(staff, now, 'department_assigned', { departmentId: complaint.assignment?.departmentId ?? null }, { departmentId: request.departmentId }),
   });
   return wakeWorkflow(updated, ports);
@@ -191,9 +188,8 @@ export async function recordDecision(id: string, request: z.infer<typeof decisio
       { status: complaint.status },
       { outcome: decision.outcome, remedy: decision.remedy ?? null, delivery: decision.delivery, ...(warnings.length > 0 ? { warnings } : {}) },
     ),
-    condition: {
-      expression: 'attribute_not_exists(decision) AND (attribute_not_exists(deadlinePassed) OR deadlinePassed.effect = :noEffect)',
-      values: { ':noEffect': 'none' },
+    precondition: {
+      holds: 'undecided',
       failure: () => new VersionConflict('The complaint was decided, or its deadline passed with a legal effect, in the meantime.'),
     },
   });
@@ -251,10 +247,7 @@ export async function recordDecisionPosting(id: string, request: z.infer<typeof 
     expectedVersion: request.version,
     set: { decisionPosted, status: 'closed' },
     entry: entry(staff, now, 'decision_posted', { status: complaint.status }, { postedOn: request.postedOn, responseDueBy: complaint.responseDueBy, withinTerm }),
-    condition: {
-      expression: 'attribute_not_exists(decisionPosted)',
-      failure: () => new VersionConflict('The letter was recorded as posted in the meantime.'),
-    },
+    precondition: { holds: 'not_posted', failure: () => new VersionConflict('The letter was recorded as posted in the meantime.') },
   });
   return wakeWorkflow(updated, ports);
 }
@@ -281,7 +274,7 @@ export async function recordAcknowledgement(id: string, request: z.infer<typeof 
       how: request.how,
       ...(duty ? { dueBy: duty.dueBy, inTime: duty.metOn !== undefined && duty.metOn <= duty.dueBy } : {}),
     }),
-    condition: { expression: 'attribute_not_exists(acknowledgedOffline)', failure: () => new VersionConflict('An acknowledgement was recorded in the meantime.') },
+    precondition: { holds: 'not_acknowledged_offline', failure: () => new VersionConflict('An acknowledgement was recorded in the meantime.') },
   });
 }
 
@@ -336,7 +329,6 @@ export async function requestExtension(id: string, request: z.infer<typeof exten
         previousResponseDueBy: complaint.responseDueBy,
       },
       responseDueBy: newDueBy,
-      dueKey: `${newDueBy}#${complaint.id}`,
       // Reminders count down to the new date from the start.
       reminders: {},
     },

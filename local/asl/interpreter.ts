@@ -308,7 +308,7 @@ async function attemptTask(
   const stop = () => attempt.abort(signal.reason);
   signal.addEventListener('abort', stop, { once: true });
   try {
-    const taskContext = (token ? { ...(context as object), Task: { Token: token.token } } : context) as Json;
+    const taskContext = token ? { ...(context as object), Task: { Token: token.token } } : context;
     const effective = selectPath(state.InputPath, input, taskContext);
     const parameters = state.Parameters !== undefined ? applyTemplate(state.Parameters, effective, taskContext) : effective;
     // TimeoutSecondsPath and HeartbeatSecondsPath read the state's input, not the effective input.

@@ -103,7 +103,7 @@ const intrinsics: Record<string, (args: Json[]) => Json> = {
   'States.Format': ([template, ...values]) => {
     if (typeof template !== 'string') throw new StatesError('States.IntrinsicFailure', 'States.Format needs a template string');
     let next = 0;
-    const text = template.replace(/\\([{}\\'])|\{\}/g, (whole, escaped: string | undefined) => {
+    const text = template.replace(/\\([{}\\'])|\{\}/g, (_whole, escaped: string | undefined) => {
       if (escaped) return escaped;
       if (next >= values.length) throw new StatesError('States.IntrinsicFailure', 'States.Format has more {} than arguments');
       const value = values[next++];

@@ -22,6 +22,7 @@ import { complaintWorkflowFile } from '../../lib/workflow';
 const SENDER = 'reklamacje@sklep.example';
 const ALERTS = 'dyzur@sklep.example';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, read by path
 type Resources = Record<string, { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> }>;
 
 /**
@@ -458,6 +459,7 @@ function bundleOf(name: FunctionName): string {
   return path.join(assembly.directory, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, read by path
 function policyStatements(resources: Resources, include: (logicalId: string) => boolean): any[] {
   return Object.entries(resources)
     .filter(([id, resource]) => resource.Type === 'AWS::IAM::Policy' && include(id))

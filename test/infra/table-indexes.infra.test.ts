@@ -15,7 +15,7 @@ const indexes = Object.values(table)[0]!.Properties.GlobalSecondaryIndexes as {
 }[];
 
 // A busy day in one department: the same department, the same due date and receipt day for all.
-const complaints = Array.from({ length: 200 }, (_, i) => {
+const complaints = Array.from({ length: 200 }, (_, i): Record<string, unknown> => {
   const complaint = {
     id: randomUUID(),
     responseDueBy: '2026-12-07',
@@ -24,7 +24,7 @@ const complaints = Array.from({ length: 200 }, (_, i) => {
     orderNumber: `ZAM-${i}`,
     assignment: { departmentId: 'returns' },
   };
-  return { ...complaint, ...indexAttributes(complaint) } as Record<string, unknown>;
+  return { ...complaint, ...indexAttributes(complaint) };
 });
 
 describe('the indexes of the complaints table', () => {

@@ -1,5 +1,4 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
-import type { SentEmail } from '../support/local-product';
 import { validComplaint } from '../support/local-product';
 import { computeReminderDates } from '../../lambdas/core/deadline-policy';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';

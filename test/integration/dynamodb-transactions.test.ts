@@ -49,7 +49,7 @@ it('refuses an update and a put of the same item in one transaction, and leaves 
       TransactItems: [
         { Update: { TableName: TABLE, Key: key('t2', 'A'), UpdateExpression: 'SET n = :two', ExpressionAttributeValues: { ':two': { N: '2' } } } },
         put('t2', 'B'),
-        { Put: { TableName: TABLE, Item: key('t2', 'A') as never, ConditionExpression: 'attribute_not_exists(PK)' } },
+        { Put: { TableName: TABLE, Item: key('t2', 'A'), ConditionExpression: 'attribute_not_exists(PK)' } },
       ],
     }),
   );
@@ -99,7 +99,7 @@ it('isolates concurrent transactions: of 20 claiming the same item, exactly one 
     client.send(
       new TransactWriteItemsCommand({
         TransactItems: [
-          { Put: { TableName: TABLE, Item: { ...key('t6', 'claim'), owner: { S: String(i) } } as never, ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: TABLE, Item: { ...key('t6', 'claim'), owner: { S: String(i) } }, ConditionExpression: 'attribute_not_exists(PK)' } },
           put('t6', `owner-${i}`),
         ],
       }),

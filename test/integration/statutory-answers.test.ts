@@ -32,7 +32,7 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown) {
   const response = await fetch(url, { method, headers, body: text });
   const type = response.headers.get('content-type') ?? '';
   const bytes = Buffer.from(await response.arrayBuffer());
-  return { status: response.status, type, bytes, body: type.includes('json') ? (JSON.parse(bytes.toString('utf8')) as any) : undefined };
+  return { status: response.status, type, bytes, body: type.includes('json') ? JSON.parse(bytes.toString('utf8')) : undefined };
 }
 
 async function register(overrides: object) {

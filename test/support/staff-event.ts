@@ -26,6 +26,7 @@ export async function asStaff(
   method: 'GET' | 'POST',
   routePath: string,
   options: { pathParameters?: Record<string, string>; body?: unknown; query?: Record<string, string> } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the answer's JSON by path
 ): Promise<{ statusCode: number; body: any }> {
   const rawPath = routePath.replace(/\{(\w+)\}/g, (_, name: string) => options.pathParameters?.[name] ?? '');
   const event = {

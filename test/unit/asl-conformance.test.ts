@@ -119,7 +119,7 @@ describe('Retry and Catch', () => {
           Handled: { Type: 'Pass', End: true },
           Done: { Type: 'Succeed' },
         },
-      } as Definition,
+      },
       { [LAMBDA]: failing('Boom') },
     );
     const output = await h.run({ id: 1 });
@@ -130,7 +130,7 @@ describe('Retry and Catch', () => {
 
   it('consults only the first retrier that names the error, and never retries with MaxAttempts 0', async () => {
     const h = harness(
-      { StartAt: 'Work', States: { Work: task(LAMBDA, { Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 0 }, { ErrorEquals: ['States.ALL'], MaxAttempts: 5 }] }) } } as Definition,
+      { StartAt: 'Work', States: { Work: task(LAMBDA, { Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 0 }, { ErrorEquals: ['States.ALL'], MaxAttempts: 5 }] }) } },
       { [LAMBDA]: failing('Boom') },
     );
     await expect(h.run({})).rejects.toMatchObject({ error: 'Boom' });
@@ -217,7 +217,8 @@ describe('timeouts', () => {
   it('gives a Task no time limit unless it has one (Standard workflows have no default)', async () => {
     const definition = { StartAt: 'Wait', States: { Wait: task(CALLBACK) } } as Definition;
     const h = harness(definition, { [LAMBDA]: () => null });
-    h.run({});
+    // Never settles: the task waits for a token nobody sends, which is the point.
+    void h.run({});
     await h.clock.advance(300 * DAY);
     expect(h.events.some((event) => event.type === 'TaskTimedOut')).toBe(false);
     expect(h.clock.pendingTimers()).toBe(0);
@@ -298,7 +299,7 @@ describe('callbacks and data flow', () => {
   });
 
   it('refuses, when loading, a feature the local engine does not implement', () => {
-    expect(() => checkDefinition({ StartAt: 'M', States: { M: { Type: 'Map', End: true } } } as Definition)).toThrow(/does not implement Map states/);
+    expect(() => checkDefinition({ StartAt: 'M', States: { M: { Type: 'Map', End: true } } })).toThrow(/does not implement Map states/);
     expect(() => checkDefinition({ StartAt: 'P', States: { P: { Type: 'Pass', End: true, Assign: { x: 1 } } } } as unknown as Definition)).toThrow(/Assign/);
   });
 });

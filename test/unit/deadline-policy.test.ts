@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { addCalendarDays, daysBetween, isWorkingDay } from '../../lambdas/core/calendar/polish-calendar';
 import {
   computeInternalTarget,
@@ -346,7 +348,7 @@ describe('legacy policy files', () => {
 });
 
 describe('the README', () => {
-  const readme = require('node:fs').readFileSync(require('node:path').resolve(__dirname, '../../README.md'), 'utf8') as string;
+  const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
 
   it.each(builtInIds)('has a row for the %s policy with its term and citation', (id) => {
     const p = policy(id);

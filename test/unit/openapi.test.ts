@@ -8,8 +8,10 @@ import { routes, type Route } from '../../lambdas/http/routes';
 type Operation = {
   operationId: string;
   security?: unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is JSON walked by path
   requestBody?: any;
   parameters?: { name: string; in: string }[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is JSON walked by path
   responses: Record<string, any>;
 };
 
@@ -17,10 +19,12 @@ describe('the OpenAPI document', () => {
   const document = openApiDocument() as {
     openapi: string;
     paths: Record<string, Record<string, Operation>>;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is JSON walked by path
     components: { schemas: Record<string, any>; responses: Record<string, any> };
   };
   const operationOf = (route: Route) => document.paths[route.path]?.[route.method.toLowerCase()];
   /** Follows a `#/components/...` reference to what it names. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is JSON walked by path
   const resolve = (value: any): any => {
     if (!value?.$ref) return value;
     const [, , kind, name] = (value.$ref as string).split('/');

@@ -40,6 +40,7 @@ const escapeLines = (value: string) => escapeHtml(value).replace(/\r\n|\r|\n/g, 
  * (header injection), so every line break and other control character becomes a space.
  */
 export function singleLine(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
   return value.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
