@@ -1,90 +1,27 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  complaintSchema,
-  historyEntrySchema,
-  receiptOf,
-  type Assignment,
-  type Complaint,
-  type ComplaintReceipt,
-  type ComplaintStatus,
-  type HistoryEntry,
-  type SentEmail,
-} from '../core/complaint';
+import { complaintSchema, historyEntrySchema, receiptOf, type Complaint, type ComplaintReceipt, type HistoryEntry } from '../core/complaint';
+import type { ComplaintRepository, StaffPrecondition, WorkflowFact } from '../use-cases/ports';
 import { complaintEvent } from '../core/complaint-events';
-import { departmentIndexAttributes, indexAttributes, keys } from './table-design';
+import { departmentIndexAttributes, dueKeyOf, indexAttributes, keys } from './table-design';
 import { MalformedRequest, NotFound, VersionConflict } from '../core/errors';
-import type { DeliveryEvidence } from '../core/delivery-evidence';
 
 // The complaint item holds the complaint as it is now, small and bounded; every change also writes one
 // event item beside it (PK = the complaint, SK = EVENT#<sequence>): the entry of the audit trail and the
 // domain event at once, in the same transaction as the change. `eventSequence` on the complaint item is the
 // last event's number; a change is conditioned on it, so two changes can never take the same number.
 
-export interface ComplaintRepository {
-  /**
-   * Stores a new complaint with its reference claim, its first event and (under an Idempotency-Key) the
-   * answer to replay, all in one transaction; says which claim was taken when it could not.
-   */
-  create(newComplaint: NewComplaint): Promise<CreateOutcome>;
-  get(id: string): Promise<Complaint | undefined>;
-  findByReference(reference: string): Promise<Complaint | undefined>;
-  /** A page of the complaint's history, newest entries last; `before` continues to older ones. */
-  history(id: string, page: { limit: number; before?: string }): Promise<HistoryPage>;
-  /** Writes one fact of the workflow's, once; false when it was already written (or no longer applies). */
-  record(id: string, fact: WorkflowFact): Promise<boolean>;
-  /**
-   * A staff edit: sets fields on the complaint as it was at `expectedVersion` (else VersionConflict),
-   * bumps the version and stores its history entry in the same transaction. Returns the complaint as it is now.
-   */
-  applyStaffChange(change: StaffChange): Promise<Complaint>;
-  /** Attaches SES's report to the record of the e-mail it is about; false when no such e-mail is recorded. */
-  recordDelivery(evidence: DeliveryEvidence): Promise<boolean>;
-  /** Stores the callback the workflow waits on, unless staff changed the complaint since it was planned. */
-  storeWait(id: string, wait: NonNullable<Complaint['workflowWait']>): Promise<boolean>;
-}
-
-export interface NewComplaint {
-  complaint: Complaint;
-  /** The first entry of its history (complaint_received). */
-  entry: HistoryEntry;
-  idempotency?: { scope: string; key: string; fingerprint: string; expiresAt: number };
-}
-
-export type CreateOutcome =
-  | { outcome: 'created'; receipt: ComplaintReceipt }
-  | { outcome: 'reference_taken' }
-  | { outcome: 'idempotency_key_used'; fingerprint: string; receipt: ComplaintReceipt };
-
-export interface HistoryPage {
-  entries: HistoryEntry[];
-  /** Present when older entries exist: pass it as `before`. */
-  before?: string;
-}
-
-export interface StaffChange {
-  id: string;
-  /** Omitted for additions that cannot conflict (a note): the write then applies to any version. */
-  expectedVersion?: number;
-  set: Record<string, unknown>;
-  entry: HistoryEntry;
-  /** Extra condition, e.g. that no decision exists yet, with its own names and values. */
-  condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown>; failure: () => Error };
-}
-
-export type WorkflowFact =
-  | { kind: 'acknowledgement'; value: SentEmail }
-  /** With `assigned`, the complaint also moves to `assigned` in the same write (only from received or acknowledged). */
-  | { kind: 'assignment'; value: Assignment; assigned?: boolean }
-  | { kind: 'status'; from: ComplaintStatus[]; to: ComplaintStatus }
-  | { kind: 'departmentNotified'; value: SentEmail & { departmentId: string } }
-  | { kind: 'reminder'; offset: number; value: SentEmail & { escalation: boolean } }
-  | { kind: 'decisionSent'; value: SentEmail }
-  | { kind: 'extensionNotice'; value: SentEmail }
-  | { kind: 'deadlinePassed'; value: NonNullable<Complaint['deadlinePassed']>; status?: ComplaintStatus }
-  | { kind: 'deadlineEmail'; field: 'supervisorAlerted' | 'customerNotified'; value: SentEmail };
-
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/** The staff preconditions, as conditions on the complaint item. */
+const PRECONDITIONS: Record<StaffPrecondition, { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }> = {
+  undecided: {
+    expression: 'attribute_not_exists(decision) AND (attribute_not_exists(deadlinePassed) OR deadlinePassed.effect = :noEffect)',
+    values: { ':noEffect': 'none' },
+  },
+  not_posted: { expression: 'attribute_not_exists(decisionPosted)' },
+  not_acknowledged_offline: { expression: 'attribute_not_exists(acknowledgedOffline)' },
+};
 
 /** How often a change is tried again when another change took the next event number first. */
 const SEQUENCE_ATTEMPTS = 8;
@@ -283,9 +220,16 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
     },
 
     async applyStaffChange(change) {
-      const names: Record<string, string> = { ...change.condition?.names };
-      const values: Record<string, unknown> = { ...change.condition?.values, ':one': 1 };
-      const assignments = Object.entries(change.set).map(([field, value], i) => {
+      const precondition = change.precondition && PRECONDITIONS[change.precondition.holds];
+      const names: Record<string, string> = { ...precondition?.names };
+      const values: Record<string, unknown> = { ...precondition?.values, ':one': 1 };
+      // The lists find a complaint by its department and its due date: their lookup attributes move with them.
+      const set = {
+        ...change.set,
+        ...(change.set.assignment ? departmentIndexAttributes(change.id, change.set.assignment.departmentId) : {}),
+        ...(change.set.responseDueBy ? { dueKey: dueKeyOf(change.id, change.set.responseDueBy) } : {}),
+      };
+      const assignments = Object.entries(set).map(([field, value], i) => {
         names[`#f${i}`] = field;
         values[`:v${i}`] = value;
         return `#f${i} = :v${i}`;
@@ -295,7 +239,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         conditions.push('version = :expected');
         values[':expected'] = change.expectedVersion;
       }
-      if (change.condition) conditions.push(`(${change.condition.expression})`);
+      if (precondition) conditions.push(`(${precondition.expression})`);
       const outcome = await changeWithEvent(
         change.id,
         { set: [...assignments, 'version = version + :one'].join(', '), condition: conditions.join(' AND '), names, values },
@@ -308,7 +252,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       if (change.expectedVersion !== undefined && current.version !== change.expectedVersion) {
         throw new VersionConflict(`The complaint is at version ${current.version}, not ${change.expectedVersion}: reload it and try again.`);
       }
-      if (change.condition) throw change.condition.failure();
+      if (change.precondition) throw change.precondition.failure();
       throw new Error(`The change to complaint ${change.id} was refused`);
     },
 

@@ -1,20 +1,6 @@
 import { SendEmailCommand, SESv2Client, SESv2ServiceException } from '@aws-sdk/client-sesv2';
-import { evidenceTags, type DeliveryEvidenceTarget } from '../core/delivery-evidence';
-
-export interface OutgoingEmail {
-  to: string;
-  cc?: string[];
-  /** Where SES's delivery and bounce events for this message are to be recorded (see delivery-evidence.ts). */
-  evidence?: DeliveryEvidenceTarget;
-  subject: string;
-  text: string;
-  html: string;
-}
-
-export interface Mailer {
-  /** Sends one e-mail and returns the provider's message id. */
-  send(email: OutgoingEmail): Promise<string>;
-}
+import { evidenceTags } from '../core/delivery-evidence';
+import type { Mailer } from '../use-cases/ports';
 
 /** Worth retrying later (throttling, an outage): the workflow backs off on this error name. */
 export class EmailTemporarilyUnavailable extends Error {

@@ -97,8 +97,9 @@ export const keys = {
   idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
 } as const;
 
-/** Department partition of a complaint that no rule or person has assigned yet. */
-export const UNASSIGNED = 'unassigned';
+import { UNASSIGNED } from '../core/department-rules';
+
+export { UNASSIGNED };
 
 /**
  * The index attributes of a complaint's department: written at creation (inside `indexAttributes`) and again
@@ -108,6 +109,9 @@ export function departmentIndexAttributes(complaintId: string, departmentId: str
   const department = departmentId ?? UNASSIGNED;
   return { listDepartment: department, departmentShard: `${department}#${listShardOf(complaintId)}` };
 }
+
+/** The sort key of the due-date lists: the due date, then the id, so equal dates stay distinct. */
+export const dueKeyOf = (complaintId: string, responseDueBy: string) => `${responseDueBy}#${complaintId}`;
 
 /** The index attributes derived from a complaint, kept beside it in the same item. */
 export function indexAttributes(complaint: {
@@ -119,7 +123,7 @@ export function indexAttributes(complaint: {
   return {
     listShard: `ALL#${listShardOf(complaint.id)}`,
     ...departmentIndexAttributes(complaint.id, complaint.assignment?.departmentId),
-    dueKey: `${complaint.responseDueBy}#${complaint.id}`,
+    dueKey: dueKeyOf(complaint.id, complaint.responseDueBy),
     customerEmail: complaint.customer.email.toLowerCase(),
   };
 }

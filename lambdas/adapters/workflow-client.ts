@@ -1,9 +1,5 @@
 import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-
-export interface WorkflowStarter {
-  /** Starts the complaint's workflow; starting it again is harmless. */
-  start(complaintId: string): Promise<void>;
-}
+import type { WorkflowStarter, WorkflowWaker } from '../use-cases/ports';
 
 /**
  * The execution is named after the complaint id: Step Functions keeps a name unique for 90 days, so a
@@ -23,11 +19,6 @@ export function stepFunctionsWorkflowStarter(client: SFNClient, stateMachineArn:
       }
     },
   };
-}
-
-export interface WorkflowWaker {
-  /** Ends the workflow's wait at once, so it plans again with what changed. */
-  wake(taskToken: string): Promise<void>;
 }
 
 // A token that is no longer waiting (the timer fired first, the execution ended) needs no waking: the

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { staffPorts, intakePorts } from '../adapters/compose';
+import { staffPorts, intakePorts } from './compose';
 import { log } from '../adapters/logger';
 import { MalformedRequest, NotFound } from '../core/errors';
 import type { StaffMember } from '../core/staff';

@@ -1,4 +1,4 @@
-import { stepPorts } from '../adapters/compose';
+import { stepPorts } from './compose';
 import { advanceComplaint } from '../use-cases/workflow-steps';
 import { complaintStep, workflowStep } from './workflow-step';
 

@@ -1,4 +1,4 @@
-import { intakePorts } from '../adapters/compose';
+import { intakePorts } from './compose';
 import { log } from '../adapters/logger';
 import { httpHandler } from '../http/http-handler';
 import { json } from '../http/problem';

@@ -1,4 +1,4 @@
-import { deliveryPorts } from '../adapters/compose';
+import { deliveryPorts } from './compose';
 import { log } from '../adapters/logger';
 import { evidenceFromSesEvent, sesEventSchema } from '../core/delivery-evidence';
 

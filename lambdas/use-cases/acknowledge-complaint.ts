@@ -1,8 +1,8 @@
 import type { SentEmail } from '../core/complaint';
 import { NotFound } from '../core/errors';
 import { acknowledgementEmail } from '../core/templates';
-import type { ComplaintRepository } from '../adapters/complaint-repository';
-import type { Mailer } from '../adapters/mailer';
+import type { ComplaintRepository } from './ports';
+import type { Mailer } from './ports';
 import { sendOnce } from './send-once';
 
 export interface AcknowledgePorts {

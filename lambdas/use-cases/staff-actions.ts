@@ -6,7 +6,7 @@ import { departmentById, type DepartmentRules } from '../core/department-rules';
 import { authorize, can, TRIAGE_DEPARTMENT, type StaffMember } from '../core/staff';
 import { decisionInputOf, decisionLetter, formatCalendarDate, informationRequestEmail } from '../core/templates';
 import { parseReference } from '../core/reference';
-import { warsawCalendarDate } from '../core/calendar/polish-calendar';
+import { addCalendarDays, warsawCalendarDate } from '../core/calendar/polish-calendar';
 import { completeAnswer } from '../core/answer-requirements';
 import { acknowledgementDuty } from '../core/acknowledgement-duty';
 import type { CompanyProfile } from '../core/company-profile';
@@ -92,7 +92,7 @@ export async function listComplaints(query: ListQuery, staff: StaffMember, ports
     throw new ValidationFailed([{ field: 'department', message: `choose one of your departments: ${ownDepartments.join(', ')}` }]);
   } else scope = { kind: 'all' };
 
-  const dueLimit = query.overdue ? addDays(today, -1) : query.dueWithinDays !== undefined ? addDays(today, query.dueWithinDays) : undefined;
+  const dueLimit = query.overdue ? addCalendarDays(today, -1) : query.dueWithinDays !== undefined ? addCalendarDays(today, query.dueWithinDays) : undefined;
   return ports.lists.list({
     scope,
     order: query.sort,
@@ -112,10 +112,6 @@ const mayRead = (staff: StaffMember, complaint: Complaint) => can(staff, 'compla
 
 /** Complaints not routed yet count as triage's (lambdas/core/staff.ts). */
 const visibleDepartments = (own: readonly string[]) => (own.includes(TRIAGE_DEPARTMENT) ? [...own, UNASSIGNED] : own);
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 function entry(staff: StaffMember, now: Date, action: string, before?: Record<string, unknown>, after?: Record<string, unknown>): HistoryEntry {
   return { at: now.toISOString(), actor: staff.id, action, ...(before ? { before } : {}), ...(after ? { after } : {}) };

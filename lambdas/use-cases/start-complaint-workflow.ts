@@ -1,4 +1,4 @@
-import type { WorkflowStarter } from '../adapters/workflow-client';
+import type { WorkflowStarter } from './ports';
 
 export interface StartWorkflowPorts {
   workflow: WorkflowStarter;

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { complaintSubmissionSchema, type Complaint, type ComplaintContent, type ComplaintReceipt, type HistoryEntry, type IntakeMetadata } from '../core/complaint';
 import { IdempotencyKeyReused, ValidationFailed, type FieldIssue } from '../core/errors';
 import { validated } from '../core/validation';
-import type { ComplaintRepository } from '../adapters/complaint-repository';
+import type { ComplaintRepository } from './ports';
 import type { PolicyRegistry } from '../core/deadline-policy';
 import { computeInternalTarget, computeResponseDueBy } from '../core/deadline-policy';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';

@@ -12,9 +12,9 @@ import {
   reminderEmail,
 } from '../core/templates';
 import { nextWorkflowAction, type WorkflowAction } from '../core/workflow-plan';
-import type { ComplaintRepository } from '../adapters/complaint-repository';
-import type { Mailer } from '../adapters/mailer';
-import type { WorkflowWaker } from '../adapters/workflow-client';
+import type { ComplaintRepository } from './ports';
+import type { Mailer } from './ports';
+import type { WorkflowWaker } from './ports';
 import { acknowledgeComplaint } from './acknowledge-complaint';
 import { sendOnce } from './send-once';
 
@@ -140,7 +140,7 @@ export class WorkflowDidNotSettle extends Error {
  */
 export async function registerWait(
   input: { complaintId: string; taskToken: string; plannedVersion: number },
-  ports: StepPorts,
+  ports: Pick<StepPorts, 'complaints' | 'waker' | 'now'>,
 ): Promise<void> {
   const stored = await ports.complaints.storeWait(input.complaintId, {
     taskToken: input.taskToken,

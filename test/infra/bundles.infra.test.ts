@@ -16,7 +16,7 @@ const clientsUsed: Record<FunctionName, Client[]> = {
   intake: ['client-dynamodb'],
   recordDelivery: ['client-dynamodb'],
   workflowStarter: ['client-sfn'],
-  registerWait: ['client-dynamodb', 'client-sesv2', 'client-sfn'], // StepPorts, as the step use cases take them
+  registerWait: ['client-dynamodb', 'client-sfn'],
   advanceComplaint: ['client-dynamodb', 'client-sesv2', 'client-sfn'],
   admin: ['client-dynamodb', 'client-sesv2', 'client-sfn'],
 };

@@ -1,4 +1,4 @@
-import type { CreateOutcome, NewComplaint } from '../../lambdas/adapters/complaint-repository';
+import type { CreateOutcome, NewComplaint } from '../../lambdas/use-cases/ports';
 import { receiptOf, type Complaint } from '../../lambdas/core/complaint';
 import { ValidationFailed } from '../../lambdas/core/errors';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';

@@ -1,18 +1,18 @@
-import { dynamo } from './clients';
-import { ses } from './ses-client';
-import { stepFunctions } from './sfn-client';
-import { clockFromEnvironment } from './clock';
-import { readConfigFile } from './config-files';
-import { readEnvironment, required } from './config';
-import { dynamoComplaintRepository } from './complaint-repository';
-import { dynamoComplaintLists } from './complaint-lists';
-import { newComplaintId } from './ids';
-import { sesMailer } from './mailer';
-import { stepFunctionsWorkflowWaker } from './workflow-client';
+import { dynamo } from '../adapters/clients';
+import { ses } from '../adapters/ses-client';
+import { stepFunctions } from '../adapters/sfn-client';
+import { clockFromEnvironment } from '../adapters/clock';
+import { readConfigFile } from '../adapters/config-files';
+import { readEnvironment, required } from '../adapters/config';
+import { dynamoComplaintRepository } from '../adapters/complaint-repository';
+import { dynamoComplaintLists } from '../adapters/complaint-lists';
+import { newComplaintId } from '../adapters/ids';
+import { sesMailer } from '../adapters/mailer';
+import { stepFunctionsWorkflowWaker } from '../adapters/workflow-client';
 import { loadPolicyRegistry } from '../core/policy-config';
 import { newReference } from '../core/reference';
 import type { StaffDirectory } from '../core/staff';
-import { loadCompanyProfile } from './company-profile-file';
+import { loadCompanyProfile } from '../adapters/company-profile-file';
 import type { StepPorts } from '../use-cases/workflow-steps';
 import type { StaffPorts } from '../use-cases/staff-actions';
 import type { SubmitComplaintPorts } from '../use-cases/submit-complaint';
@@ -68,6 +68,13 @@ export const stepPorts = /* @__PURE__ */ once(
   }),
 );
 
+/** The workflow's wait needs no mailer: its bundle carries no SES client. */
+export const waitPorts = /* @__PURE__ */ once(() => ({
+  complaints: shared().complaints,
+  waker: stepFunctionsWorkflowWaker(stepFunctions()),
+  now: shared().now,
+}));
+
 export const staffPorts = /* @__PURE__ */ once(
   (): StaffPorts & { staff: StaffDirectory } => ({
     ...stepPorts(),
@@ -76,7 +83,7 @@ export const staffPorts = /* @__PURE__ */ once(
     // Required on first use: pdf-lib and the 0.5 MB embedded font are evaluated only when a letter is printed
     // (a static import would load them at every cold start of the admin function).
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; import() would change the bundle
-    printLetter: (letter) => (require('./letter-pdf') as typeof import('./letter-pdf')).printLetter(letter),
+    printLetter: (letter) => (require('../adapters/letter-pdf') as typeof import('../adapters/letter-pdf')).printLetter(letter),
     // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
     staff: readConfigFile('staffDirectory'),
   }),

@@ -1,0 +1,133 @@
+import type { Assignment, Complaint, ComplaintReceipt, ComplaintStatus, HistoryEntry, SentEmail } from '../core/complaint';
+import type { ComplaintPage } from '../core/complaint-summary';
+import type { DeliveryEvidence, DeliveryEvidenceTarget } from '../core/delivery-evidence';
+
+// The ports the use cases need, declared here in their own words; adapters implement them (DynamoDB, SES,
+// Step Functions) and the composition root (lambdas/handlers/compose.ts) wires them. Nothing here names a
+// table, an index or a condition expression: tests give the use cases in-memory fakes of these.
+
+export interface ComplaintRepository {
+  /**
+   * Stores a new complaint with its reference claim, its first event and (under an Idempotency-Key) the
+   * answer to replay, all in one transaction; says which claim was taken when it could not.
+   */
+  create(newComplaint: NewComplaint): Promise<CreateOutcome>;
+  get(id: string): Promise<Complaint | undefined>;
+  findByReference(reference: string): Promise<Complaint | undefined>;
+  /** A page of the complaint's history, newest entries last; `before` continues to older ones. */
+  history(id: string, page: { limit: number; before?: string }): Promise<HistoryPage>;
+  /** Writes one fact of the workflow's, once; false when it was already written (or no longer applies). */
+  record(id: string, fact: WorkflowFact): Promise<boolean>;
+  /**
+   * A staff edit: sets fields on the complaint as it was at `expectedVersion` (else VersionConflict),
+   * bumps the version and stores its history entry in the same transaction. Returns the complaint as it is now.
+   */
+  applyStaffChange(change: StaffChange): Promise<Complaint>;
+  /** Attaches SES's report to the record of the e-mail it is about; false when no such e-mail is recorded. */
+  recordDelivery(evidence: DeliveryEvidence): Promise<boolean>;
+  /** Stores the callback the workflow waits on, unless staff changed the complaint since it was planned. */
+  storeWait(id: string, wait: NonNullable<Complaint['workflowWait']>): Promise<boolean>;
+}
+
+export interface NewComplaint {
+  complaint: Complaint;
+  /** The first entry of its history (complaint_received). */
+  entry: HistoryEntry;
+  idempotency?: { scope: string; key: string; fingerprint: string; expiresAt: number };
+}
+
+export type CreateOutcome =
+  | { outcome: 'created'; receipt: ComplaintReceipt }
+  | { outcome: 'reference_taken' }
+  | { outcome: 'idempotency_key_used'; fingerprint: string; receipt: ComplaintReceipt };
+
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  /** Present when older entries exist: pass it as `before`. */
+  before?: string;
+}
+
+/** Facts a staff change can depend on, checked atomically with it. */
+export type StaffPrecondition =
+  /** No decision yet, and no deadline passed with a legal effect (silence as acceptance). */
+  | 'undecided'
+  /** The printed answer was not recorded as posted yet. */
+  | 'not_posted'
+  /** No acknowledgement given outside the product was recorded yet. */
+  | 'not_acknowledged_offline';
+
+export interface StaffChange {
+  id: string;
+  /** Omitted for additions that cannot conflict (a note): the write then applies to any version. */
+  expectedVersion?: number;
+  /** Complaint fields as they are after the change (the store keeps its own lookup attributes in step). */
+  set: Partial<Complaint>;
+  entry: HistoryEntry;
+  /** What must still be true when the change is written (checked in the same write), and the error if not. */
+  precondition?: { holds: StaffPrecondition; failure: () => Error };
+}
+
+export type WorkflowFact =
+  | { kind: 'acknowledgement'; value: SentEmail }
+  /** With `assigned`, the complaint also moves to `assigned` in the same write (only from received or acknowledged). */
+  | { kind: 'assignment'; value: Assignment; assigned?: boolean }
+  | { kind: 'status'; from: ComplaintStatus[]; to: ComplaintStatus }
+  | { kind: 'departmentNotified'; value: SentEmail & { departmentId: string } }
+  | { kind: 'reminder'; offset: number; value: SentEmail & { escalation: boolean } }
+  | { kind: 'decisionSent'; value: SentEmail }
+  | { kind: 'extensionNotice'; value: SentEmail }
+  | { kind: 'deadlinePassed'; value: NonNullable<Complaint['deadlinePassed']>; status?: ComplaintStatus }
+  | { kind: 'deadlineEmail'; field: 'supervisorAlerted' | 'customerNotified'; value: SentEmail };
+
+export interface OutgoingEmail {
+  to: string;
+  cc?: string[];
+  /** Where SES's delivery and bounce events for this message are to be recorded (see delivery-evidence.ts). */
+  evidence?: DeliveryEvidenceTarget;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  /** Sends one e-mail and returns the provider's message id. */
+  send(email: OutgoingEmail): Promise<string>;
+}
+
+export interface WorkflowStarter {
+  /** Starts the complaint's workflow; starting it again is harmless. */
+  start(complaintId: string): Promise<void>;
+}
+
+export interface WorkflowWaker {
+  /** Ends the workflow's wait at once, so it plans again with what changed. */
+  wake(taskToken: string): Promise<void>;
+}
+
+export type ListScope =
+  | { kind: 'all' }
+  | { kind: 'department'; department: string }
+  | { kind: 'customerEmail'; email: string }
+  | { kind: 'orderNumber'; orderNumber: string };
+
+export interface ListRequest {
+  scope: ListScope;
+  /** Newest received first, or earliest due first (a customer's or an order's complaints: always newest). */
+  order: 'newest' | 'urgent';
+  filter: {
+    statuses?: readonly string[];
+    channel?: string;
+    sourcePlatform?: string;
+    /** Due on or before this calendar date. */
+    dueOnOrBefore?: string;
+    departments?: readonly string[];
+  };
+  limit: number;
+  cursor?: string;
+}
+
+export type ListPage = ComplaintPage;
+
+export interface ComplaintLists {
+  list(request: ListRequest): Promise<ListPage>;
+}
