@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { calendarDateString, channels, statuses, type Complaint } from './complaint';
+import { calendarDateSchema } from './calendar/calendar-date';
+import { channels, statuses, type Complaint } from './complaint';
 
 /**
  * A complaint as a list shows it: what the staff list table and the list filters need, and nothing a complaint
@@ -18,7 +19,7 @@ export const complaintSummarySchema = z.object({
   /** The shop platform a complaint came from through a webhook (e.g. shopify). */
   sourcePlatform: z.string().max(64).optional(),
   receivedAt: z.iso.datetime(),
-  responseDueBy: calendarDateString,
+  responseDueBy: calendarDateSchema,
 });
 
 export type ComplaintSummary = z.infer<typeof complaintSummarySchema>;

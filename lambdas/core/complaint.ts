@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { calendarDateSchema } from './calendar/calendar-date';
 import { appealRouteIds } from './company-profile';
 
 // The zod schemas are the types (STYLE.md §2): they validate requests, type the handlers and feed OpenAPI.
@@ -19,8 +20,6 @@ export const statuses = [
 export type Language = (typeof languages)[number];
 export type ComplaintStatus = (typeof statuses)[number];
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
-
 /** A plain HTML form sends '' for an empty optional field: that means "not given", not "given empty". */
 const blankIsAbsent = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -31,14 +30,6 @@ const acknowledged = z.preprocess(
   (value) => (value === 'on' || value === 'true' ? true : value),
   z.literal(true, { error: 'the privacy notice must be acknowledged' }),
 );
-
-export const calendarDateString = z
-  .string()
-  .regex(isoDate, 'must be a calendar date YYYY-MM-DD')
-  .refine((value) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, 'is not a real calendar date');
 
 export const customerSchema = z.object({
   name: z.string().trim().min(1, 'is required').max(200),
@@ -61,7 +52,7 @@ export const complaintContentSchema = z.object({
   customer: customerSchema,
   orderNumber: optionalText(100),
   product: optionalText(200),
-  purchaseDate: z.preprocess(blankIsAbsent, calendarDateString.optional()),
+  purchaseDate: z.preprocess(blankIsAbsent, calendarDateSchema.optional()),
   description: z.string().trim().min(1, 'is required').max(10_000),
   desiredRemedy: z.enum(remedies, { error: `must be one of ${remedies.join(', ')}` }),
   language: z.preprocess(blankIsAbsent, z.enum(languages).default('pl')),
@@ -129,7 +120,7 @@ export const decisionSchema = z.object({
     .max(appealRouteIds.length)
     .optional(),
   /** Where money is paid: the date it will be paid by, at most 30 days on (art. 9 of the act of 5 August 2015). */
-  paymentDueBy: calendarDateString.optional(),
+  paymentDueBy: calendarDateSchema.optional(),
   /** Where money is paid or credited: how much, e.g. "120,00 zł". */
   paymentAmount: z.string().trim().min(1).max(100).optional(),
   /** Where money is paid or credited: how, e.g. "przelew na rachunek podany w reklamacji". */
@@ -179,11 +170,11 @@ export const complaintSchema = complaintContentSchema.extend({
   /** A category given by an integration or staff; used by routing rules. */
   category: z.string().optional(),
   receivedAt: z.iso.datetime(),
-  receivedOn: calendarDateString,
-  responseDueBy: calendarDateString,
+  receivedOn: calendarDateSchema,
+  responseDueBy: calendarDateSchema,
   version: z.number().int().nonnegative(),
   acknowledgement: sentEmailSchema.optional(),
-  internalTarget: calendarDateString.optional(),
+  internalTarget: calendarDateSchema.optional(),
   assignment: z
     .object({
       departmentId: z.string(),
@@ -202,11 +193,11 @@ export const complaintSchema = complaintContentSchema.extend({
   decisionSent: sentEmailSchema.optional(),
   /** A printed answer: the day staff posted it (what a `dispatch` deadline checks), and who recorded it. */
   decisionPosted: z
-    .object({ postedOn: calendarDateString, recordedAt: z.iso.datetime(), recordedBy: z.string(), withinTerm: z.boolean() })
+    .object({ postedOn: calendarDateSchema, recordedAt: z.iso.datetime(), recordedBy: z.string(), withinTerm: z.boolean() })
     .optional(),
   /** An acknowledgement of receipt given outside the product (handed over in person, by letter or phone). */
   acknowledgedOffline: z
-    .object({ on: calendarDateString, how: z.enum(['handed_over', 'letter', 'phone']), recordedAt: z.iso.datetime(), recordedBy: z.string() })
+    .object({ on: calendarDateSchema, how: z.enum(['handed_over', 'letter', 'phone']), recordedAt: z.iso.datetime(), recordedBy: z.string() })
     .optional(),
   extension: z
     .object({
@@ -214,7 +205,7 @@ export const complaintSchema = complaintContentSchema.extend({
       stillToEstablish: z.string(),
       requestedAt: z.iso.datetime(),
       requestedBy: z.string(),
-      previousResponseDueBy: calendarDateString,
+      previousResponseDueBy: calendarDateSchema,
       noticeSent: sentEmailSchema.optional(),
     })
     .optional(),

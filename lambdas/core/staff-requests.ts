@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { calendarDateString, channels, complaintContentSchema, decisionSchema, statuses } from './complaint';
+import { calendarDateSchema } from './calendar/calendar-date';
+import { channels, complaintContentSchema, decisionSchema, statuses } from './complaint';
 
 // What staff send to the admin API. The same schemas validate the requests and feed the OpenAPI document.
 
@@ -31,7 +32,7 @@ export type ListQuery = z.infer<typeof listQuerySchema>;
 /** A complaint staff register (a letter, a call, a visit): its content, without the web form's own rules. */
 export const registrationSchema = complaintContentSchema.extend({
   channel: z.enum(['letter', 'phone', 'in_person', 'email']),
-  receivedAt: calendarDateString,
+  receivedAt: calendarDateSchema,
   policy: z.string().min(1).max(64).optional(),
 });
 
@@ -45,6 +46,6 @@ export const extensionRequestSchema = z.object({
   version,
 });
 /** The day staff posted a printed answer (art. 5(2) of the act of 5 August 2015). */
-export const decisionPostingSchema = z.object({ postedOn: calendarDateString, version });
+export const decisionPostingSchema = z.object({ postedOn: calendarDateSchema, version });
 /** An acknowledgement of receipt given outside the product, e.g. a confirmation handed over in person. */
-export const acknowledgementRecordSchema = z.object({ on: calendarDateString, how: z.enum(['handed_over', 'letter', 'phone']) });
+export const acknowledgementRecordSchema = z.object({ on: calendarDateSchema, how: z.enum(['handed_over', 'letter', 'phone']) });

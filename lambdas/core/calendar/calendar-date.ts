@@ -34,6 +34,11 @@ function utcMs(date: CalendarDate): number {
   return Date.parse(`${parseCalendarDate(date)}T00:00:00Z`);
 }
 
+/** The date's UTC midnight: formatted or read in UTC, it shows the same calendar day on any server, whatever its zone. */
+export function utcMidnight(date: CalendarDate): Date {
+  return new Date(utcMs(date));
+}
+
 function fromUtcMs(ms: number): CalendarDate {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -50,7 +55,7 @@ export function daysBetween(from: CalendarDate, to: CalendarDate): number {
 
 /** 0 = Sunday … 6 = Saturday, as Date#getUTCDay. */
 export function dayOfWeek(date: CalendarDate): number {
-  return new Date(utcMs(date)).getUTCDay();
+  return utcMidnight(date).getUTCDay();
 }
 
 export function yearOf(date: CalendarDate): number {

@@ -1,3 +1,5 @@
+import { addCalendarDays } from './calendar-date';
+
 // Deadlines are calendar dates in Europe/Warsaw; timers need instants. These convert between the two
 // without a time-zone library: Intl knows Warsaw's offset (CET +1, CEST +2) for any instant.
 
@@ -22,6 +24,5 @@ export function warsawInstant(date: string, time = '00:00'): Date {
 
 /** The first instant after the whole of `date` in Warsaw: a term ending on `date` has passed from here. */
 export function endOfWarsawDay(date: string): Date {
-  const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  return warsawInstant(next);
+  return warsawInstant(addCalendarDays(date, 1));
 }

@@ -1,17 +1,18 @@
 import type { z } from 'zod';
+import { utcMidnight, type CalendarDate } from '../calendar/calendar-date';
 import type { Complaint, Language, decisionSchema } from '../complaint';
 
 // Words and formats shared by the templates, in both languages.
 
 /** A calendar date 'YYYY-MM-DD' (a Warsaw date, already decided by the deadline code). */
-export type CalendarDate = string;
+export type { CalendarDate };
 export type Remedy = Complaint['desiredRemedy'];
 export type DecisionDraft = z.infer<typeof decisionSchema>;
 export type Outcome = DecisionDraft['outcome'];
 /** What the policy says silence means once the due date has passed. */
 export type SilenceEffect = NonNullable<Complaint['deadlinePassed']>['effect'];
 
-// Formatting in UTC a Date built at UTC midnight shows the same calendar day on any server, whatever its zone.
+// Formatted in UTC, a date's UTC midnight shows the same calendar day on any server, whatever its zone.
 const dateFormats: Record<Language, Intl.DateTimeFormat> = {
   pl: new Intl.DateTimeFormat('pl-PL', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }),
   en: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }),
@@ -19,12 +20,7 @@ const dateFormats: Record<Language, Intl.DateTimeFormat> = {
 
 /** '2026-12-28' → '28 grudnia 2026' (pl) or '28 December 2026' (en). */
 export function formatCalendarDate(date: CalendarDate, language: Language): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const instant = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
-  if (!instant || Number.isNaN(instant.getTime()) || instant.toISOString().slice(0, 10) !== date) {
-    throw new RangeError(`Not a calendar date YYYY-MM-DD: ${date}`);
-  }
-  return dateFormats[language].format(instant);
+  return dateFormats[language].format(utcMidnight(date));
 }
 
 /**
