@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { complaintSchema, historyEntrySchema, receiptOf, type Complaint, type ComplaintReceipt, type HistoryEntry } from '../core/complaint';
 import type { ComplaintRepository, StaffPrecondition, WorkflowFact } from '../use-cases/ports';
+import { historyEntryOf } from '../use-cases/workflow-facts';
 import { complaintEvent } from '../core/complaint-events';
 import { departmentIndexAttributes, dueKeyOf, indexAttributes, keys } from './table-design';
 import { MalformedRequest, NotFound, VersionConflict } from '../core/errors';
@@ -303,31 +304,6 @@ function decodeHistoryCursor(cursor: string, id: string): Record<string, string>
   const sequence = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^\d{10}$/.test(sequence)) throw new MalformedRequest('The history cursor is not one this API handed out.');
   return { PK: keys.complaint(id).PK, SK: `${EVENT_PREFIX}${sequence}` };
-}
-
-/** The workflow's facts go into the complaint's history too, so staff read one timeline. */
-function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
-  const entry = (at: string, action: string, after: Record<string, unknown>): HistoryEntry => ({ at, actor: 'workflow', action, after });
-  switch (fact.kind) {
-    case 'acknowledgement':
-      return entry(fact.value.sentAt, 'acknowledgement_sent', { messageId: fact.value.messageId });
-    case 'assignment':
-      return entry(fact.value.assignedAt, 'department_assigned', { departmentId: fact.value.departmentId, reason: fact.value.reason });
-    case 'departmentNotified':
-      return entry(fact.value.sentAt, 'department_notified', { departmentId: fact.value.departmentId });
-    case 'reminder':
-      return entry(fact.value.sentAt, fact.value.escalation ? 'escalation_sent' : 'reminder_sent', { offset: fact.offset });
-    case 'decisionSent':
-      return entry(fact.value.sentAt, 'decision_sent', { messageId: fact.value.messageId });
-    case 'extensionNotice':
-      return entry(fact.value.sentAt, 'extension_notice_sent', { messageId: fact.value.messageId });
-    case 'deadlinePassed':
-      return entry(fact.value.at, 'deadline_passed', { effect: fact.value.effect });
-    case 'deadlineEmail':
-      return entry(fact.value.sentAt, fact.field === 'supervisorAlerted' ? 'supervisor_alerted' : 'customer_told_of_deadline', {});
-    case 'status':
-      return undefined;
-  }
 }
 
 interface UpdateSpec {

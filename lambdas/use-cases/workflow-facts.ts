@@ -1,0 +1,28 @@
+import type { HistoryEntry } from '../core/complaint';
+import type { WorkflowFact } from './ports';
+
+/** The workflow's facts go into the complaint's history too, so staff read one timeline. */
+export function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
+  const entry = (at: string, action: string, after: Record<string, unknown>): HistoryEntry => ({ at, actor: 'workflow', action, after });
+  switch (fact.kind) {
+    case 'acknowledgement':
+      return entry(fact.value.sentAt, 'acknowledgement_sent', { messageId: fact.value.messageId });
+    case 'assignment':
+      return entry(fact.value.assignedAt, 'department_assigned', { departmentId: fact.value.departmentId, reason: fact.value.reason });
+    case 'departmentNotified':
+      return entry(fact.value.sentAt, 'department_notified', { departmentId: fact.value.departmentId });
+    case 'reminder':
+      return entry(fact.value.sentAt, fact.value.escalation ? 'escalation_sent' : 'reminder_sent', { offset: fact.offset });
+    case 'decisionSent':
+      return entry(fact.value.sentAt, 'decision_sent', { messageId: fact.value.messageId });
+    case 'extensionNotice':
+      return entry(fact.value.sentAt, 'extension_notice_sent', { messageId: fact.value.messageId });
+    case 'deadlinePassed':
+      return entry(fact.value.at, 'deadline_passed', { effect: fact.value.effect });
+    case 'deadlineEmail':
+      return entry(fact.value.sentAt, fact.field === 'supervisorAlerted' ? 'supervisor_alerted' : 'customer_told_of_deadline', {});
+    case 'status':
+      return undefined;
+  }
+}
+

@@ -1,0 +1,137 @@
+import { receiptOf, type Complaint, type HistoryEntry } from '../../lambdas/core/complaint';
+import { NotFound, VersionConflict } from '../../lambdas/core/errors';
+import type { ComplaintRepository, StaffPrecondition, WorkflowFact } from '../../lambdas/use-cases/ports';
+import { historyEntryOf } from '../../lambdas/use-cases/workflow-facts';
+
+// An in-memory ComplaintRepository for use-case tests: the port's promises (each fact once, its conditions,
+// versions, preconditions, history in order) kept in a Map, without DynamoDB. The DynamoDB adapter keeps the
+// same promises with condition expressions (test/integration covers it against the stand-in).
+
+const deepCopy = <T>(value: T): T => structuredClone(value);
+
+export function inMemoryComplaints() {
+  const complaints = new Map<string, Complaint>();
+  const histories = new Map<string, HistoryEntry[]>();
+  const references = new Map<string, string>();
+  const keys = new Map<string, { fingerprint: string; receipt: ReturnType<typeof receiptOf> }>();
+
+  const factApplies = (complaint: Complaint, fact: WorkflowFact): boolean => {
+    switch (fact.kind) {
+      case 'acknowledgement':
+        return !complaint.acknowledgement;
+      case 'assignment':
+        return !complaint.assignment && (!fact.assigned || ['received', 'acknowledged'].includes(complaint.status));
+      case 'status':
+        return fact.from.includes(complaint.status);
+      case 'departmentNotified':
+        return complaint.assignment?.departmentId === fact.value.departmentId && complaint.departmentNotified?.departmentId !== fact.value.departmentId;
+      case 'reminder':
+        return !complaint.reminders?.[String(fact.offset)];
+      case 'decisionSent':
+        return Boolean(complaint.decision) && !complaint.decisionSent;
+      case 'extensionNotice':
+        return Boolean(complaint.extension) && !complaint.extension?.noticeSent;
+      case 'deadlinePassed':
+        return !complaint.deadlinePassed && (!complaint.decision || complaint.decision.delivery === 'post') && !complaint.decisionPosted;
+      case 'deadlineEmail':
+        return Boolean(complaint.deadlinePassed) && !complaint.deadlinePassed?.[fact.field];
+    }
+  };
+
+  const applyFact = (complaint: Complaint, fact: WorkflowFact): void => {
+    switch (fact.kind) {
+      case 'acknowledgement':
+        complaint.acknowledgement = fact.value;
+        return;
+      case 'assignment':
+        complaint.assignment = fact.value;
+        if (fact.assigned) complaint.status = 'assigned';
+        return;
+      case 'status':
+        complaint.status = fact.to;
+        return;
+      case 'departmentNotified':
+        complaint.departmentNotified = fact.value;
+        return;
+      case 'reminder':
+        complaint.reminders = { ...complaint.reminders, [String(fact.offset)]: fact.value };
+        return;
+      case 'decisionSent':
+        complaint.decisionSent = fact.value;
+        complaint.status = 'closed';
+        return;
+      case 'extensionNotice':
+        complaint.extension = { ...complaint.extension!, noticeSent: fact.value };
+        return;
+      case 'deadlinePassed':
+        complaint.deadlinePassed = fact.value;
+        if (fact.status) complaint.status = fact.status;
+        return;
+      case 'deadlineEmail':
+        complaint.deadlinePassed = { ...complaint.deadlinePassed!, [fact.field]: fact.value };
+        return;
+    }
+  };
+
+  const preconditionHolds: Record<StaffPrecondition, (complaint: Complaint) => boolean> = {
+    undecided: (complaint) => !complaint.decision && (!complaint.deadlinePassed || complaint.deadlinePassed.effect === 'none'),
+    not_posted: (complaint) => !complaint.decisionPosted,
+    not_acknowledged_offline: (complaint) => !complaint.acknowledgedOffline,
+  };
+
+  const repository: ComplaintRepository = {
+    async create({ complaint, entry, idempotency }) {
+      const held = idempotency && keys.get(idempotency.key);
+      if (held) return { outcome: 'idempotency_key_used', fingerprint: held.fingerprint, receipt: held.receipt };
+      if (references.has(complaint.reference)) return { outcome: 'reference_taken' };
+      complaints.set(complaint.id, deepCopy({ ...complaint, history: [] }));
+      histories.set(complaint.id, [entry]);
+      references.set(complaint.reference, complaint.id);
+      if (idempotency) keys.set(idempotency.key, { fingerprint: idempotency.fingerprint, receipt: receiptOf(complaint) });
+      return { outcome: 'created', receipt: receiptOf(complaint) };
+    },
+    async get(id) {
+      const complaint = complaints.get(id);
+      return complaint && deepCopy(complaint);
+    },
+    async findByReference(reference) {
+      const id = references.get(reference);
+      return id === undefined ? undefined : repository.get(id);
+    },
+    async history(id, page) {
+      const all = histories.get(id) ?? [];
+      const end = page.before === undefined ? all.length : Number(page.before);
+      const start = Math.max(0, end - page.limit);
+      return { entries: deepCopy(all.slice(start, end)), ...(start > 0 ? { before: String(start) } : {}) };
+    },
+    async record(id, fact) {
+      const complaint = complaints.get(id);
+      if (!complaint || !factApplies(complaint, fact)) return false;
+      applyFact(complaint, deepCopy(fact));
+      const entry = historyEntryOf(fact);
+      if (entry) histories.get(id)!.push(entry);
+      return true;
+    },
+    async applyStaffChange(change) {
+      const complaint = complaints.get(change.id);
+      if (!complaint) throw new NotFound(`No complaint ${change.id}`);
+      if (change.expectedVersion !== undefined && complaint.version !== change.expectedVersion) {
+        throw new VersionConflict(`The complaint is at version ${complaint.version}, not ${change.expectedVersion}: reload it and try again.`);
+      }
+      if (change.precondition && !preconditionHolds[change.precondition.holds](complaint)) throw change.precondition.failure();
+      Object.assign(complaint, deepCopy(change.set), { version: complaint.version + 1 });
+      histories.get(change.id)!.push(deepCopy(change.entry));
+      return deepCopy(complaint);
+    },
+    async recordDelivery() {
+      return false;
+    },
+    async storeWait(id, wait) {
+      const complaint = complaints.get(id);
+      if (!complaint) return false;
+      complaint.workflowWait = wait;
+      return complaint.version === wait.plannedVersion;
+    },
+  };
+  return { repository, historyOf: (id: string) => histories.get(id) ?? [] };
+}

@@ -1,0 +1,124 @@
+import { readConfigFile } from '../../lambdas/adapters/config-files';
+import { EmailTemporarilyUnavailable } from '../../lambdas/adapters/mailer';
+import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
+import type { StaffMember } from '../../lambdas/core/staff';
+import type { Mailer, OutgoingEmail } from '../../lambdas/use-cases/ports';
+import { addNote, recordDecision, type StaffPorts } from '../../lambdas/use-cases/staff-actions';
+import { submitPublicForm } from '../../lambdas/use-cases/submit-complaint';
+import { advanceComplaint, type StepPorts } from '../../lambdas/use-cases/workflow-steps';
+import { inMemoryComplaints } from '../support/in-memory-complaints';
+import { validComplaint } from '../support/local-product';
+
+// The use cases with in-memory fakes of their ports (lambdas/use-cases/ports.ts): no DynamoDB, no SES, no
+// Step Functions, and "now" pinned.
+
+const NOW = new Date('2026-11-23T09:00:00Z');
+
+function world() {
+  const store = inMemoryComplaints();
+  const sent: OutgoingEmail[] = [];
+  /** Calls (1 = the next) that SES answers with throttling. */
+  const refusedCalls = new Set<number>();
+  let calls = 0;
+  const mailer: Mailer = {
+    async send(email) {
+      calls += 1;
+      if (refusedCalls.has(calls)) throw new EmailTemporarilyUnavailable('throttled');
+      sent.push(email);
+      return `message-${sent.length}`;
+    },
+  };
+  const woken: string[] = [];
+  const ports: StepPorts & StaffPorts = {
+    complaints: store.repository,
+    mailer,
+    policies: loadPolicyRegistry('consumer'),
+    departments: readConfigFile('departments'),
+    waker: { wake: async (token) => void woken.push(token) },
+    now: () => NOW,
+    companyName: 'Sklep Testowy',
+    company: readConfigFile('company'),
+    lists: { list: async () => ({ complaints: [] }) },
+    printLetter: async () => new Uint8Array(),
+  };
+  let ids = 0;
+  const file = async () =>
+    (
+      await submitPublicForm(validComplaint, undefined, {
+        ...ports,
+        newId: () => `00000000-0000-4000-8000-${String((ids += 1)).padStart(12, '0')}`,
+        newReference: () => `RK-TEST0-0000${ids}`,
+      })
+    ).receipt;
+  return { ports, sent, woken, store, file, refuseCall: (call: number) => refusedCalls.add(calls + call) };
+}
+
+const supervisor: StaffMember = {
+  id: 'marek.supervisor',
+  name: 'Marek',
+  email: 'marek@example.com',
+  role: 'supervisor',
+  departments: [],
+  principalArn: 'arn:aws:iam::123456789012:role/Supervisor',
+};
+
+describe('advancing a complaint (the workflow step)', () => {
+  it('acknowledges, assigns and tells the department, one e-mail each, then waits for the first reminder', async () => {
+    const { ports, sent, file, store } = world();
+    const { id } = await file();
+    const rest = await advanceComplaint(id, ports);
+    expect(rest).toMatchObject({ action: 'wait' });
+    expect(sent.map((email) => email.to)).toEqual([validComplaint.customer.email, expect.stringMatching(/@/)]);
+    expect(store.historyOf(id).map((entry) => entry.action)).toEqual(['complaint_received', 'acknowledgement_sent', 'department_assigned', 'department_notified']);
+    expect((await ports.complaints.get(id))?.status).toBe('assigned');
+  });
+
+  it('sends nothing a second time when the step runs again', async () => {
+    const { ports, sent, file } = world();
+    const { id } = await file();
+    await advanceComplaint(id, ports);
+    await advanceComplaint(id, ports);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('after SES refused half-way, the retried step sends only what was not sent', async () => {
+    const { ports, sent, file, refuseCall } = world();
+    const { id } = await file();
+    refuseCall(2); // the department's e-mail, after the acknowledgement went out
+    await expect(advanceComplaint(id, ports)).rejects.toMatchObject({ name: 'EmailTemporarilyUnavailable' });
+    expect(sent.map((email) => email.to)).toEqual([validComplaint.customer.email]);
+    await advanceComplaint(id, ports);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.to).toBe(validComplaint.customer.email);
+    expect(sent[1]!.to).not.toBe(validComplaint.customer.email);
+  });
+});
+
+describe('staff actions', () => {
+  it('records a decision made on the current version and wakes the waiting workflow', async () => {
+    const { ports, file, woken } = world();
+    const { id } = await file();
+    await advanceComplaint(id, ports);
+    await ports.complaints.storeWait(id, { taskToken: 'token-1', plannedVersion: 1, since: NOW.toISOString() });
+    const decided = await recordDecision(id, { outcome: 'accepted', remedy: 'replacement', version: 1 }, supervisor, ports);
+    expect(decided).toMatchObject({ status: 'decided', version: 2, decision: { outcome: 'accepted', decidedBy: supervisor.id } });
+    expect(woken).toEqual(['token-1']);
+  });
+
+  it('refuses a decision on a stale version (409) and a second decision, changing nothing', async () => {
+    const { ports, file, store } = world();
+    const { id } = await file();
+    await recordDecision(id, { outcome: 'accepted', remedy: 'replacement', version: 1 }, supervisor, ports);
+    await expect(recordDecision(id, { outcome: 'accepted', remedy: 'refund', version: 1 }, supervisor, ports)).rejects.toMatchObject({ name: 'VersionConflict' });
+    await expect(recordDecision(id, { outcome: 'accepted', remedy: 'refund', version: 2 }, supervisor, ports)).rejects.toMatchObject({ name: 'VersionConflict' });
+    expect((await ports.complaints.get(id))?.decision?.remedy).toBe('replacement');
+    expect(store.historyOf(id).filter((entry) => entry.action === 'decision_recorded')).toHaveLength(1);
+  });
+
+  it('adds a note to the history without touching the complaint', async () => {
+    const { ports, file, store } = world();
+    const { id } = await file();
+    await addNote(id, { text: 'Klient dzwonił.' }, supervisor, ports);
+    expect(store.historyOf(id).at(-1)).toMatchObject({ actor: supervisor.id, action: 'note_added', after: { text: 'Klient dzwonił.' } });
+  });
+});
