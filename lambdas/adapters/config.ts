@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { InvalidConfiguration } from '../core/errors';
+import { parsedConfiguration } from '../core/validation';
 
 // Configuration is read once, at cold start, and fails fast naming what is missing (STYLE.md §4). Only small
 // settings travel in the environment (Lambda allows 4 KB in all); files such as the staff directory are read by
@@ -15,12 +17,7 @@ const environmentSchema = z.object({
 export type Environment = z.infer<typeof environmentSchema>;
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`Invalid or missing environment variables: ${problems}`);
-  }
-  return parsed.data;
+  return parsedConfiguration(environmentSchema, env, (problems) => new InvalidConfiguration(`Invalid or missing environment variables: ${problems}`), '(environment)');
 }
 
 export function required<K extends keyof Environment>(env: Environment, name: K): NonNullable<Environment[K]> {

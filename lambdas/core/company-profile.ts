@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import type { Language } from './complaint';
+import { InvalidConfiguration } from './errors';
+import { parsedConfiguration } from './validation';
 
 // The company's standing positions that answers must state: whether it takes part in out-of-court dispute
 // resolution (art. 32 of the ADR act) and which appeal routes it really offers (art. 10 of the act of
@@ -52,21 +54,11 @@ export const companyProfileSchema = z.object({
 
 export type CompanyProfile = z.infer<typeof companyProfileSchema>;
 
-export class InvalidCompanyProfile extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class InvalidCompanyProfile extends InvalidConfiguration {}
 
 /** Parses the company file or throws naming `source` and each invalid field. */
 export function parseCompanyProfile(data: unknown, source: string): CompanyProfile {
-  const result = companyProfileSchema.safeParse(data);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`);
-    throw new InvalidCompanyProfile(`${source} is not a valid company file: ${issues.join('; ')}`);
-  }
-  return result.data;
+  return parsedConfiguration(companyProfileSchema, data, (problems) => new InvalidCompanyProfile(`${source} is not a valid company file: ${problems}`));
 }
 
 const named = (body: Organisation) => [body.name, body.address, body.website].filter(Boolean).join(', ');

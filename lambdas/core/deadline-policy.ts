@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { CalendarDate } from './calendar/calendar-date';
 import { dayOfWeek } from './calendar/calendar-date';
+import { InvalidConfiguration } from './errors';
 import {
   addCalendarDays,
   isPublicHoliday,
@@ -237,12 +238,7 @@ export class UnknownPolicy extends Error {
   }
 }
 
-export class InvalidPolicyConfig extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class InvalidPolicyConfig extends InvalidConfiguration {}
 
 /** The deployment's policies: the built-in ones and any custom ones, each under its own id. */
 export class PolicyRegistry {

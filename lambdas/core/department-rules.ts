@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { channels, remedies, type Assignment, type Complaint } from './complaint';
-import { DomainError } from './errors';
-import { issuesOf } from './validation';
+import { DomainError, InvalidConfiguration } from './errors';
+import { parsedConfiguration } from './validation';
 
 /** The department of a complaint that no rule or person has assigned yet. */
 export const UNASSIGNED = 'unassigned';
@@ -148,12 +148,7 @@ export type AssignmentFacts = Pick<Complaint, 'desiredRemedy' | 'channel' | 'des
 export type DepartmentMatch = Pick<Assignment, 'departmentId' | 'ruleId' | 'reason' | 'rulesVersion'>;
 
 /** The rules file is broken: a deployment fault, not the caller's, so it is not a DomainError. */
-export class InvalidDepartmentRules extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class InvalidDepartmentRules extends InvalidConfiguration {}
 
 export class UnknownDepartment extends DomainError {
   readonly status = 422;
@@ -166,14 +161,7 @@ export class UnknownDepartment extends DomainError {
  * at cold start (and the unit tests at build time) instead of misrouting complaints.
  */
 export function loadDepartmentRules(json: unknown, source = 'config/departments.json'): DepartmentRules {
-  const parsed = departmentRulesSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = issuesOf(parsed.error)
-      .map((issue) => `${issue.field || '(file)'}: ${issue.message}`)
-      .join('; ');
-    throw new InvalidDepartmentRules(`Invalid department rules in ${source}: ${problems}`);
-  }
-  return parsed.data;
+  return parsedConfiguration(departmentRulesSchema, json, (problems) => new InvalidDepartmentRules(`Invalid department rules in ${source}: ${problems}`));
 }
 
 export function departmentById(rules: DepartmentRules, id: string): Department {

@@ -7,6 +7,14 @@ export interface FieldIssue {
   message: string;
 }
 
+/** A configuration file or variable is broken: a deployment fault, not the caller's, so not a DomainError. */
+export class InvalidConfiguration extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 export abstract class DomainError extends Error {
   abstract readonly status: number;
   abstract readonly type: string;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { businessDaysSchema, deadlinePolicySchema, InvalidPolicyConfig, PolicyRegistry } from './deadline-policy';
 import builtInPolicies from '../../config/policies.json';
+import { parsedConfiguration } from './validation';
 
 // Policies are configuration (domain.md): read once at cold start, and a file that does not parse stops the
 // function there with every offending field named, never later on a complaint.
@@ -36,12 +37,7 @@ export type PolicyFile = z.infer<typeof policyFileSchema>;
 
 /** Parses a policy file or throws InvalidPolicyConfig naming `source` and each invalid field. */
 export function parsePolicyFile(data: unknown, source: string): PolicyFile {
-  const result = policyFileSchema.safeParse(data);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`);
-    throw new InvalidPolicyConfig(`${source} is not a valid policy file: ${issues.join('; ')}`);
-  }
-  return result.data;
+  return parsedConfiguration(policyFileSchema, data, (problems) => new InvalidPolicyConfig(`${source} is not a valid policy file: ${problems}`));
 }
 
 /**

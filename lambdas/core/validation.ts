@@ -9,6 +9,17 @@ export function issuesOf(error: z.ZodError, prefix?: string): FieldIssue[] {
   }));
 }
 
+/**
+ * Configuration (a file, the environment) checked against its schema at cold start. Otherwise `failure` gets
+ * every bad field with zod's message, `whole` standing for the value as a whole, and never a value itself, so
+ * no secret reaches a log.
+ */
+export function parsedConfiguration<S extends z.ZodType>(schema: S, value: unknown, failure: (problems: string) => Error, whole = '(file)'): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw failure(issuesOf(parsed.error).map((issue) => `${issue.field || whole}: ${issue.message}`).join('; '));
+  return parsed.data;
+}
+
 /** What a client sent, checked against its schema; a 422 naming every bad field otherwise. */
 export function validated<S extends z.ZodType>(schema: S, value: unknown, prefix?: string): z.infer<S> {
   const parsed = schema.safeParse(value);

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { Forbidden, Unauthenticated } from '../core/errors';
+import { Forbidden, InvalidConfiguration, Unauthenticated } from '../core/errors';
 import { staffDirectorySchema, staffForPrincipal, type StaffDirectory, type StaffMember } from '../core/staff';
-import { issuesOf } from '../core/validation';
+import { parsedConfiguration } from '../core/validation';
 
 // Who is calling the admin API. API Gateway's IAM authorizer has already checked the SigV4 signature (the
 // local server does the same check) and names the caller in `requestContext.authorizer.iam`; the staff
@@ -29,10 +29,5 @@ export function staffFromEvent(event: { requestContext: object }, directory: Sta
  * fast with the offending fields. The message names fields only, never values, so no secret reaches a log.
  */
 export function loadStaffDirectory(json: unknown): StaffDirectory {
-  const parsed = staffDirectorySchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = issuesOf(parsed.error).map((issue) => `${issue.field || '(directory)'}: ${issue.message}`);
-    throw new Error(`The staff directory is not valid: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parsedConfiguration(staffDirectorySchema, json, (problems) => new InvalidConfiguration(`The staff directory is not valid: ${problems}`), '(directory)');
 }
