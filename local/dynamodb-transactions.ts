@@ -154,64 +154,70 @@ export async function transactWrite(
 }
 
 async function apply(call: Call, targets: { kind: keyof TransactItem; operation: Json & { TableName: string }; key: Json }[]): Promise<void> {
-  const before: (Json | undefined)[] = [];
-  for (const target of targets) {
-    const { status, body } = await call('GetItem', { TableName: target.operation.TableName, Key: target.key, ConsistentRead: true });
-    if (status !== 200) throw new Refused(status, body);
-    before.push(body.Item as Json | undefined);
-  }
-
-  const restore = async (upTo: number) => {
-    for (let i = upTo - 1; i >= 0; i--) {
-      const { TableName } = targets[i]!.operation;
-      const old = before[i];
-      await (old ? call('PutItem', { TableName, Item: old }) : call('DeleteItem', { TableName, Key: targets[i]!.key }));
-    }
-  };
+  // Old images, to put back what a refused transaction changed. A put that may only create its item
+  // (attribute_not_exists on a key) had none, so there is nothing to read for it.
+  const onlyCreates = (target: (typeof targets)[number]) =>
+    target.kind === 'Put' && /^attribute_not_exists\((PK|#\w+)\)$/.test(String(target.operation.ConditionExpression ?? '').trim());
+  const before = await Promise.all(
+    targets.map(async (target) => {
+      if (onlyCreates(target)) return undefined;
+      const { status, body } = await call('GetItem', { TableName: target.operation.TableName, Key: target.key, ConsistentRead: true });
+      if (status !== 200) throw new Refused(status, body);
+      return body.Item as Json | undefined;
+    }),
+  );
   const passThrough = (operation: Json) => {
     const { ReturnValuesOnConditionCheckFailure: _returnValues, ...rest } = operation;
     return rest;
   };
-
-  for (let i = 0; i < targets.length; i++) {
-    const { kind, operation, key } = targets[i]!;
-    const answer =
+  // The items are distinct (checked above) and nothing else writes while the gate is held: apply them at once.
+  const answers = await Promise.all(
+    targets.map(({ kind, operation, key }) =>
       kind === 'Put'
-        ? await call('PutItem', passThrough(operation))
+        ? call('PutItem', passThrough(operation))
         : kind === 'Update'
-          ? await call('UpdateItem', passThrough(operation))
+          ? call('UpdateItem', passThrough(operation))
           : kind === 'Delete'
-            ? await call('DeleteItem', passThrough(operation))
+            ? call('DeleteItem', passThrough(operation))
             : // A condition on its own: an update that changes nothing but is refused when the condition fails.
-              await call('UpdateItem', {
+              call('UpdateItem', {
                 ...passThrough(operation),
                 Key: key,
                 UpdateExpression: 'REMOVE #transactionCheckNothing',
-                ExpressionAttributeNames: { ...(operation.ExpressionAttributeNames ?? {}), '#transactionCheckNothing': '__transaction_check__' },
-              });
-    if (answer.status === 200) continue;
-    await restore(kind === 'ConditionCheck' && !before[i] ? i + 1 : i);
-    const failedCondition = String(answer.body.__type ?? '').endsWith('ConditionalCheckFailedException');
-    if (!failedCondition) throw new Refused(answer.status, answer.body);
-    const reasons = targets.map((_, j) =>
-      j === i
-        ? {
-            Code: 'ConditionalCheckFailed',
-            Message: 'The conditional request failed',
-            ...(operation.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before[i] ? { Item: before[i] } : {}),
-          }
-        : { Code: 'None' },
-    );
-    throw new Refused(400, {
-      __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
-      message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,
-      CancellationReasons: reasons,
-    });
-  }
-  // A ConditionCheck on an item that did not exist left its key behind: take it away again.
-  for (let i = 0; i < targets.length; i++) {
-    if (targets[i]!.kind === 'ConditionCheck' && !before[i]) await call('DeleteItem', { TableName: targets[i]!.operation.TableName, Key: targets[i]!.key });
-  }
+                ExpressionAttributeNames: { ...((operation.ExpressionAttributeNames as Json) ?? {}), '#transactionCheckNothing': '__transaction_check__' },
+              }),
+    ),
+  );
+  const refused = answers.some((answer) => answer.status !== 200);
+  // Put back every item a write changed (all of them if the transaction was refused); a ConditionCheck that
+  // passed on a missing item left its key behind, which goes either way.
+  await Promise.all(
+    targets.map((target, i) => {
+      if (answers[i]!.status !== 200) return undefined;
+      const leftKey = target.kind === 'ConditionCheck' && !before[i];
+      if (!refused && !leftKey) return undefined;
+      const { TableName } = target.operation;
+      return before[i] ? call('PutItem', { TableName, Item: before[i] }) : call('DeleteItem', { TableName, Key: target.key });
+    }),
+  );
+  if (!refused) return;
+  const isConditionFailure = (answer: { body: Json }) => String(answer.body.__type ?? '').endsWith('ConditionalCheckFailedException');
+  const other = answers.find((answer) => answer.status !== 200 && !isConditionFailure(answer));
+  if (other) throw new Refused(other.status, other.body);
+  const reasons = targets.map((target, i) =>
+    answers[i]!.status === 200
+      ? { Code: 'None' }
+      : {
+          Code: 'ConditionalCheckFailed',
+          Message: 'The conditional request failed',
+          ...(target.operation.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before[i] ? { Item: before[i] } : {}),
+        },
+  );
+  throw new Refused(400, {
+    __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,
+    CancellationReasons: reasons,
+  });
 }
 
 /** Serves DynamoDB's API on `port`: transactions here, everything else by dynalite at `backend`. */
