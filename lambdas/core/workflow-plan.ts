@@ -49,7 +49,7 @@ export function reminderTime(complaintId: string): string {
 /** With no timer left (a deadline passed that has no legal effect), look again now and then. */
 const IDLE_RECHECK_SECONDS = 7 * 24 * 3600;
 
-export function nextWorkflowAction({ complaint, silence, reminderDates, now }: PlanInput): WorkflowAction {
+export function nextWorkflowAction({ complaint, reminderDates, now }: PlanInput): WorkflowAction {
   // The customer learns the reference before anything else happens, whatever staff did meanwhile.
   if (!complaint.acknowledgement) return { action: 'acknowledge' };
   if (!complaint.assignment || complaint.status === 'received' || complaint.status === 'acknowledged') return { action: 'assign' };

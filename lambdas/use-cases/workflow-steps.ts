@@ -215,7 +215,7 @@ export async function handleDeadline(id: string, ports: StepPorts): Promise<void
     complaint = await load(id, ports);
     if (!complaint.deadlinePassed) return; // a decision won the race
   }
-  const passed = complaint.deadlinePassed!;
+  const passed = complaint.deadlinePassed;
   const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
   await sendOnce(
     passed.supervisorAlerted,
