@@ -192,7 +192,7 @@ async function apply(call: Call, targets: { kind: keyof TransactItem; operation:
   // Put back every item a write changed (all of them if the transaction was refused); a ConditionCheck that
   // passed on a missing item left its key behind, which goes either way.
   await Promise.all(
-    targets.map((target, i) => {
+    targets.map(async (target, i) => {
       if (answers[i]!.status !== 200) return undefined;
       const leftKey = target.kind === 'ConditionCheck' && !before[i];
       if (!refused && !leftKey) return undefined;
