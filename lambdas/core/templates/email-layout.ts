@@ -40,9 +40,11 @@ const escapeLines = (value: string) => escapeHtml(value).replace(/\r\n|\r|\n/g, 
  * (header injection), so every line break and other control character becomes a space.
  */
 export function singleLine(value: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
-  return value.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return value.replace(lineBreaksAndControls, ' ').replace(/ {2,}/g, ' ').trim();
 }
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what singleLine() removes
+const lineBreaksAndControls = /[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g;
 
 export interface Letter {
   language: Language;
