@@ -98,7 +98,11 @@ export function buildApp(props: AppProps = {}) {
 
   // Addresses that reach nobody: a deployment with them loses every reminder, escalation and decision e-mail.
   const demoFindings = [
-    ...(senderAddress ? (isDemoAddress(senderAddress) ? [`senderAddress: ${senderAddress}`] : []) : [`senderAddress (none given): ${PLACEHOLDER_SENDER}`]),
+    ...(senderAddress
+      ? isDemoAddress(senderAddress)
+        ? [`senderAddress: ${senderAddress}`]
+        : []
+      : [`senderAddress (none given): ${PLACEHOLDER_SENDER}`]),
     ...(alertEmail && isDemoAddress(alertEmail) ? [`alertEmail: ${alertEmail}`] : []),
     ...config.demoFindings(),
   ];

@@ -67,7 +67,12 @@ export interface Command {
 
 export const globalOptions: Record<string, OptionSpec> = {
   api: { type: 'string', value: 'URL', description: 'the API (env COMPLAINTS_API_URL; default http://127.0.0.1:3000)' },
-  as: { type: 'string', value: 'STAFF_ID', description: 'sign with this demo key from config/staff.local.json (env COMPLAINTS_STAFF; local product only); otherwise the AWS credential chain' },
+  as: {
+    type: 'string',
+    value: 'STAFF_ID',
+    description:
+      'sign with this demo key from config/staff.local.json (env COMPLAINTS_STAFF; local product only); otherwise the AWS credential chain',
+  },
   region: { type: 'string', value: 'REGION', description: 'the signing region (env AWS_REGION; default eu-central-1)' },
   json: { type: 'boolean', description: "print the API's JSON answer" },
   help: { type: 'boolean', short: 'h', description: 'print this help' },
@@ -101,7 +106,12 @@ async function complaintIdOf(argument: string, api: AdminApi): Promise<string> {
   return found.id;
 }
 
-const versionOption: OptionSpec = { type: 'string', value: 'N', required: true, description: 'the version you read (from show); a stale one is refused with 409' };
+const versionOption: OptionSpec = {
+  type: 'string',
+  value: 'N',
+  required: true,
+  description: 'the version you read (from show); a stale one is refused with 409',
+};
 const one = (values: readonly string[]) => values.join('|');
 
 type ListQueryParameters = { [K in keyof z.input<typeof listQuerySchema>]?: string };
@@ -233,9 +243,22 @@ const decide: Command = {
     justification: { type: 'string', value: 'TEXT', description: 'the reasons (required by some policies, and for a rejection)' },
     'signer-name': { type: 'string', value: 'NAME', description: 'who signs the answer' },
     'signer-position': { type: 'string', value: 'TITLE', description: "the signer's position" },
-    'adr-statement': { type: 'string', value: 'TEXT', description: "overrides the company's statement on out-of-court dispute resolution (config/company.json)" },
-    'appeal-route': { type: 'string', multiple: true, value: one(appealRouteIds), description: "a route from the company's configuration (default: every route it offers)" },
-    'payment-due-by': { type: 'string', value: 'YYYY-MM-DD', description: 'the date an accepted payment will be paid by (financial: at most 30 days on)' },
+    'adr-statement': {
+      type: 'string',
+      value: 'TEXT',
+      description: "overrides the company's statement on out-of-court dispute resolution (config/company.json)",
+    },
+    'appeal-route': {
+      type: 'string',
+      multiple: true,
+      value: one(appealRouteIds),
+      description: "a route from the company's configuration (default: every route it offers)",
+    },
+    'payment-due-by': {
+      type: 'string',
+      value: 'YYYY-MM-DD',
+      description: 'the date an accepted payment will be paid by (financial: at most 30 days on)',
+    },
     'payment-amount': { type: 'string', value: 'TEXT', description: 'the amount paid or credited, e.g. "120,00 zł"' },
     'payment-method': { type: 'string', value: 'TEXT', description: 'how it is paid or credited' },
     version: versionOption,
@@ -347,7 +370,10 @@ const letter: Command = {
     const { bytes } = await api.download({ method: 'GET', path: complaintPath(id, '/decision-letter') });
     const out = text(values, 'out') ?? `${parseReference(argument!) ?? id}.pdf`;
     writeFileSync(out, bytes);
-    return { json: { file: out, bytes: bytes.length }, text: `Saved the letter to ${out} (${bytes.length} bytes). Post it, then: complaints posted ${argument} --on YYYY-MM-DD --version N` };
+    return {
+      json: { file: out, bytes: bytes.length },
+      text: `Saved the letter to ${out} (${bytes.length} bytes). Post it, then: complaints posted ${argument} --on YYYY-MM-DD --version N`,
+    };
   },
 };
 
@@ -361,7 +387,11 @@ const posted: Command = {
   },
   async run({ values, positionals: [argument], api }) {
     const body: z.input<typeof decisionPostingSchema> = { postedOn: required(values, 'on', 'posted'), version: requiredVersion(values, 'posted') };
-    const complaint = await api.send<Complaint>({ method: 'POST', path: complaintPath(await complaintIdOf(argument!, api), '/decision-posting'), body });
+    const complaint = await api.send<Complaint>({
+      method: 'POST',
+      path: complaintPath(await complaintIdOf(argument!, api), '/decision-posting'),
+      body,
+    });
     return { json: complaint, text: changed('posted', complaint) };
   },
 };
@@ -375,8 +405,14 @@ const acknowledged: Command = {
     how: { type: 'string', value: 'handed_over|letter|phone', required: true, description: 'how it was given' },
   },
   async run({ values, positionals: [argument], api }) {
-    const body = { on: required(values, 'on', 'acknowledged'), how: required(values, 'how', 'acknowledged') } as z.input<typeof acknowledgementRecordSchema>;
-    const complaint = await api.send<Complaint>({ method: 'POST', path: complaintPath(await complaintIdOf(argument!, api), '/acknowledgement'), body });
+    const body = { on: required(values, 'on', 'acknowledged'), how: required(values, 'how', 'acknowledged') } as z.input<
+      typeof acknowledgementRecordSchema
+    >;
+    const complaint = await api.send<Complaint>({
+      method: 'POST',
+      path: complaintPath(await complaintIdOf(argument!, api), '/acknowledgement'),
+      body,
+    });
     return { json: complaint, text: changed('acknowledged', complaint) };
   },
 };

@@ -163,7 +163,9 @@ export function changed(action: 'assign' | 'note' | 'decide' | 'ask' | 'extend' 
     }
     case 'posted': {
       const posted = complaint.decisionPosted;
-      const when = posted ? `posted on ${posted.postedOn}, ${posted.withinTerm ? 'within the term' : `after the term (due ${complaint.responseDueBy})`}` : complaint.status;
+      const when = posted
+        ? `posted on ${posted.postedOn}, ${posted.withinTerm ? 'within the term' : `after the term (due ${complaint.responseDueBy})`}`
+        : complaint.status;
       return `${complaint.reference}: answer ${when}; the complaint is ${complaint.status} ${next}.`;
     }
     case 'acknowledged':
@@ -195,8 +197,9 @@ export function problem(status: number, body: unknown): string {
   const title = typeof parsed.title === 'string' ? parsed.title : typeof parsed.message === 'string' ? parsed.message : undefined;
   const lines = [`Error: HTTP ${status} ${reason}${title ? `: ${title}` : ''}`];
   const errors = Array.isArray(parsed.errors)
-    ? parsed.errors.map((issue: { field?: unknown; message?: unknown }) =>
-        `  - ${typeof issue.field === 'string' && issue.field ? issue.field : '(body)'}: ${showValue(issue.message)}`,
+    ? parsed.errors.map(
+        (issue: { field?: unknown; message?: unknown }) =>
+          `  - ${typeof issue.field === 'string' && issue.field ? issue.field : '(body)'}: ${showValue(issue.message)}`,
       )
     : [];
   // A validation problem's detail repeats its errors in one line; the list says it better.

@@ -26,7 +26,9 @@ function optionLines(options: Record<string, OptionSpec>): string[] {
   const width = Math.max(0, ...rows.map(([flag]) => flag.length));
   // A flag listing every allowed value can be long: then its description goes on the next line.
   return rows.flatMap(([flag, description]) =>
-    flag.length > 40 ? [`  ${flag}`, `  ${' '.repeat(Math.min(width, 40))}  ${description}`] : [`  ${flag.padEnd(Math.min(width, 40))}  ${description}`],
+    flag.length > 40
+      ? [`  ${flag}`, `  ${' '.repeat(Math.min(width, 40))}  ${description}`]
+      : [`  ${flag.padEnd(Math.min(width, 40))}  ${description}`],
   );
 }
 

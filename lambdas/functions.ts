@@ -80,7 +80,8 @@ export const functions = {
   },
   advanceComplaint: {
     entry: 'lambdas/handlers/advance-complaint.handler.ts',
-    description: 'Workflow step: does what the complaint needs now (acknowledge, assign, notify, remind, answer, apply the deadline) and says how long to wait',
+    description:
+      'Workflow step: does what the complaint needs now (acknowledge, assign, notify, remind, answer, apply the deadline) and says how long to wait',
     table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     grants: ['email:send'],
     timeout: 30,

@@ -48,14 +48,7 @@ export class Alerts extends Construct {
    * An alarm when `metric` reaches `threshold` in `periods` consecutive evaluation periods (the metric's own
    * period), notified to the topic. Missing data (no traffic) is not a breach.
    */
-  alarmWhen(
-    scope: Construct,
-    id: string,
-    description: string,
-    metric: cloudwatch.IMetric,
-    threshold: number,
-    periods = 1,
-  ): cloudwatch.Alarm {
+  alarmWhen(scope: Construct, id: string, description: string, metric: cloudwatch.IMetric, threshold: number, periods = 1): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(scope, id, {
       alarmDescription: description,
       metric,

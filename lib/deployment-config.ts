@@ -49,7 +49,8 @@ export function readDeploymentConfig(context: (name: string) => string | undefin
     (Object.entries(configFiles) as [ConfigFileName, ConfigFileSpec][]).map(([name, spec]) => {
       if (spec.readBy !== 'all') {
         const unknown = spec.readBy.filter((fn) => !catalog.has(fn));
-        if (unknown.length > 0) throw new Error(`Configuration file ${name} is read by ${unknown.join(', ')}, which lambdas/functions.ts does not list`);
+        if (unknown.length > 0)
+          throw new Error(`Configuration file ${name} is read by ${unknown.join(', ')}, which lambdas/functions.ts does not list`);
       }
       const named = context(spec.context);
       const file = named ?? (spec.shipRepositoryFile && spec.repositoryFile ? path.join(repositoryConfigDirectory, spec.repositoryFile) : undefined);
@@ -80,7 +81,9 @@ function readJson(file: string, context: string): unknown {
 /** The local demo keys open the local product only; a deployed file carrying them is a mistake, so say so. */
 function refuseDemoKeys(json: unknown, source: string): void {
   if (JSON.stringify(json).includes('"localAccessKeyId"') || JSON.stringify(json).includes('"localSecretAccessKey"')) {
-    throw new Error(`${source} carries local demo keys (localAccessKeyId/localSecretAccessKey): a deployment's staff directory lists principalArn only`);
+    throw new Error(
+      `${source} carries local demo keys (localAccessKeyId/localSecretAccessKey): a deployment's staff directory lists principalArn only`,
+    );
   }
 }
 

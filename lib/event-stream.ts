@@ -40,7 +40,10 @@ export class EventStream extends Construct {
 
     const queue = (queueId: string) => {
       const dlq = new sqs.Queue(this, queueId, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-      Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue (of the pipe or of a consumer rule).' });
+      Validations.of(dlq).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself a dead-letter queue (of the pipe or of a consumer rule).',
+      });
       return dlq;
     };
 
@@ -71,7 +74,9 @@ export class EventStream extends Construct {
           deadLetterConfig: { arn: pipeFailures.queueArn },
         },
         // Only new event items: complaint updates and other items are not events (the filter is free).
-        filterCriteria: { filters: [{ pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { SK: { S: [{ prefix: 'EVENT#' }] } } } }) }] },
+        filterCriteria: {
+          filters: [{ pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { SK: { S: [{ prefix: 'EVENT#' }] } } } }) }],
+        },
       },
       target: this.bus.eventBusArn,
       targetParameters: {

@@ -103,7 +103,10 @@ export class HouseFunction extends Construct {
  */
 function configFileHooks(files: Record<string, string>) {
   const names = Object.keys(files).sort();
-  const hash = createHash('sha256').update(JSON.stringify(names.map((name) => [name, files[name]]))).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(JSON.stringify(names.map((name) => [name, files[name]])))
+    .digest('hex')
+    .slice(0, 16);
   const staged = path.posix.join('node_modules', '.cache', 'reklamacje-config', hash);
   if (names.length > 0) {
     mkdirSync(path.join(repositoryRoot, staged), { recursive: true });

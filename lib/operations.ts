@@ -79,7 +79,7 @@ export class Operations extends Construct {
       this,
       'EventPipeFailing',
       'The pipe from the table stream to the complaint event bus has failed for 15 minutes running: new events ' +
-        '(and so new complaints\' workflows) wait. Check the pipe in the EventBridge console and the bus; records ' +
+        "(and so new complaints' workflows) wait. Check the pipe in the EventBridge console and the bus; records " +
         'older than 6 hours go to the PipeFailures queue (alarm RecordsStranded).',
       props.eventPipeFailures,
       1,
@@ -139,7 +139,7 @@ export class Operations extends Construct {
       this,
       'Api5xx',
       'The HTTP API answered 5xx 5+ times in 5 minutes: customers could not file complaints or staff could not ' +
-        'work. The access log (integrationError) and the failing function\'s errors say why.',
+        "work. The access log (integrationError) and the failing function's errors say why.",
       props.api.httpApi.metricServerError(sum),
       THRESHOLDS.api5xx,
     );

@@ -46,7 +46,9 @@ export class StatefulStack extends Stack {
         indexName,
         partitionKey: string(index.partitionKey),
         sortKey: string(index.sortKey),
-        ...(nonKey.length > 0 ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: nonKey } : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
+        ...(nonKey.length > 0
+          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: nonKey }
+          : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
       });
     }
 

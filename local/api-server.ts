@@ -86,7 +86,10 @@ async function handle(request: http.IncomingMessage, body: Buffer): Promise<APIG
   if (!match) {
     if (allowed.length > 0) {
       const answer = problemResponse(new MethodNotAllowed(`${url.pathname} answers ${allowed.join(', ')}`), url.pathname);
-      return { ...(answer as APIGatewayProxyStructuredResultV2), headers: { ...(answer as APIGatewayProxyStructuredResultV2).headers, allow: allowed.join(', ') } };
+      return {
+        ...(answer as APIGatewayProxyStructuredResultV2),
+        headers: { ...(answer as APIGatewayProxyStructuredResultV2).headers, allow: allowed.join(', ') },
+      };
     }
     return problemResponse(new NotFound(`No route for ${method} ${url.pathname}`), url.pathname) as APIGatewayProxyStructuredResultV2;
   }
@@ -180,7 +183,12 @@ function drain(request: http.IncomingMessage, limits: BodyLimits): Promise<void>
  * Answers 413 at once, so a client that reads while it sends stops early, but ends the response (and so
  * closes the connection) only once the body is drained: a close with unread bytes would reset the connection.
  */
-async function refuseTooLarge(request: http.IncomingMessage, response: http.ServerResponse, refusal: PayloadTooLarge, drained: Promise<void>): Promise<void> {
+async function refuseTooLarge(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  refusal: PayloadTooLarge,
+  drained: Promise<void>,
+): Promise<void> {
   const answer = problemResponse(refusal, new URL(request.url ?? '/', 'http://localhost').pathname) as APIGatewayProxyStructuredResultV2;
   const body = Buffer.from(answer.body ?? '', 'utf8');
   response.writeHead(413, { ...(answer.headers as Record<string, string>), 'content-length': String(body.length), connection: 'close' });

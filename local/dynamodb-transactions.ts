@@ -79,13 +79,23 @@ async function tableShapeOf(call: Call, table: string, cache: Map<string, string
   if (!shape) {
     const { status, body } = await call('DescribeTable', { TableName: table });
     if (status !== 200) throw new Refused(status, body);
-    const description = body.Table as { KeySchema: { AttributeName: string }[]; GlobalSecondaryIndexes?: { IndexName: string; KeySchema: { AttributeName: string }[]; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[] };
+    const description = body.Table as {
+      KeySchema: { AttributeName: string }[];
+      GlobalSecondaryIndexes?: {
+        IndexName: string;
+        KeySchema: { AttributeName: string }[];
+        Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+      }[];
+    };
     shape = {
       keys: description.KeySchema.map((key) => key.AttributeName),
       indexes: (description.GlobalSecondaryIndexes ?? []).map((index) => ({
         name: index.IndexName,
         keys: index.KeySchema.map((key) => key.AttributeName),
-        projection: index.Projection.ProjectionType === 'INCLUDE' ? (index.Projection.NonKeyAttributes ?? []) : (index.Projection.ProjectionType as 'ALL' | 'KEYS_ONLY'),
+        projection:
+          index.Projection.ProjectionType === 'INCLUDE'
+            ? (index.Projection.NonKeyAttributes ?? [])
+            : (index.Projection.ProjectionType as 'ALL' | 'KEYS_ONLY'),
       })),
     };
     byTable.set(table, shape);
@@ -102,8 +112,17 @@ async function imageOf(call: Call, table: string, key: Json): Promise<Json | und
   return status === 200 ? (body.Item as Json | undefined) : undefined;
 }
 
-async function metered<T>(call: Call, cache: Map<string, string[]>, meter: WriteMeter, writes: { table: string; key: Json; before?: Json | null }[], transactional: boolean, write: () => Promise<T>): Promise<T> {
-  const befores = await Promise.all(writes.map(async (target) => (target.before !== undefined ? target.before ?? undefined : imageOf(call, target.table, target.key))));
+async function metered<T>(
+  call: Call,
+  cache: Map<string, string[]>,
+  meter: WriteMeter,
+  writes: { table: string; key: Json; before?: Json | null }[],
+  transactional: boolean,
+  write: () => Promise<T>,
+): Promise<T> {
+  const befores = await Promise.all(
+    writes.map(async (target) => (target.before !== undefined ? (target.before ?? undefined) : imageOf(call, target.table, target.key))),
+  );
   const result = await write();
   for (const [i, target] of writes.entries()) {
     const shape = await tableShapeOf(call, target.table, cache);
@@ -139,11 +158,20 @@ export async function transactWrite(
   const identities = targets.map((target) => `${target.operation.TableName}|${JSON.stringify(target.key)}`);
   if (new Set(identities).size !== identities.length) throw validation('Transaction request cannot include multiple operations on one item');
 
-  const outcome = observe?.(targets.filter((target) => target.kind === 'Put').map((target) => ({ table: target.operation.TableName, item: target.operation.Item as Json })));
+  const outcome = observe?.(
+    targets.filter((target) => target.kind === 'Put').map((target) => ({ table: target.operation.TableName, item: target.operation.Item as Json })),
+  );
   try {
     const run = () => apply(call, targets);
     await (meter
-      ? metered(call, keySchemas, meter, targets.filter((target) => target.kind !== 'ConditionCheck').map((target) => ({ table: target.operation.TableName, key: target.key })), true, run)
+      ? metered(
+          call,
+          keySchemas,
+          meter,
+          targets.filter((target) => target.kind !== 'ConditionCheck').map((target) => ({ table: target.operation.TableName, key: target.key })),
+          true,
+          run,
+        )
       : run());
     outcome?.committed();
     return {};
@@ -184,7 +212,10 @@ async function apply(call: Call, targets: { kind: keyof TransactItem; operation:
                 ...passThrough(operation),
                 Key: key,
                 UpdateExpression: 'REMOVE #transactionCheckNothing',
-                ExpressionAttributeNames: { ...((operation.ExpressionAttributeNames as Json) ?? {}), '#transactionCheckNothing': '__transaction_check__' },
+                ExpressionAttributeNames: {
+                  ...((operation.ExpressionAttributeNames as Json) ?? {}),
+                  '#transactionCheckNothing': '__transaction_check__',
+                },
               }),
     ),
   );
@@ -221,19 +252,28 @@ async function apply(call: Call, targets: { kind: keyof TransactItem; operation:
 }
 
 /** Serves DynamoDB's API on `port`: transactions here, everything else by dynalite at `backend`. */
-export async function startTransactionFront(options: { port: number; backend: string; observePuts?: PutObserver; meter?: WriteMeter }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startTransactionFront(options: {
+  port: number;
+  backend: string;
+  observePuts?: PutObserver;
+  meter?: WriteMeter;
+}): Promise<{ url: string; close(): Promise<void> }> {
   const gate = new Gate();
   const keySchemas = new Map<string, string[]>();
   const agent = new http.Agent({ keepAlive: true });
 
   const forward = (headers: http.IncomingHttpHeaders, method: string, payload: Buffer) =>
     new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      const outgoing = http.request(options.backend, { method, headers: { ...headers, 'content-length': String(payload.length) }, agent }, (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => resolve({ status: answer.statusCode ?? 500, headers: answer.headers, body: Buffer.concat(chunks) }));
-        answer.on('error', reject);
-      });
+      const outgoing = http.request(
+        options.backend,
+        { method, headers: { ...headers, 'content-length': String(payload.length) }, agent },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => resolve({ status: answer.statusCode ?? 500, headers: answer.headers, body: Buffer.concat(chunks) }));
+          answer.on('error', reject);
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(payload);
     });
@@ -286,7 +326,12 @@ export async function startTransactionFront(options: { port: number; backend: st
               reply(answer.status, { ...headers, 'content-length': String(answer.body.length) }, answer.body);
             });
       work.catch((error: unknown) => {
-        if (!response.headersSent) reply(500, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(error) }));
+        if (!response.headersSent)
+          reply(
+            500,
+            { 'content-type': 'application/x-amz-json-1.0' },
+            JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(error) }),
+          );
       });
     });
   });

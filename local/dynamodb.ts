@@ -11,24 +11,37 @@ import { EXECUTIONS_TABLE, HISTORY_TABLE } from './stepfunctions-server';
 import { startTransactionFront, type PutObserver, type WriteMeter } from './dynamodb-transactions';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => Server;
+const dynalite = require('dynalite') as (options: {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}) => Server;
 
 export const COMPLAINTS_TABLE = 'complaints';
 
 /** dynalite on LevelDB under `path` (in memory without one), with the product's tables created if absent. */
-export async function startDynamoDb(options: { port: number; path?: string; observePuts?: PutObserver; meter?: WriteMeter }): Promise<{ url: string; client: DynamoDBClient; close(): Promise<void> }> {
+export async function startDynamoDb(options: {
+  port: number;
+  path?: string;
+  observePuts?: PutObserver;
+  meter?: WriteMeter;
+}): Promise<{ url: string; client: DynamoDBClient; close(): Promise<void> }> {
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   // dynalite behind a front that adds what it lacks (TransactWriteItems); clients only ever see the front.
-  const front = await startTransactionFront({ port: options.port, backend: `http://127.0.0.1:${(server.address() as { port: number }).port}`, observePuts: options.observePuts, meter: options.meter }).catch(
-    async (error: unknown) => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      throw error;
-    },
-  );
+  const front = await startTransactionFront({
+    port: options.port,
+    backend: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    observePuts: options.observePuts,
+    meter: options.meter,
+  }).catch(async (error: unknown) => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  });
   const url = front.url;
   const client = new DynamoDBClient({ endpoint: url, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await createIfAbsent(client, complaintsTable());

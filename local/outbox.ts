@@ -48,7 +48,8 @@ export interface EventStreamOptions {
 
 export function localEventStream(dataDir?: string, options: EventStreamOptions = {}): LocalEventStream {
   const consumers: Record<string, EventConsumer> = options.consumers ?? eventConsumers;
-  const deliver = options.deliver ?? ((name: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => handlerOf(consumers[name]!.function)(event));
+  const deliver =
+    options.deliver ?? ((name: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => handlerOf(consumers[name]!.function)(event));
   const journalFile = dataDir && path.join(dataDir, 'events.jsonl');
   const offsetsFile = dataDir && path.join(dataDir, 'event-offsets.json');
   const lines: JournalLine[] = journalFile && existsSync(journalFile) ? readJournal(journalFile) : [];
@@ -64,7 +65,8 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
     }
   }
   const write = (line: JournalLine) => journalFile && appendFileSync(journalFile, `${JSON.stringify(line)}\n`);
-  const offsets: Record<string, number> = offsetsFile && existsSync(offsetsFile) ? (JSON.parse(readFileSync(offsetsFile, 'utf8')) as Record<string, number>) : {};
+  const offsets: Record<string, number> =
+    offsetsFile && existsSync(offsetsFile) ? (JSON.parse(readFileSync(offsetsFile, 'utf8')) as Record<string, number>) : {};
   const saveOffsets = () => offsetsFile && writeFileSync(offsetsFile, JSON.stringify(offsets));
 
   return {
@@ -100,7 +102,9 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
         for (const [transaction, events] of unsettled) {
           const found = await Promise.all(
             events.map(async ({ table, key, detail }) => {
-              const { Item } = await dynamo.send(new GetItemCommand({ TableName: table, Key: { PK: { S: key.PK }, SK: { S: key.SK } }, ConsistentRead: true }));
+              const { Item } = await dynamo.send(
+                new GetItemCommand({ TableName: table, Key: { PK: { S: key.PK }, SK: { S: key.SK } }, ConsistentRead: true }),
+              );
               return Item !== undefined && unmarshall(Item).at === detail.at && unmarshall(Item).type === detail.type;
             }),
           );
@@ -146,7 +150,9 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
           } catch (error) {
             failures += 1;
             const wait = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** failures);
-            log?.(`event consumer ${name} failed (${failures} in a row), retrying in ${wait} ms: ${error instanceof Error ? error.name : String(error)}`);
+            log?.(
+              `event consumer ${name} failed (${failures} in a row), retrying in ${wait} ms: ${error instanceof Error ? error.name : String(error)}`,
+            );
             state.get(name)!.pausedUntil = Date.now() + wait;
             await pause(wait);
           }

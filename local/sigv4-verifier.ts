@@ -121,7 +121,8 @@ function parseAmzDate(value: string | undefined): Date | undefined {
  */
 function assertPayloadHash(declared: string | undefined, body: Buffer): void {
   if (declared === undefined) return;
-  if (!SIGNATURE.test(declared)) throw new Unauthenticated('X-Amz-Content-SHA256 must be the hex SHA-256 of the body; unsigned payloads are not accepted.');
+  if (!SIGNATURE.test(declared))
+    throw new Unauthenticated('X-Amz-Content-SHA256 must be the hex SHA-256 of the body; unsigned payloads are not accepted.');
   if (declared !== createHash('sha256').update(body).digest('hex')) throw new Unauthenticated(NOT_VALID);
 }
 

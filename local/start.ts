@@ -43,7 +43,9 @@ async function main(): Promise<void> {
       `  Data             ${dataDir}`,
       `  Staff API        ${urls.api}/admin/...   (SigV4; demo keys in config/staff.local.json, try: npx complaints list --as <staff id>)`,
       `  OpenAPI          ${urls.api}/openapi.json`,
-      ...(Number(process.env.LOCAL_CLOCK_SPEED ?? 1) !== 1 ? [`  Clock            ${process.env.LOCAL_CLOCK_SPEED}x real time, now ${runtime.clock.now().toISOString()}`] : []),
+      ...(Number(process.env.LOCAL_CLOCK_SPEED ?? 1) !== 1
+        ? [`  Clock            ${process.env.LOCAL_CLOCK_SPEED}x real time, now ${runtime.clock.now().toISOString()}`]
+        : []),
       'Press Ctrl+C to stop; data and workflows in flight are kept for the next start.',
       '',
     ].join('\n'),

@@ -72,7 +72,10 @@ export async function startStepFunctionsStandIn(options: {
   const historyWrites = new Map<string, { lastId: number; written: Promise<void> }>();
 
   const arnOf = (name: string) => `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
-  const nameOf = (arn: unknown) => String(arn ?? '').split(':').pop() ?? '';
+  const nameOf = (arn: unknown) =>
+    String(arn ?? '')
+      .split(':')
+      .pop() ?? '';
 
   async function execution(name: string): Promise<ExecutionRecord | undefined> {
     const { Item } = await documents.send(new GetCommand({ TableName: EXECUTIONS_TABLE, Key: { name }, ConsistentRead: true }));
@@ -81,7 +84,14 @@ export async function startStepFunctionsStandIn(options: {
 
   async function lastEventId(name: string): Promise<number> {
     const { Items = [] } = await documents.send(
-      new QueryCommand({ TableName: HISTORY_TABLE, KeyConditionExpression: '#execution = :name', ExpressionAttributeNames: { '#execution': 'execution' }, ExpressionAttributeValues: { ':name': name }, ScanIndexForward: false, Limit: 1 }),
+      new QueryCommand({
+        TableName: HISTORY_TABLE,
+        KeyConditionExpression: '#execution = :name',
+        ExpressionAttributeNames: { '#execution': 'execution' },
+        ExpressionAttributeValues: { ':name': name },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
     );
     return Number(Items[0]?.id ?? 0);
   }
@@ -105,10 +115,21 @@ export async function startStepFunctionsStandIn(options: {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await documents.send(
-        new QueryCommand({ TableName: HISTORY_TABLE, KeyConditionExpression: '#execution = :name', ExpressionAttributeNames: { '#execution': 'execution' }, ExpressionAttributeValues: { ':name': name }, ExclusiveStartKey }),
+        new QueryCommand({
+          TableName: HISTORY_TABLE,
+          KeyConditionExpression: '#execution = :name',
+          ExpressionAttributeNames: { '#execution': 'execution' },
+          ExpressionAttributeValues: { ':name': name },
+          ExclusiveStartKey,
+        }),
       );
       for (const item of page.Items ?? []) {
-        events.push({ ...(JSON.parse(String(item.event)) as NewEvent), id: Number(item.id), previousEventId: Number(item.previousEventId), timestamp: new Date(String(item.timestamp)) });
+        events.push({
+          ...(JSON.parse(String(item.event)) as NewEvent),
+          id: Number(item.id),
+          previousEventId: Number(item.previousEventId),
+          timestamp: new Date(String(item.timestamp)),
+        });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
@@ -175,7 +196,14 @@ export async function startStepFunctionsStandIn(options: {
     const input = body.input ?? '{}';
     const record: ExecutionRecord = { name, executionArn: arnOf(name), input, status: 'RUNNING', startDate: options.now().toISOString() };
     try {
-      await documents.send(new PutCommand({ TableName: EXECUTIONS_TABLE, Item: record, ConditionExpression: 'attribute_not_exists(#name)', ExpressionAttributeNames: { '#name': 'name' } }));
+      await documents.send(
+        new PutCommand({
+          TableName: EXECUTIONS_TABLE,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(#name)',
+          ExpressionAttributeNames: { '#name': 'name' },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // As in AWS: the same name with the same input is the same execution; with other input it is an error.
@@ -249,7 +277,13 @@ export async function startStepFunctionsStandIn(options: {
     };
   }
 
-  async function getExecutionHistory(body: { executionArn?: string; maxResults?: number; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean }) {
+  async function getExecutionHistory(body: {
+    executionArn?: string;
+    maxResults?: number;
+    nextToken?: string;
+    reverseOrder?: boolean;
+    includeExecutionData?: boolean;
+  }) {
     const record = await existing(body.executionArn);
     let events = await history(record.name);
     if (body.reverseOrder) events = events.reverse();

@@ -30,7 +30,13 @@ export class TaskTokens {
   private readonly waiting = new Map<string, Waiter & { execution: string }>();
 
   /** A fresh token for a Task of `execution`, and the promise that settles when someone answers it. */
-  issue(execution: string): { token: string; answered: Promise<unknown>; onHeartbeat(listener: () => void): void; submitted(): void; cancel(): void } {
+  issue(execution: string): {
+    token: string;
+    answered: Promise<unknown>;
+    onHeartbeat(listener: () => void): void;
+    submitted(): void;
+    cancel(): void;
+  } {
     const token = `local-task-${randomBytes(24).toString('base64url')}`;
     let waiter!: Waiter & { execution: string };
     const answered = new Promise<unknown>((resolve, reject) => (waiter = { resolve, reject, execution }));

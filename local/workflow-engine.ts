@@ -84,7 +84,12 @@ export interface ExecutionRun {
 }
 
 export interface WorkflowEngine {
-  run(execution: { name: string; arn: string; stateMachineArn: string; startDate: Date }, input: unknown, record: (event: NewEvent) => void, options?: RunOptions): ExecutionRun;
+  run(
+    execution: { name: string; arn: string; stateMachineArn: string; startDate: Date },
+    input: unknown,
+    record: (event: NewEvent) => void,
+    options?: RunOptions,
+  ): ExecutionRun;
   /** Resolves once no Task is running: an aborted execution's current step still finishes its I/O. */
   idle(): Promise<void>;
 }

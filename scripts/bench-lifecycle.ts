@@ -41,7 +41,11 @@ async function main(): Promise<void> {
   };
   const supervisor = demoStaff((staff) => staff.role === 'supervisor');
   const file = async () => {
-    const response = await fetch(`${runtime.urls.api}/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validComplaint) });
+    const response = await fetch(`${runtime.urls.api}/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validComplaint),
+    });
     return ((await response.json()) as { id: string }).id;
   };
   const read = async (id: string) => (await asStaff(supervisor, 'GET', '/admin/complaints/{id}', { pathParameters: { id } })).body;

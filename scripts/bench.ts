@@ -33,7 +33,11 @@ async function timed(run: () => Promise<unknown>, count: number): Promise<number
 }
 
 async function post(api: string): Promise<void> {
-  const response = await fetch(`${api}/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(complaint) });
+  const response = await fetch(`${api}/complaints`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(complaint),
+  });
   if (response.status !== 201) throw new Error(`intake answered ${response.status}: ${await response.text()}`);
   await response.arrayBuffer();
 }
@@ -41,7 +45,11 @@ async function post(api: string): Promise<void> {
 async function main(): Promise<void> {
   const runtime = await startRuntime({});
   const { api } = runtime.urls;
-  const dynamo = new DynamoDBClient({ endpoint: runtime.urls.dynamodb, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const dynamo = new DynamoDBClient({
+    endpoint: runtime.urls.dynamodb,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
   const rows: [string, string][] = [];
 
   await timed(() => post(api), 20); // warm-up: module loading, connections
@@ -51,7 +59,10 @@ async function main(): Promise<void> {
   await runtime.settled();
   let n = 0;
   const item = { PK: { S: '' }, SK: { S: 'BENCH' }, body: { S: JSON.stringify(complaint) } };
-  const put = await timed(() => dynamo.send(new PutItemCommand({ TableName: COMPLAINTS_TABLE, Item: { ...item, PK: { S: `BENCH#${n++}` } } })), LATENCY_SAMPLES);
+  const put = await timed(
+    () => dynamo.send(new PutItemCommand({ TableName: COMPLAINTS_TABLE, Item: { ...item, PK: { S: `BENCH#${n++}` } } })),
+    LATENCY_SAMPLES,
+  );
   rows.push(['intake POST /complaints p50 / p99 (ms)', `${percentile(intake, 50).toFixed(2)} / ${percentile(intake, 99).toFixed(2)}`]);
   rows.push(['bare DynamoDB PutItem p50 / p99 (ms)', `${percentile(put, 50).toFixed(2)} / ${percentile(put, 99).toFixed(2)}`]);
   rows.push(['intake / PutItem ratio at p50', (percentile(intake, 50) / percentile(put, 50)).toFixed(1)]);
@@ -77,7 +88,10 @@ async function main(): Promise<void> {
   rows.push(['  acknowledged / stored (all runs)', `${acknowledged} / ${total}`]);
 
   const lifecycle = JSON.parse(
-    execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'bench-lifecycle.ts')], { encoding: 'utf8' }).trim().split('\n').pop()!,
+    execFileSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'bench-lifecycle.ts')], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
   ) as { happy: number; noAnswer: number; happyUnits: Units; silentUnits: Units };
   rows.push(['state transitions, answered after 3 reminders (Step Functions, per complaint)', String(lifecycle.happy)]);
   rows.push(['state transitions, never answered: 3 reminders, deemed accepted', String(lifecycle.noAnswer)]);

@@ -27,7 +27,12 @@ function planOf(request: ListRequest): Plan {
   const dueBound = urgent && request.filter.dueOnOrBefore ? `${request.filter.dueOnOrBefore}#\uffff` : undefined;
   switch (request.scope.kind) {
     case 'all':
-      return { indexName: urgent ? 'allShardsByDue' : 'allShardsByReceived', partitions: allComplaintsPartitions(), newestFirst: !urgent, sortAtMost: dueBound };
+      return {
+        indexName: urgent ? 'allShardsByDue' : 'allShardsByReceived',
+        partitions: allComplaintsPartitions(),
+        newestFirst: !urgent,
+        sortAtMost: dueBound,
+      };
     case 'department':
       return {
         indexName: urgent ? 'departmentShardsByDue' : 'departmentShardsByReceived',
@@ -118,14 +123,16 @@ export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: 
         for (const shard of shards) {
           const head = shard.buffer[0];
           if (!head) continue;
-          if (!best || before({ sort: String(head[sortKey]), shard: shard.index }, { sort: String(best.buffer[0]![sortKey]), shard: best.index })) best = shard;
+          if (!best || before({ sort: String(head[sortKey]), shard: shard.index }, { sort: String(best.buffer[0]![sortKey]), shard: best.index }))
+            best = shard;
         }
         if (!best) break;
         // A shard read as far as this page may read it, with nothing left to show, may still hold rows that
         // come before the best one: those wait for the next page, and so does everything after them.
         const candidate = { sort: String(best.buffer[0]![sortKey]), shard: best.index };
         const blocked = shards.some(
-          (shard) => !shard.exhausted && shard.buffer.length === 0 && !before(candidate, { sort: String(shard.readFrom![sortKey]), shard: shard.index }),
+          (shard) =>
+            !shard.exhausted && shard.buffer.length === 0 && !before(candidate, { sort: String(shard.readFrom![sortKey]), shard: shard.index }),
         );
         if (blocked) break;
         const row = best.buffer.shift()!;
@@ -135,7 +142,9 @@ export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: 
 
       const at = shards.map((shard): Position => {
         if (shard.buffer.length > 0) {
-          const from = shard.lastShown ?? (Array.isArray(cursor?.at[shard.index]) ? storedKey(plan, shard.partition, cursor.at[shard.index] as [string, string]) : undefined);
+          const from =
+            shard.lastShown ??
+            (Array.isArray(cursor?.at[shard.index]) ? storedKey(plan, shard.partition, cursor.at[shard.index] as [string, string]) : undefined);
           return from ? positionOf(from, sortKey) : START;
         }
         if (shard.exhausted) return DONE;
@@ -148,7 +157,6 @@ export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: 
     },
   };
 }
-
 
 function queryParts(request: ListRequest, plan: Plan) {
   const names: Record<string, string> = {};
@@ -208,7 +216,10 @@ type Cursor = z.infer<typeof cursorSchema>;
 
 /** Names the list a cursor belongs to (its index and partitions), without carrying an e-mail address. */
 function listIdentity(plan: Plan): string {
-  return createHash('sha256').update(`${plan.indexName}\n${plan.partitions.join('\n')}`).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(`${plan.indexName}\n${plan.partitions.join('\n')}`)
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 const COMPLAINT_PREFIX = keys.complaint('').PK;

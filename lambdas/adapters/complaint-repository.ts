@@ -35,7 +35,16 @@ const EVENT_PREFIX = 'EVENT#';
  * stays around 1 KB whatever the description holds (up to 10,000 characters). The order number stays on the
  * complaint item too, because an index is keyed on it.
  */
-const SUBMISSION_FIELDS = ['customer', 'product', 'purchaseDate', 'description', 'desiredRemedy', 'privacyNoticeAccepted', 'language', 'answerByEmail'] as const;
+const SUBMISSION_FIELDS = [
+  'customer',
+  'product',
+  'purchaseDate',
+  'description',
+  'desiredRemedy',
+  'privacyNoticeAccepted',
+  'language',
+  'answerByEmail',
+] as const;
 
 function split(complaint: Record<string, unknown>): { state: Record<string, unknown>; submission: Record<string, unknown> } {
   const state: Record<string, unknown> = {};
@@ -143,7 +152,14 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         put({ ...keys.event(complaint.id, 1), ...complaintEvent(complaint.id, 1, entry) }),
         put({ ...keys.submission(complaint.id), ...submission }),
         ...(idempotency
-          ? [put({ ...keys.idempotency(idempotency.scope, idempotency.key), fingerprint: idempotency.fingerprint, answer: receipt, expiresAt: idempotency.expiresAt })]
+          ? [
+              put({
+                ...keys.idempotency(idempotency.scope, idempotency.key),
+                fingerprint: idempotency.fingerprint,
+                answer: receipt,
+                expiresAt: idempotency.expiresAt,
+              }),
+            ]
           : []),
       ];
       for (let attempt = 0; attempt < SEQUENCE_ATTEMPTS; attempt++) {
@@ -350,7 +366,8 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
     case 'departmentNotified':
       return {
         expression: 'SET departmentNotified = :value',
-        condition: 'assignment.departmentId = :department AND (attribute_not_exists(departmentNotified) OR departmentNotified.departmentId <> :department)',
+        condition:
+          'assignment.departmentId = :department AND (attribute_not_exists(departmentNotified) OR departmentNotified.departmentId <> :department)',
         values: { ':value': fact.value, ':department': fact.value.departmentId },
       };
     case 'reminder':
@@ -377,7 +394,8 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
       return {
         expression: fact.status ? 'SET deadlinePassed = :value, #status = :status' : 'SET deadlinePassed = :value',
         // A decision that is waiting to be posted has not reached the customer: the term can still pass.
-        condition: 'attribute_not_exists(deadlinePassed) AND (attribute_not_exists(decision) OR decision.delivery = :post) AND attribute_not_exists(decisionPosted)',
+        condition:
+          'attribute_not_exists(deadlinePassed) AND (attribute_not_exists(decision) OR decision.delivery = :post) AND attribute_not_exists(decisionPosted)',
         ...(fact.status ? { names: { '#status': 'status' } } : {}),
         values: { ':value': fact.value, ':post': 'post', ...(fact.status ? { ':status': fact.status } : {}) },
       };

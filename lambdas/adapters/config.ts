@@ -17,7 +17,12 @@ const environmentSchema = z.object({
 export type Environment = z.infer<typeof environmentSchema>;
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  return parsedConfiguration(environmentSchema, env, (problems) => new InvalidConfiguration(`Invalid or missing environment variables: ${problems}`), '(environment)');
+  return parsedConfiguration(
+    environmentSchema,
+    env,
+    (problems) => new InvalidConfiguration(`Invalid or missing environment variables: ${problems}`),
+    '(environment)',
+  );
 }
 
 export function required<K extends keyof Environment>(env: Environment, name: K): NonNullable<Environment[K]> {

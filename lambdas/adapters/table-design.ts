@@ -6,7 +6,17 @@
  * (status, channel, sourcePlatform, responseDueBy, listDepartment): a filter on a secondary index sees only
  * what the index projects. `listDepartment` is the plain department id (or `unassigned`).
  */
-const summaryAttributes = ['id', 'reference', 'status', 'channel', 'policyId', 'sourcePlatform', 'receivedAt', 'responseDueBy', 'listDepartment'] as const;
+const summaryAttributes = [
+  'id',
+  'reference',
+  'status',
+  'channel',
+  'policyId',
+  'sourcePlatform',
+  'receivedAt',
+  'responseDueBy',
+  'listDepartment',
+] as const;
 
 export interface IndexDesign {
   readonly partitionKey: string;

@@ -9,9 +9,7 @@ export function stepFunctionsWorkflowStarter(client: SFNClient, stateMachineArn:
   return {
     async start(complaintId) {
       try {
-        await client.send(
-          new StartExecutionCommand({ stateMachineArn, name: complaintId, input: JSON.stringify({ complaintId }) }),
-        );
+        await client.send(new StartExecutionCommand({ stateMachineArn, name: complaintId, input: JSON.stringify({ complaintId }) }));
       } catch (error) {
         // Same name with the same input is not even an error in AWS; with other input it means "already ours".
         if (error instanceof ExecutionAlreadyExists) return;

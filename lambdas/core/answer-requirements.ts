@@ -52,7 +52,8 @@ export function completeAnswer(
     if (notFullyAccepted(draft) && !decision.adrStatement) {
       issues.push({
         field: 'adrStatement',
-        message: 'a consumer complaint not fully accepted must state whether the company agrees to out-of-court dispute resolution (art. 32 of the ADR act); the company profile states none',
+        message:
+          'a consumer complaint not fully accepted must state whether the company agrees to out-of-court dispute resolution (art. 32 of the ADR act); the company profile states none',
       });
     }
   }
@@ -66,7 +67,8 @@ export function completeAnswer(
       const offered = offeredAppealRoutes(routes);
       const named = draft.appealRoutes ?? offered;
       named.forEach((route, i) => {
-        if (!offered.includes(route)) issues.push({ field: `appealRoutes.${i}`, message: `the company offers no ${route} (offered: ${offered.join(', ')})` });
+        if (!offered.includes(route))
+          issues.push({ field: `appealRoutes.${i}`, message: `the company offers no ${route} (offered: ${offered.join(', ')})` });
       });
       const left = offered.filter((route) => !named.includes(route));
       if (required.has('appeal_routes_if_not_accepted') && left.length > 0) {

@@ -58,7 +58,11 @@ export class InvalidCompanyProfile extends InvalidConfiguration {}
 
 /** Parses the company file or throws naming `source` and each invalid field. */
 export function parseCompanyProfile(data: unknown, source: string): CompanyProfile {
-  return parsedConfiguration(companyProfileSchema, data, (problems) => new InvalidCompanyProfile(`${source} is not a valid company file: ${problems}`));
+  return parsedConfiguration(
+    companyProfileSchema,
+    data,
+    (problems) => new InvalidCompanyProfile(`${source} is not a valid company file: ${problems}`),
+  );
 }
 
 const named = (body: Organisation) => [body.name, body.address, body.website].filter(Boolean).join(', ');

@@ -7,15 +7,7 @@ import { appealRouteIds } from './company-profile';
 export const remedies = ['repair', 'replacement', 'price_reduction', 'refund'] as const;
 export const languages = ['pl', 'en'] as const;
 export const channels = ['web', 'letter', 'phone', 'in_person', 'email', 'webhook'] as const;
-export const statuses = [
-  'received',
-  'acknowledged',
-  'assigned',
-  'decided',
-  'closed',
-  'deemed_accepted',
-  'deemed_resolved_for_customer',
-] as const;
+export const statuses = ['received', 'acknowledged', 'assigned', 'decided', 'closed', 'deemed_accepted', 'deemed_resolved_for_customer'] as const;
 
 export type Language = (typeof languages)[number];
 export type ComplaintStatus = (typeof statuses)[number];
@@ -113,7 +105,12 @@ export const decisionSchema = z.object({
   signerName: z.string().trim().min(1).max(200).optional(),
   signerPosition: z.string().trim().min(1).max(200).optional(),
   /** Overrides the company's standing ADR position (config/company.json) for this answer (art. 32 of the ADR act). */
-  adrStatement: z.string().trim().min(20, 'must state whether the company agrees to out-of-court dispute resolution, and before which body').max(2_000).optional(),
+  adrStatement: z
+    .string()
+    .trim()
+    .min(20, 'must state whether the company agrees to out-of-court dispute resolution, and before which body')
+    .max(2_000)
+    .optional(),
   /** Routes from the company's configuration (art. 10 of the act of 5 August 2015); all it offers when omitted. */
   appealRoutes: z
     .array(z.enum(appealRouteIds, { error: `must be one of ${appealRouteIds.join(', ')}` }))

@@ -2,12 +2,7 @@ import * as z from 'zod';
 import type { CalendarDate } from './calendar/calendar-date';
 import { dayOfWeek } from './calendar/calendar-date';
 import { InvalidConfiguration } from './errors';
-import {
-  addCalendarDays,
-  isPublicHoliday,
-  nextDayNotSaturdayOrHoliday,
-  subtractWorkingDays,
-} from './calendar/polish-calendar';
+import { addCalendarDays, isPublicHoliday, nextDayNotSaturdayOrHoliday, subtractWorkingDays } from './calendar/polish-calendar';
 
 // One record per deadline policy (domain.md, "One policy record"): the law is data in config/policies.json,
 // and the few functions below are the only place its days are counted.
@@ -163,7 +158,7 @@ export function isBusinessDay(policy: Pick<DeadlinePolicy, 'businessDays'>, date
 
 function addBusinessDays(policy: DeadlinePolicy, date: CalendarDate, count: number): CalendarDate {
   let day = date;
-  for (let counted = 0; counted < count; ) {
+  for (let counted = 0; counted < count;) {
     day = addCalendarDays(day, 1);
     if (isBusinessDay(policy, day)) counted += 1;
   }
@@ -198,11 +193,7 @@ function lastDayOfTerm(policy: DeadlinePolicy, startDate: CalendarDate, n: numbe
  * business days; a term ending on a Saturday or public holiday moves to the next day that is neither
  * (art. 115 KC) when the policy says `shiftEnd`.
  */
-export function computeResponseDueBy(
-  policy: DeadlinePolicy,
-  startDate: CalendarDate,
-  options: { extended?: boolean } = {},
-): CalendarDate {
+export function computeResponseDueBy(policy: DeadlinePolicy, startDate: CalendarDate, options: { extended?: boolean } = {}): CalendarDate {
   return lastDayOfTerm(policy, startDate, options.extended ? extensionOf(policy).maxLength : policy.length);
 }
 
@@ -213,9 +204,7 @@ export function computeInternalTarget(policy: DeadlinePolicy, dueBy: CalendarDat
 
 /** One reminder per offset, `offset` working days before the due date, the earliest first. */
 export function computeReminderDates(policy: DeadlinePolicy, dueBy: CalendarDate): { offset: number; date: CalendarDate }[] {
-  return [...policy.reminderOffsets]
-    .sort((a, b) => b - a)
-    .map((offset) => ({ offset, date: subtractWorkingDays(dueBy, offset) }));
+  return [...policy.reminderOffsets].sort((a, b) => b - a).map((offset) => ({ offset, date: subtractWorkingDays(dueBy, offset) }));
 }
 
 /**

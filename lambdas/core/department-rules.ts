@@ -161,7 +161,11 @@ export class UnknownDepartment extends DomainError {
  * at cold start (and the unit tests at build time) instead of misrouting complaints.
  */
 export function loadDepartmentRules(json: unknown, source = 'config/departments.json'): DepartmentRules {
-  return parsedConfiguration(departmentRulesSchema, json, (problems) => new InvalidDepartmentRules(`Invalid department rules in ${source}: ${problems}`));
+  return parsedConfiguration(
+    departmentRulesSchema,
+    json,
+    (problems) => new InvalidDepartmentRules(`Invalid department rules in ${source}: ${problems}`),
+  );
 }
 
 export function departmentById(rules: DepartmentRules, id: string): Department {

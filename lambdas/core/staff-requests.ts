@@ -11,7 +11,10 @@ export const listQuerySchema = z
     status: z.enum(statuses).optional(),
     department: z.string().min(1).max(64).optional(),
     dueWithinDays: z.coerce.number().int().min(0).max(366).optional(),
-    overdue: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+    overdue: z
+      .enum(['true', 'false'])
+      .transform((value) => value === 'true')
+      .optional(),
     channel: z.enum(channels).optional(),
     sourcePlatform: z.string().min(1).max(64).optional(),
     sort: z.enum(['newest', 'urgent']).default('newest'),

@@ -42,7 +42,10 @@ export const staffMemberSchema = z
     /** The IAM user or role (or one assumed-role session) this person signs requests with in AWS. */
     principalArn: z.string().regex(ARN, 'must be an IAM user or role ARN, e.g. arn:aws:iam::123456789012:role/Staff'),
     /** Demo credentials for the local runtime only; in AWS, API Gateway checks signatures against IAM. */
-    localAccessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/, 'must look like an AWS access key id').optional(),
+    localAccessKeyId: z
+      .string()
+      .regex(/^[A-Z0-9]{16,128}$/, 'must look like an AWS access key id')
+      .optional(),
     localSecretAccessKey: z.string().min(20).max(128).optional(),
   })
   .refine((member) => member.role !== 'agent' || member.departments.length > 0, {

@@ -14,9 +14,19 @@ export function issuesOf(error: z.ZodError, prefix?: string): FieldIssue[] {
  * every bad field with zod's message, `whole` standing for the value as a whole, and never a value itself, so
  * no secret reaches a log.
  */
-export function parsedConfiguration<S extends z.ZodType>(schema: S, value: unknown, failure: (problems: string) => Error, whole = '(file)'): z.infer<S> {
+export function parsedConfiguration<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  failure: (problems: string) => Error,
+  whole = '(file)',
+): z.infer<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw failure(issuesOf(parsed.error).map((issue) => `${issue.field || whole}: ${issue.message}`).join('; '));
+  if (!parsed.success)
+    throw failure(
+      issuesOf(parsed.error)
+        .map((issue) => `${issue.field || whole}: ${issue.message}`)
+        .join('; '),
+    );
   return parsed.data;
 }
 

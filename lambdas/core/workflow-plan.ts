@@ -91,10 +91,9 @@ export function nextWorkflowAction({ complaint, reminderDates, now }: PlanInput)
     return { action: 'remind', offset, escalation: offset === lastOffset };
   }
 
-  const timers = complaint.deadlinePassed
-    ? []
-    : [deadline, ...pending.map((reminder) => warsawInstant(reminder.date, time))];
-  const wakeAt = timers.length > 0 ? new Date(Math.min(...timers.map((timer) => timer.getTime()))) : new Date(now.getTime() + IDLE_RECHECK_SECONDS * 1000);
+  const timers = complaint.deadlinePassed ? [] : [deadline, ...pending.map((reminder) => warsawInstant(reminder.date, time))];
+  const wakeAt =
+    timers.length > 0 ? new Date(Math.min(...timers.map((timer) => timer.getTime()))) : new Date(now.getTime() + IDLE_RECHECK_SECONDS * 1000);
   return { action: 'wait', wakeAt: wakeAt.toISOString(), waitSeconds: Math.max(1, Math.ceil((wakeAt.getTime() - now.getTime()) / 1000)) };
 }
 

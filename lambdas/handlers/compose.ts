@@ -38,15 +38,13 @@ const shared = /* @__PURE__ */ once(() => {
   };
 });
 
-export const intakePorts = /* @__PURE__ */ once(
-  (): SubmitComplaintPorts => ({
-    complaints: shared().complaints,
-    policies: shared().policies,
-    now: shared().now,
-    newId: newComplaintId,
-    newReference: () => newReference(),
-  }),
-);
+export const intakePorts = /* @__PURE__ */ once((): SubmitComplaintPorts => ({
+  complaints: shared().complaints,
+  policies: shared().policies,
+  now: shared().now,
+  newId: newComplaintId,
+  newReference: () => newReference(),
+}));
 
 /**
  * The delivery recorder writes to the complaint and nothing else. Ports of its own rather than `stepPorts()`,
@@ -56,17 +54,15 @@ export const deliveryPorts = /* @__PURE__ */ once(() => ({ complaints: shared().
 
 const mailer = /* @__PURE__ */ once(() => sesMailer(ses(), required(shared().env, 'SENDER_ADDRESS'), shared().env.SES_CONFIGURATION_SET));
 
-export const stepPorts = /* @__PURE__ */ once(
-  (): StepPorts => ({
-    complaints: shared().complaints,
-    mailer: mailer(),
-    policies: shared().policies,
-    departments: shared().departments,
-    waker: stepFunctionsWorkflowWaker(stepFunctions()),
-    now: shared().now,
-    companyName: shared().env.COMPANY_NAME,
-  }),
-);
+export const stepPorts = /* @__PURE__ */ once((): StepPorts => ({
+  complaints: shared().complaints,
+  mailer: mailer(),
+  policies: shared().policies,
+  departments: shared().departments,
+  waker: stepFunctionsWorkflowWaker(stepFunctions()),
+  now: shared().now,
+  companyName: shared().env.COMPANY_NAME,
+}));
 
 /** The workflow's wait needs no mailer: its bundle carries no SES client. */
 export const waitPorts = /* @__PURE__ */ once(() => ({
@@ -75,16 +71,14 @@ export const waitPorts = /* @__PURE__ */ once(() => ({
   now: shared().now,
 }));
 
-export const staffPorts = /* @__PURE__ */ once(
-  (): StaffPorts & { staff: StaffDirectory } => ({
-    ...stepPorts(),
-    lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
-    company: loadCompanyProfile(),
-    // Required on first use: pdf-lib and the 0.5 MB embedded font are evaluated only when a letter is printed
-    // (a static import would load them at every cold start of the admin function).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; import() would change the bundle
-    printLetter: (letter) => (require('../adapters/letter-pdf') as typeof import('../adapters/letter-pdf')).printLetter(letter),
-    // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
-    staff: readConfigFile('staffDirectory'),
-  }),
-);
+export const staffPorts = /* @__PURE__ */ once((): StaffPorts & { staff: StaffDirectory } => ({
+  ...stepPorts(),
+  lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
+  company: loadCompanyProfile(),
+  // Required on first use: pdf-lib and the 0.5 MB embedded font are evaluated only when a letter is printed
+  // (a static import would load them at every cold start of the admin function).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; import() would change the bundle
+  printLetter: (letter) => (require('../adapters/letter-pdf') as typeof import('../adapters/letter-pdf')).printLetter(letter),
+  // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
+  staff: readConfigFile('staffDirectory'),
+}));

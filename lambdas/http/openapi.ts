@@ -109,7 +109,11 @@ export function problemStatuses(route: Route): number[] {
 
 export function openApiDocument(): Record<string, unknown> {
   const all = routes as readonly Route[];
-  const requests = schemasFor('input', requestComponents, all.flatMap((route) => (route.request?.body ? [route.request.body] : [])));
+  const requests = schemasFor(
+    'input',
+    requestComponents,
+    all.flatMap((route) => (route.request?.body ? [route.request.body] : [])),
+  );
   const answers = schemasFor(
     'output',
     answerComponents,
@@ -124,9 +128,9 @@ export function openApiDocument(): Record<string, unknown> {
     const parameters = [
       ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
       ...(request?.idempotencyKey ? [idempotencyKey] : []),
-      ...Object.entries((request?.query ? (z.toJSONSchema(request.query, { io: 'input', unrepresentable: 'any' }).properties ?? {}) : {}) as JsonSchema).map(
-        ([name, schema]) => ({ name, in: 'query', required: false, schema }),
-      ),
+      ...Object.entries(
+        (request?.query ? (z.toJSONSchema(request.query, { io: 'input', unrepresentable: 'any' }).properties ?? {}) : {}) as JsonSchema,
+      ).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
     ];
     const body = request?.body ? requests.refOf(request.body) : undefined;
     const responses: Record<string, unknown> = {};
@@ -168,7 +172,12 @@ export function openApiDocument(): Record<string, unknown> {
         Problem: { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: `${COMPONENT}Problem` } } } },
       },
       securitySchemes: {
-        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', description: 'AWS Signature Version 4 (service execute-api); API Gateway IAM authorization.' },
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS Signature Version 4 (service execute-api); API Gateway IAM authorization.',
+        },
       },
     },
   };

@@ -20,7 +20,12 @@ export function problemResponse(error: unknown, instance?: string): APIGatewayPr
   // By name, not class: importing the mailer here would put the SES client into every HTTP function.
   if (error instanceof Error && error.name === 'EmailTemporarilyUnavailable') {
     log.warn('e-mail service unavailable', errorFields(error));
-    const body = { type: `${PROBLEM_TYPE_BASE}email-unavailable`, title: 'E-mail cannot be sent right now', status: 503, detail: 'Nothing was changed. Try again in a minute.' };
+    const body = {
+      type: `${PROBLEM_TYPE_BASE}email-unavailable`,
+      title: 'E-mail cannot be sent right now',
+      status: 503,
+      detail: 'Nothing was changed. Try again in a minute.',
+    };
     return { statusCode: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '60' }, body: JSON.stringify(body) };
   }
   log.error('unhandled error', errorFields(error));

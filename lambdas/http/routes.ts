@@ -190,7 +190,8 @@ export const routes = [
     function: 'admin',
     authorization: 'iam',
     action: 'requestExtension',
-    summary: 'Extend the deadline where the policy allows it (financial: to 60 days, the notice sent within the 30-day term as art. 115 KC moves its last day)',
+    summary:
+      'Extend the deadline where the policy allows it (financial: to 60 days, the notice sent within the 30-day term as art. 115 KC moves its last day)',
     request: { body: extensionRequestSchema },
     responses: { 200: theComplaint },
     problems: [409],
@@ -221,7 +222,8 @@ export const routes = [
     function: 'admin',
     authorization: 'iam',
     action: 'recordAcknowledgement',
-    summary: 'Record an acknowledgement of receipt given outside the product (handed over in person, by letter or phone); the history says whether it was in time',
+    summary:
+      'Record an acknowledgement of receipt given outside the product (handed over in person, by letter or phone); the history says whether it was in time',
     request: { body: acknowledgementRecordSchema },
     responses: { 201: theComplaint },
     problems: [409],

@@ -29,5 +29,10 @@ export function staffFromEvent(event: { requestContext: object }, directory: Sta
  * fast with the offending fields. The message names fields only, never values, so no secret reaches a log.
  */
 export function loadStaffDirectory(json: unknown): StaffDirectory {
-  return parsedConfiguration(staffDirectorySchema, json, (problems) => new InvalidConfiguration(`The staff directory is not valid: ${problems}`), '(directory)');
+  return parsedConfiguration(
+    staffDirectorySchema,
+    json,
+    (problems) => new InvalidConfiguration(`The staff directory is not valid: ${problems}`),
+    '(directory)',
+  );
 }

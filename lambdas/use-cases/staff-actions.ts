@@ -92,7 +92,11 @@ export async function listComplaints(query: ListQuery, staff: StaffMember, ports
     throw new ValidationFailed([{ field: 'department', message: `choose one of your departments: ${ownDepartments.join(', ')}` }]);
   } else scope = { kind: 'all' };
 
-  const dueLimit = query.overdue ? addCalendarDays(today, -1) : query.dueWithinDays !== undefined ? addCalendarDays(today, query.dueWithinDays) : undefined;
+  const dueLimit = query.overdue
+    ? addCalendarDays(today, -1)
+    : query.dueWithinDays !== undefined
+      ? addCalendarDays(today, query.dueWithinDays)
+      : undefined;
   return ports.lists.list({
     scope,
     order: query.sort,
@@ -147,7 +151,13 @@ export async function assignComplaint(id: string, request: z.infer<typeof assign
     id,
     expectedVersion: request.version,
     set: { assignment, status: 'assigned' },
-    entry: entry(staff, now, 'department_assigned', { departmentId: complaint.assignment?.departmentId ?? null }, { departmentId: request.departmentId }),
+    entry: entry(
+      staff,
+      now,
+      'department_assigned',
+      { departmentId: complaint.assignment?.departmentId ?? null },
+      { departmentId: request.departmentId },
+    ),
   });
   return wakeWorkflow(updated, ports);
 }
@@ -242,7 +252,13 @@ export async function recordDecisionPosting(id: string, request: z.infer<typeof 
     id,
     expectedVersion: request.version,
     set: { decisionPosted, status: 'closed' },
-    entry: entry(staff, now, 'decision_posted', { status: complaint.status }, { postedOn: request.postedOn, responseDueBy: complaint.responseDueBy, withinTerm }),
+    entry: entry(
+      staff,
+      now,
+      'decision_posted',
+      { status: complaint.status },
+      { postedOn: request.postedOn, responseDueBy: complaint.responseDueBy, withinTerm },
+    ),
     precondition: { holds: 'not_posted', failure: () => new VersionConflict('The letter was recorded as posted in the meantime.') },
   });
   return wakeWorkflow(updated, ports);
@@ -255,11 +271,13 @@ export async function recordDecisionPosting(id: string, request: z.infer<typeof 
 export async function recordAcknowledgement(id: string, request: z.infer<typeof acknowledgementRecordSchema>, staff: StaffMember, ports: StaffPorts) {
   const complaint = await readComplaint(id, staff, ports);
   authorize(staff, 'complaint:note', { department: departmentOf(complaint) });
-  if (complaint.acknowledgedOffline) throw new VersionConflict(`An acknowledgement given on ${complaint.acknowledgedOffline.on} is already recorded.`);
+  if (complaint.acknowledgedOffline)
+    throw new VersionConflict(`An acknowledgement given on ${complaint.acknowledgedOffline.on} is already recorded.`);
   const now = ports.now();
   const today = warsawCalendarDate(now);
   if (request.on > today) throw new ValidationFailed([{ field: 'on', message: `cannot be in the future (today is ${today} in Poland)` }]);
-  if (request.on < complaint.receivedOn) throw new ValidationFailed([{ field: 'on', message: `cannot be before the complaint was received (${complaint.receivedOn})` }]);
+  if (request.on < complaint.receivedOn)
+    throw new ValidationFailed([{ field: 'on', message: `cannot be before the complaint was received (${complaint.receivedOn})` }]);
   const acknowledgedOffline = { on: request.on, how: request.how, recordedAt: now.toISOString(), recordedBy: staff.id };
   const duty = acknowledgementDuty(ports.policies.policyFor(complaint.policyId), { ...complaint, acknowledgedOffline });
   return ports.complaints.applyStaffChange({

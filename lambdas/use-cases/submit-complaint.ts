@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { complaintSubmissionSchema, type Complaint, type ComplaintContent, type ComplaintReceipt, type HistoryEntry, type IntakeMetadata } from '../core/complaint';
+import {
+  complaintSubmissionSchema,
+  type Complaint,
+  type ComplaintContent,
+  type ComplaintReceipt,
+  type HistoryEntry,
+  type IntakeMetadata,
+} from '../core/complaint';
 import { IdempotencyKeyReused, ValidationFailed, type FieldIssue } from '../core/errors';
 import { validated } from '../core/validation';
 import type { ComplaintRepository } from './ports';
@@ -33,7 +40,11 @@ export interface SubmitComplaintResult {
 }
 
 // A key is opaque to us, but unbounded keys would become unbounded table keys.
-const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
+const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
 
 // 24 h is the retention the IETF draft suggests clients can rely on (DynamoDB TTL removes the record later).
 const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60;
@@ -58,7 +69,12 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
     at: ports.now().toISOString(),
     actor: metadata.actor,
     action: 'complaint_received',
-    after: { channel: metadata.channel, policyId: complaint.policyId, receivedOn: complaint.receivedOn, ...(metadata.sourcePlatform ? { sourcePlatform: metadata.sourcePlatform } : {}) },
+    after: {
+      channel: metadata.channel,
+      policyId: complaint.policyId,
+      receivedOn: complaint.receivedOn,
+      ...(metadata.sourcePlatform ? { sourcePlatform: metadata.sourcePlatform } : {}),
+    },
   };
   const idempotency = key && {
     scope: 'complaints',
@@ -84,7 +100,11 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
 }
 
 /** The public form's door: its rules (privacy notice, a description that says something), then intake. */
-export async function submitPublicForm(body: unknown, idempotencyKey: string | undefined, ports: SubmitComplaintPorts): Promise<SubmitComplaintResult> {
+export async function submitPublicForm(
+  body: unknown,
+  idempotencyKey: string | undefined,
+  ports: SubmitComplaintPorts,
+): Promise<SubmitComplaintResult> {
   const { privacyNoticeAccepted, ...content } = validated(complaintSubmissionSchema, body);
   return submitComplaint({ content, metadata: { channel: 'web', actor: 'customer', privacyNoticeAccepted }, idempotencyKey }, ports);
 }
@@ -150,7 +170,14 @@ function datesAfterToday(dates: Record<string, string | undefined>, now: Date): 
  * the key order. A registration's channel, date and policy are part of what was asked.
  */
 export function requestFingerprint(content: ComplaintContent, metadata: IntakeMetadata): string {
-  const asked = { ...content, channel: metadata.channel, receivedOn: metadata.receivedOn, policyId: metadata.policyId, sourcePlatform: metadata.sourcePlatform, externalId: metadata.externalId };
+  const asked = {
+    ...content,
+    channel: metadata.channel,
+    receivedOn: metadata.receivedOn,
+    policyId: metadata.policyId,
+    sourcePlatform: metadata.sourcePlatform,
+    externalId: metadata.externalId,
+  };
   return createHash('sha256').update(canonicalJson(asked)).digest('base64url');
 }
 

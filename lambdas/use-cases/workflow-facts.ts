@@ -25,4 +25,3 @@ export function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
       return undefined;
   }
 }
-

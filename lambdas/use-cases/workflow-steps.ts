@@ -195,7 +195,8 @@ export async function sendReminder(input: { complaintId: string; offset: number;
           escalation: input.escalation,
         }),
       }),
-    (value) => ports.complaints.record(input.complaintId, { kind: 'reminder', offset: input.offset, value: { ...value, escalation: input.escalation } }),
+    (value) =>
+      ports.complaints.record(input.complaintId, { kind: 'reminder', offset: input.offset, value: { ...value, escalation: input.escalation } }),
     ports.now,
   );
 }

@@ -7,9 +7,12 @@ export type ChoiceRule = Record<string, unknown> & { Next?: string };
 
 type Comparison = (left: Json, right: Json) => boolean;
 
-const isTimestamp = (value: Json): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value);
-const both = <T>(guard: (value: Json) => value is T & Json, compare: (a: T, b: T) => boolean): Comparison => (left, right) =>
-  guard(left) && guard(right) && compare(left, right);
+const isTimestamp = (value: Json): value is string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value);
+const both =
+  <T>(guard: (value: Json) => value is T & Json, compare: (a: T, b: T) => boolean): Comparison =>
+  (left, right) =>
+    guard(left) && guard(right) && compare(left, right);
 const isString = (value: Json): value is string => typeof value === 'string';
 const isNumber = (value: Json): value is number => typeof value === 'number';
 const isBoolean = (value: Json): value is boolean => typeof value === 'boolean';
@@ -73,7 +76,8 @@ export function matches(rule: ChoiceRule, input: Json, context: Json): boolean {
     const test = typeTests[key];
     if (test) return test(value) === operand;
     // A comparison on a missing field is an error in Step Functions (only IsPresent tolerates it).
-    if (value === undefined) throw new StatesError('States.Runtime', `Invalid path '${variable}': the choice state's condition path references an invalid value.`);
+    if (value === undefined)
+      throw new StatesError('States.Runtime', `Invalid path '${variable}': the choice state's condition path references an invalid value.`);
     if (key.endsWith('Path')) {
       const compare = comparisons[key.slice(0, -4)];
       if (compare) return compare(value, readPath(String(operand), input, context));

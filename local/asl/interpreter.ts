@@ -118,7 +118,15 @@ export function checkDefinition(definition: Definition): void {
     for (const next of [state.Next, state.Default, ...(state.Catch ?? []).map((c) => c.Next), ...(state.Choices ?? []).map((c) => c.Next)]) {
       if (next !== undefined && !(next in definition.States)) throw new Error(`State ${name} goes to ${next}, which does not exist`);
     }
-    const paths = [state.InputPath, state.OutputPath, state.ResultPath, state.TimeoutSecondsPath, state.HeartbeatSecondsPath, state.SecondsPath, state.TimestampPath];
+    const paths = [
+      state.InputPath,
+      state.OutputPath,
+      state.ResultPath,
+      state.TimeoutSecondsPath,
+      state.HeartbeatSecondsPath,
+      state.SecondsPath,
+      state.TimestampPath,
+    ];
     for (const path of paths) if (typeof path === 'string') parseReferencePath(path.replace(/^\$\$/, '$'));
     for (const template of [state.Parameters, state.ResultSelector]) checkTemplate(name, template);
     for (const rule of state.Choices ?? []) checkRule(name, rule);
@@ -136,7 +144,8 @@ function checkTemplate(state: string, template: Json | undefined): void {
 }
 
 function checkRule(state: string, rule: ChoiceRule): void {
-  for (const inner of [...((rule.And as ChoiceRule[]) ?? []), ...((rule.Or as ChoiceRule[]) ?? []), ...(rule.Not ? [rule.Not as ChoiceRule] : [])]) checkRule(state, inner);
+  for (const inner of [...((rule.And as ChoiceRule[]) ?? []), ...((rule.Or as ChoiceRule[]) ?? []), ...(rule.Not ? [rule.Not as ChoiceRule] : [])])
+    checkRule(state, inner);
   for (const key of Object.keys(rule)) {
     if (!['Variable', 'Next', 'Comment', 'And', 'Or', 'Not'].includes(key) && !operatorNames.has(key)) {
       throw new Error(`State ${state}: the local engine does not implement the choice operator ${key}`);
@@ -176,9 +185,21 @@ export interface ExecutionContext {
 }
 
 /** Runs one execution to its end: resolves with the output, rejects with ExecutionFailed or ExecutionAborted. */
-export async function runExecution(definition: Definition, input: Json, execution: ExecutionContext, ports: EnginePorts, signal: AbortSignal): Promise<Json> {
+export async function runExecution(
+  definition: Definition,
+  input: Json,
+  execution: ExecutionContext,
+  ports: EnginePorts,
+  signal: AbortSignal,
+): Promise<Json> {
   const contextBase = {
-    Execution: { Id: execution.executionArn, Name: execution.name, Input: input, StartTime: execution.startTime.toISOString(), RoleArn: 'arn:aws:iam::000000000000:role/local' },
+    Execution: {
+      Id: execution.executionArn,
+      Name: execution.name,
+      Input: input,
+      StartTime: execution.startTime.toISOString(),
+      RoleArn: 'arn:aws:iam::000000000000:role/local',
+    },
     StateMachine: { Id: execution.stateMachineArn, Name: execution.stateMachineArn.split(':').pop() },
   };
   ports.record({ type: 'ExecutionStarted', executionStartedEventDetails: { input: JSON.stringify(input), roleArn: contextBase.Execution.RoleArn } });
@@ -190,7 +211,8 @@ export async function runExecution(definition: Definition, input: Json, executio
       const state = definition.States[stateName]!;
       const entered = ports.now().toISOString();
       ports.record(stateEntered(state.Type, stateName, data));
-      const context = (retryCount = 0): Json => ({ ...contextBase, State: { Name: stateName, EnteredTime: entered, RetryCount: retryCount } }) as Json;
+      const context = (retryCount = 0): Json =>
+        ({ ...contextBase, State: { Name: stateName, EnteredTime: entered, RetryCount: retryCount } }) as Json;
       const outcome = await runState(stateName, state, data, context, ports, signal);
       if (outcome.kind === 'fail') {
         throw new ExecutionFailed(outcome.error, outcome.cause);
@@ -217,12 +239,20 @@ export async function runExecution(definition: Definition, input: Json, executio
 
 type Outcome = { kind: 'next' | 'caught'; output: Json; next?: string } | { kind: 'fail'; error: string; cause: string };
 
-async function runState(name: string, state: StateDefinition, input: Json, context: (retryCount?: number) => Json, ports: EnginePorts, signal: AbortSignal): Promise<Outcome> {
+async function runState(
+  name: string,
+  state: StateDefinition,
+  input: Json,
+  context: (retryCount?: number) => Json,
+  ports: EnginePorts,
+  signal: AbortSignal,
+): Promise<Outcome> {
   const next = (output: Json): Outcome => ({ kind: 'next', output, next: state.End ? undefined : state.Next });
   switch (state.Type) {
     case 'Pass': {
       const effective = selectPath(state.InputPath, input, context());
-      const result = 'Result' in state ? state.Result! : state.Parameters !== undefined ? applyTemplate(state.Parameters, effective, context()) : effective;
+      const result =
+        'Result' in state ? state.Result! : state.Parameters !== undefined ? applyTemplate(state.Parameters, effective, context()) : effective;
       return next(selectPath(state.OutputPath, applyResultPath(state.ResultPath, input, result), context()));
     }
     case 'Choice': {
@@ -257,7 +287,14 @@ async function runState(name: string, state: StateDefinition, input: Json, conte
   }
 }
 
-async function runTaskState(name: string, state: StateDefinition, input: Json, context: (retryCount?: number) => Json, ports: EnginePorts, signal: AbortSignal): Promise<Outcome> {
+async function runTaskState(
+  name: string,
+  state: StateDefinition,
+  input: Json,
+  context: (retryCount?: number) => Json,
+  ports: EnginePorts,
+  signal: AbortSignal,
+): Promise<Outcome> {
   const attempts = (state.Retry ?? []).map(() => 0);
   const { resourceType, resource } = resourceOf(state.Resource!);
   for (let retryCount = 0; ; retryCount++) {
@@ -312,8 +349,12 @@ async function attemptTask(
     const effective = selectPath(state.InputPath, input, taskContext);
     const parameters = state.Parameters !== undefined ? applyTemplate(state.Parameters, effective, taskContext) : effective;
     // TimeoutSecondsPath and HeartbeatSecondsPath read the state's input, not the effective input.
-    const timeoutSeconds = state.TimeoutSeconds ?? (state.TimeoutSecondsPath ? positiveInteger(readPath(state.TimeoutSecondsPath, input, context), 'TimeoutSecondsPath') : undefined);
-    const heartbeatSeconds = state.HeartbeatSeconds ?? (state.HeartbeatSecondsPath ? positiveInteger(readPath(state.HeartbeatSecondsPath, input, context), 'HeartbeatSecondsPath') : undefined);
+    const timeoutSeconds =
+      state.TimeoutSeconds ??
+      (state.TimeoutSecondsPath ? positiveInteger(readPath(state.TimeoutSecondsPath, input, context), 'TimeoutSecondsPath') : undefined);
+    const heartbeatSeconds =
+      state.HeartbeatSeconds ??
+      (state.HeartbeatSecondsPath ? positiveInteger(readPath(state.HeartbeatSecondsPath, input, context), 'HeartbeatSecondsPath') : undefined);
     ports.record({
       type: 'TaskScheduled',
       taskScheduledEventDetails: {
@@ -359,7 +400,9 @@ async function attemptTask(
       });
       limits.push(heartbeat);
     }
-    const aborted = new Promise<never>((_, reject) => attempt.signal.addEventListener('abort', () => reject(new ExecutionAborted('stopped')), { once: true }));
+    const aborted = new Promise<never>((_, reject) =>
+      attempt.signal.addEventListener('abort', () => reject(new ExecutionAborted('stopped')), { once: true }),
+    );
     const work = (async (): Promise<Json> => {
       const invoked = await ports.runTask(state.Resource!.replace(CALLBACK, ''), parameters, { stateName: name, signal: attempt.signal });
       if (!token) return invoked;
@@ -375,8 +418,15 @@ async function attemptTask(
       const failure = failureOf(error);
       if (!(error instanceof ExecutionAborted)) {
         const timeout = failure.error === 'States.Timeout' || failure.error === 'States.HeartbeatTimeout';
-        const cause = kind.resourceType === 'lambda' && !timeout && !failure.error.startsWith('States.') ? JSON.stringify({ errorType: failure.error, errorMessage: failure.cause }) : failure.cause;
-        ports.record(timeout ? { type: 'TaskTimedOut', taskTimedOutEventDetails: { ...kind, error: failure.error, cause } } : { type: 'TaskFailed', taskFailedEventDetails: { ...kind, error: failure.error, cause } });
+        const cause =
+          kind.resourceType === 'lambda' && !timeout && !failure.error.startsWith('States.')
+            ? JSON.stringify({ errorType: failure.error, errorMessage: failure.cause })
+            : failure.cause;
+        ports.record(
+          timeout
+            ? { type: 'TaskTimedOut', taskTimedOutEventDetails: { ...kind, error: failure.error, cause } }
+            : { type: 'TaskFailed', taskFailedEventDetails: { ...kind, error: failure.error, cause } },
+        );
         throw new StatesError(failure.error, cause);
       }
       throw error;
@@ -401,9 +451,13 @@ function positiveInteger(value: Json, field: string): number {
 function realSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new ExecutionAborted('stopped'));
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new ExecutionAborted('stopped'));
+      },
+      { once: true },
+    );
   });
 }

@@ -131,7 +131,9 @@ describe('the staff CLI, end to end', () => {
 
   it('reassigns it to another department, one version on, with a history entry', async () => {
     const before = await show();
-    const after = await json<Complaint>(complaints(SUPERVISOR, 'assign', receipt.id, '--department', 'service', '--version', String(before.version), '--json'));
+    const after = await json<Complaint>(
+      complaints(SUPERVISOR, 'assign', receipt.id, '--department', 'service', '--version', String(before.version), '--json'),
+    );
     expect(after.version).toBe(before.version + 1);
     expect(after.assignment).toMatchObject({ departmentId: 'service', assignedBy: SUPERVISOR });
     expect(after.history.at(-1)).toMatchObject({
@@ -172,7 +174,11 @@ describe('the staff CLI, end to end', () => {
     expect(code).toBe(0);
     expect(stdout.trim()).toBe(`Note added to ${receipt.reference} (now version ${before.version + 1}).`);
     const after = await show(SERVICE_AGENT);
-    expect(after.history.at(-1)).toMatchObject({ actor: SERVICE_AGENT, action: 'note_added', after: { text: 'Called the customer: photos on the way.' } });
+    expect(after.history.at(-1)).toMatchObject({
+      actor: SERVICE_AGENT,
+      action: 'note_added',
+      after: { text: 'Called the customer: photos on the way.' },
+    });
   });
 
   it('refuses a decision made on a stale version: exit 1, 409, nothing decided', async () => {

@@ -29,15 +29,29 @@ it('ends everything it started within 5 seconds of SIGTERM, with a workflow wait
   const ports = await freePorts();
   const product = await npmStart({ dataDir: dataFolder(), ports });
   const { reference } = await file(product.api);
-  await eventually(async () => ((await mailboxSubjects(product.mailbox)).some((subject) => subject.includes(reference)) ? true : undefined), 'the acknowledgement');
+  await eventually(
+    async () => ((await mailboxSubjects(product.mailbox)).some((subject) => subject.includes(reference)) ? true : undefined),
+    'the acknowledgement',
+  );
   const signalled = Date.now();
   product.signal('SIGTERM');
   await product.exited;
   // Every port is free again: nothing the product started is left listening.
-  await eventually(async () => {
-    const answers = await Promise.all(Object.values(ports).map((port) => fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)));
-    return answers.some(Boolean) ? undefined : true;
-  }, 'every port to close', 10_000);
+  await eventually(
+    async () => {
+      const answers = await Promise.all(
+        Object.values(ports).map((port) =>
+          fetch(`http://127.0.0.1:${port}/`).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      return answers.some(Boolean) ? undefined : true;
+    },
+    'every port to close',
+    10_000,
+  );
   expect(Date.now() - signalled).toBeLessThan(5_000);
 });
 
@@ -46,7 +60,10 @@ it('keeps every e-mail the mailbox accepted when killed (SIGKILL), and shows it 
   const ports = await freePorts();
   const first = await npmStart({ dataDir, ports });
   const { reference } = await file(first.api);
-  await eventually(async () => ((await mailboxSubjects(first.mailbox)).some((subject) => subject.includes(reference)) ? true : undefined), 'the acknowledgement');
+  await eventually(
+    async () => ((await mailboxSubjects(first.mailbox)).some((subject) => subject.includes(reference)) ? true : undefined),
+    'the acknowledgement',
+  );
   const accepted = (await mailboxSubjects(first.mailbox)).length;
   first.signal('SIGKILL');
   await first.exited;

@@ -43,7 +43,10 @@ describe.each(Object.keys(functions) as FunctionName[])('the %s bundle', (name) 
   });
 
   it('carries exactly the AWS clients its function uses', () => {
-    const clients = [...packages].filter((pkg) => pkg.startsWith('@aws-sdk/client-')).map((pkg) => pkg.slice('@aws-sdk/'.length)).sort();
+    const clients = [...packages]
+      .filter((pkg) => pkg.startsWith('@aws-sdk/client-'))
+      .map((pkg) => pkg.slice('@aws-sdk/'.length))
+      .sort();
     expect(clients).toEqual([...clientsUsed[name]].sort());
   });
 });

@@ -62,10 +62,14 @@ describe('alarms', () => {
 
   it.each(catalog)('watch errors and throttles of %s', (name, spec) => {
     const id = functionId(name);
-    const errors = alarmsOn('AWS/Lambda', 'Errors').filter((alarm) => JSON.stringify(dimension(alarm, 'FunctionName')) === JSON.stringify({ Ref: id }));
+    const errors = alarmsOn('AWS/Lambda', 'Errors').filter(
+      (alarm) => JSON.stringify(dimension(alarm, 'FunctionName')) === JSON.stringify({ Ref: id }),
+    );
     expect(errors).toHaveLength(1);
     expect(errors[0]!.Properties.Threshold).toBe(THRESHOLDS.lambdaErrors);
-    const throttles = alarmsOn('AWS/Lambda', 'Throttles').filter((alarm) => JSON.stringify(dimension(alarm, 'FunctionName')) === JSON.stringify({ Ref: id }));
+    const throttles = alarmsOn('AWS/Lambda', 'Throttles').filter(
+      (alarm) => JSON.stringify(dimension(alarm, 'FunctionName')) === JSON.stringify({ Ref: id }),
+    );
     expect(throttles).toHaveLength(1);
     // A capped step is throttled on purpose in a herd: only a sustained throttle is news.
     expect(throttles[0]!.Properties.EvaluationPeriods).toBe(spec.reservedConcurrency === undefined ? 1 : THRESHOLDS.cappedThrottlePeriods);

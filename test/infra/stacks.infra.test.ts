@@ -35,7 +35,14 @@ writeFileSync(
   STAFF_FILE,
   JSON.stringify({
     staff: [
-      { id: 'marta', name: 'Marta Nowak', email: 'marta@sklep.example', role: 'supervisor', departments: [], principalArn: 'arn:aws:iam::123456789012:role/ComplaintsSupervisor' },
+      {
+        id: 'marta',
+        name: 'Marta Nowak',
+        email: 'marta@sklep.example',
+        role: 'supervisor',
+        departments: [],
+        principalArn: 'arn:aws:iam::123456789012:role/ComplaintsSupervisor',
+      },
       ...Array.from({ length: STAFF_COUNT - 1 }, (_, i) => ({
         id: `agent.${i}`,
         name: `Agentka Numer ${i} Wielokrotnie-Złożona`,
@@ -154,7 +161,7 @@ describe('the functions', () => {
     expect('STATE_MACHINE_ARN' in variables).toBe(needsArn);
   });
 
-  it.each(catalog)('%s keeps its environment well under Lambda\'s 4 KB, with a 200-person staff directory deployed', (_name, spec) => {
+  it.each(catalog)("%s keeps its environment well under Lambda's 4 KB, with a 200-person staff directory deployed", (_name, spec) => {
     const [resource] = Object.values(app.findResources('AWS::Lambda::Function', { Properties: { Description: spec.description } }));
     const variables = resource!.Properties!.Environment.Variables as Record<string, unknown>;
     // Tokens (the table name import, the state machine ARN) resolve to at most a few hundred characters.
@@ -272,7 +279,10 @@ describe('the workflow', () => {
     const statements = policyStatements(app.toJSON().Resources, (id) => id.startsWith('WorkflowStateMachineRole'));
     for (const name of Object.keys(workflowSteps) as FunctionName[]) {
       expect(statements).toContainEqual(
-        expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: expect.arrayContaining([{ 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] }]) }),
+        expect.objectContaining({
+          Action: 'lambda:InvokeFunction',
+          Resource: expect.arrayContaining([{ 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] }]),
+        }),
       );
     }
     const tableActions = statements.flatMap((statement) => [statement.Action].flat()).filter((action: string) => action.startsWith('dynamodb:'));
@@ -316,34 +326,45 @@ describe('one event stream, many consumers', () => {
     app.resourceCountIs('AWS::Pipes::Pipe', 1);
     app.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
     const stream = pipe().SourceParameters.DynamoDBStreamParameters;
-    expect(stream).toMatchObject({ StartingPosition: 'TRIM_HORIZON', OnPartialBatchItemFailure: 'AUTOMATIC_BISECT', DeadLetterConfig: { Arn: expect.anything() } });
+    expect(stream).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+      DeadLetterConfig: { Arn: expect.anything() },
+    });
     expect(stream.MaximumRetryAttempts).toBeLessThanOrEqual(10);
     expect(stream.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(24 * 3600);
     const [filter] = pipe().SourceParameters.FilterCriteria.Filters.map((entry: { Pattern: string }) => JSON.parse(entry.Pattern));
     expect(filter).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { SK: { S: [{ prefix: 'EVENT#' }] } } } });
-    expect(pipe().TargetParameters.EventBridgeEventBusParameters).toEqual({ Source: COMPLAINT_EVENT_SOURCE, DetailType: '$.dynamodb.NewImage.type.S' });
+    expect(pipe().TargetParameters.EventBridgeEventBusParameters).toEqual({
+      Source: COMPLAINT_EVENT_SOURCE,
+      DetailType: '$.dynamodb.NewImage.type.S',
+    });
     expect(JSON.parse(pipe().TargetParameters.InputTemplate.replace(/<[^>]+>/g, '1'))).toEqual({ complaintId: '1', type: '1', sequence: 1, at: '1' });
   });
 
-  it.each(Object.entries(eventConsumers))('gives consumer %s a rule of its own, retried for 24 hours into its own dead-letter queue', (name, consumer) => {
-    const rules = Object.values(app.findResources('AWS::Events::Rule')).filter((rule) => rule.Properties.Description === consumer.description);
-    expect(rules).toHaveLength(1);
-    const rule = rules[0]!.Properties;
-    expect(rule.EventPattern).toEqual({ source: [COMPLAINT_EVENT_SOURCE], 'detail-type': [...consumer.events] });
-    expect(rule.Targets).toEqual([
-      expect.objectContaining({
-        Arn: { 'Fn::GetAtt': [functionLogicalId(consumer.function), 'Arn'] },
-        DeadLetterConfig: { Arn: expect.anything() },
-        RetryPolicy: { MaximumEventAgeInSeconds: 24 * 3600, MaximumRetryAttempts: 185 },
-      }),
-    ]);
-    expect(name).toBeDefined();
-  });
+  it.each(Object.entries(eventConsumers))(
+    'gives consumer %s a rule of its own, retried for 24 hours into its own dead-letter queue',
+    (name, consumer) => {
+      const rules = Object.values(app.findResources('AWS::Events::Rule')).filter((rule) => rule.Properties.Description === consumer.description);
+      expect(rules).toHaveLength(1);
+      const rule = rules[0]!.Properties;
+      expect(rule.EventPattern).toEqual({ source: [COMPLAINT_EVENT_SOURCE], 'detail-type': [...consumer.events] });
+      expect(rule.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [functionLogicalId(consumer.function), 'Arn'] },
+          DeadLetterConfig: { Arn: expect.anything() },
+          RetryPolicy: { MaximumEventAgeInSeconds: 24 * 3600, MaximumRetryAttempts: 185 },
+        }),
+      ]);
+      expect(name).toBeDefined();
+    },
+  );
 
   it('keeps what it gives up on in encrypted queues that refuse plain HTTP', () => {
     const queues = Object.entries(app.findResources('AWS::SQS::Queue'));
     expect(queues.length).toBeGreaterThanOrEqual(1 + Object.keys(eventConsumers).length);
-    for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled === true || queue.Properties.KmsMasterKeyId !== undefined).toBe(true);
+    for (const [, queue] of queues)
+      expect(queue.Properties.SqsManagedSseEnabled === true || queue.Properties.KmsMasterKeyId !== undefined).toBe(true);
   });
 });
 
@@ -372,9 +393,7 @@ describe('e-mail', () => {
       (spec.grants as readonly string[]).includes('email:send'),
     );
     const resources = app.toJSON().Resources as Resources;
-    const sendStatements = policyStatements(resources, () => true).filter((statement) =>
-      [statement.Action].flat().includes('ses:SendEmail'),
-    );
+    const sendStatements = policyStatements(resources, () => true).filter((statement) => [statement.Action].flat().includes('ses:SendEmail'));
     expect(sendStatements).toHaveLength(senders.length);
     for (const statement of sendStatements) {
       expect(statement.Resource).not.toBe('*');
@@ -442,7 +461,9 @@ describe('cdk-nag (AwsSolutions)', () => {
     const written = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
     expect(written.pluginReports.flatMap((plugin: { violations?: unknown[] }) => plugin.violations ?? [])).toEqual([]);
     const report = new AwsSolutionsChecks().validateScope(built.app);
-    expect(report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    ).toEqual([]);
     expect(report.success).toBe(true);
   });
 

@@ -37,7 +37,9 @@ async function call(staffId: string | undefined, { method = 'GET', path, query, 
   for (const [name, value] of Object.entries(query ?? {})) url.searchParams.append(name, value);
   const text = raw ? raw.text : body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = text === undefined ? {} : { 'content-type': raw?.contentType ?? 'application/json' };
-  const signed = staffId ? await signedHeaders({ method, url, headers, body: text }, { credentials: demoCredentials(staffId), region: 'eu-central-1', signingDate }) : headers;
+  const signed = staffId
+    ? await signedHeaders({ method, url, headers, body: text }, { credentials: demoCredentials(staffId), region: 'eu-central-1', signingDate })
+    : headers;
   const response = await fetch(url, { method, headers: tamper ? tamper(signed) : signed, body: sendBody ?? text });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the answer's JSON by path
   return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
@@ -93,8 +95,21 @@ describe('signatures', () => {
     ['unsigned', undefined, {}],
     ['signed 16 minutes ago (a replay after the window)', admin.id, { signingDate: new Date(Date.now() - 16 * 60_000) }],
     ['with a tampered body', admin.id, { method: 'POST' as const, path: '/admin/complaints', body: { a: 1 }, sendBody: '{"a":2}' }],
-    ['with a tampered signature', admin.id, { tamper: (h: Record<string, string>) => ({ ...h, authorization: h.authorization!.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }) }],
-    ['with an unknown key', admin.id, { tamper: (h: Record<string, string>) => ({ ...h, authorization: h.authorization!.replace(/Credential=\w+/, 'Credential=AKIAUNKNOWNKEY0000000') }) }],
+    [
+      'with a tampered signature',
+      admin.id,
+      { tamper: (h: Record<string, string>) => ({ ...h, authorization: h.authorization!.replace(/.$/, (c) => (c === '0' ? '1' : '0')) }) },
+    ],
+    [
+      'with an unknown key',
+      admin.id,
+      {
+        tamper: (h: Record<string, string>) => ({
+          ...h,
+          authorization: h.authorization!.replace(/Credential=\w+/, 'Credential=AKIAUNKNOWNKEY0000000'),
+        }),
+      },
+    ],
   ])('refuses a request %s with 401 problem+json, revealing nothing', async (_case, staffId, options) => {
     const response = await call(staffId, { path: '/admin/complaints', ...options });
     expect(response.status).toBe(401);
@@ -120,9 +135,17 @@ describe('roles', () => {
     const current = (await call(supervisor.id, { path: `/admin/complaints/${id}` })).body;
     const department = current.assignment.departmentId;
     const agent = demoStaff((staff) => staff.role === 'agent' && staff.departments.includes(department));
-    const byAgent = await call(agent.id, { method: 'POST', path: `/admin/complaints/${id}/assignment`, body: { departmentId: 'service', version: current.version } });
+    const byAgent = await call(agent.id, {
+      method: 'POST',
+      path: `/admin/complaints/${id}/assignment`,
+      body: { departmentId: 'service', version: current.version },
+    });
     expect(byAgent.status).toBe(403);
-    const bySupervisor = await call(supervisor.id, { method: 'POST', path: `/admin/complaints/${id}/assignment`, body: { departmentId: 'service', version: current.version } });
+    const bySupervisor = await call(supervisor.id, {
+      method: 'POST',
+      path: `/admin/complaints/${id}/assignment`,
+      body: { departmentId: 'service', version: current.version },
+    });
     expect(bySupervisor.status).toBe(200);
     expect(bySupervisor.body.assignment.departmentId).toBe('service');
     // The workflow follows: the new department is told.
@@ -137,9 +160,17 @@ describe('changes', () => {
     const { id } = await register();
     await runtime.settled();
     const { version } = (await call(supervisor.id, { path: `/admin/complaints/${id}` })).body;
-    const first = await call(supervisor.id, { method: 'POST', path: `/admin/complaints/${id}/assignment`, body: { departmentId: 'payments', version } });
+    const first = await call(supervisor.id, {
+      method: 'POST',
+      path: `/admin/complaints/${id}/assignment`,
+      body: { departmentId: 'payments', version },
+    });
     expect(first.status).toBe(200);
-    const stale = await call(supervisor.id, { method: 'POST', path: `/admin/complaints/${id}/assignment`, body: { departmentId: 'logistics', version } });
+    const stale = await call(supervisor.id, {
+      method: 'POST',
+      path: `/admin/complaints/${id}/assignment`,
+      body: { departmentId: 'logistics', version },
+    });
     expect(stale.status).toBe(409);
     expect((await call(supervisor.id, { path: `/admin/complaints/${id}` })).body.assignment.departmentId).toBe('payments');
   });
@@ -149,11 +180,23 @@ describe('changes', () => {
     await runtime.settled();
     let complaint = (await call(admin.id, { path: `/admin/complaints/${id}` })).body;
     await call(admin.id, { method: 'POST', path: `/admin/complaints/${id}/notes`, body: { text: 'Klient dzwonił.' } });
-    await call(admin.id, { method: 'POST', path: `/admin/complaints/${id}/information-requests`, body: { question: 'Proszę o zdjęcie tabliczki znamionowej.' } });
+    await call(admin.id, {
+      method: 'POST',
+      path: `/admin/complaints/${id}/information-requests`,
+      body: { question: 'Proszę o zdjęcie tabliczki znamionowej.' },
+    });
     complaint = (await call(admin.id, { path: `/admin/complaints/${id}` })).body;
-    await call(admin.id, { method: 'POST', path: `/admin/complaints/${id}/assignment`, body: { departmentId: 'service', version: complaint.version } });
+    await call(admin.id, {
+      method: 'POST',
+      path: `/admin/complaints/${id}/assignment`,
+      body: { departmentId: 'service', version: complaint.version },
+    });
     complaint = (await call(admin.id, { path: `/admin/complaints/${id}` })).body;
-    await call(admin.id, { method: 'POST', path: `/admin/complaints/${id}/decision`, body: { outcome: 'accepted', remedy: 'repair', version: complaint.version } });
+    await call(admin.id, {
+      method: 'POST',
+      path: `/admin/complaints/${id}/decision`,
+      body: { outcome: 'accepted', remedy: 'repair', version: complaint.version },
+    });
     await runtime.settled();
     complaint = (await call(admin.id, { path: `/admin/complaints/${id}` })).body;
     const staffEntries = complaint.history.filter((entry: { actor: string }) => entry.actor === admin.id);
@@ -177,16 +220,25 @@ describe('changes', () => {
   });
 
   it('refuses a registration dated in the future or under an unknown policy (422), storing nothing', async () => {
-    const future = await call(supervisor.id, { method: 'POST', path: '/admin/complaints', body: { ...validComplaint, channel: 'phone', receivedAt: '2999-01-01' } });
+    const future = await call(supervisor.id, {
+      method: 'POST',
+      path: '/admin/complaints',
+      body: { ...validComplaint, channel: 'phone', receivedAt: '2999-01-01' },
+    });
     expect(future.status).toBe(422);
-    const unknown = await call(supervisor.id, { method: 'POST', path: '/admin/complaints', body: { ...validComplaint, channel: 'phone', receivedAt: '2026-11-20', policy: 'nope' } });
+    const unknown = await call(supervisor.id, {
+      method: 'POST',
+      path: '/admin/complaints',
+      body: { ...validComplaint, channel: 'phone', receivedAt: '2026-11-20', policy: 'nope' },
+    });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors[0].field).toBe('policy');
   });
 
   it('refuses a registration whose purchase is dated after today in Warsaw (422 naming purchaseDate), storing nothing', async () => {
     const today = warsawCalendarDate(runtime.clock.now());
-    const listed = async () => (await call(supervisor.id, { path: '/admin/complaints', query: { orderNumber: 'FUTURE-PURCHASE' } })).body.complaints.length;
+    const listed = async () =>
+      (await call(supervisor.id, { path: '/admin/complaints', query: { orderNumber: 'FUTURE-PURCHASE' } })).body.complaints.length;
     const body = { ...validComplaint, orderNumber: 'FUTURE-PURCHASE', channel: 'letter', receivedAt: today, purchaseDate: addCalendarDays(today, 1) };
     const refused = await call(supervisor.id, { method: 'POST', path: '/admin/complaints', body });
     expect([refused.status, refused.type]).toEqual([422, 'application/problem+json']);
@@ -206,9 +258,17 @@ describe('bad paths', () => {
   it('answers 400 to broken JSON and 415 to a body that is not JSON, changing nothing', async () => {
     const { id } = await register();
     const before = (await call(supervisor.id, { path: `/admin/complaints/${id}` })).body.history.length;
-    const broken = await call(supervisor.id, { method: 'POST', path: `/admin/complaints/${id}/notes`, raw: { text: '{"text": ', contentType: 'application/json' } });
+    const broken = await call(supervisor.id, {
+      method: 'POST',
+      path: `/admin/complaints/${id}/notes`,
+      raw: { text: '{"text": ', contentType: 'application/json' },
+    });
     expect(broken.status).toBe(400);
-    const plain = await call(supervisor.id, { method: 'POST', path: `/admin/complaints/${id}/notes`, raw: { text: 'a note', contentType: 'text/plain' } });
+    const plain = await call(supervisor.id, {
+      method: 'POST',
+      path: `/admin/complaints/${id}/notes`,
+      raw: { text: 'a note', contentType: 'text/plain' },
+    });
     expect(plain.status).toBe(415);
     expect((await call(supervisor.id, { path: `/admin/complaints/${id}` })).body.history).toHaveLength(before);
   });
@@ -222,7 +282,10 @@ describe('lists', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = await call(supervisor.id, { path: '/admin/complaints', query: { orderNumber: 'PAGED-1', limit: '3', ...(cursor ? { cursor } : {}) } });
+      const page = await call(supervisor.id, {
+        path: '/admin/complaints',
+        query: { orderNumber: 'PAGED-1', limit: '3', ...(cursor ? { cursor } : {}) },
+      });
       expect(page.status).toBe(200);
       seen.push(...page.body.complaints.map((complaint: { id: string }) => complaint.id));
       cursor = page.body.cursor;
@@ -291,7 +354,17 @@ describe('lists spread over shards (issue 10: no hot keys, lean indexes)', () =>
     const page = await call(supervisor.id, { path: '/admin/complaints', query: { limit: '3' } });
     for (const row of page.body.complaints) {
       expect(Object.keys(row).sort()).toEqual(
-        ['channel', 'department', 'id', 'policyId', 'receivedAt', 'reference', 'responseDueBy', 'status', ...(row.sourcePlatform ? ['sourcePlatform'] : [])].sort(),
+        [
+          'channel',
+          'department',
+          'id',
+          'policyId',
+          'receivedAt',
+          'reference',
+          'responseDueBy',
+          'status',
+          ...(row.sourcePlatform ? ['sourcePlatform'] : []),
+        ].sort(),
       );
     }
   }, 60_000);
@@ -303,7 +376,13 @@ describe('lists spread over shards (issue 10: no hot keys, lean indexes)', () =>
     const all = (await everyPage(supervisor.id, { limit: '100' })).rows;
     for (const status of new Set(all.map((row) => row.status))) {
       const filtered = await everyPage(supervisor.id, { status, limit: '2' });
-      expect([status, [...filtered.ids].sort()]).toEqual([status, all.filter((row) => row.status === status).map((row) => row.id).sort()]);
+      expect([status, [...filtered.ids].sort()]).toEqual([
+        status,
+        all
+          .filter((row) => row.status === status)
+          .map((row) => row.id)
+          .sort(),
+      ]);
     }
     expect((await everyPage(supervisor.id, { sourcePlatform: 'shopify' })).rows).toEqual([]);
   }, 60_000);
@@ -314,7 +393,11 @@ describe('lists spread over shards (issue 10: no hot keys, lean indexes)', () =>
       const urgent = await everyPage(supervisor.id, { dueWithinDays: days, sort: 'urgent', limit: '3' });
       const newest = await everyPage(supervisor.id, { dueWithinDays: days, limit: '3' });
       expect([...urgent.ids].sort()).toEqual([...newest.ids].sort());
-      expect(urgent.rows.every((row) => row.responseDueBy <= addCalendarDays(today, Number(days)) && ['received', 'acknowledged', 'assigned'].includes(row.status))).toBe(true);
+      expect(
+        urgent.rows.every(
+          (row) => row.responseDueBy <= addCalendarDays(today, Number(days)) && ['received', 'acknowledged', 'assigned'].includes(row.status),
+        ),
+      ).toBe(true);
     }
     const overdue = await everyPage(supervisor.id, { overdue: 'true', sort: 'urgent' });
     expect(overdue.rows.every((row) => row.responseDueBy < today)).toBe(true);
@@ -324,7 +407,11 @@ describe('lists spread over shards (issue 10: no hot keys, lean indexes)', () =>
     const moved: string[] = [];
     for (const id of (await everyPage(supervisor.id, { orderNumber: 'SHARDS-0' })).ids) {
       const { version } = (await call(supervisor.id, { path: `/admin/complaints/${id}` })).body;
-      const reassigned = await call(supervisor.id, { method: 'POST', path: `/admin/complaints/${id}/assignment`, body: { departmentId: 'logistics', version } });
+      const reassigned = await call(supervisor.id, {
+        method: 'POST',
+        path: `/admin/complaints/${id}/assignment`,
+        body: { departmentId: 'logistics', version },
+      });
       expect(reassigned.status).toBe(200);
       moved.push(id);
     }
@@ -348,7 +435,8 @@ describe('lists spread over shards (issue 10: no hot keys, lean indexes)', () =>
 
   it('refuses a forged, damaged or foreign cursor with 400, never a 5xx', async () => {
     const newest = (await call(supervisor.id, { path: '/admin/complaints', query: { limit: '1' } })).body.cursor as string;
-    const urgent = (await call(supervisor.id, { path: '/admin/complaints', query: { sort: 'urgent', dueWithinDays: '366', limit: '1' } })).body.cursor as string;
+    const urgent = (await call(supervisor.id, { path: '/admin/complaints', query: { sort: 'urgent', dueWithinDays: '366', limit: '1' } })).body
+      .cursor as string;
     const { list, at } = decode(newest);
     const forged = [
       ['an urgent cursor on the newest list', {}, urgent],
@@ -359,15 +447,26 @@ describe('lists spread over shards (issue 10: no hot keys, lean indexes)', () =>
       ['numbers for keys', {}, encode({ list, at: at.map(() => [1, 2]) })],
       ['an unknown field', {}, encode({ list, at, admin: true })],
       ['not JSON', {}, Buffer.from('{"list":').toString('base64url')],
-      ['a due position past the due window', { sort: 'urgent', dueWithinDays: '366' }, encode({ ...decode(urgent), at: decode(urgent).at.map(() => ['9999-12-31#x', 'x']) })],
-      ['a key over 200 characters', {}, encode({ list, at: at.map((position: unknown, i: number) => (i === 0 ? ['2026-11-18T00:00:00.000Z', 'x'.repeat(201)] : position)) })],
+      [
+        'a due position past the due window',
+        { sort: 'urgent', dueWithinDays: '366' },
+        encode({ ...decode(urgent), at: decode(urgent).at.map(() => ['9999-12-31#x', 'x']) }),
+      ],
+      [
+        'a key over 200 characters',
+        {},
+        encode({ list, at: at.map((position: unknown, i: number) => (i === 0 ? ['2026-11-18T00:00:00.000Z', 'x'.repeat(201)] : position)) }),
+      ],
     ] as const;
     for (const [name, query, cursor] of forged) {
       const response = await call(supervisor.id, { path: '/admin/complaints', query: { ...query, cursor } });
       expect([name, response.status, response.type]).toEqual([name, 400, 'application/problem+json']);
     }
     // A well-formed position that matches no complaint is only a place in the list: the rest of it, no error.
-    const anywhere = await call(supervisor.id, { path: '/admin/complaints', query: { cursor: encode({ list, at: at.map(() => ['2026-11-19T00:00:00.000Z', 'no-such-complaint']) }) } });
+    const anywhere = await call(supervisor.id, {
+      path: '/admin/complaints',
+      query: { cursor: encode({ list, at: at.map(() => ['2026-11-19T00:00:00.000Z', 'no-such-complaint']) }) },
+    });
     expect(anywhere.status).toBe(200);
     expect(anywhere.body.complaints.every((row: Summary) => row.receivedAt < '2026-11-19T00:00:00.000Z')).toBe(true);
   });

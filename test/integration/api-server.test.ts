@@ -24,11 +24,7 @@ interface Outcome {
  * POSTs `total` bytes in 1 MB chunks, honouring backpressure. With `declare`, a Content-Length header;
  * otherwise chunked transfer coding.
  */
-function post(
-  url: string,
-  total: number,
-  options: { declare: boolean; expectContinue?: boolean; waitForClose?: boolean },
-): Promise<Outcome> {
+function post(url: string, total: number, options: { declare: boolean; expectContinue?: boolean; waitForClose?: boolean }): Promise<Outcome> {
   return new Promise((resolve) => {
     const started = Date.now();
     const outcome: Outcome = { continued: false };
@@ -124,7 +120,11 @@ describe('the local HTTP server, to a body far over the limit', () => {
   });
 
   it('answers 413 to fetch sending 50 MB', async () => {
-    const response = await fetch(`${server.url}/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(FIFTY_MB, 0x20) });
+    const response = await fetch(`${server.url}/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(FIFTY_MB, 0x20),
+    });
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(((await response.json()) as { status: number }).status).toBe(413);

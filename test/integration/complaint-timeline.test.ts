@@ -84,7 +84,13 @@ describe('a financial answer that goes by post (art. 5(2) of the act of 5 August
     const current = await complaint(id);
     const decided = await asStaff(supervisor(), 'POST', '/admin/complaints/{id}/decision', {
       pathParameters: { id },
-      body: { outcome: 'accepted', remedy: 'repair', signerName: 'Jan Nowak', signerPosition: 'Kierownik Zespołu Reklamacji', version: current.version },
+      body: {
+        outcome: 'accepted',
+        remedy: 'repair',
+        signerName: 'Jan Nowak',
+        signerPosition: 'Kierownik Zespołu Reklamacji',
+        version: current.version,
+      },
     });
     expect(decided.statusCode).toBe(200);
     expect(decided.body.decision.delivery).toBe('post');

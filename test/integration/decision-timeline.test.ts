@@ -60,10 +60,13 @@ describe('a decision recorded between two reminders', () => {
   });
 });
 
-
 describe('a complaint answered after its three reminders, read with the ordinary SFN client', () => {
   const sfn = () =>
-    new SFNClient({ endpoint: runtime().urls.stepFunctions, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    new SFNClient({
+      endpoint: runtime().urls.stepFunctions,
+      region: 'eu-central-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
 
   async function history(executionArn: string): Promise<HistoryEvent[]> {
     const events: HistoryEvent[] = [];
@@ -106,7 +109,9 @@ describe('a complaint answered after its three reminders, read with the ordinary
     expect(entered.filter((name) => name === 'AwaitChangeOrTimer')).toHaveLength(4);
     // Three timers ran out (one per reminder), each once; the fourth wait ended with the decision.
     expect(events.filter((event) => event.type === 'TaskTimedOut')).toHaveLength(3);
-    expect(events.filter((event) => event.type === 'TaskScheduled' && event.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken')).toHaveLength(4);
+    expect(
+      events.filter((event) => event.type === 'TaskScheduled' && event.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken'),
+    ).toHaveLength(4);
 
     const stored = await complaint(id);
     const policy = loadPolicyRegistry().policyFor(stored.policyId);

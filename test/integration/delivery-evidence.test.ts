@@ -21,7 +21,9 @@ function sesEvent(eventType: 'Delivery' | 'Bounce', messageId: string, complaint
     detail: {
       eventType,
       mail: { messageId, timestamp, tags: { complaint: [complaintId], record: [record], 'ses:configuration-set': ['reklamacje'] } },
-      ...(eventType === 'Delivery' ? { delivery: { timestamp, recipients: ['anna@example.com'] } } : { bounce: { timestamp, bounceType: 'Permanent' } }),
+      ...(eventType === 'Delivery'
+        ? { delivery: { timestamp, recipients: ['anna@example.com'] } }
+        : { bounce: { timestamp, bounceType: 'Permanent' } }),
     },
   };
 }

@@ -1,4 +1,11 @@
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { startDynamoDb } from '../../local/dynamodb';
 
 // TransactWriteItems as DynamoDB documents it (API reference, TransactWriteItems), pinned on the local
@@ -33,8 +40,11 @@ afterAll(async () => {
 });
 
 const key = (pk: string, sk = 'A') => ({ PK: { S: pk }, SK: { S: sk } });
-const get = async (pk: string, sk = 'A') => (await client.send(new GetItemCommand({ TableName: TABLE, Key: key(pk, sk), ConsistentRead: true }))).Item;
-const put = (pk: string, sk: string, extra: Record<string, unknown> = {}) => ({ Put: { TableName: TABLE, Item: { ...key(pk, sk), ...extra } as never } });
+const get = async (pk: string, sk = 'A') =>
+  (await client.send(new GetItemCommand({ TableName: TABLE, Key: key(pk, sk), ConsistentRead: true }))).Item;
+const put = (pk: string, sk: string, extra: Record<string, unknown> = {}) => ({
+  Put: { TableName: TABLE, Item: { ...key(pk, sk), ...extra } as never },
+});
 
 it('writes every item of a transaction', async () => {
   await client.send(new TransactWriteItemsCommand({ TransactItems: [put('t1', 'A'), put('t1', 'B'), put('t1', 'C')] }));
@@ -64,7 +74,17 @@ it('cancels with one reason per item, ConditionalCheckFailed where the condition
     new TransactWriteItemsCommand({
       TransactItems: [
         put('t3', 'B'),
-        { Update: { TableName: TABLE, Key: key('t3', 'A'), UpdateExpression: 'SET #s = :new', ConditionExpression: '#s = :expected', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':new': { S: 'new' }, ':expected': { S: 'other' } }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
+        {
+          Update: {
+            TableName: TABLE,
+            Key: key('t3', 'A'),
+            UpdateExpression: 'SET #s = :new',
+            ConditionExpression: '#s = :expected',
+            ExpressionAttributeNames: { '#s': 'state' },
+            ExpressionAttributeValues: { ':new': { S: 'new' }, ':expected': { S: 'other' } },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
         put('t3', 'C'),
       ],
     }),
@@ -79,34 +99,52 @@ it('cancels with one reason per item, ConditionalCheckFailed where the condition
 });
 
 it('checks a ConditionCheck without writing anything, even on an item that does not exist', async () => {
-  await client.send(new TransactWriteItemsCommand({ TransactItems: [{ ConditionCheck: { TableName: TABLE, Key: key('t4', 'missing'), ConditionExpression: 'attribute_not_exists(PK)' } }, put('t4', 'B')] }));
+  await client.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        { ConditionCheck: { TableName: TABLE, Key: key('t4', 'missing'), ConditionExpression: 'attribute_not_exists(PK)' } },
+        put('t4', 'B'),
+      ],
+    }),
+  );
   expect(await get('t4', 'missing')).toBeUndefined();
   expect(await get('t4', 'B')).toBeDefined();
-  const refused = client.send(new TransactWriteItemsCommand({ TransactItems: [{ ConditionCheck: { TableName: TABLE, Key: key('t4', 'missing'), ConditionExpression: 'attribute_exists(PK)' } }, put('t4', 'C')] }));
+  const refused = client.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        { ConditionCheck: { TableName: TABLE, Key: key('t4', 'missing'), ConditionExpression: 'attribute_exists(PK)' } },
+        put('t4', 'C'),
+      ],
+    }),
+  );
   await expect(refused).rejects.toBeInstanceOf(TransactionCanceledException);
   expect(await get('t4', 'missing')).toBeUndefined();
   expect(await get('t4', 'C')).toBeUndefined();
 });
 
 it('refuses two operations on one item (ValidationException) and writes nothing', async () => {
-  const refused = client.send(new TransactWriteItemsCommand({ TransactItems: [put('t5', 'A'), { Delete: { TableName: TABLE, Key: key('t5', 'A') } }] }));
+  const refused = client.send(
+    new TransactWriteItemsCommand({ TransactItems: [put('t5', 'A'), { Delete: { TableName: TABLE, Key: key('t5', 'A') } }] }),
+  );
   await expect(refused).rejects.toMatchObject({ name: 'ValidationException' });
   expect(await get('t5', 'A')).toBeUndefined();
 });
 
 it('isolates concurrent transactions: of 20 claiming the same item, exactly one wins', async () => {
   const claims = Array.from({ length: 20 }, (_, i) =>
-    client.send(
-      new TransactWriteItemsCommand({
-        TransactItems: [
-          { Put: { TableName: TABLE, Item: { ...key('t6', 'claim'), owner: { S: String(i) } }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          put('t6', `owner-${i}`),
-        ],
-      }),
-    ).then(
-      () => i,
-      () => undefined,
-    ),
+    client
+      .send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: TABLE, Item: { ...key('t6', 'claim'), owner: { S: String(i) } }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            put('t6', `owner-${i}`),
+          ],
+        }),
+      )
+      .then(
+        () => i,
+        () => undefined,
+      ),
   );
   const winners = (await Promise.all(claims)).filter((winner) => winner !== undefined);
   expect(winners).toHaveLength(1);

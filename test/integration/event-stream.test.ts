@@ -71,7 +71,9 @@ it('delivers each event to the consumers that want its type, in order; a failing
 
 it('passes over the event of a transaction that was refused', async () => {
   const refused = client.send(
-    new TransactWriteItemsCommand({ TransactItems: [eventPut('c2', 1, 'complaint.received'), eventPut('c1', 1, 'complaint.received', 'attribute_not_exists(PK)')] }),
+    new TransactWriteItemsCommand({
+      TransactItems: [eventPut('c2', 1, 'complaint.received'), eventPut('c1', 1, 'complaint.received', 'attribute_not_exists(PK)')],
+    }),
   );
   await expect(refused).rejects.toMatchObject({ name: 'TransactionCanceledException' });
   await client.send(new TransactWriteItemsCommand({ TransactItems: [eventPut('c3', 1, 'complaint.received')] }));

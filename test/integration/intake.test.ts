@@ -88,7 +88,11 @@ describe('POST /complaints', () => {
     ['an unknown remedy', { ...validComplaint, desiredRemedy: 'apology' }, ['desiredRemedy']],
     ['an impossible purchase date', { ...validComplaint, purchaseDate: '2026-02-30' }, ['purchaseDate']],
     ['the privacy notice not acknowledged', { ...validComplaint, privacyNoticeAccepted: false }, ['privacyNoticeAccepted']],
-    ['a too short description and a bad phone', { ...validComplaint, description: 'zepsute', customer: { ...validComplaint.customer, phone: 'abc' } }, ['description', 'customer.phone']],
+    [
+      'a too short description and a bad phone',
+      { ...validComplaint, description: 'zepsute', customer: { ...validComplaint.customer, phone: 'abc' } },
+      ['description', 'customer.phone'],
+    ],
     ['a body that is not an object', [1, 2, 3], ['']],
   ])('answers 422 naming each bad field for %s, and stores nothing', async (_case, body, fields) => {
     const before = await complaintCount();
@@ -189,7 +193,12 @@ describe('Idempotency-Key on POST /complaints', () => {
     expect(keysOf(`REFERENCE#${reference}`)).toEqual(['REFERENCE']);
     expect(keysOf('IDEMPOTENCY#complaints#one-write')).toEqual(['IDEMPOTENCY']);
     const event = items.find((item) => item.PK?.S === `COMPLAINT#${id}` && item.SK?.S === 'EVENT#0000000001');
-    expect(event).toMatchObject({ type: { S: 'complaint.received' }, sequence: { N: '1' }, action: { S: 'complaint_received' }, actor: { S: 'customer' } });
+    expect(event).toMatchObject({
+      type: { S: 'complaint.received' },
+      sequence: { N: '1' },
+      action: { S: 'complaint_received' },
+      actor: { S: 'customer' },
+    });
   });
 
   it('leaves nothing half-written when a part of the write is refused (a reference already claimed)', async () => {

@@ -53,7 +53,10 @@ it('takes 120 notes of 5,000 characters on one complaint, keeps the complaint it
 
 it('refuses a history cursor it did not hand out (400), reading nothing', async () => {
   const { id } = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string };
-  const forged = await asStaff(supervisor, 'GET', '/admin/complaints/{id}/history', { pathParameters: { id }, query: { before: Buffer.from('EVENT#x').toString('base64url') } });
+  const forged = await asStaff(supervisor, 'GET', '/admin/complaints/{id}/history', {
+    pathParameters: { id },
+    query: { before: Buffer.from('EVENT#x').toString('base64url') },
+  });
   expect(forged.statusCode).toBe(400);
   expect(forged.body.type).toMatch(/^https:\/\//);
 });

@@ -27,17 +27,22 @@ async function call(route: Route, signed: boolean) {
   const url = new URL(pathOf(route), runtime.urls.api);
   const body = route.request?.body ? '{}' : undefined;
   const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
-  const sent = signed ? await signedHeaders({ method: route.method, url, headers, body }, { credentials: demoCredentials(admin.id), region: 'eu-central-1' }) : headers;
+  const sent = signed
+    ? await signedHeaders({ method: route.method, url, headers, body }, { credentials: demoCredentials(admin.id), region: 'eu-central-1' })
+    : headers;
   const response = await fetch(url, { method: route.method, headers: sent, body });
   const text = await response.text();
   return { status: response.status, type: response.headers.get('content-type'), text };
 }
 
 describe('the local server serves every registry entry', () => {
-  it.each(registry.filter(([, route]) => route.authorization === 'iam'))('%s: unsigned, the IAM check refuses it (401), so the route exists', async (_key, route) => {
-    const response = await call(route, false);
-    expect([response.status, response.type]).toEqual([401, 'application/problem+json']);
-  });
+  it.each(registry.filter(([, route]) => route.authorization === 'iam'))(
+    '%s: unsigned, the IAM check refuses it (401), so the route exists',
+    async (_key, route) => {
+      const response = await call(route, false);
+      expect([response.status, response.type]).toEqual([401, 'application/problem+json']);
+    },
+  );
 
   it.each(registry)('%s: the function behind it does its work (no "no route" answer)', async (_key, route) => {
     const response = await call(route, route.authorization === 'iam');

@@ -36,7 +36,12 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown) {
 }
 
 async function register(overrides: object) {
-  const response = await call('POST', '/admin/complaints', { ...validComplaint, channel: 'letter', receivedAt: addCalendarDays(today(), -3), ...overrides });
+  const response = await call('POST', '/admin/complaints', {
+    ...validComplaint,
+    channel: 'letter',
+    receivedAt: addCalendarDays(today(), -3),
+    ...overrides,
+  });
   expect(response.status).toBe(201);
   await runtime.settled();
   return (await call('GET', `/admin/complaints/${response.body.id}`)).body;
@@ -45,7 +50,8 @@ async function register(overrides: object) {
 const decide = (complaint: { id: string; version: number }, decision: object) =>
   call('POST', `/admin/complaints/${complaint.id}/decision`, { version: complaint.version, ...decision });
 
-const decisionEmails = async (reference: string) => (await mailbox(runtime)).filter((email) => email.subject === `Odpowiedź na reklamację ${reference}`);
+const decisionEmails = async (reference: string) =>
+  (await mailbox(runtime)).filter((email) => email.subject === `Odpowiedź na reklamację ${reference}`);
 
 const signer = { signerName: 'Jan Nowak', signerPosition: 'Kierownik Zespołu Reklamacji' };
 
@@ -140,14 +146,19 @@ describe('art. 32 of the ADR act', () => {
 describe('art. 61 KC: an answer that must reach the customer', () => {
   it('recorded on the due date, warns the staff member that it may arrive late, and the history shows it', async () => {
     const consumer = policies.policyFor('consumer');
-    const received = [...Array(10).keys()].map((n) => addCalendarDays(today(), -14 - n)).find((date) => computeResponseDueBy(consumer, date) === today());
+    const received = [...Array(10).keys()]
+      .map((n) => addCalendarDays(today(), -14 - n))
+      .find((date) => computeResponseDueBy(consumer, date) === today());
     if (!received) return; // today is no working day, so no term ends today: nothing to show
     const complaint = await register({ policy: 'consumer', receivedAt: received });
     expect(complaint.responseDueBy).toBe(today());
     const decided = await decide(complaint, { outcome: 'accepted', remedy: 'replacement' });
     expect(decided.status).toBe(200);
     expect(decided.body.decision.warnings).toEqual([expect.stringContaining('it may arrive late (art. 61 KC)')]);
-    expect(decided.body.history.at(-1)).toMatchObject({ action: 'decision_recorded', after: { warnings: [expect.stringContaining('may arrive late')] } });
+    expect(decided.body.history.at(-1)).toMatchObject({
+      action: 'decision_recorded',
+      after: { warnings: [expect.stringContaining('may arrive late')] },
+    });
   });
 });
 

@@ -30,7 +30,12 @@ beforeAll(async () => {
   runtime = await startLocalProduct({ dataDir });
   const port = (url: string) => Number(new URL(url).port);
   // The handlers keep the endpoints they were loaded with, as a warm Lambda would: restart on the same ports.
-  ports = { api: port(runtime.urls.api), dynamodb: port(runtime.urls.dynamodb), ses: port(runtime.urls.mailbox), stepFunctions: port(runtime.urls.stepFunctions) };
+  ports = {
+    api: port(runtime.urls.api),
+    dynamodb: port(runtime.urls.dynamodb),
+    ses: port(runtime.urls.mailbox),
+    stepFunctions: port(runtime.urls.stepFunctions),
+  };
   await runtime.stop();
   runtime = await start();
 });
@@ -77,9 +82,11 @@ it('starts the workflow of a complaint stored just before the process died, afte
 it('resumes a workflow that was waiting when the process stopped, without repeating what it did', async () => {
   const receipt = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
   await runtime.settled();
-  const waitOf = async () => (await storedItems(runtime)).find((stored) => stored.PK?.S === `COMPLAINT#${receipt.id}` && stored.SK?.S === 'COMPLAINT#WAIT');
+  const waitOf = async () =>
+    (await storedItems(runtime)).find((stored) => stored.PK?.S === `COMPLAINT#${receipt.id}` && stored.SK?.S === 'COMPLAINT#WAIT');
   const before = await waitOf();
-  const eventsOf = async () => (await storedItems(runtime)).filter((stored) => stored.PK?.S === `COMPLAINT#${receipt.id}` && stored.SK?.S.startsWith('EVENT#')).length;
+  const eventsOf = async () =>
+    (await storedItems(runtime)).filter((stored) => stored.PK?.S === `COMPLAINT#${receipt.id}` && stored.SK?.S.startsWith('EVENT#')).length;
   const eventsBefore = await eventsOf();
   expect(before?.workflowWait).toBeDefined();
   await runtime.stop();
@@ -122,10 +129,15 @@ it('delivers each event to its consumers once, in order, and carries on after a 
   await runtime.outbox.drain(); // the workflows wrote events of their own meanwhile (acknowledged, assigned)
   for (const id of [first.id, second.id]) expect(await executionsOf(id)).toHaveLength(1);
   type Line = { transaction: string; events?: { detail: { complaintId: string; type: string } }[]; outcome?: string };
-  const lines = readFileSync(path.join(dataDir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Line);
+  const lines = readFileSync(path.join(dataDir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Line);
   const committed = new Set(lines.filter((line) => line.outcome === 'committed').map((line) => line.transaction));
   const events = lines.filter((line) => line.events && committed.has(line.transaction)).flatMap((line) => line.events!);
-  expect(events.filter((event) => event.detail.type === 'complaint.received').map((event) => event.detail.complaintId)).toEqual(expect.arrayContaining([first.id, second.id]));
+  expect(events.filter((event) => event.detail.type === 'complaint.received').map((event) => event.detail.complaintId)).toEqual(
+    expect.arrayContaining([first.id, second.id]),
+  );
   const offsets = JSON.parse(readFileSync(path.join(dataDir, 'event-offsets.json'), 'utf8')) as Record<string, number>;
   expect(offsets.workflowStarter).toBe(events.length);
 });

@@ -24,7 +24,9 @@ export function inMemoryComplaints() {
       case 'status':
         return fact.from.includes(complaint.status);
       case 'departmentNotified':
-        return complaint.assignment?.departmentId === fact.value.departmentId && complaint.departmentNotified?.departmentId !== fact.value.departmentId;
+        return (
+          complaint.assignment?.departmentId === fact.value.departmentId && complaint.departmentNotified?.departmentId !== fact.value.departmentId
+        );
       case 'reminder':
         return !complaint.reminders?.[String(fact.offset)];
       case 'decisionSent':

@@ -61,7 +61,12 @@ export interface StartedProduct {
 }
 
 /** Runs `npm start`; with `waitUntilReady`, resolves once GET /health answers. */
-export async function npmStart(options: { dataDir: string; ports: Ports; env?: Record<string, string>; waitUntilReady?: boolean }): Promise<StartedProduct> {
+export async function npmStart(options: {
+  dataDir: string;
+  ports: Ports;
+  env?: Record<string, string>;
+  waitUntilReady?: boolean;
+}): Promise<StartedProduct> {
   let output = '';
   const ports = Object.fromEntries(Object.entries(options.ports).map(([name, port]) => [name, String(port)]));
   const child = spawn('npm', ['start', '--silent'], {
@@ -94,5 +99,15 @@ export async function npmStart(options: { dataDir: string; ports: Ports; env?: R
 export async function stopProduct(product: StartedProduct): Promise<void> {
   product.signal('SIGTERM');
   await product.exited;
-  await eventually(async () => ((await fetch(`${product.api}/health`).then(() => true, () => false)) ? undefined : true), 'the product to stop', 30_000);
+  await eventually(
+    async () =>
+      (await fetch(`${product.api}/health`).then(
+        () => true,
+        () => false,
+      ))
+        ? undefined
+        : true,
+    'the product to stop',
+    30_000,
+  );
 }

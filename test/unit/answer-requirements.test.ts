@@ -33,21 +33,43 @@ describe('the company profile (config/company.json)', () => {
 
   it('fails fast naming the field when a company agrees to ADR but names no body', () => {
     expect(() => parseCompanyProfile({ ...company, adr: { agrees: true, bodies: [] } }, 'company.json')).toThrow(InvalidCompanyProfile);
-    expect(() => parseCompanyProfile({ ...company, adr: { agrees: true, bodies: [] } }, 'company.json')).toThrow('company.json is not a valid company file: adr.bodies');
+    expect(() => parseCompanyProfile({ ...company, adr: { agrees: true, bodies: [] } }, 'company.json')).toThrow(
+      'company.json is not a valid company file: adr.bodies',
+    );
   });
 });
 
 describe('art. 32 of the ADR act: the out-of-court dispute statement', () => {
-  it.each(consumerPolicies.flatMap((id) => [[id, 'rejected'], [id, 'partly_accepted']]))(
-    'under the %s policy, a %s answer without any ADR statement is refused naming adrStatement',
-    (id, outcome) => {
-      const { issues } = answer(id, { outcome, remedy: 'refund', paymentDueBy: '2026-12-10', paymentAmount: '10 zł', paymentMethod: 'przelew', justification: 'Powody.', appealRoutes: undefined, ...financialSigner }, { company: { ...noAdr, appealRoutes: company.appealRoutes } });
-      expect(fields(issues)).toContain('adrStatement');
-    },
-  );
+  it.each(
+    consumerPolicies.flatMap((id) => [
+      [id, 'rejected'],
+      [id, 'partly_accepted'],
+    ]),
+  )('under the %s policy, a %s answer without any ADR statement is refused naming adrStatement', (id, outcome) => {
+    const { issues } = answer(
+      id,
+      {
+        outcome,
+        remedy: 'refund',
+        paymentDueBy: '2026-12-10',
+        paymentAmount: '10 zł',
+        paymentMethod: 'przelew',
+        justification: 'Powody.',
+        appealRoutes: undefined,
+        ...financialSigner,
+      },
+      { company: { ...noAdr, appealRoutes: company.appealRoutes } },
+    );
+    expect(fields(issues)).toContain('adrStatement');
+  });
 
   it.each(consumerPolicies)('under the %s policy, the company statement is used by default, and the answer carries it', (id) => {
-    const { decision, issues } = answer(id, { outcome: 'partly_accepted', remedy: 'repair', justification: 'Tylko pokrywa jest wadliwa.', ...financialSigner });
+    const { decision, issues } = answer(id, {
+      outcome: 'partly_accepted',
+      remedy: 'repair',
+      justification: 'Tylko pokrywa jest wadliwa.',
+      ...financialSigner,
+    });
     expect(fields(issues)).not.toContain('adrStatement');
     expect(decision.adrStatement).toBe(adrStatementText(company.adr!, 'pl'));
     expect(decision.adrStatement).toContain('Wyrażamy zgodę');
@@ -87,7 +109,9 @@ describe('art. 10 of the act of 5 August 2015: appeal routes of a financial answ
   });
 
   it('refuses a route the company does not offer (mediation) and one that leaves a real route out', () => {
-    expect(fields(answer('financial', { ...rejected, appealRoutes: ['mediation', 'financial_ombudsman', 'lawsuit', 'internal_review'] }).issues)).toEqual(['appealRoutes.0']);
+    expect(
+      fields(answer('financial', { ...rejected, appealRoutes: ['mediation', 'financial_ombudsman', 'lawsuit', 'internal_review'] }).issues),
+    ).toEqual(['appealRoutes.0']);
     const missing = answer('financial', { ...rejected, appealRoutes: ['financial_ombudsman'] }).issues;
     expect(missing).toEqual([{ field: 'appealRoutes', message: expect.stringContaining('also internal_review, lawsuit') }]);
   });
@@ -103,7 +127,11 @@ describe('art. 10 of the act of 5 August 2015: appeal routes of a financial answ
 
 describe('art. 9 of the act of 5 August 2015: justification, signer, payment date', () => {
   it('a partly accepted answer carries the justification and the name and position of the person answering', () => {
-    expect(fields(answer('financial', { outcome: 'partly_accepted', remedy: 'repair' }).issues)).toEqual(['justification', 'signerName', 'signerPosition']);
+    expect(fields(answer('financial', { outcome: 'partly_accepted', remedy: 'repair' }).issues)).toEqual([
+      'justification',
+      'signerName',
+      'signerPosition',
+    ]);
   });
 
   it(`an accepted payment states the date it will be paid by, at most ${MAX_PAYMENT_DAYS} days on`, () => {
@@ -137,7 +165,12 @@ describe('art. 5(2) of the act of 5 August 2015: paper unless the customer asked
 
 describe('§1(2) of the 2025 telecom complaint regulation (verify): the prescribed answer elements', () => {
   it('a rejection carries the grounds, the signer and the ADR statement', () => {
-    expect(fields(answer('telecom', { outcome: 'rejected' }, { company: noAdr }).issues)).toEqual(['justification', 'signerName', 'signerPosition', 'adrStatement']);
+    expect(fields(answer('telecom', { outcome: 'rejected' }, { company: noAdr }).issues)).toEqual([
+      'justification',
+      'signerName',
+      'signerPosition',
+      'adrStatement',
+    ]);
   });
 
   it('an accepted credit states the amount and how it is paid or credited', () => {

@@ -20,10 +20,14 @@ function manualClock(start = Date.parse('2026-11-23T09:00:00Z')) {
       return new Promise<void>((resolve, reject) => {
         const sleeper = { at: at.getTime(), wake: resolve };
         sleepers.push(sleeper);
-        signal.addEventListener('abort', () => {
-          sleepers.splice(sleepers.indexOf(sleeper), 1);
-          reject(signal.reason);
-        }, { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            sleepers.splice(sleepers.indexOf(sleeper), 1);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
       });
     },
     /** Moves the clock on, waking each timer in turn, and lets the engine react between them. */
@@ -74,7 +78,12 @@ function harness(definition: Definition, resources: Record<string, Resource>, op
       return run(parameters);
     },
   };
-  const execution = { executionArn: 'arn:aws:states:eu-central-1:0:execution:m:e', name: 'e', stateMachineArn: 'arn:aws:states:eu-central-1:0:stateMachine:m', startTime: clock.now() };
+  const execution = {
+    executionArn: 'arn:aws:states:eu-central-1:0:execution:m:e',
+    name: 'e',
+    stateMachineArn: 'arn:aws:states:eu-central-1:0:stateMachine:m',
+    startTime: clock.now(),
+  };
   const controller = new AbortController();
   return {
     clock,
@@ -86,8 +95,7 @@ function harness(definition: Definition, resources: Record<string, Resource>, op
       result.catch(() => undefined);
       return result;
     },
-    scheduled: (state: string) =>
-      events.filter((event, i) => event.type === 'TaskScheduled' && lastEntered(events.slice(0, i)) === state).length,
+    scheduled: (state: string) => events.filter((event, i) => event.type === 'TaskScheduled' && lastEntered(events.slice(0, i)) === state).length,
   };
 }
 
@@ -115,7 +123,14 @@ describe('Retry and Catch', () => {
       {
         StartAt: 'Work',
         States: {
-          Work: { ...task(LAMBDA, { Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 2 }], Catch: [{ ErrorEquals: ['Boom'], Next: 'Handled', ResultPath: '$.error' }] }), End: undefined, Next: 'Done' },
+          Work: {
+            ...task(LAMBDA, {
+              Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 2 }],
+              Catch: [{ ErrorEquals: ['Boom'], Next: 'Handled', ResultPath: '$.error' }],
+            }),
+            End: undefined,
+            Next: 'Done',
+          },
           Handled: { Type: 'Pass', End: true },
           Done: { Type: 'Succeed' },
         },
@@ -130,7 +145,17 @@ describe('Retry and Catch', () => {
 
   it('consults only the first retrier that names the error, and never retries with MaxAttempts 0', async () => {
     const h = harness(
-      { StartAt: 'Work', States: { Work: task(LAMBDA, { Retry: [{ ErrorEquals: ['Boom'], MaxAttempts: 0 }, { ErrorEquals: ['States.ALL'], MaxAttempts: 5 }] }) } },
+      {
+        StartAt: 'Work',
+        States: {
+          Work: task(LAMBDA, {
+            Retry: [
+              { ErrorEquals: ['Boom'], MaxAttempts: 0 },
+              { ErrorEquals: ['States.ALL'], MaxAttempts: 5 },
+            ],
+          }),
+        },
+      },
       { [LAMBDA]: failing('Boom') },
     );
     await expect(h.run({})).rejects.toMatchObject({ error: 'Boom' });
@@ -138,7 +163,12 @@ describe('Retry and Catch', () => {
   });
 
   it('waits IntervalSeconds × BackoffRate^n between attempts, capped by MaxDelaySeconds', async () => {
-    const definition = { StartAt: 'Work', States: { Work: task(LAMBDA, { Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 10, BackoffRate: 3, MaxDelaySeconds: 60, MaxAttempts: 4 }] }) } } as Definition;
+    const definition = {
+      StartAt: 'Work',
+      States: {
+        Work: task(LAMBDA, { Retry: [{ ErrorEquals: ['Boom'], IntervalSeconds: 10, BackoffRate: 3, MaxDelaySeconds: 60, MaxAttempts: 4 }] }),
+      },
+    } as Definition;
     const h = harness(definition, { [LAMBDA]: failing('Boom') }, { retryPausesOnClock: true });
     const result = h.run({});
     await h.clock.advance(1000 * (10 + 30 + 60 + 60) - 1);
@@ -146,7 +176,9 @@ describe('Retry and Catch', () => {
     await h.clock.advance(1);
     await expect(result).rejects.toBeInstanceOf(ExecutionFailed);
     expect(h.calls.Work).toBe(5);
-    const attempts = h.events.filter((event) => event.type === 'TaskScheduled').map((event) => (event.at.getTime() - h.events[0]!.at.getTime()) / 1000);
+    const attempts = h.events
+      .filter((event) => event.type === 'TaskScheduled')
+      .map((event) => (event.at.getTime() - h.events[0]!.at.getTime()) / 1000);
     expect(attempts).toEqual([0, 10, 40, 100, 160]);
   });
 
@@ -154,7 +186,17 @@ describe('Retry and Catch', () => {
     const definition = {
       StartAt: 'Wait',
       States: {
-        Wait: { ...task(CALLBACK, { TimeoutSeconds: 1, Catch: [{ ErrorEquals: ['States.TaskFailed'], Next: 'Failed' }, { ErrorEquals: ['States.ALL'], Next: 'Other' }] }), End: undefined, Next: 'Failed' },
+        Wait: {
+          ...task(CALLBACK, {
+            TimeoutSeconds: 1,
+            Catch: [
+              { ErrorEquals: ['States.TaskFailed'], Next: 'Failed' },
+              { ErrorEquals: ['States.ALL'], Next: 'Other' },
+            ],
+          }),
+          End: undefined,
+          Next: 'Failed',
+        },
         Failed: { Type: 'Pass', Result: 'task failed', End: true },
         Other: { Type: 'Pass', Result: 'something else', End: true },
       },
@@ -168,7 +210,14 @@ describe('Retry and Catch', () => {
   it('never retries or catches States.Runtime (a path that is not in the input)', async () => {
     const definition = {
       StartAt: 'Work',
-      States: { Work: task(LAMBDA, { Parameters: { 'id.$': '$.missing' }, Retry: [{ ErrorEquals: ['States.ALL'] }], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }] }), Caught: { Type: 'Succeed' } },
+      States: {
+        Work: task(LAMBDA, {
+          Parameters: { 'id.$': '$.missing' },
+          Retry: [{ ErrorEquals: ['States.ALL'] }],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+        }),
+        Caught: { Type: 'Succeed' },
+      },
     } as Definition;
     const h = harness(definition, { [LAMBDA]: () => null });
     await expect(h.run({})).rejects.toMatchObject({ error: 'States.Runtime' });
@@ -179,19 +228,31 @@ describe('Retry and Catch', () => {
 describe('timeouts', () => {
   it('re-arms TimeoutSeconds on every attempt: a retried 1-second timer waits once per attempt', async () => {
     // The bug the review found: States.Timeout in a callback wait's Retry makes one timer wait 1 + MaxAttempts times.
-    const definition = { StartAt: 'Wait', States: { Wait: task(CALLBACK, { TimeoutSeconds: 1, Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 5 }] }) } } as Definition;
+    const definition = {
+      StartAt: 'Wait',
+      States: { Wait: task(CALLBACK, { TimeoutSeconds: 1, Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 5 }] }) },
+    } as Definition;
     const h = harness(definition, { [LAMBDA]: () => null });
     const result = h.run({});
     await h.clock.advance(10_000);
     await expect(result).rejects.toMatchObject({ error: 'States.Timeout' });
     expect(h.scheduled('Wait')).toBe(6);
-    expect(h.events.filter((event) => event.type === 'TaskTimedOut').map((event) => event.at.getTime() - h.events[0]!.at.getTime())).toEqual([1000, 2000, 3000, 4000, 5000, 6000]);
+    expect(h.events.filter((event) => event.type === 'TaskTimedOut').map((event) => event.at.getTime() - h.events[0]!.at.getTime())).toEqual([
+      1000, 2000, 3000, 4000, 5000, 6000,
+    ]);
   });
 
   it('reads TimeoutSecondsPath from the state input, not from the input after Parameters', async () => {
     const definition = {
       StartAt: 'Wait',
-      States: { Wait: task(CALLBACK, { Parameters: { 'token.$': '$$.Task.Token' }, TimeoutSecondsPath: '$.timer.seconds', Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'TimedOut' }] }), TimedOut: { Type: 'Succeed' } },
+      States: {
+        Wait: task(CALLBACK, {
+          Parameters: { 'token.$': '$$.Task.Token' },
+          TimeoutSecondsPath: '$.timer.seconds',
+          Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'TimedOut' }],
+        }),
+        TimedOut: { Type: 'Succeed' },
+      },
     } as Definition;
     const h = harness(definition, { [LAMBDA]: () => null });
     const result = h.run({ timer: { seconds: 90 } });
@@ -203,7 +264,13 @@ describe('timeouts', () => {
   });
 
   it('times a 60-day timer on the clock: still waiting after 59 days, timed out at 60', async () => {
-    const definition = { StartAt: 'Wait', States: { Wait: task(CALLBACK, { TimeoutSeconds: 60 * 86_400, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Due' }] }), Due: { Type: 'Succeed' } } } as Definition;
+    const definition = {
+      StartAt: 'Wait',
+      States: {
+        Wait: task(CALLBACK, { TimeoutSeconds: 60 * 86_400, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Due' }] }),
+        Due: { Type: 'Succeed' },
+      },
+    } as Definition;
     const h = harness(definition, { [LAMBDA]: () => null });
     let done = false;
     const result = h.run({}).then(() => (done = true));
@@ -228,7 +295,14 @@ describe('timeouts', () => {
     let token = '';
     const definition = {
       StartAt: 'Wait',
-      States: { Wait: task(CALLBACK, { Parameters: { 'token.$': '$$.Task.Token' }, HeartbeatSeconds: 10, Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Silent', ResultPath: '$.error' }] }), Silent: { Type: 'Succeed' } },
+      States: {
+        Wait: task(CALLBACK, {
+          Parameters: { 'token.$': '$$.Task.Token' },
+          HeartbeatSeconds: 10,
+          Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Silent', ResultPath: '$.error' }],
+        }),
+        Silent: { Type: 'Succeed' },
+      },
     } as Definition;
     const h = harness(definition, { [LAMBDA]: (parameters) => ((token = (parameters as { token: string }).token), null) });
     const result = h.run({});
@@ -246,7 +320,13 @@ describe('callbacks and data flow', () => {
     StartAt: 'Wait',
     States: {
       Wait: {
-        ...task(CALLBACK, { Parameters: { 'token.$': '$$.Task.Token', 'id.$': '$.id' }, TimeoutSeconds: 3600, ResultSelector: { 'answer.$': '$.decision' }, ResultPath: '$.result', Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'TimedOut' }] }),
+        ...task(CALLBACK, {
+          Parameters: { 'token.$': '$$.Task.Token', 'id.$': '$.id' },
+          TimeoutSeconds: 3600,
+          ResultSelector: { 'answer.$': '$.decision' },
+          ResultPath: '$.result',
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'TimedOut' }],
+        }),
         End: undefined,
         Next: 'Answered',
       },
@@ -288,19 +368,31 @@ describe('callbacks and data flow', () => {
     const definition = {
       StartAt: 'Work',
       States: {
-        Work: { Type: 'Task', Resource: LAMBDA, InputPath: '$.complaint', Parameters: { 'key.$': "States.Format('COMPLAINT#{}', $.id)" }, ResultPath: '$.stored', OutputPath: '$.stored', Next: 'Route' },
+        Work: {
+          Type: 'Task',
+          Resource: LAMBDA,
+          InputPath: '$.complaint',
+          Parameters: { 'key.$': "States.Format('COMPLAINT#{}', $.id)" },
+          ResultPath: '$.stored',
+          OutputPath: '$.stored',
+          Next: 'Route',
+        },
         Route: { Type: 'Choice', Choices: [{ Variable: '$.Payload.count', NumericGreaterThan: 1, Next: 'Many' }], Default: 'One' },
         Many: { Type: 'Pass', Result: 'many', End: true },
         One: { Type: 'Pass', Result: 'one', End: true },
       },
     } as Definition;
-    const h = harness(definition, { [LAMBDA]: (parameters) => ({ Payload: { count: (parameters as { key: string }).key === 'COMPLAINT#7' ? 2 : 1 } }) });
+    const h = harness(definition, {
+      [LAMBDA]: (parameters) => ({ Payload: { count: (parameters as { key: string }).key === 'COMPLAINT#7' ? 2 : 1 } }),
+    });
     expect(await h.run({ complaint: { id: '7' } })).toBe('many');
   });
 
   it('refuses, when loading, a feature the local engine does not implement', () => {
     expect(() => checkDefinition({ StartAt: 'M', States: { M: { Type: 'Map', End: true } } })).toThrow(/does not implement Map states/);
-    expect(() => checkDefinition({ StartAt: 'P', States: { P: { Type: 'Pass', End: true, Assign: { x: 1 } } } } as unknown as Definition)).toThrow(/Assign/);
+    expect(() => checkDefinition({ StartAt: 'P', States: { P: { Type: 'Pass', End: true, Assign: { x: 1 } } } } as unknown as Definition)).toThrow(
+      /Assign/,
+    );
   });
 });
 
@@ -337,7 +429,9 @@ describe('the complaint workflow retries what the real world throws at it', () =
   const byError = (name: string) => retriers.find((retrier) => retrier.ErrorEquals.includes(name))!;
   /** The longest a retrier can keep a step going: every pause at its maximum (no jitter). */
   const longestSeconds = (retrier: (typeof retriers)[number]) =>
-    Array.from({ length: retrier.MaxAttempts ?? 3 }, (_, n) => Math.min((retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** n, retrier.MaxDelaySeconds ?? Infinity)).reduce((a, b) => a + b, 0);
+    Array.from({ length: retrier.MaxAttempts ?? 3 }, (_, n) =>
+      Math.min((retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** n, retrier.MaxDelaySeconds ?? Infinity),
+    ).reduce((a, b) => a + b, 0);
 
   it('backs off SES throttling for hours, with jitter, but for less than a working day', () => {
     const ses = byError('EmailTemporarilyUnavailable');

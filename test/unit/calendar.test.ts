@@ -144,10 +144,14 @@ describe('Polish public holidays', () => {
   it('agrees with date-holidays, an independent list of Polish public holidays, in every year from 2011 to 2200', () => {
     const poland = new Holidays('PL');
     for (let year = 2011; year <= 2200; year += 1) {
-      const library = poland.getHolidays(year).filter((holiday) => holiday.type === 'public').map((holiday) => holiday.date.slice(0, 10));
+      const library = poland
+        .getHolidays(year)
+        .filter((holiday) => holiday.type === 'public')
+        .map((holiday) => holiday.date.slice(0, 10));
       for (const date of library) expect([date, isPublicHoliday(date)]).toEqual([date, true]);
       let weekdayHolidays = 0;
-      for (let d = `${year}-01-01`; d <= `${year}-12-31`; d = addCalendarDays(d, 1)) if (isPublicHoliday(d) && dayOfWeek(d) !== 0) weekdayHolidays += 1;
+      for (let d = `${year}-01-01`; d <= `${year}-12-31`; d = addCalendarDays(d, 1))
+        if (isPublicHoliday(d) && dayOfWeek(d) !== 0) weekdayHolidays += 1;
       expect([year, weekdayHolidays]).toEqual([year, new Set(library.filter((date) => dayOfWeek(date) !== 0)).size]);
     }
   });

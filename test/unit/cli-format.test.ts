@@ -59,7 +59,15 @@ describe('times', () => {
 
 describe('tables', () => {
   it('pads every column to its widest cell, two spaces apart, without trailing spaces', () => {
-    expect(table(['A', 'BB'], [['long', 'x'], ['s', 'yyy']])).toBe(['A     BB', 'long  x', 's     yyy'].join('\n'));
+    expect(
+      table(
+        ['A', 'BB'],
+        [
+          ['long', 'x'],
+          ['s', 'yyy'],
+        ],
+      ),
+    ).toBe(['A     BB', 'long  x', 's     yyy'].join('\n'));
   });
 
   it('lists complaint summaries with id, reference, status, department, due date and Warsaw receipt time', () => {
@@ -149,7 +157,13 @@ describe('timeline', () => {
 
   it('marks a field recorded only before the change as what it was', () => {
     const decided = timeline([
-      { at: '2026-12-01T13:30:00.000Z', actor: 'jan.returns', action: 'decision_recorded', before: { status: 'assigned' }, after: { outcome: 'accepted' } },
+      {
+        at: '2026-12-01T13:30:00.000Z',
+        actor: 'jan.returns',
+        action: 'decision_recorded',
+        before: { status: 'assigned' },
+        after: { outcome: 'accepted' },
+      },
     ]).split('\n');
     expect(decided.slice(1).map((line) => line.trim())).toEqual(['status: was assigned', 'outcome: accepted']);
   });
@@ -180,7 +194,13 @@ describe('what a change command prints', () => {
 
   it('prints a registration receipt with the reference and the due date', () => {
     expect(
-      registered({ id: complaint.id, reference: complaint.reference, status: 'received', receivedAt: complaint.receivedAt, responseDueBy: '2026-12-07' }),
+      registered({
+        id: complaint.id,
+        reference: complaint.reference,
+        status: 'received',
+        receivedAt: complaint.receivedAt,
+        responseDueBy: '2026-12-07',
+      }),
     ).toBe(`Registered RK-7XK4M-9QPZT (id ${complaint.id}): received, answer due by 2026-12-07.`);
   });
 });

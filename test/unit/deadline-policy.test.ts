@@ -42,7 +42,12 @@ const busPolicy = {
 
 describe('the response due date', () => {
   it.each([
-    ['consumer', '2026-12-10', '2026-12-28', 'when the due date falls on 24 December, moves it past Christmas and the Sunday to the next working day'],
+    [
+      'consumer',
+      '2026-12-10',
+      '2026-12-28',
+      'when the due date falls on 24 December, moves it past Christmas and the Sunday to the next working day',
+    ],
     ['consumer', '2026-04-19', '2026-05-04', 'when the due date falls on 3 May, a Sunday, moves it to Monday'],
     ['consumer', '2026-03-03', '2026-03-17', 'when the due date is a working day, keeps the 14th day'],
     ['consumer', '2025-12-10', '2025-12-29', 'when 24 December 2025 is the due date, it is already a holiday'],
@@ -158,9 +163,12 @@ describe('the extension notice', () => {
     ['financial', '2026-10-24', '2026-11-23', 'day 30 is Monday 23 November, not the Sunday before'],
     ['financial', '2026-10-02', '2026-11-02', 'day 30 is All Saints, a Sunday, so art. 115 KC moves it to Monday'],
     ['payment_services', '2026-12-10', '2027-01-05', 'within 15 business days is up to business day 15'],
-  ])('art. 7 of the act of 5 August 2015 with art. 115 KC: when a %s complaint is received %s, the notice may go out until %s (%s)', (id, received, expected) => {
-    expect(extensionNoticeDeadline(policy(id), received)).toBe(expected);
-  });
+  ])(
+    'art. 7 of the act of 5 August 2015 with art. 115 KC: when a %s complaint is received %s, the notice may go out until %s (%s)',
+    (id, received, expected) => {
+      expect(extensionNoticeDeadline(policy(id), received)).toBe(expected);
+    },
+  );
 
   it('when the policy has no extension, there is no notice deadline', () => {
     expect(() => extensionNoticeDeadline(policy('telecom'), '2026-03-02')).toThrow(PolicyHasNoExtension);
@@ -257,7 +265,8 @@ describe('the policy registry', () => {
 
 describe('payment services: the provider business days (PSD2 art. 4(37))', () => {
   const payment = policy('payment_services');
-  const withDays = (businessDays: object) => loadPolicyRegistry(undefined, { overrides: { payment_services: { businessDays } } }).policyFor('payment_services');
+  const withDays = (businessDays: object) =>
+    loadPolicyRegistry(undefined, { overrides: { payment_services: { businessDays } } }).policyFor('payment_services');
 
   it('by default counts Monday to Friday without public holidays, from the day of receipt', () => {
     expect(payment.businessDays).toEqual({ weekdays: [1, 2, 3, 4, 5], publicHolidaysAreBusinessDays: false, nonBusinessDayReceipt: 'receipt_day' });
@@ -298,7 +307,9 @@ describe('payment services: the provider business days (PSD2 art. 4(37))', () =>
   it('the default reading never gives a later due date than the other', () => {
     fc.assert(
       fc.property(anyDate, (start) => {
-        expect(computeResponseDueBy(payment, start) <= computeResponseDueBy(withDays({ nonBusinessDayReceipt: 'next_business_day' }), start)).toBe(true);
+        expect(computeResponseDueBy(payment, start) <= computeResponseDueBy(withDays({ nonBusinessDayReceipt: 'next_business_day' }), start)).toBe(
+          true,
+        );
       }),
     );
   });
@@ -312,7 +323,9 @@ describe('deployment overrides of built-in policies', () => {
 
   it('energy: a deployment serving households sets silence to deemed_accepted, and the notes say so', () => {
     const households = loadPolicyRegistry(undefined, {
-      overrides: { energy: { silence: 'deemed_accepted', notifyCustomerOnSilence: true, reason: 'household customers (art. 7a of the consumer act)' } },
+      overrides: {
+        energy: { silence: 'deemed_accepted', notifyCustomerOnSilence: true, reason: 'household customers (art. 7a of the consumer act)' },
+      },
     }).policyFor('energy');
     expect([households.silence, households.notifyCustomerOnSilence]).toEqual(['deemed_accepted', true]);
     expect(households.notes).toContain('Overridden by this deployment (silence, notifyCustomerOnSilence): household customers');
@@ -325,8 +338,12 @@ describe('deployment overrides of built-in policies', () => {
   });
 
   it('payment services: a deployment that reads PSD2 art. 101(2) as receipt overrides metBy, and the refinements still apply', () => {
-    expect(() => loadPolicyRegistry(undefined, { overrides: { payment_services: { metBy: 'receipt', internalTargetDaysBefore: 0 } } })).toThrow(/internalTargetDaysBefore/);
-    expect(loadPolicyRegistry(undefined, { overrides: { payment_services: { metBy: 'receipt' } } }).policyFor('payment_services').metBy).toBe('receipt');
+    expect(() => loadPolicyRegistry(undefined, { overrides: { payment_services: { metBy: 'receipt', internalTargetDaysBefore: 0 } } })).toThrow(
+      /internalTargetDaysBefore/,
+    );
+    expect(loadPolicyRegistry(undefined, { overrides: { payment_services: { metBy: 'receipt' } } }).policyFor('payment_services').metBy).toBe(
+      'receipt',
+    );
   });
 });
 
@@ -341,7 +358,9 @@ describe('guarantee (art. 577–581 KC)', () => {
 
 describe('legacy policy files', () => {
   it('read noticeBeforeDay as the term the notice must be sent within, and the "if_rejected" elements as "if_not_accepted"', () => {
-    const bus = loadPolicyRegistry(undefined, { policies: [{ ...busPolicy, answerMustContain: ['adr_statement_if_rejected', 'appeal_routes_if_rejected'] }] }).policyFor('bus');
+    const bus = loadPolicyRegistry(undefined, {
+      policies: [{ ...busPolicy, answerMustContain: ['adr_statement_if_rejected', 'appeal_routes_if_rejected'] }],
+    }).policyFor('bus');
     expect(bus.extension).toEqual({ maxLength: 90, noticeWithinDays: 30 });
     expect(bus.answerMustContain).toEqual(['adr_statement_if_not_accepted', 'appeal_routes_if_not_accepted']);
   });

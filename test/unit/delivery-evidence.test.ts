@@ -14,7 +14,11 @@ describe('delivery evidence from SES events', () => {
 
   it.each([
     ['a delivery', { eventType: 'Delivery', mail: mail(ours), delivery: { timestamp: 't1' } }, { delivery: 'delivered', at: 't1' }],
-    ['a permanent bounce', { eventType: 'Bounce', mail: mail(ours), bounce: { timestamp: 't2', bounceType: 'Permanent' } }, { delivery: 'bounced', at: 't2' }],
+    [
+      'a permanent bounce',
+      { eventType: 'Bounce', mail: mail(ours), bounce: { timestamp: 't2', bounceType: 'Permanent' } },
+      { delivery: 'bounced', at: 't2' },
+    ],
     ['a spam complaint', { eventType: 'Complaint', mail: mail(ours), complaint: { timestamp: 't3' } }, { delivery: 'complained', at: 't3' }],
   ])('keeps %s', (_case, detail, expected) => {
     expect(evidenceFromSesEvent(event(detail))).toEqual({ complaintId: 'c-1', record: 'decisionSent', messageId: 'm-1', ...expected });
@@ -24,7 +28,10 @@ describe('delivery evidence from SES events', () => {
     ['a transient bounce, which SES still retries', { eventType: 'Bounce', mail: mail(ours), bounce: { timestamp: 't', bounceType: 'Transient' } }],
     ['an open', { eventType: 'Open', mail: mail(ours) }],
     ['an e-mail we did not tag', { eventType: 'Delivery', mail: mail({}), delivery: { timestamp: 't' } }],
-    ['a record we do not keep evidence for', { eventType: 'Delivery', mail: mail({ complaint: ['c-1'], record: ['version'] }), delivery: { timestamp: 't' } }],
+    [
+      'a record we do not keep evidence for',
+      { eventType: 'Delivery', mail: mail({ complaint: ['c-1'], record: ['version'] }), delivery: { timestamp: 't' } },
+    ],
   ])('drops %s', (_case, detail) => {
     expect(evidenceFromSesEvent(event(detail))).toBeUndefined();
   });

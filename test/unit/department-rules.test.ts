@@ -37,16 +37,51 @@ describe('the shipped department rules', () => {
   });
 
   it.each<[string, Partial<AssignmentFacts>, string, string]>([
-    ['a delivery category goes to logistics even when a refund is asked for', { category: 'delivery', desiredRemedy: 'refund' }, 'logistics', 'delivery-category-to-logistics'],
-    ['a payment category goes to payments even when a repair is asked for', { category: 'Payment', desiredRemedy: 'repair' }, 'payments', 'payment-category-to-payments'],
-    ['a double charge goes to payments whatever remedy is asked for', { description: 'Zostałem dwukrotnie obciążony za to samo zamówienie.', desiredRemedy: 'replacement' }, 'payments', 'double-charge-to-payments'],
-    ['a parcel that never arrived goes to logistics', { description: 'Przesyłka nie dotarła do dziś.', desiredRemedy: 'refund' }, 'logistics', 'delivery-problem-to-logistics'],
-    ['a rude courier goes to logistics', { description: 'Kurier rzucił kartonem o ziemię.', desiredRemedy: 'repair' }, 'logistics', 'delivery-problem-to-logistics'],
+    [
+      'a delivery category goes to logistics even when a refund is asked for',
+      { category: 'delivery', desiredRemedy: 'refund' },
+      'logistics',
+      'delivery-category-to-logistics',
+    ],
+    [
+      'a payment category goes to payments even when a repair is asked for',
+      { category: 'Payment', desiredRemedy: 'repair' },
+      'payments',
+      'payment-category-to-payments',
+    ],
+    [
+      'a double charge goes to payments whatever remedy is asked for',
+      { description: 'Zostałem dwukrotnie obciążony za to samo zamówienie.', desiredRemedy: 'replacement' },
+      'payments',
+      'double-charge-to-payments',
+    ],
+    [
+      'a parcel that never arrived goes to logistics',
+      { description: 'Przesyłka nie dotarła do dziś.', desiredRemedy: 'refund' },
+      'logistics',
+      'delivery-problem-to-logistics',
+    ],
+    [
+      'a rude courier goes to logistics',
+      { description: 'Kurier rzucił kartonem o ziemię.', desiredRemedy: 'repair' },
+      'logistics',
+      'delivery-problem-to-logistics',
+    ],
     ['a refund goes to payments', { desiredRemedy: 'refund' }, 'payments', 'refund-to-payments'],
     ['a repair goes to service', { desiredRemedy: 'repair' }, 'service', 'repair-to-service'],
     ['a replacement goes to returns', { desiredRemedy: 'replacement' }, 'returns', 'replacement-to-returns'],
-    ['a price reduction on a Shopify order goes to payments', { desiredRemedy: 'price_reduction', sourcePlatform: 'shopify' }, 'payments', 'shop-price-reduction-to-payments'],
-    ['a price reduction on a WooCommerce order goes to payments', { desiredRemedy: 'price_reduction', sourcePlatform: 'WooCommerce' }, 'payments', 'shop-price-reduction-to-payments'],
+    [
+      'a price reduction on a Shopify order goes to payments',
+      { desiredRemedy: 'price_reduction', sourcePlatform: 'shopify' },
+      'payments',
+      'shop-price-reduction-to-payments',
+    ],
+    [
+      'a price reduction on a WooCommerce order goes to payments',
+      { desiredRemedy: 'price_reduction', sourcePlatform: 'WooCommerce' },
+      'payments',
+      'shop-price-reduction-to-payments',
+    ],
   ])('%s', (_sentence, overrides, departmentId, ruleId) => {
     const match = assignDepartment(rules, facts(overrides));
     expect(match).toMatchObject({ departmentId, ruleId, rulesVersion: '2026-11-23.1' });
@@ -108,7 +143,9 @@ describe('rule order', () => {
   it('requires every condition of a rule to hold', () => {
     const byChannel = loadDepartmentRules(
       withChanges({
-        rules: [{ id: 'phone-repair', description: 'x', department: 'service', when: { desiredRemedy: ['repair'], channel: ['phone', 'in_person'] } }],
+        rules: [
+          { id: 'phone-repair', description: 'x', department: 'service', when: { desiredRemedy: ['repair'], channel: ['phone', 'in_person'] } },
+        ],
       }),
     );
     expect(assignDepartment(byChannel, facts({ desiredRemedy: 'repair', channel: 'in_person' })).reason).toBe(
@@ -276,12 +313,7 @@ describe('for any complaint', () => {
   it('assigns the same department whether the description has Polish diacritics and capitals or not', () => {
     const polish = fc.string({ unit: fc.constantFrom(...'aąbcćdeęfghijklłmnńoóprsśtuwyzźż ,.'.split('')), maxLength: 60 });
     const withPolishText = fc.tuple(anyFacts, fc.array(fc.oneof(polish, fc.constantFrom(...ruleWords)), { maxLength: 6 }));
-    const plain = (text: string) =>
-      text
-        .normalize('NFD')
-        .replace(/\p{M}/gu, '')
-        .replace(/ł/g, 'l')
-        .replace(/Ł/g, 'L');
+    const plain = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/ł/g, 'l').replace(/Ł/g, 'L');
     fc.assert(
       fc.property(withPolishText, ([complaint, parts]) => {
         const description = parts.join(' ');

@@ -58,7 +58,10 @@ describe('problem details', () => {
 
   it('tell staff to retry, with 503 and Retry-After, when e-mail cannot be sent for now', () => {
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const answer = problemResponse(new EmailTemporarilyUnavailable('TooManyRequestsException: slow down')) as { statusCode: number; headers: Record<string, string> };
+    const answer = problemResponse(new EmailTemporarilyUnavailable('TooManyRequestsException: slow down')) as {
+      statusCode: number;
+      headers: Record<string, string>;
+    };
     spy.mockRestore();
     expect(answer.statusCode).toBe(503);
     expect(answer.headers['retry-after']).toBe('60');

@@ -32,7 +32,7 @@ describe('list shards', () => {
     expect([...shards].sort((a, b) => a - b)).toEqual(Array.from({ length: LIST_SHARDS }, (_, i) => i));
   });
 
-  it("keeps a complaint on its shard when it moves between departments, so only the department part changes", () => {
+  it('keeps a complaint on its shard when it moves between departments, so only the department part changes', () => {
     const id = randomUUID();
     const shard = listShardOf(id);
     const received = indexAttributes({ id, responseDueBy: '2026-12-07', customer: { email: 'Anna@Example.com' } });

@@ -50,13 +50,17 @@ describe('the OpenAPI document', () => {
         [...Object.keys(route.responses).map(Number), ...problemStatuses(route)].sort((a, b) => a - b),
       );
       for (const status of problemStatuses(route)) {
-        expect(resolve(resolve(operation!.responses[status]).content['application/problem+json'].schema)).toEqual(document.components.schemas.Problem);
+        expect(resolve(resolve(operation!.responses[status]).content['application/problem+json'].schema)).toEqual(
+          document.components.schemas.Problem,
+        );
       }
     },
   );
 
   it('has no operation that is not in the registry', () => {
-    const documented = Object.entries(document.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`));
+    const documented = Object.entries(document.paths).flatMap(([route, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`),
+    );
     expect(documented.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
   });
 
@@ -64,13 +68,18 @@ describe('the OpenAPI document', () => {
     const body = resolve(document.paths['/complaints']!.post!.requestBody.content['application/json'].schema);
     expect(body.required).toEqual(expect.arrayContaining(['customer', 'description', 'desiredRemedy', 'privacyNoticeAccepted']));
     expect(body.properties.desiredRemedy.enum).toEqual(['repair', 'replacement', 'price_reduction', 'refund']);
-    const { $schema: _dialect, ...direct } = z.toJSONSchema(complaintSubmissionSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    const { $schema: _dialect, ...direct } = z.toJSONSchema(complaintSubmissionSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+      string,
+      unknown
+    >;
     expect(body).toEqual(direct);
   });
 
   it('defines each named schema once and refers to it: the complaint is written out once, however many routes answer with it', () => {
     const text = JSON.stringify(document);
-    const answeringWithComplaint = routes.filter((route) => Object.values(route.responses).some((answer) => 'schema' in answer && answer.schema === complaintSchema));
+    const answeringWithComplaint = routes.filter((route) =>
+      Object.values(route.responses).some((answer) => 'schema' in answer && answer.schema === complaintSchema),
+    );
     expect(answeringWithComplaint.length).toBeGreaterThan(5);
     expect(text.split('"workflowAttention"').length - 1).toBe(1);
     expect(text.split('"#/components/schemas/Complaint"').length - 1).toBeGreaterThanOrEqual(answeringWithComplaint.length);

@@ -35,7 +35,9 @@ describe('reference numbers', () => {
         // Luhn mod N misses a swap only of the two symbols whose doubled values wrap onto each other.
         fc.pre(!(digits[position]! + digits[position + 1]! === 31));
         let i = 0;
-        const compact = newReference(() => digits[i++]!).replace(/-/g, '').slice(2);
+        const compact = newReference(() => digits[i++]!)
+          .replace(/-/g, '')
+          .slice(2);
         const swapped = compact.slice(0, position) + compact[position + 1] + compact[position] + compact.slice(position + 2);
         expect(parseReference(`RK${swapped}`)).toBeUndefined();
       }),

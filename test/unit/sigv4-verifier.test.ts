@@ -105,7 +105,11 @@ describe('verifying SigV4-signed staff requests', () => {
   });
 
   it('accepts a path with an encoded segment and a repeated query parameter', async () => {
-    const request = await signed({ method: 'GET', path: '/admin/complaints/RK%2012345', query: { status: ['received', 'assigned'], q: 'zwrot pieniędzy & więcej' } });
+    const request = await signed({
+      method: 'GET',
+      path: '/admin/complaints/RK%2012345',
+      query: { status: ['received', 'assigned'], q: 'zwrot pieniędzy & więcej' },
+    });
     await expect(verifySignedRequest(request, directory, NOW)).resolves.toMatchObject({ id: 'jan.returns' });
   });
 
@@ -124,8 +128,12 @@ describe('verifying SigV4-signed staff requests', () => {
   });
 
   it('accepts a signature up to 15 minutes old or ahead of the server clock', async () => {
-    await expect(verifySignedRequest(await signed(listing, { signingDate: new Date(NOW.getTime() - minutes(14)) }), directory, NOW)).resolves.toBeDefined();
-    await expect(verifySignedRequest(await signed(listing, { signingDate: new Date(NOW.getTime() + minutes(14)) }), directory, NOW)).resolves.toBeDefined();
+    await expect(
+      verifySignedRequest(await signed(listing, { signingDate: new Date(NOW.getTime() - minutes(14)) }), directory, NOW),
+    ).resolves.toBeDefined();
+    await expect(
+      verifySignedRequest(await signed(listing, { signingDate: new Date(NOW.getTime() + minutes(14)) }), directory, NOW),
+    ).resolves.toBeDefined();
   });
 
   it('refuses an unsigned request', async () => {
@@ -209,8 +217,12 @@ describe('verifying SigV4-signed staff requests', () => {
   });
 
   it('refuses an unknown access key and a wrong secret with the same message', async () => {
-    const unknownKey = await refusal(await signed(listing, { credentials: { accessKeyId: 'AKIALOCALNONEEXAMPLE', secretAccessKey: credentials.secretAccessKey } }));
-    const wrongSecret = await refusal(await signed(listing, { credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: 'x'.repeat(40) } }));
+    const unknownKey = await refusal(
+      await signed(listing, { credentials: { accessKeyId: 'AKIALOCALNONEEXAMPLE', secretAccessKey: credentials.secretAccessKey } }),
+    );
+    const wrongSecret = await refusal(
+      await signed(listing, { credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: 'x'.repeat(40) } }),
+    );
     expect(unknownKey.message).toBe(INVALID);
     expect(wrongSecret.message).toBe(INVALID);
   });

@@ -25,10 +25,18 @@ const directory = staffDirectorySchema.parse({
     member({ id: 'user.plain', principalArn: 'arn:aws:iam::111122223333:user/ula' }),
     member({ id: 'user.with-path', principalArn: 'arn:aws:iam::111122223333:user/staff/warsaw/wiktor' }),
     member({ id: 'role.plain', principalArn: 'arn:aws:iam::111122223333:role/ComplaintsAgent' }),
-    member({ id: 'role.sso', principalArn: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_Supervisor_0a1b2c3d' }),
+    member({
+      id: 'role.sso',
+      principalArn: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-central-1/AWSReservedSSO_Supervisor_0a1b2c3d',
+    }),
     member({ id: 'session.kasia', principalArn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Supervisor_0a1b2c3d/kasia@sklep.example' }),
     member({ id: 'china', principalArn: 'arn:aws-cn:iam::111122223333:user/ula' }),
-    member({ id: 'with.key', principalArn: 'arn:aws:iam::000000000000:user/with.key', localAccessKeyId: 'AKIALOCALTESTEXAMPLE', localSecretAccessKey: 'x'.repeat(40) }),
+    member({
+      id: 'with.key',
+      principalArn: 'arn:aws:iam::000000000000:user/with.key',
+      localAccessKeyId: 'AKIALOCALTESTEXAMPLE',
+      localSecretAccessKey: 'x'.repeat(40),
+    }),
   ],
 });
 
@@ -112,9 +120,9 @@ describe('the staff directory schema', () => {
 
   it('fails fast on a broken directory, naming fields but never their values', () => {
     const secret = 'not-a-valid-secret';
-    expect(() => loadStaffDirectory({ staff: [member({ id: 'a', principalArn: 'nope', localAccessKeyId: 'lower', localSecretAccessKey: secret })] })).toThrow(
-      /^The staff directory is not valid: staff\.0\.principalArn: .*; staff\.0\.localAccessKeyId: .*; staff\.0\.localSecretAccessKey: /,
-    );
+    expect(() =>
+      loadStaffDirectory({ staff: [member({ id: 'a', principalArn: 'nope', localAccessKeyId: 'lower', localSecretAccessKey: secret })] }),
+    ).toThrow(/^The staff directory is not valid: staff\.0\.principalArn: .*; staff\.0\.localAccessKeyId: .*; staff\.0\.localSecretAccessKey: /);
     expect(() => loadStaffDirectory({ staff: [member({ id: 'a', principalArn: 'nope', localSecretAccessKey: secret })] })).not.toThrow(secret);
   });
 });
@@ -219,7 +227,12 @@ describe('the staff member behind an API Gateway event', () => {
   const event = (authorizer?: unknown) => ({ requestContext: { http: { method: 'GET' }, ...(authorizer === undefined ? {} : { authorizer }) } });
 
   it('is found by the IAM authorizer user ARN', () => {
-    const iam = { userArn: 'arn:aws:sts::111122223333:assumed-role/ComplaintsAgent/s', accountId: '111122223333', accessKey: 'ASIA', callerId: 'AROA:s' };
+    const iam = {
+      userArn: 'arn:aws:sts::111122223333:assumed-role/ComplaintsAgent/s',
+      accountId: '111122223333',
+      accessKey: 'ASIA',
+      callerId: 'AROA:s',
+    };
     expect(staffFromEvent(event({ iam }), directory).id).toBe('role.plain');
   });
 

@@ -84,11 +84,19 @@ describe('a purchase date on a complaint filed through the public form', () => {
 });
 
 describe('a complaint registered by staff', () => {
-  const registration = { ...submission, desiredRemedy: 'replacement' as const, privacyNoticeAccepted: true as const, language: 'pl' as const, channel: 'letter' as const };
+  const registration = {
+    ...submission,
+    desiredRemedy: 'replacement' as const,
+    privacyNoticeAccepted: true as const,
+    language: 'pl' as const,
+    channel: 'letter' as const,
+  };
 
   it('refuses a purchase date after today (Warsaw), storing nothing', async () => {
     const ports = inMemoryPorts('2026-11-30T12:00:00Z');
-    const fields = await fieldsRefused(registerComplaint({ ...registration, receivedAt: '2026-11-20', purchaseDate: '2026-12-01' }, supervisor, undefined, ports));
+    const fields = await fieldsRefused(
+      registerComplaint({ ...registration, receivedAt: '2026-11-20', purchaseDate: '2026-12-01' }, supervisor, undefined, ports),
+    );
     expect(fields).toEqual(['purchaseDate']);
     expect(ports.stored).toHaveLength(0);
   });
@@ -103,7 +111,9 @@ describe('a complaint registered by staff', () => {
 
   it('accepts a purchase on the day the letter arrived, today', async () => {
     const ports = inMemoryPorts('2026-11-30T23:30:00Z');
-    const fields = await fieldsRefused(registerComplaint({ ...registration, receivedAt: '2026-12-01', purchaseDate: '2026-12-01' }, supervisor, undefined, ports));
+    const fields = await fieldsRefused(
+      registerComplaint({ ...registration, receivedAt: '2026-12-01', purchaseDate: '2026-12-01' }, supervisor, undefined, ports),
+    );
     expect(fields).toEqual([]);
     expect(ports.stored[0]?.purchaseDate).toBe('2026-12-01');
   });
@@ -158,7 +168,7 @@ describe('intake for every door', () => {
     expect(ports.stored[0]!.privacyNoticeAccepted).toBeUndefined();
   });
 
-  it('keeps the public form\'s own rules at the form: the privacy notice, and a description of 10 characters or more', async () => {
+  it("keeps the public form's own rules at the form: the privacy notice, and a description of 10 characters or more", async () => {
     const ports = inMemoryPorts('2026-11-30T12:00:00Z');
     const fields = await fieldsRefused(submitPublicForm({ ...content, privacyNoticeAccepted: false }, undefined, ports));
     expect(fields.sort()).toEqual(['description', 'privacyNoticeAccepted']);
@@ -168,9 +178,15 @@ describe('intake for every door', () => {
 
   it('treats the same content from another source as another request under one Idempotency-Key (422)', async () => {
     const ports = inMemoryPorts('2026-11-30T12:00:00Z');
-    await submitComplaint({ content, metadata: { channel: 'webhook', actor: 'a', sourcePlatform: 'shopify', externalId: 'r-1' }, idempotencyKey: 'k-9' }, ports);
+    await submitComplaint(
+      { content, metadata: { channel: 'webhook', actor: 'a', sourcePlatform: 'shopify', externalId: 'r-1' }, idempotencyKey: 'k-9' },
+      ports,
+    );
     await expect(
-      submitComplaint({ content, metadata: { channel: 'webhook', actor: 'a', sourcePlatform: 'shopify', externalId: 'r-2' }, idempotencyKey: 'k-9' }, ports),
+      submitComplaint(
+        { content, metadata: { channel: 'webhook', actor: 'a', sourcePlatform: 'shopify', externalId: 'r-2' }, idempotencyKey: 'k-9' },
+        ports,
+      ),
     ).rejects.toMatchObject({ name: 'IdempotencyKeyReused' });
   });
 });

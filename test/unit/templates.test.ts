@@ -257,7 +257,15 @@ describe('remedies in words', () => {
 
   it.each(words)('the decision names the granted remedy %s as "%s" in Polish and "%s" in English', (remedy, pl, en) => {
     const decision = (language: Language) =>
-      decisionEmail({ language, companyName: 'Sklep AGD', reference: REFERENCE, customerName: 'Anna', outcome: 'accepted', remedy, responseDueBy: '2026-12-28' });
+      decisionEmail({
+        language,
+        companyName: 'Sklep AGD',
+        reference: REFERENCE,
+        customerName: 'Anna',
+        outcome: 'accepted',
+        remedy,
+        responseDueBy: '2026-12-28',
+      });
     expect(decision('pl').text).toContain(`Sposób załatwienia reklamacji: ${pl}`);
     expect(decision('en').text).toContain(`Remedy: ${en}`);
   });
@@ -308,7 +316,13 @@ describe('the decision e-mail', () => {
   });
 
   it('without appeal routes still tells the customer how to appeal, and leaves out the ADR section', () => {
-    const email = decisionEmail({ ...base, language: 'en', outcome: 'partly_accepted', remedy: 'price_reduction', justification: 'Only the lid is faulty.' });
+    const email = decisionEmail({
+      ...base,
+      language: 'en',
+      outcome: 'partly_accepted',
+      remedy: 'price_reduction',
+      justification: 'Only the lid is faulty.',
+    });
     expect(email.text).toContain('We accept your complaint in part.');
     expect(email.text).toContain('How to appeal');
     expect(email.text).toContain(`quoting the reference ${REFERENCE}`);
@@ -328,7 +342,15 @@ describe('the decision e-mail', () => {
 
 describe('the reminder e-mail', () => {
   const reminder = (workingDaysLeft: number, language: Language = 'pl', escalation = false) =>
-    reminderEmail({ language, companyName: 'Sklep AGD', reference: REFERENCE, departmentName: 'Zwroty', responseDueBy: '2026-12-28', workingDaysLeft, escalation });
+    reminderEmail({
+      language,
+      companyName: 'Sklep AGD',
+      reference: REFERENCE,
+      departmentName: 'Zwroty',
+      responseDueBy: '2026-12-28',
+      workingDaysLeft,
+      escalation,
+    });
 
   it.each([
     [1, 'za 1 dzień roboczy', 'in 1 working day'],

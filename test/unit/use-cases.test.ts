@@ -69,7 +69,12 @@ describe('advancing a complaint (the workflow step)', () => {
     const rest = await advanceComplaint(id, ports);
     expect(rest).toMatchObject({ action: 'wait' });
     expect(sent.map((email) => email.to)).toEqual([validComplaint.customer.email, expect.stringMatching(/@/)]);
-    expect(store.historyOf(id).map((entry) => entry.action)).toEqual(['complaint_received', 'acknowledgement_sent', 'department_assigned', 'department_notified']);
+    expect(store.historyOf(id).map((entry) => entry.action)).toEqual([
+      'complaint_received',
+      'acknowledgement_sent',
+      'department_assigned',
+      'department_notified',
+    ]);
     expect((await ports.complaints.get(id))?.status).toBe('assigned');
   });
 
@@ -109,8 +114,12 @@ describe('staff actions', () => {
     const { ports, file, store } = world();
     const { id } = await file();
     await recordDecision(id, { outcome: 'accepted', remedy: 'replacement', version: 1 }, supervisor, ports);
-    await expect(recordDecision(id, { outcome: 'accepted', remedy: 'refund', version: 1 }, supervisor, ports)).rejects.toMatchObject({ name: 'VersionConflict' });
-    await expect(recordDecision(id, { outcome: 'accepted', remedy: 'refund', version: 2 }, supervisor, ports)).rejects.toMatchObject({ name: 'VersionConflict' });
+    await expect(recordDecision(id, { outcome: 'accepted', remedy: 'refund', version: 1 }, supervisor, ports)).rejects.toMatchObject({
+      name: 'VersionConflict',
+    });
+    await expect(recordDecision(id, { outcome: 'accepted', remedy: 'refund', version: 2 }, supervisor, ports)).rejects.toMatchObject({
+      name: 'VersionConflict',
+    });
     expect((await ports.complaints.get(id))?.decision?.remedy).toBe('replacement');
     expect(store.historyOf(id).filter((entry) => entry.action === 'decision_recorded')).toHaveLength(1);
   });

@@ -21,7 +21,14 @@ const complaint: Complaint = {
   version: 3,
   history: [],
   acknowledgement: sent('2026-11-23T09:00:05.000Z'),
-  assignment: { departmentId: 'returns', ruleId: 'replacement', reason: 'r', rulesVersion: 'v1', assignedAt: '2026-11-23T09:00:06.000Z', assignedBy: 'workflow' },
+  assignment: {
+    departmentId: 'returns',
+    ruleId: 'replacement',
+    reason: 'r',
+    rulesVersion: 'v1',
+    assignedAt: '2026-11-23T09:00:06.000Z',
+    assignedBy: 'workflow',
+  },
   departmentNotified: { ...sent('2026-11-23T09:00:07.000Z'), departmentId: 'returns' },
 };
 
@@ -105,13 +112,22 @@ describe('what the workflow does next', () => {
   });
 
   it('sends the extension notice once an extension is requested', () => {
-    const extension = { reason: 'r', stillToEstablish: 's', requestedAt: '2026-11-30T10:00:00.000Z', requestedBy: 'sup', previousResponseDueBy: '2026-12-07' };
+    const extension = {
+      reason: 'r',
+      stillToEstablish: 's',
+      requestedAt: '2026-11-30T10:00:00.000Z',
+      requestedBy: 'sup',
+      previousResponseDueBy: '2026-12-07',
+    };
     expect(plan({ extension }, '2026-11-30T10:00:01Z')).toEqual({ action: 'send_extension_notice' });
   });
 });
 
 describe('when reminders go out (no 08:00 herd)', () => {
-  const ids = Array.from({ length: 2400 }, (_, i) => `${i.toString(16).padStart(8, '0')}-4b1c-4e7a-9d3f-${(i * 7919).toString(16).padStart(12, '0')}`);
+  const ids = Array.from(
+    { length: 2400 },
+    (_, i) => `${i.toString(16).padStart(8, '0')}-4b1c-4e7a-9d3f-${(i * 7919).toString(16).padStart(12, '0')}`,
+  );
 
   it('gives every complaint a minute between 08:00 and 11:59, the same one every time', () => {
     for (const id of ids) {
@@ -130,10 +146,20 @@ describe('when reminders go out (no 08:00 herd)', () => {
 });
 
 describe('a decision that goes by post (art. 5(2) of the act of 5 August 2015)', () => {
-  const decision = { outcome: 'accepted' as const, remedy: 'repair' as const, delivery: 'post' as const, decidedAt: '2026-12-01T09:00:00.000Z', decidedBy: 'agent-1' };
+  const decision = {
+    outcome: 'accepted' as const,
+    remedy: 'repair' as const,
+    delivery: 'post' as const,
+    decidedAt: '2026-12-01T09:00:00.000Z',
+    decidedBy: 'agent-1',
+  };
 
   it('is never e-mailed: the workflow waits for staff to record the posting date', () => {
-    expect(plan({ decision, status: 'decided' }, '2026-12-01T09:00:01Z')).toEqual({ action: 'wait', wakeAt: '2026-12-07T23:00:00.000Z', waitSeconds: 568_799 });
+    expect(plan({ decision, status: 'decided' }, '2026-12-01T09:00:01Z')).toEqual({
+      action: 'wait',
+      wakeAt: '2026-12-07T23:00:00.000Z',
+      waitSeconds: 568_799,
+    });
   });
 
   it('applies the effect of silence when the letter was not posted by the end of the term', () => {
@@ -150,7 +176,10 @@ describe('a decision that goes by post (art. 5(2) of the act of 5 August 2015)',
 
   it('finishes once the posting date is recorded', () => {
     const decisionPosted = { postedOn: '2026-12-02', recordedAt: '2026-12-02T10:00:00.000Z', recordedBy: 'agent-1', withinTerm: true };
-    expect(plan({ decision, decisionPosted, status: 'closed' }, '2026-12-02T10:00:01Z')).toEqual({ action: 'finish', why: 'the printed decision was posted to the customer' });
+    expect(plan({ decision, decisionPosted, status: 'closed' }, '2026-12-02T10:00:01Z')).toEqual({
+      action: 'finish',
+      why: 'the printed decision was posted to the customer',
+    });
   });
 
   it('an e-mailed decision is still sent at once', () => {

@@ -12,10 +12,7 @@ function isRealDate(value: string): boolean {
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
 }
 
-export const calendarDateSchema = z
-  .string()
-  .regex(isoDate, 'must be a calendar date YYYY-MM-DD')
-  .refine(isRealDate, 'is not a real calendar date');
+export const calendarDateSchema = z.string().regex(isoDate, 'must be a calendar date YYYY-MM-DD').refine(isRealDate, 'is not a real calendar date');
 
 export type CalendarDate = z.infer<typeof calendarDateSchema>;
 

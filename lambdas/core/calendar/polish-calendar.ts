@@ -73,7 +73,7 @@ export function nextDayNotSaturdayOrHoliday(date: CalendarDate): CalendarDate {
 function stepWorkingDays(date: CalendarDate, count: number, direction: 1 | -1): CalendarDate {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0, not ${count}`);
   let day = date;
-  for (let counted = 0; counted < count; ) {
+  for (let counted = 0; counted < count;) {
     day = addCalendarDays(day, direction);
     if (isWorkingDay(day)) counted += 1;
   }

@@ -23,8 +23,7 @@ export function deadlinePassedAlertEmail(input: DeadlinePassedAlertEmailInput): 
           passed: `Termin na odpowiedź na reklamację ${reference} (dział: ${departmentName}) upłynął z dniem ${due}, a odpowiedź nie została wysłana.`,
           effect: {
             deemed_accepted: 'Z mocy prawa reklamację uważa się za uznaną: należy zrealizować żądanie klienta.',
-            deemed_resolved_for_customer:
-              'Z mocy prawa reklamację uważa się za rozpatrzoną zgodnie z wolą klienta: należy zrealizować jego żądanie.',
+            deemed_resolved_for_customer: 'Z mocy prawa reklamację uważa się za rozpatrzoną zgodnie z wolą klienta: należy zrealizować jego żądanie.',
             none: 'Przepisy nie wiążą z tym uznania reklamacji, ale odpowiedź jest spóźniona: prosimy wysłać ją niezwłocznie.',
           }[silence],
           rows: [

@@ -38,10 +38,7 @@ export function deemedAcceptedEmail(input: DeemedAcceptedEmailInput): RenderedEm
           ] as const,
         }
       : {
-          subject:
-            silence === 'deemed_accepted'
-              ? `Complaint ${reference} is deemed accepted`
-              : `Complaint ${reference} is resolved in your favour`,
+          subject: silence === 'deemed_accepted' ? `Complaint ${reference} is deemed accepted` : `Complaint ${reference} is resolved in your favour`,
           passed: `The time limit for answering your complaint ${reference} ended on ${due}, and we did not answer within it.`,
           effect:
             silence === 'deemed_accepted'

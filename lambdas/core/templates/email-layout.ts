@@ -93,7 +93,10 @@ function blockHtml(block: Block): string {
     case 'heading':
       return `<h2 style="${STYLE.h2}">${escapeHtml(block.text)}</h2>`;
     case 'facts': {
-      const rows = block.rows.map(([label, value]) => `<tr><th scope="row" style="${STYLE.th}">${escapeHtml(label)}</th><td style="${STYLE.td}">${escapeLines(value)}</td></tr>`);
+      const rows = block.rows.map(
+        ([label, value]) =>
+          `<tr><th scope="row" style="${STYLE.th}">${escapeHtml(label)}</th><td style="${STYLE.td}">${escapeLines(value)}</td></tr>`,
+      );
       return `<table role="presentation" style="${STYLE.table}">${rows.join('')}</table>`;
     }
     case 'list':

@@ -35,9 +35,7 @@ export function reminderEmail(input: ReminderEmailInput): RenderedEmail {
           ] as const,
         }
       : {
-          subject: escalation
-            ? `Escalation: complaint ${reference} unanswered, due ${due}`
-            : `Reminder: complaint ${reference}, due ${due}`,
+          subject: escalation ? `Escalation: complaint ${reference} unanswered, due ${due}` : `Reminder: complaint ${reference}, due ${due}`,
           intro: escalation
             ? `Complaint ${reference}, assigned to ${departmentName}, still has no answer. Please make sure the answer is sent before the deadline.`
             : `A reminder that complaint ${reference} is waiting for an answer from ${departmentName}.`,
