@@ -4,7 +4,7 @@ import { writeUnits, type IndexShape } from './write-units';
 // dynalite does not implement TransactWriteItems, which the product's writes rely on (a change, its history
 // entry and its event are stored together or not at all). This front sits on the DynamoDB port, passes every
 // other call through to dynalite unchanged, and carries out a transaction the way DynamoDB promises it:
-// all-or-nothing, isolated from other requests (they wait while it runs), every condition checked, and a
+// all-or-nothing, isolated from other writes to its items (they wait while it runs), every condition checked, and a
 // refusal answered as TransactionCanceledException with one CancellationReason per item.
 // How: each item's old image is read, the operations are applied one by one as dynalite's own conditional
 // writes, and on the first refusal the items already written are put back. A process killed in the middle of
@@ -16,33 +16,27 @@ type Call = (operation: string, body: Json) => Promise<{ status: number; body: J
 const TARGET_PREFIX = 'DynamoDB_20120810.';
 const MAX_ITEMS = 100;
 
-/** One writer (a transaction) or many others at a time. */
-class Gate {
-  private readers = 0;
-  private writer: Promise<void> | undefined;
-  private readonly drained: (() => void)[] = [];
+/**
+ * Writes to the same item take turns; a transaction holds all its items at once. Each operation installs
+ * itself behind the current holders of its items in one synchronous step, so waits only ever point to
+ * earlier operations and cannot form a cycle. Reads take no turn (as in DynamoDB, a read sees each item
+ * either before or after a write to it).
+ */
+class ItemLocks {
+  private readonly tails = new Map<string, Promise<void>>();
 
-  async shared<T>(work: () => Promise<T>): Promise<T> {
-    while (this.writer) await this.writer;
-    this.readers++;
-    try {
-      return await work();
-    } finally {
-      this.readers--;
-      if (this.readers === 0) this.drained.splice(0).forEach((resume) => resume());
-    }
-  }
-
-  async exclusive<T>(work: () => Promise<T>): Promise<T> {
-    while (this.writer) await this.writer;
+  async hold<T>(items: readonly string[], work: () => Promise<T>): Promise<T> {
+    const keys = [...new Set(items)];
     let release!: () => void;
-    this.writer = new Promise((resolve) => (release = resolve));
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const earlier = keys.map((key) => this.tails.get(key) ?? Promise.resolve());
+    for (const key of keys) this.tails.set(key, mine);
+    await Promise.all(earlier);
     try {
-      if (this.readers > 0) await new Promise<void>((resume) => this.drained.push(resume));
       return await work();
     } finally {
-      this.writer = undefined;
       release();
+      for (const key of keys) if (this.tails.get(key) === mine) this.tails.delete(key);
     }
   }
 }
@@ -181,11 +175,59 @@ export async function transactWrite(
   }
 }
 
-async function apply(call: Call, targets: { kind: keyof TransactItem; operation: Json & { TableName: string }; key: Json }[]): Promise<void> {
-  // Old images, to put back what a refused transaction changed. A put that may only create its item
-  // (attribute_not_exists on a key) had none, so there is nothing to read for it.
-  const onlyCreates = (target: (typeof targets)[number]) =>
-    target.kind === 'Put' && /^attribute_not_exists\((PK|#\w+)\)$/.test(String(target.operation.ConditionExpression ?? '').trim());
+type Target = { kind: keyof TransactItem; operation: Json & { TableName: string }; key: Json };
+
+/** A put that may only create its item: no condition but `attribute_not_exists` on a key attribute. */
+const onlyCreates = (target: Target) =>
+  target.kind === 'Put' && /^attribute_not_exists\((PK|#\w+)\)$/.test(String(target.operation.ConditionExpression ?? '').trim());
+
+const cancelled = (reasons: Json[]) =>
+  new Refused(400, {
+    __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,
+    CancellationReasons: reasons,
+  });
+
+/**
+ * Puts that may only create their items (a new complaint with its reference, first event and key) need
+ * neither old images nor one write each: whether any item exists is one read, and writing them all one
+ * batch. The transaction holds its items (ItemLocks), so the check still holds when they are written.
+ */
+async function applyCreates(call: Call, targets: Target[]): Promise<void> {
+  const byTable = new Map<string, Json[]>();
+  for (const target of targets) byTable.set(target.operation.TableName, [...(byTable.get(target.operation.TableName) ?? []), target.key]);
+  const found = await call('BatchGetItem', {
+    RequestItems: Object.fromEntries([...byTable].map(([table, Keys]) => [table, { Keys, ConsistentRead: true }])),
+  });
+  if (found.status !== 200) throw new Refused(found.status, found.body);
+  const existing = new Set(
+    Object.entries((found.body.Responses ?? {}) as Record<string, Json[]>).flatMap(([table, items]) =>
+      items.map(
+        (item) =>
+          `${table}|${JSON.stringify(targets.find((target) => target.operation.TableName === table && Object.entries(target.key).every(([name, value]) => JSON.stringify(item[name]) === JSON.stringify(value)))?.key)}`,
+      ),
+    ),
+  );
+  const taken = targets.map((target) => existing.has(`${target.operation.TableName}|${JSON.stringify(target.key)}`));
+  if (taken.some(Boolean)) {
+    throw cancelled(
+      taken.map((isTaken) => (isTaken ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' } : { Code: 'None' })),
+    );
+  }
+  let requests: Record<string, Json[]> = {};
+  for (const target of targets) (requests[target.operation.TableName] ??= []).push({ PutRequest: { Item: target.operation.Item } });
+  for (let attempt = 0; Object.keys(requests).length > 0; attempt++) {
+    if (attempt > 10)
+      throw new Refused(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'dynalite left items unwritten' });
+    const written = await call('BatchWriteItem', { RequestItems: requests });
+    if (written.status !== 200) throw new Refused(written.status, written.body);
+    requests = (written.body.UnprocessedItems ?? {}) as Record<string, Json[]>;
+  }
+}
+
+async function apply(call: Call, targets: Target[]): Promise<void> {
+  if (targets.length <= 25 && targets.every(onlyCreates)) return applyCreates(call, targets);
+  // Old images, to put back what a refused transaction changed; a put that may only create had none.
   const before = await Promise.all(
     targets.map(async (target) => {
       if (onlyCreates(target)) return undefined;
@@ -198,7 +240,7 @@ async function apply(call: Call, targets: { kind: keyof TransactItem; operation:
     const { ReturnValuesOnConditionCheckFailure: _returnValues, ...rest } = operation;
     return rest;
   };
-  // The items are distinct (checked above) and nothing else writes while the gate is held: apply them at once.
+  // The items are distinct (checked above) and held by this transaction: apply them at once.
   const answers = await Promise.all(
     targets.map(({ kind, operation, key }) =>
       kind === 'Put'
@@ -244,11 +286,7 @@ async function apply(call: Call, targets: { kind: keyof TransactItem; operation:
           ...(target.operation.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before[i] ? { Item: before[i] } : {}),
         },
   );
-  throw new Refused(400, {
-    __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
-    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,
-    CancellationReasons: reasons,
-  });
+  throw cancelled(reasons);
 }
 
 /** Serves DynamoDB's API on `port`: transactions here, everything else by dynalite at `backend`. */
@@ -258,7 +296,24 @@ export async function startTransactionFront(options: {
   observePuts?: PutObserver;
   meter?: WriteMeter;
 }): Promise<{ url: string; close(): Promise<void> }> {
-  const gate = new Gate();
+  const locks = new ItemLocks();
+  /** The items a request writes, as lock names (table and key). */
+  const itemsWritten = async (operation: string, body: Json): Promise<string[]> => {
+    const name = (table: string, key: Json) => `${table}|${JSON.stringify(key)}`;
+    const keyOf = async (table: string, item: Json) =>
+      Object.fromEntries((await keySchemaOf(call, table, keySchemas)).map((attribute) => [attribute, item[attribute]]));
+    if (operation === 'TransactWriteItems') {
+      return Promise.all(
+        ((body.TransactItems ?? []) as TransactItem[]).map(async (entry) => {
+          const [kind, target] = Object.entries(entry)[0] as [keyof TransactItem, Json & { TableName: string }];
+          return name(target.TableName, kind === 'Put' ? await keyOf(target.TableName, target.Item as Json) : (target.Key as Json));
+        }),
+      );
+    }
+    if (operation === 'PutItem') return [name(String(body.TableName), await keyOf(String(body.TableName), body.Item as Json))];
+    if (operation === 'UpdateItem' || operation === 'DeleteItem') return [name(String(body.TableName), body.Key as Json)];
+    return [];
+  };
   const keySchemas = new Map<string, string[]>();
   const agent = new http.Agent({ keepAlive: true });
 
@@ -301,30 +356,37 @@ export async function startTransactionFront(options: {
         response.writeHead(status, headers);
         response.end(body);
       };
-      const work =
-        target === `${TARGET_PREFIX}TransactWriteItems`
-          ? gate.exclusive(async () => {
-              try {
-                const body = await transactWrite(call, JSON.parse(payload.toString('utf8')) as never, keySchemas, options.observePuts, options.meter);
-                reply(200, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(body));
-              } catch (error) {
-                if (!(error instanceof Refused)) throw error;
-                reply(error.status, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(error.body));
-              }
-            })
-          : gate.shared(async () => {
-              const single = /^DynamoDB_20120810\.(PutItem|UpdateItem|DeleteItem)$/.exec(target);
-              const send = () => forward(request.headers, request.method ?? 'POST', payload);
-              let answer: Awaited<ReturnType<typeof send>>;
-              if (options.meter && single) {
-                const body = JSON.parse(payload.toString('utf8')) as { TableName: string; Key?: Json; Item?: Json };
-                const keys = await keySchemaOf(call, body.TableName, keySchemas);
-                const key = body.Key ?? Object.fromEntries(keys.map((name) => [name, body.Item?.[name]]));
-                answer = await metered(call, keySchemas, options.meter, [{ table: body.TableName, key }], false, send);
-              } else answer = await send();
-              const { 'transfer-encoding': _chunked, connection: _connection, ...headers } = answer.headers;
-              reply(answer.status, { ...headers, 'content-length': String(answer.body.length) }, answer.body);
-            });
+      const operation = target.replace(TARGET_PREFIX, '');
+      const work = (async () => {
+        const body = JSON.parse(payload.toString('utf8') || '{}') as Json;
+        const items = await itemsWritten(operation, body).catch(() => []); // a malformed request: dynalite says why
+        await locks.hold(items, async () => {
+          if (operation === 'TransactWriteItems') {
+            try {
+              const answer = await transactWrite(call, body, keySchemas, options.observePuts, options.meter);
+              reply(200, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(answer));
+            } catch (error) {
+              if (!(error instanceof Refused)) throw error;
+              reply(error.status, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(error.body));
+            }
+            return;
+          }
+          const send = () => forward(request.headers, request.method ?? 'POST', payload);
+          const answer =
+            options.meter && items.length === 1
+              ? await metered(
+                  call,
+                  keySchemas,
+                  options.meter,
+                  [{ table: String(body.TableName), key: JSON.parse(items[0]!.slice(items[0]!.indexOf('|') + 1)) as Json }],
+                  false,
+                  send,
+                )
+              : await send();
+          const { 'transfer-encoding': _chunked, connection: _connection, ...headers } = answer.headers;
+          reply(answer.status, { ...headers, 'content-length': String(answer.body.length) }, answer.body);
+        });
+      })();
       work.catch((error: unknown) => {
         if (!response.headersSent)
           reply(

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunOptions, WorkflowEngine } from './workflow-engine';
 import { ExecutionAborted, ExecutionFailed } from './asl/interpreter';
 import type { HistoryEvent, NewEvent } from './asl/history';
@@ -68,8 +68,6 @@ export async function startStepFunctionsStandIn(options: {
 }): Promise<StepFunctionsStandIn> {
   const documents = DynamoDBDocumentClient.from(options.dynamo);
   const inFlight = new Map<string, { done: Promise<void>; abort: () => void }>();
-  /** Each execution's history writes, in order; awaited before a read and before closing. */
-  const historyWrites = new Map<string, { lastId: number; written: Promise<void> }>();
 
   const arnOf = (name: string) => `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
   const nameOf = (arn: unknown) =>
@@ -96,21 +94,44 @@ export async function startStepFunctionsStandIn(options: {
     return Number(Items[0]?.id ?? 0);
   }
 
+  // History events are written in batches (BatchWriteItem, 25 at a time, every few milliseconds): one write
+  // per event would cost the local product more than the work the events describe.
+  const pendingEvents: Record<string, unknown>[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  let flushScheduled = false;
+  const flush = (): Promise<void> => {
+    flushScheduled = false;
+    flushing = flushing.then(async () => {
+      while (pendingEvents.length > 0) {
+        let batch = pendingEvents.splice(0, 25).map((Item) => ({ PutRequest: { Item } }));
+        for (let attempt = 0; batch.length > 0 && attempt < 10; attempt++) {
+          try {
+            const { UnprocessedItems } = await documents.send(new BatchWriteCommand({ RequestItems: { [HISTORY_TABLE]: batch } }));
+            batch = (UnprocessedItems?.[HISTORY_TABLE] ?? []) as typeof batch;
+          } catch (error) {
+            options.log?.(`could not record execution history: ${String(error)}`);
+            break;
+          }
+        }
+      }
+    });
+    return flushing;
+  };
+
   function recorder(name: string, firstId: number): (event: NewEvent) => void {
-    const writes = { lastId: firstId, written: Promise.resolve() };
-    historyWrites.set(name, writes);
+    let lastId = firstId;
     return (event) => {
-      const id = ++writes.lastId;
-      const item = { execution: name, id, previousEventId: id - 1, timestamp: options.now().toISOString(), event: JSON.stringify(event) };
-      writes.written = writes.written
-        .then(() => documents.send(new PutCommand({ TableName: HISTORY_TABLE, Item: item })))
-        .then(() => undefined)
-        .catch((error: unknown) => options.log?.(`could not record history of ${name}: ${String(error)}`));
+      const id = ++lastId;
+      pendingEvents.push({ execution: name, id, previousEventId: id - 1, timestamp: options.now().toISOString(), event: JSON.stringify(event) });
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setTimeout(() => void flush(), 10);
+      }
     };
   }
 
   async function history(name: string): Promise<HistoryEvent[]> {
-    await historyWrites.get(name)?.written;
+    await flush();
     const events: HistoryEvent[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -175,7 +196,7 @@ export async function startStepFunctionsStandIn(options: {
           return finish(record.name, { status: 'FAILED', error: failure.error, cause: failure.cause });
         },
       )
-      .then(() => historyWrites.get(record.name)?.written)
+      .then(() => flush())
       .catch((error: unknown) => options.log?.(`could not record the end of ${record.name}: ${String(error)}`))
       .finally(() => inFlight.delete(record.name));
     inFlight.set(record.name, {
@@ -388,7 +409,7 @@ export async function startStepFunctionsStandIn(options: {
       for (const entry of inFlight.values()) entry.abort();
       await Promise.allSettled([...inFlight.values()].map((entry) => entry.done));
       await options.engine.idle();
-      await Promise.allSettled([...historyWrites.values()].map((writes) => writes.written));
+      await flush();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -151,3 +151,16 @@ it('isolates concurrent transactions: of 20 claiming the same item, exactly one 
   expect((await get('t6', 'claim'))?.owner).toEqual({ S: String(winners[0]) });
   for (let i = 0; i < 20; i++) expect(await get('t6', `owner-${i}`)).toEqual(i === winners[0] ? key('t6', `owner-${i}`) : undefined);
 });
+
+it('creates items that may only be created all together, or none when one of them exists', async () => {
+  const create = (pk: string, sk: string) => ({
+    Put: { TableName: TABLE, Item: key(pk, sk) as never, ConditionExpression: 'attribute_not_exists(PK)' },
+  });
+  await client.send(new TransactWriteItemsCommand({ TransactItems: [create('t7', 'A'), create('t7', 'B')] }));
+  expect(await get('t7', 'A')).toBeDefined();
+  const refused = client.send(new TransactWriteItemsCommand({ TransactItems: [create('t7', 'C'), create('t7', 'B'), create('t7', 'D')] }));
+  const error = (await refused.catch((caught: unknown) => caught)) as TransactionCanceledException;
+  expect(error.CancellationReasons?.map((reason) => reason.Code)).toEqual(['None', 'ConditionalCheckFailed', 'None']);
+  expect(await get('t7', 'C')).toBeUndefined();
+  expect(await get('t7', 'D')).toBeUndefined();
+});
