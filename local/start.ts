@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       'Reklamacje is running locally.',
       `  API              ${urls.api}   (GET ${urls.api}/health, POST ${urls.api}/complaints)`,
       `  Mailbox          ${urls.mailbox}   (every e-mail sent; JSON at ${urls.mailbox}/store)`,
-      `  DynamoDB         ${urls.dynamodb}   (dynalite)`,
+      `  DynamoDB         ${urls.dynamodb}   (dynalite, behind a front that adds transactions)`,
       `  Step Functions   ${urls.stepFunctions}   (local ASL interpreter; aws stepfunctions --endpoint-url ${urls.stepFunctions} ...)`,
       `  Data             ${dataDir}`,
       `  Staff API        ${urls.api}/admin/...   (SigV4; demo keys in config/staff.local.json, try: npx complaints list --as <staff id>)`,
