@@ -25,7 +25,15 @@ export function lockDataFolder(dataDir: string): { release(): void } {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, String(process.pid), { flag: 'wx' });
-      return { release: () => rmSync(file, { force: true }) };
+      const release = () => rmSync(file, { force: true });
+      // A stop that is cut short (npm start exits within 5 s whatever is still running) still frees the folder.
+      process.once('exit', release);
+      return {
+        release() {
+          process.removeListener('exit', release);
+          release();
+        },
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(file, 'utf8'));

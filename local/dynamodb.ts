@@ -7,7 +7,7 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { nonKeyAttributes, tableDesign, type IndexDesign } from '../lambdas/adapters/table-design';
-import { EXECUTIONS_TABLE, HISTORY_TABLE } from './stepfunctions-server';
+import { EXECUTIONS_TABLE } from './stepfunctions-server';
 import { startTransactionFront, type PutObserver, type WriteMeter } from './dynamodb-transactions';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -50,18 +50,6 @@ export async function startDynamoDb(options: {
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }],
     KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
-  });
-  await createIfAbsent(client, {
-    TableName: HISTORY_TABLE,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'execution', AttributeType: 'S' },
-      { AttributeName: 'id', AttributeType: 'N' },
-    ],
-    KeySchema: [
-      { AttributeName: 'execution', KeyType: 'HASH' },
-      { AttributeName: 'id', KeyType: 'RANGE' },
-    ],
   });
   return {
     url,

@@ -86,6 +86,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       tokens,
       engine: localWorkflowEngine(localDefinition(COMPLAINTS_TABLE), dynamodb.client, tokens, productTimers(clock)),
       now: () => clock.now(),
+      dataDir: options.dataDir,
       runOptions: options.workflow,
       fault: options.stepFunctionsFault,
       log: options.log,

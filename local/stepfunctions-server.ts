@@ -1,6 +1,8 @@
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunOptions, WorkflowEngine } from './workflow-engine';
 import { ExecutionAborted, ExecutionFailed } from './asl/interpreter';
 import type { HistoryEvent, NewEvent } from './asl/history';
@@ -9,11 +11,10 @@ import { UnknownTaskToken, type TaskTokens } from './task-tokens';
 // A stand-in for the Step Functions API, spoken over the same JSON protocol, so that handlers, the SFN
 // client and the AWS CLI pointed here by AWS_ENDPOINT_URL_SFN work as against AWS: StartExecution,
 // DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution and the task-token calls.
-// Executions and their history are kept in dynalite; after a restart, RUNNING ones are run again from the
-// start (their history goes on), which is safe because every step is idempotent.
+// Executions are kept in dynalite, their history in an append-only journal; after a restart, RUNNING ones
+// are run again from the start (their history goes on), which is safe because every step is idempotent.
 
 export const EXECUTIONS_TABLE = 'local-workflow-executions';
-export const HISTORY_TABLE = 'local-workflow-history';
 export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:eu-central-1:000000000000:stateMachine:complaint-workflow';
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -59,6 +60,8 @@ export async function startStepFunctionsStandIn(options: {
   dynamo: DynamoDBClient;
   engine: WorkflowEngine;
   tokens: TaskTokens;
+  /** Where the execution history journal is kept; in memory only without one. */
+  dataDir?: string;
   /** The product's clock, for the dates an execution and its events carry. */
   now: () => Date;
   runOptions?: RunOptions;
@@ -80,81 +83,37 @@ export async function startStepFunctionsStandIn(options: {
     return Item as ExecutionRecord | undefined;
   }
 
-  async function lastEventId(name: string): Promise<number> {
-    const { Items = [] } = await documents.send(
-      new QueryCommand({
-        TableName: HISTORY_TABLE,
-        KeyConditionExpression: '#execution = :name',
-        ExpressionAttributeNames: { '#execution': 'execution' },
-        ExpressionAttributeValues: { ':name': name },
-        ScanIndexForward: false,
-        Limit: 1,
-      }),
-    );
-    return Number(Items[0]?.id ?? 0);
+  // Execution history lives in memory and, with a data folder, in an append-only journal
+  // (execution-history.jsonl) read back at start: history is written an event at a time, ~25 per wake-up, and
+  // as DynamoDB items those writes cost the local product more than the work the events describe.
+  const histories = new Map<string, HistoryEvent[]>();
+  const historyFile = options.dataDir && path.join(options.dataDir, 'execution-history.jsonl');
+  if (historyFile && existsSync(historyFile)) {
+    for (const line of readFileSync(historyFile, 'utf8').split('\n')) {
+      if (!line) continue;
+      try {
+        const { execution: name, ...event } = JSON.parse(line) as HistoryEvent & { execution: string };
+        histories.set(name, [...(histories.get(name) ?? []), { ...event, timestamp: new Date(event.timestamp) }]);
+      } catch {
+        // a line cut short by a kill: that one event is lost, the execution goes on
+      }
+    }
   }
+  const journal = historyFile ? createWriteStream(historyFile, { flags: 'a' }) : undefined;
 
-  // History events are written in batches (BatchWriteItem, 25 at a time, every few milliseconds): one write
-  // per event would cost the local product more than the work the events describe.
-  const pendingEvents: Record<string, unknown>[] = [];
-  let flushing: Promise<void> = Promise.resolve();
-  let flushScheduled = false;
-  const flush = (): Promise<void> => {
-    flushScheduled = false;
-    flushing = flushing.then(async () => {
-      while (pendingEvents.length > 0) {
-        let batch = pendingEvents.splice(0, 25).map((Item) => ({ PutRequest: { Item } }));
-        for (let attempt = 0; batch.length > 0 && attempt < 10; attempt++) {
-          try {
-            const { UnprocessedItems } = await documents.send(new BatchWriteCommand({ RequestItems: { [HISTORY_TABLE]: batch } }));
-            batch = (UnprocessedItems?.[HISTORY_TABLE] ?? []) as typeof batch;
-          } catch (error) {
-            options.log?.(`could not record execution history: ${String(error)}`);
-            break;
-          }
-        }
-      }
-    });
-    return flushing;
-  };
-
-  function recorder(name: string, firstId: number): (event: NewEvent) => void {
-    let lastId = firstId;
+  function recorder(name: string): (event: NewEvent) => void {
+    const events = histories.get(name) ?? [];
+    histories.set(name, events);
     return (event) => {
-      const id = ++lastId;
-      pendingEvents.push({ execution: name, id, previousEventId: id - 1, timestamp: options.now().toISOString(), event: JSON.stringify(event) });
-      if (!flushScheduled) {
-        flushScheduled = true;
-        setTimeout(() => void flush(), 10);
-      }
+      const id = events.length + 1;
+      const stored: HistoryEvent = { ...event, id, previousEventId: id - 1, timestamp: options.now() };
+      events.push(stored);
+      journal?.write(`${JSON.stringify({ execution: name, ...stored })}\n`);
     };
   }
 
-  async function history(name: string): Promise<HistoryEvent[]> {
-    await flush();
-    const events: HistoryEvent[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(
-        new QueryCommand({
-          TableName: HISTORY_TABLE,
-          KeyConditionExpression: '#execution = :name',
-          ExpressionAttributeNames: { '#execution': 'execution' },
-          ExpressionAttributeValues: { ':name': name },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        events.push({
-          ...(JSON.parse(String(item.event)) as NewEvent),
-          id: Number(item.id),
-          previousEventId: Number(item.previousEventId),
-          timestamp: new Date(String(item.timestamp)),
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return events;
+  function history(name: string): Promise<HistoryEvent[]> {
+    return Promise.resolve([...(histories.get(name) ?? [])]);
   }
 
   async function finish(name: string, fields: Partial<ExecutionRecord>): Promise<void> {
@@ -177,12 +136,12 @@ export async function startStepFunctionsStandIn(options: {
     );
   }
 
-  function launch(record: ExecutionRecord, firstEventId: number): void {
+  function launch(record: ExecutionRecord): void {
     if (inFlight.has(record.name)) return;
     const { result, abort } = options.engine.run(
       { name: record.name, arn: record.executionArn, stateMachineArn: LOCAL_STATE_MACHINE_ARN, startDate: new Date(record.startDate) },
       JSON.parse(record.input),
-      recorder(record.name, firstEventId),
+      recorder(record.name),
       options.runOptions,
     );
     let stopping = false;
@@ -196,7 +155,6 @@ export async function startStepFunctionsStandIn(options: {
           return finish(record.name, { status: 'FAILED', error: failure.error, cause: failure.cause });
         },
       )
-      .then(() => flush())
       .catch((error: unknown) => options.log?.(`could not record the end of ${record.name}: ${String(error)}`))
       .finally(() => inFlight.delete(record.name));
     inFlight.set(record.name, {
@@ -232,7 +190,7 @@ export async function startStepFunctionsStandIn(options: {
       if (existing?.input !== input) throw new ApiError('ExecutionAlreadyExists', `Execution ${name} already exists`);
       return { executionArn: existing.executionArn, startDate: epochSeconds(existing.startDate) };
     }
-    launch(record, 0);
+    launch(record);
     return { executionArn: record.executionArn, startDate: epochSeconds(record.startDate) };
   }
 
@@ -399,7 +357,7 @@ export async function startStepFunctionsStandIn(options: {
     },
     async resumeRunning() {
       const running = (await executions()).filter((record) => record.status === 'RUNNING');
-      for (const record of running) launch(record, await lastEventId(record.name));
+      running.forEach(launch);
       return running.length;
     },
     execution,
@@ -409,7 +367,7 @@ export async function startStepFunctionsStandIn(options: {
       for (const entry of inFlight.values()) entry.abort();
       await Promise.allSettled([...inFlight.values()].map((entry) => entry.done));
       await options.engine.idle();
-      await flush();
+      await new Promise<void>((resolve) => (journal ? journal.end(resolve) : resolve()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

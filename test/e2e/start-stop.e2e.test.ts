@@ -66,7 +66,7 @@ it('keeps every e-mail the mailbox accepted when killed (SIGKILL), and shows it 
   );
   const accepted = (await mailboxSubjects(first.mailbox)).length;
   first.signal('SIGKILL');
-  await first.exited;
+  await first.gone();
   expect(readFileSync(path.join(dataDir, 'mailbox.jsonl'), 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(accepted);
 
   const second = await npmStart({ dataDir, ports });

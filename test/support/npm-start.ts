@@ -58,6 +58,8 @@ export interface StartedProduct {
   exited: Promise<number | null>;
   /** Signals the whole process group. */
   signal(signal: NodeJS.Signals): void;
+  /** Resolves once every process of the group has ended (npm exits before the product it started). */
+  gone(): Promise<void>;
 }
 
 /** Runs `npm start`; with `waitUntilReady`, resolves once GET /health answers. */
@@ -87,6 +89,19 @@ export async function npmStart(options: {
     signal(signal) {
       if (child.pid && child.exitCode === null) process.kill(-child.pid, signal);
     },
+    gone: () =>
+      eventually(
+        async () => {
+          try {
+            process.kill(-child.pid!, 0);
+            return undefined;
+          } catch {
+            return true;
+          }
+        },
+        'every process of npm start to end',
+        30_000,
+      ).then(() => undefined),
   };
   if (options.waitUntilReady ?? true) {
     // Generous: on a busy two-core CI machine tsx compiles the whole product before the server answers.
