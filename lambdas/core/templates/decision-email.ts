@@ -61,7 +61,7 @@ export function decisionLetter(input: DecisionEmailInput): Letter {
           appeal: 'Jak się odwołać',
           appealRoutes: 'Jeśli nie zgadzają się Państwo z tą decyzją, mogą Państwo skorzystać z następujących możliwości:',
           appealDefault: `Jeśli nie zgadzają się Państwo z tą decyzją, prosimy odpowiedzieć na tę wiadomość, podając numer reklamacji ${reference}. Mogą Państwo również dochodzić swoich praw przed sądem powszechnym.`,
-          keep: 'Ta wiadomość jest naszą odpowiedzią na reklamację na trwałym nośniku. Prosimy ją zachować.',
+          keep: 'To pismo jest naszą odpowiedzią na reklamację, utrwaloną na trwałym nośniku. Prosimy je zachować.',
         }
       : {
           subject: `Our answer to your complaint ${reference}`,
@@ -80,7 +80,7 @@ export function decisionLetter(input: DecisionEmailInput): Letter {
           appeal: 'How to appeal',
           appealRoutes: 'If you disagree with this decision, you can:',
           appealDefault: `If you disagree with this decision, please reply to this message quoting the reference ${reference}. You may also pursue your claim in court.`,
-          keep: 'This message is our answer to your complaint on a durable medium. Please keep it.',
+          keep: 'This is our answer to your complaint, on a durable medium. Please keep it.',
         };
   const routes = input.appealRoutes ?? [];
   const blocks: Block[] = [
