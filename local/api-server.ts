@@ -24,6 +24,16 @@ export interface BodyLimits {
 
 const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 10 * 1024 * 1024, drainBytes: 64 * 1024 * 1024, drainMs: 10_000 };
 const TEXT_MEDIA = /^(text\/|application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/i;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface ApiServer {
   url: string;
@@ -211,7 +221,9 @@ function toEvent(
   }
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
-  const isText = TEXT_MEDIA.test(headers['content-type'] ?? '');
+  // A text body goes to the handler as text only when it is valid UTF-8; otherwise as the bytes sent
+  // (base64), so that the handler refuses it rather than reading it with replacement characters.
+  const isText = TEXT_MEDIA.test(headers['content-type'] ?? '') && isUtf8(body);
   const now = new Date();
   return {
     version: '2.0',

@@ -15,7 +15,35 @@ export type ComplaintStatus = (typeof statuses)[number];
 /** A plain HTML form sends '' for an empty optional field: that means "not given", not "given empty". */
 const blankIsAbsent = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-const optionalText = (max: number) => z.preprocess(blankIsAbsent, z.string().trim().min(1).max(max).optional());
+// Characters no honest text holds, and that can disguise it: control characters, lone surrogate halves, and
+// the bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) that reorder what a reader sees.
+const DISGUISING = /[\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what these patterns refuse
+const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F]/;
+// eslint-disable-next-line no-control-regex -- as above; a multi-line text keeps its newlines and tabs
+const CONTROL_MULTI_LINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** One line of text (a name, a product): no control characters, no disguising characters. */
+const singleLine = (max: number, min = { length: 1, message: 'is required' }) =>
+  z
+    .string()
+    .trim()
+    .min(min.length, min.message)
+    .max(max)
+    .refine((value) => !CONTROL_SINGLE_LINE.test(value), 'must be one line without control characters')
+    .refine((value) => !DISGUISING.test(value), 'must not contain invisible direction overrides or broken characters');
+
+/** Text of several lines (a description): newlines and tabs, but no other control characters. */
+const multiLine = (max: number, min = { length: 1, message: 'is required' }) =>
+  z
+    .string()
+    .trim()
+    .min(min.length, min.message)
+    .max(max)
+    .refine((value) => !CONTROL_MULTI_LINE.test(value), 'must not contain control characters other than newlines and tabs')
+    .refine((value) => !DISGUISING.test(value), 'must not contain invisible direction overrides or broken characters');
+
+const optionalText = (max: number) => z.preprocess(blankIsAbsent, singleLine(max).optional());
 
 /** A checkbox posts "on"; JSON posts true. Anything else is not an acknowledgement. */
 const acknowledged = z.preprocess(
@@ -24,7 +52,7 @@ const acknowledged = z.preprocess(
 );
 
 export const customerSchema = z.object({
-  name: z.string().trim().min(1, 'is required').max(200),
+  name: singleLine(200),
   email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('must be an e-mail address').max(254)),
   phone: z.preprocess(
     blankIsAbsent,
@@ -45,7 +73,7 @@ export const complaintContentSchema = z.object({
   orderNumber: optionalText(100),
   product: optionalText(200),
   purchaseDate: z.preprocess(blankIsAbsent, calendarDateSchema.optional()),
-  description: z.string().trim().min(1, 'is required').max(10_000),
+  description: multiLine(10_000),
   desiredRemedy: z.enum(remedies, { error: `must be one of ${remedies.join(', ')}` }),
   language: z.preprocess(blankIsAbsent, z.enum(languages).default('pl')),
   /**
@@ -66,7 +94,7 @@ export type ComplaintContent = z.infer<typeof complaintContentSchema>;
  * obligation, GDPR art. 6(1)(c): the customer acknowledges the notice rather than consenting).
  */
 export const complaintSubmissionSchema = complaintContentSchema.extend({
-  description: z.string().trim().min(10, 'must say what is wrong in at least 10 characters').max(10_000),
+  description: multiLine(10_000, { length: 10, message: 'must say what is wrong in at least 10 characters' }),
   privacyNoticeAccepted: acknowledged,
 });
 

@@ -21,7 +21,7 @@ export function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unkno
   const bytes = rawBody(event);
   if (bytes.length > maxBytes) throw new PayloadTooLarge(`The body has ${bytes.length} bytes; at most ${maxBytes} are accepted.`);
   const mediaType = (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  const text = bytes.toString('utf8');
+  const text = utf8(bytes);
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
     try {
       return JSON.parse(text) as unknown;
@@ -29,15 +29,44 @@ export function readBody(event: APIGatewayProxyEventV2, maxBytes: number): unkno
       throw new MalformedRequest('The body is not valid JSON.');
     }
   }
-  if (mediaType === 'application/x-www-form-urlencoded') return formToObject(new URLSearchParams(text));
+  if (mediaType === 'application/x-www-form-urlencoded') return formToObject(formFields(text));
   throw new UnsupportedMediaType(
     `Send application/json or application/x-www-form-urlencoded${mediaType ? `, not ${mediaType}` : ' with a Content-Type header'}.`,
   );
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text; bytes that are not UTF-8 are refused, never read as replacement characters. */
+function utf8(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new MalformedRequest('The body is not valid UTF-8.');
+  }
+}
+
+/** A form's fields, decoded strictly: a percent-encoded byte sequence that is not UTF-8 is refused. */
+function formFields(text: string): [string, string][] {
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      throw new MalformedRequest('A form field is not valid percent-encoded UTF-8.');
+    }
+  };
+  return text
+    .split('&')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      return at < 0 ? [decode(pair), ''] : [decode(pair.slice(0, at)), decode(pair.slice(at + 1))];
+    });
+}
+
 const UNSAFE_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
-function formToObject(params: URLSearchParams): Record<string, unknown> {
+function formToObject(params: Iterable<[string, string]>): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const [name, value] of params) {
     const path = name.split('.');

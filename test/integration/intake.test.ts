@@ -130,6 +130,25 @@ describe('POST /complaints', () => {
   });
 });
 
+describe('POST /complaints with hostile text', () => {
+  it('answers 400 problem+json to a body that is not UTF-8, and stores nothing', async () => {
+    const before = await complaintCount();
+    const [head, tail] = JSON.stringify(validComplaint).split('Anna Kowalska') as [string, string];
+    const body = Buffer.concat([Buffer.from(`${head}Ann`), Buffer.from([0xc3, 0x28]), Buffer.from(tail)]); // "Ann\xc3\x28" in the name
+    const response = await fetch(`${runtime.urls.api}/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const problem = await expectProblem(response, 400);
+    expect(JSON.stringify(problem)).toContain('UTF-8');
+    expect(await complaintCount()).toBe(before);
+  });
+
+  it('answers 422 naming customer.name to a right-to-left override in the name, and stores nothing', async () => {
+    const before = await complaintCount();
+    const response = await postComplaint(runtime, { ...validComplaint, customer: { ...validComplaint.customer, name: 'Anna \u202Eakswolak' } });
+    await expectProblem(response, 422, ['customer.name']);
+    expect(await complaintCount()).toBe(before);
+  });
+});
+
 describe('Idempotency-Key on POST /complaints', () => {
   it('replays the first answer to a retried submission and creates nothing new', async () => {
     const headers = { 'idempotency-key': 'retry-1' };
