@@ -24,7 +24,6 @@ export interface ReminderDate {
 
 export interface PlanInput {
   complaint: Complaint;
-  silence: 'deemed_accepted' | 'deemed_resolved_for_customer' | 'none';
   reminderDates: readonly ReminderDate[];
   now: Date;
 }

@@ -74,7 +74,6 @@ export async function planNextStep(id: string, ports: StepPorts): Promise<Workfl
   const policy = ports.policies.policyFor(complaint.policyId);
   const action = nextWorkflowAction({
     complaint,
-    silence: policy.silence,
     reminderDates: computeReminderDates(policy, complaint.responseDueBy),
     now: ports.now(),
   });

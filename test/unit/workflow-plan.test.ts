@@ -39,8 +39,8 @@ const reminderDates: ReminderDate[] = [
   { offset: 1, date: '2026-12-04' },
 ];
 
-const plan = (overrides: Partial<Complaint>, now: string, silence: 'deemed_accepted' | 'none' = 'deemed_accepted') =>
-  nextWorkflowAction({ complaint: { ...complaint, ...overrides }, silence, reminderDates, now: new Date(now) });
+const plan = (overrides: Partial<Complaint>, now: string) =>
+  nextWorkflowAction({ complaint: { ...complaint, ...overrides }, reminderDates, now: new Date(now) });
 
 describe('what the workflow does next', () => {
   // Complaint c-1's reminders go out at 11:32 Warsaw time (10:32 UTC in winter): see reminderTime below.
@@ -103,7 +103,7 @@ describe('what the workflow does next', () => {
 
   it('keeps waiting for a decision, with no more reminders, after a deadline that has no legal effect', () => {
     const deadlinePassed = { at: '2026-12-07T23:00:00.000Z', effect: 'none' as const };
-    expect(plan({ deadlinePassed }, '2026-12-08T00:00:00Z', 'none')).toMatchObject({ action: 'wait', waitSeconds: 7 * 24 * 3600 });
+    expect(plan({ deadlinePassed }, '2026-12-08T00:00:00Z')).toMatchObject({ action: 'wait', waitSeconds: 7 * 24 * 3600 });
   });
 
   it('tells the new department after a reassignment', () => {
@@ -170,7 +170,7 @@ describe('a decision that goes by post (art. 5(2) of the act of 5 August 2015)',
 
   it('after a term with no effect of silence, still e-mails nothing and looks again now and then', () => {
     const deadlinePassed = { at: '2026-12-07T23:00:00.000Z', effect: 'none' as const };
-    const later = plan({ decision, deadlinePassed, status: 'decided' }, '2026-12-09T09:00:00Z', 'none');
+    const later = plan({ decision, deadlinePassed, status: 'decided' }, '2026-12-09T09:00:00Z');
     expect(later).toMatchObject({ action: 'wait', waitSeconds: 7 * 24 * 3600 });
   });
 
