@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { complaintSchema, historyEntrySchema, receiptOf, type Complaint, type ComplaintReceipt, type HistoryEntry } from '../core/complaint';
-import type { ComplaintRepository, StaffPrecondition, WorkflowFact } from '../use-cases/ports';
+import type { ComplaintRepository, StaffIdempotency, StaffPrecondition, WorkflowFact } from '../use-cases/ports';
 import { historyEntryOf } from '../use-cases/workflow-facts';
 import { complaintEvent } from '../core/complaint-events';
 import { departmentIndexAttributes, dueKeyOf, indexAttributes, keys } from './table-design';
-import { MalformedRequest, NotFound, VersionConflict } from '../core/errors';
+import { IdempotencyKeyInUse, IdempotencyKeyReused, MalformedRequest, NotFound, VersionConflict } from '../core/errors';
 
 // The complaint item holds the complaint as it is now, small and bounded; every change also writes one
 // event item beside it (PK = the complaint, SK = EVENT#<sequence>): the entry of the audit trail and the
@@ -72,6 +72,27 @@ interface Change {
   values: Record<string, unknown>;
 }
 
+/**
+ * A keyed staff write's answer, put in the change's own transaction: the complaint item as the change leaves
+ * it (the item read for the change, with the change applied; ~1–2 KB, so 2 WCU, doubled in a transaction)
+ * and the change's event number, from which the history as it was then can be read again. What the customer
+ * sent is not copied: it never changes after intake, and it is the bulk of a complaint (up to 10,000 characters).
+ */
+function staffAnswerItem(idempotency: StaffIdempotency, complaint: Record<string, unknown>, eventSequence: number) {
+  const { PK: _pk, SK: _sk, ...state } = complaint;
+  return {
+    ...keys.idempotency(idempotency.scope, idempotency.key),
+    fingerprint: idempotency.fingerprint,
+    status: idempotency.status,
+    complaint: state,
+    eventSequence,
+    expiresAt: idempotency.expiresAt,
+  };
+}
+
+/** A key may be taken again once expired, before DynamoDB's TTL (which can lag by days) deletes its record. */
+const KEY_FREE = 'attribute_not_exists(PK) OR expiresAt < :nowSeconds';
+
 export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableName: string): ComplaintRepository {
   const complaintItem = async (id: string) =>
     (await client.send(new GetCommand({ TableName: tableName, Key: keys.complaint(id), ConsistentRead: true }))).Item;
@@ -93,14 +114,28 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
   }
 
   /**
-   * Applies a change and stores its event, numbered after the last one, in one transaction. Answers
-   * 'written', 'refused' (the change's own condition failed) or 'missing' (no such complaint).
+   * Applies a change and stores its event, numbered after the last one, in one transaction, with the answer
+   * to an Idempotency-Key if `keyed` gives one (from the item as read and the event's number). Answers
+   * 'written', 'refused' (the change's own condition failed), 'missing' (no such complaint) or 'key_taken'.
    */
-  async function changeWithEvent(id: string, change: Change, entry: HistoryEntry): Promise<'written' | 'refused' | 'missing'> {
+  async function changeWithEvent(
+    id: string,
+    change: Change,
+    entry: HistoryEntry,
+    keyed?: { record: (item: Record<string, unknown>, eventSequence: number) => Record<string, unknown>; nowSeconds: number },
+  ): Promise<'written' | 'refused' | 'missing' | 'key_taken'> {
     for (let attempt = 0; attempt < SEQUENCE_ATTEMPTS; attempt++) {
       const item = await complaintItem(id);
       if (!item) return 'missing';
       const sequence = Number(item.eventSequence ?? 0);
+      const answer = keyed && {
+        Put: {
+          TableName: tableName,
+          Item: keyed.record(item, sequence + 1),
+          ConditionExpression: KEY_FREE,
+          ExpressionAttributeValues: { ':nowSeconds': keyed.nowSeconds },
+        },
+      };
       try {
         await client.send(
           new TransactWriteCommand({
@@ -122,6 +157,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
               },
+              ...(answer ? [answer] : []),
             ],
           }),
         );
@@ -130,6 +166,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         const codes = reasons(error);
         if (!codes) throw error;
         if (codes.includes('TransactionConflict')) continue;
+        if (codes[2] === 'ConditionalCheckFailed') return 'key_taken';
         // The condition failed: because another change took the number (try again), or because of the change's own.
         const now = await complaintItem(id);
         if (!now) return 'missing';
@@ -197,7 +234,9 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
     },
 
     async history(id, page) {
-      const start = page.before === undefined ? undefined : decodeHistoryCursor(page.before, id);
+      // `through` N starts the newest-first query just after event N, so N is the first entry read.
+      const start =
+        page.before !== undefined ? decodeHistoryCursor(page.before, id) : page.through !== undefined ? keys.event(id, page.through + 1) : undefined;
       const { Items = [], LastEvaluatedKey } = await client.send(
         new QueryCommand({
           TableName: tableName,
@@ -257,11 +296,19 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         values[':expected'] = change.expectedVersion;
       }
       if (precondition) conditions.push(`(${precondition.expression})`);
+      const { idempotency } = change;
       const outcome = await changeWithEvent(
         change.id,
         { set: [...assignments, 'version = version + :one'].join(', '), condition: conditions.join(' AND '), names, values },
         change.entry,
+        idempotency && {
+          record: (item, eventSequence) =>
+            staffAnswerItem(idempotency, { ...item, ...set, version: Number(item.version) + 1, eventSequence }, eventSequence),
+          // The change's own time, from the product clock: an expired key is free again.
+          nowSeconds: Math.floor(Date.parse(change.entry.at) / 1000),
+        },
       );
+      if (outcome === 'key_taken') throw new IdempotencyKeyInUse('A request with this Idempotency-Key was stored meanwhile.');
       const current = await this.get(change.id);
       if (outcome === 'missing' || !current) throw new NotFound(`No complaint ${change.id}`);
       if (outcome === 'written') return current;
@@ -271,6 +318,25 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       }
       if (change.precondition) throw change.precondition.failure();
       throw new Error(`The change to complaint ${change.id} was refused`);
+    },
+
+    async staffAnswer(scope, key) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }));
+      if (!Item) return undefined;
+      // The staff member's registrations share their keys (one key, one request), but answer with a receipt.
+      if (typeof Item.status !== 'number' || !Item.complaint)
+        throw new IdempotencyKeyReused('This Idempotency-Key was first used to register a complaint.');
+      const stored = Item.complaint as Record<string, unknown>;
+      // What the customer sent and the workflow's wait as they are now (the first never changes), the rest as it was.
+      const now = await complaintWithSubmission(String(stored.id));
+      const { history: _history, ...complaint } = complaintSchema.parse({ ...now, ...stored });
+      return {
+        fingerprint: String(Item.fingerprint),
+        status: Item.status,
+        complaint: { ...complaint, history: [] },
+        eventSequence: Number(Item.eventSequence),
+        expiresAt: Number(Item.expiresAt),
+      };
     },
 
     async recordDelivery(evidence) {

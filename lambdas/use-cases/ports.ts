@@ -14,15 +14,22 @@ export interface ComplaintRepository {
   create(newComplaint: NewComplaint): Promise<CreateOutcome>;
   get(id: string): Promise<Complaint | undefined>;
   findByReference(reference: string): Promise<Complaint | undefined>;
-  /** A page of the complaint's history, newest entries last; `before` continues to older ones. */
-  history(id: string, page: { limit: number; before?: string }): Promise<HistoryPage>;
+  /**
+   * A page of the complaint's history, newest entries last; `before` continues to older ones, `through`
+   * ends the page at that event (the history as it was right after it).
+   */
+  history(id: string, page: { limit: number; before?: string; through?: number }): Promise<HistoryPage>;
   /** Writes one fact of the workflow's, once; false when it was already written (or no longer applies). */
   record(id: string, fact: WorkflowFact): Promise<boolean>;
   /**
    * A staff edit: sets fields on the complaint as it was at `expectedVersion` (else VersionConflict),
    * bumps the version and stores its history entry in the same transaction. Returns the complaint as it is now.
+   * Under an Idempotency-Key the key's answer is stored in that transaction too; a key already stored
+   * refuses the change with IdempotencyKeyInUse (read `staffAnswer` to replay it).
    */
   applyStaffChange(change: StaffChange): Promise<Complaint>;
+  /** The answer stored under a staff member's Idempotency-Key, unless none is (or it expired). */
+  staffAnswer(scope: string, key: string): Promise<StoredStaffAnswer | undefined>;
   /** Attaches SES's report to the record of the e-mail it is about; false when no such e-mail is recorded. */
   recordDelivery(evidence: DeliveryEvidence): Promise<boolean>;
   /** Stores the callback the workflow waits on, unless staff changed the complaint since it was planned. */
@@ -65,6 +72,31 @@ export interface StaffChange {
   entry: HistoryEntry;
   /** What must still be true when the change is written (checked in the same write), and the error if not. */
   precondition?: { holds: StaffPrecondition; failure: () => Error };
+  /** The request's Idempotency-Key, stored with the change so that a retry replays instead of changing again. */
+  idempotency?: StaffIdempotency;
+}
+
+export interface StaffIdempotency {
+  /** Whose key it is: keys are the client's, so two staff members may pick the same one. */
+  scope: string;
+  key: string;
+  /** What was asked (route, complaint, body): the same key with another request is refused. */
+  fingerprint: string;
+  /** The HTTP status the first answer had. */
+  status: number;
+  /** Epoch seconds after which the key is forgotten (DynamoDB TTL). */
+  expiresAt: number;
+}
+
+/** The first answer to a keyed staff write: the complaint as the change left it, and that change's event. */
+export interface StoredStaffAnswer {
+  fingerprint: string;
+  status: number;
+  /** Without its history; `history(id, { through: eventSequence })` gives the history as it was then. */
+  complaint: Complaint;
+  eventSequence: number;
+  /** Epoch seconds; an expired answer may still be read until DynamoDB's TTL deletes it. */
+  expiresAt: number;
 }
 
 export type WorkflowFact =

@@ -1,6 +1,6 @@
 import { receiptOf, type Complaint, type HistoryEntry } from '../../lambdas/core/complaint';
-import { NotFound, VersionConflict } from '../../lambdas/core/errors';
-import type { ComplaintRepository, StaffPrecondition, WorkflowFact } from '../../lambdas/use-cases/ports';
+import { IdempotencyKeyInUse, NotFound, VersionConflict } from '../../lambdas/core/errors';
+import type { ComplaintRepository, StaffPrecondition, StoredStaffAnswer, WorkflowFact } from '../../lambdas/use-cases/ports';
 import { historyEntryOf } from '../../lambdas/use-cases/workflow-facts';
 
 // An in-memory ComplaintRepository for use-case tests: the port's promises (each fact once, its conditions,
@@ -14,6 +14,9 @@ export function inMemoryComplaints() {
   const histories = new Map<string, HistoryEntry[]>();
   const references = new Map<string, string>();
   const keys = new Map<string, { fingerprint: string; receipt: ReturnType<typeof receiptOf> }>();
+  const staffAnswers = new Map<string, StoredStaffAnswer>();
+  /** Faults to inject: the next staff changes throw this error before anything is written. */
+  const failures: Error[] = [];
 
   const factApplies = (complaint: Complaint, fact: WorkflowFact): boolean => {
     switch (fact.kind) {
@@ -102,7 +105,8 @@ export function inMemoryComplaints() {
     },
     async history(id, page) {
       const all = histories.get(id) ?? [];
-      const end = page.before === undefined ? all.length : Number(page.before);
+      // Entry i is event i + 1, as in the table.
+      const end = page.before !== undefined ? Number(page.before) : page.through !== undefined ? Math.min(page.through, all.length) : all.length;
       const start = Math.max(0, end - page.limit);
       return { entries: deepCopy(all.slice(start, end)), ...(start > 0 ? { before: String(start) } : {}) };
     },
@@ -121,9 +125,27 @@ export function inMemoryComplaints() {
         throw new VersionConflict(`The complaint is at version ${complaint.version}, not ${change.expectedVersion}: reload it and try again.`);
       }
       if (change.precondition && !preconditionHolds[change.precondition.holds](complaint)) throw change.precondition.failure();
+      const failure = failures.shift();
+      if (failure) throw failure;
+      const { idempotency } = change;
+      const scopedKey = idempotency && `${idempotency.scope}#${idempotency.key}`;
+      const taken = scopedKey && staffAnswers.get(scopedKey);
+      if (taken && taken.expiresAt >= Date.parse(change.entry.at) / 1000)
+        throw new IdempotencyKeyInUse('A request with this key was stored meanwhile.');
       Object.assign(complaint, deepCopy(change.set), { version: complaint.version + 1 });
-      histories.get(change.id)!.push(deepCopy(change.entry));
+      const history = histories.get(change.id)!;
+      history.push(deepCopy(change.entry));
+      if (idempotency && scopedKey) {
+        const { history: _history, workflowWait: _wait, ...state } = deepCopy(complaint);
+        staffAnswers.set(scopedKey, { ...idempotency, complaint: { ...state, history: [] }, eventSequence: history.length });
+      }
       return deepCopy(complaint);
+    },
+    async staffAnswer(scope, key) {
+      const stored = staffAnswers.get(`${scope}#${key}`);
+      if (!stored) return undefined;
+      const wait = complaints.get(stored.complaint.id)?.workflowWait;
+      return deepCopy({ ...stored, complaint: { ...stored.complaint, ...(wait ? { workflowWait: wait } : {}) } });
     },
     async recordDelivery() {
       return false;
@@ -135,5 +157,10 @@ export function inMemoryComplaints() {
       return complaint.version === wait.plannedVersion;
     },
   };
-  return { repository, historyOf: (id: string) => histories.get(id) ?? [] };
+  return {
+    repository,
+    historyOf: (id: string) => histories.get(id) ?? [],
+    /** The next staff change fails with `error` before it is written, as a DynamoDB error would. */
+    failNextStaffChange: (error: Error) => failures.push(error),
+  };
 }
