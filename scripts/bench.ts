@@ -11,6 +11,8 @@ import { validComplaint } from '../test/support/local-product';
 
 // `npm run bench`: one run on the local stand-ins, printed as a table. Figures, never assertions: the
 // ratio of intake latency to a bare PutItem on the same dynalite is the one we track over time.
+// `npm run bench -- --functions` prints only the Lambda rows (bundle sizes and cold init), in a minute
+// instead of several: no stand-ins are started.
 
 const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const SUSTAINED_COMPLAINTS = Number(process.env.BENCH_COMPLAINTS ?? 500);
@@ -44,6 +46,16 @@ async function post(api: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const rows: [string, string][] = [];
+  if (!process.argv.includes('--functions')) await benchRuntime(rows);
+  await benchFunctions(rows);
+
+  const width = Math.max(...rows.map(([label]) => label.length));
+  console.log(`\n${'measure'.padEnd(width)} | value\n${'-'.repeat(width)}-|------`);
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)} | ${value}`);
+}
+
+async function benchRuntime(rows: [string, string][]): Promise<void> {
   const runtime = await startRuntime({});
   const { api } = runtime.urls;
   const dynamo = new DynamoDBClient({
@@ -51,7 +63,6 @@ async function main(): Promise<void> {
     region: 'eu-central-1',
     credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
   });
-  const rows: [string, string][] = [];
 
   await timed(() => post(api), 20); // warm-up: module loading, connections
   await runtime.settled();
@@ -125,22 +136,19 @@ async function main(): Promise<void> {
   rows.push(['DynamoDB write units, answered after 3 reminders (per complaint)', writeUnits(lifecycle.happyUnits)]);
   rows.push(['DynamoDB write units, never answered (per complaint)', writeUnits(lifecycle.silentUnits)]);
 
-  for (const bundle of await bundleSizes()) rows.push([`bundle ${bundle.name} (KiB, minified)`, (bundle.bytes / 1024).toFixed(1)]);
-
   dynamo.destroy();
   await runtime.stop();
+}
 
-  // After the runtime has stopped, so that the stand-ins take no CPU from the fresh processes.
+/** Bundle sizes and cold init; after the runtime has stopped, so that the stand-ins take no CPU from the fresh processes. */
+async function benchFunctions(rows: [string, string][]): Promise<void> {
+  for (const bundle of await bundleSizes()) rows.push([`bundle ${bundle.name} (KiB, minified)`, (bundle.bytes / 1024).toFixed(1)]);
   const inits = await coldInits();
   const empty = inits.find(({ name }) => name === EMPTY)!;
   rows.push([`cold init, ${EMPTY} (ms, median; Node start to module loaded)`, empty.medianMs.toFixed(1)]);
   for (const init of inits.filter(({ name }) => name !== EMPTY)) {
     rows.push([`cold init ${init.name} (ms, median / x empty handler)`, `${init.medianMs.toFixed(1)} / ${init.ratio.toFixed(2)}`]);
   }
-
-  const width = Math.max(...rows.map(([label]) => label.length));
-  console.log(`\n${'measure'.padEnd(width)} | value\n${'-'.repeat(width)}-|------`);
-  for (const [label, value] of rows) console.log(`${label.padEnd(width)} | ${value}`);
 }
 
 interface Units {
