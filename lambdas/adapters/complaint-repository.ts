@@ -94,8 +94,12 @@ function staffAnswerItem(idempotency: StaffIdempotency, complaint: Record<string
 const KEY_FREE = 'attribute_not_exists(PK) OR expiresAt < :nowSeconds';
 
 export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableName: string): ComplaintRepository {
-  const complaintItem = async (id: string) =>
-    (await client.send(new GetCommand({ TableName: tableName, Key: keys.complaint(id), ConsistentRead: true }))).Item;
+  const sequences = lastSeenSequences();
+  const complaintItem = async (id: string) => {
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.complaint(id), ConsistentRead: true }));
+    if (Item) sequences.saw(id, Number(Item.eventSequence ?? 0));
+    return Item;
+  };
 
   /** The complaint as it is now: its item and its submission's, in one query. */
   async function complaintWithSubmission(id: string): Promise<Record<string, unknown> | undefined> {
@@ -108,6 +112,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       }),
     );
     const state = Items.find((item) => item.SK === keys.complaint(id).SK);
+    if (state) sequences.saw(id, Number(state.eventSequence ?? 0));
     const submission = Items.find((item) => item.SK === keys.submission(id).SK);
     const wait = Items.find((item) => item.SK === keys.wait(id).SK);
     return state && { ...submission, ...state, ...(wait ? { workflowWait: wait.workflowWait } : {}) };
@@ -124,18 +129,29 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
     entry: HistoryEntry,
     keyed?: { record: (item: Record<string, unknown>, eventSequence: number) => Record<string, unknown>; nowSeconds: number },
   ): Promise<'written' | 'refused' | 'missing' | 'key_taken'> {
+    // The number the complaint was last read at (a use case reads it just before it changes it) saves a read;
+    // if another change took that number meanwhile, the condition on it refuses the write and we read afresh.
+    let known = keyed ? undefined : sequences.last(id);
     for (let attempt = 0; attempt < SEQUENCE_ATTEMPTS; attempt++) {
-      const item = await complaintItem(id);
-      if (!item) return 'missing';
-      const sequence = Number(item.eventSequence ?? 0);
-      const answer = keyed && {
-        Put: {
-          TableName: tableName,
-          Item: keyed.record(item, sequence + 1),
-          ConditionExpression: KEY_FREE,
-          ExpressionAttributeValues: { ':nowSeconds': keyed.nowSeconds },
-        },
-      };
+      let sequence: number;
+      let item: Record<string, unknown> | undefined;
+      if (known !== undefined) {
+        sequence = known;
+      } else {
+        item = await complaintItem(id);
+        if (!item) return 'missing';
+        sequence = Number(item.eventSequence ?? 0);
+      }
+      known = undefined;
+      const answer = keyed &&
+        item && {
+          Put: {
+            TableName: tableName,
+            Item: keyed.record(item, sequence + 1),
+            ConditionExpression: KEY_FREE,
+            ExpressionAttributeValues: { ':nowSeconds': keyed.nowSeconds },
+          },
+        };
       try {
         await client.send(
           new TransactWriteCommand({
@@ -161,6 +177,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
             ],
           }),
         );
+        sequences.saw(id, sequence + 1);
         return 'written';
       } catch (error) {
         const codes = reasons(error);
@@ -170,7 +187,10 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         // The condition failed: because another change took the number (try again), or because of the change's own.
         const now = await complaintItem(id);
         if (!now) return 'missing';
-        if (Number(now.eventSequence ?? 0) !== sequence) continue;
+        if (Number(now.eventSequence ?? 0) !== sequence) {
+          known = Number(now.eventSequence ?? 0);
+          continue;
+        }
         return 'refused';
       }
     }
@@ -472,4 +492,20 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
         values: { ':value': fact.value },
       };
   }
+}
+
+/**
+ * The event number each complaint was last seen at by this repository (one per Lambda container), so a change
+ * right after a read needs no read of its own. Only ever a first guess: the write is conditioned on it.
+ */
+function lastSeenSequences(limit = 1_000) {
+  const seen = new Map<string, number>();
+  return {
+    saw(id: string, sequence: number) {
+      seen.delete(id);
+      seen.set(id, sequence);
+      if (seen.size > limit) seen.delete(seen.keys().next().value!);
+    },
+    last: (id: string) => seen.get(id),
+  };
 }
