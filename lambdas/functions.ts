@@ -1,7 +1,8 @@
 // Every deployed function, once. CDK makes one Lambda per entry (one concern each, its own bundle and grants);
 // the local runtime loads the very same handler modules; the workflow refers to step functions by name.
 
-export type Grant = 'email:send' | 'workflow:start' | 'workflow:callback';
+/** `cursorKey:read`: the secret the staff API signs its cursors with (lambdas/core/cursor-seal.ts). */
+export type Grant = 'email:send' | 'workflow:start' | 'workflow:callback' | 'cursorKey:read';
 
 /**
  * The DynamoDB actions a function may take on the complaints table (Query also on its indexes): exactly the
@@ -50,7 +51,7 @@ export const functions = {
     entry: 'lambdas/handlers/admin.handler.ts',
     description: 'The staff API (/admin/...), behind IAM (SigV4) authorization',
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], // lists are index queries; registration puts
-    grants: ['email:send', 'workflow:callback'],
+    grants: ['email:send', 'workflow:callback', 'cursorKey:read'],
     timeout: 10,
     memory: 512,
   },

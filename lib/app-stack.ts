@@ -7,13 +7,15 @@ import type { DeploymentConfig } from './deployment-config';
 import { Email } from './email';
 import { Functions } from './functions';
 import { Operations } from './operations';
-import { importComplaintsTable, type ComplaintsTableRef } from './stateful-stack';
+import { importComplaintsTable, importCursorKey, type ComplaintsTableRef, type CursorKeyRef } from './stateful-stack';
 import { EventStream } from './event-stream';
 import { Workflow } from './workflow';
 
 export interface AppStackProps extends StackProps {
   /** The complaints table, from the stateful stack. */
   readonly table: ComplaintsTableRef;
+  /** The secret the staff API signs its cursors with, from the stateful stack. */
+  readonly cursorKey: CursorKeyRef;
   readonly senderAddress: string;
   readonly senderDomain?: string;
   readonly companyName?: string;
@@ -44,6 +46,7 @@ export class AppStack extends Stack {
     this.functions = new Functions(this, 'Functions', {
       table,
       email,
+      cursorKey: importCursorKey(this, 'CursorKey', props.cursorKey),
       environment: {
         TABLE_NAME: table.tableName,
         SENDER_ADDRESS: props.senderAddress,

@@ -1,5 +1,6 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { functions, workflowSteps, type FunctionName, type FunctionSpec, type Grant, type TableAction } from '../lambdas/functions';
@@ -11,6 +12,8 @@ import { acknowledgeTableIndexes } from './nag';
 export interface FunctionsProps {
   readonly table: dynamodb.ITable;
   readonly email: Email;
+  /** The key the staff API signs its cursors with; read by the functions with `cursorKey:read` only. */
+  readonly cursorKey: secretsmanager.ISecret;
   /** Given to every function (TABLE_NAME, SENDER_ADDRESS, …); STATE_MACHINE_ARN is added by `connectWorkflow`. */
   readonly environment: Record<string, string>;
   /** The validated configuration files; each function's bundle carries those it reads. */
@@ -46,6 +49,10 @@ export class Functions extends Construct {
           switch (grant) {
             case 'email:send':
               props.email.grantSend(fn.function);
+              break;
+            case 'cursorKey:read':
+              props.cursorKey.grantRead(fn.function);
+              fn.addEnvironment('CURSOR_KEY_SECRET_ARN', props.cursorKey.secretArn);
               break;
             case 'workflow:start':
             case 'workflow:callback':

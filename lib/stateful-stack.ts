@@ -1,5 +1,6 @@
-import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { nonKeyAttributes, tableDesign, type IndexDesign } from '../lambdas/adapters/table-design';
 
@@ -16,9 +17,16 @@ export interface ComplaintsTableRef {
   readonly tableStreamArnExport: string;
 }
 
+/** How the stateless stack finds the cursor key: a named export, as the table's (see ComplaintsTableRef). */
+export interface CursorKeyRef {
+  readonly secretArnExport: string;
+}
+
 export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
   readonly tableRef: ComplaintsTableRef;
+  readonly cursorKey: secretsmanager.Secret;
+  readonly cursorKeyRef: CursorKeyRef;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -56,12 +64,30 @@ export class StatefulStack extends Stack {
       tableArnExport: `${this.stackName}:ComplaintsTableArn`,
       tableStreamArnExport: `${this.stackName}:ComplaintsTableStreamArn`,
     };
+    // The key the staff API seals its list and history cursors with (lambdas/core/cursor-seal.ts), generated
+    // by Secrets Manager and never seen by anyone: 64 characters of letters and digits, ~380 bits, far above
+    // HMAC-SHA256's 256. Losing or replacing it only makes the cursors handed out before refused (400), and a
+    // client starts again from the first page; so it goes with the stack rather than outliving it.
+    this.cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'Reklamacje: the key the staff API signs its pagination cursors with (HMAC-SHA256)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.cursorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key only signs pagination cursors, which a client uses for minutes; Secrets Manager has no hosted ' +
+        'rotation for a plain key, and rotating it would only refuse the cursors in use. Replace the secret to rotate.',
+    });
+    this.cursorKeyRef = { secretArnExport: `${this.stackName}:CursorKeyArn` };
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The complaints table' });
     new CfnOutput(this, 'TableArn', { value: this.table.tableArn, exportName: this.tableRef.tableArnExport });
     new CfnOutput(this, 'TableStreamArn', {
       value: this.table.tableStreamArn!,
       exportName: this.tableRef.tableStreamArnExport,
     });
+    new CfnOutput(this, 'CursorKeyArn', { value: this.cursorKey.secretArn, exportName: this.cursorKeyRef.secretArnExport });
   }
 }
 
@@ -72,4 +98,9 @@ export function importComplaintsTable(scope: Construct, id: string, ref: Complai
     tableStreamArn: Fn.importValue(ref.tableStreamArnExport),
     globalIndexes: Object.keys(tableDesign.indexes),
   });
+}
+
+/** The cursor key as seen from another stack: by its complete ARN, so a grant names exactly this secret. */
+export function importCursorKey(scope: Construct, id: string, ref: CursorKeyRef): secretsmanager.ISecret {
+  return secretsmanager.Secret.fromSecretCompleteArn(scope, id, Fn.importValue(ref.secretArnExport));
 }

@@ -12,6 +12,13 @@ import { lockDataFolder } from './data-lock';
 import { keepClockReading, restoredClockReading } from './product-clock-state';
 import { clockFromEnvironment, type Clock } from '../lambdas/adapters/clock';
 
+/**
+ * The key the local staff API seals its cursors with (lambdas/core/cursor-seal.ts). Fixed, so that a cursor
+ * stays good across a restart, as it does across a Lambda's cold starts; it guards nothing (the demo staff
+ * keys are in the repository too). In AWS the key is a generated secret (lib/stateful-stack.ts).
+ */
+export const LOCAL_CURSOR_KEY = 'local cursor key, not a secret: never deployed';
+
 export interface RuntimeOptions {
   /** Where dynalite and the mailbox keep their data; in memory when absent. */
   dataDir?: string;
@@ -104,6 +111,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
       SENDER_ADDRESS: options.senderAddress ?? 'reklamacje@sklep.example',
       COMPANY_NAME: options.companyName ?? 'Sklep Przykładowy sp. z o.o.',
+      CURSOR_KEY: LOCAL_CURSOR_KEY,
       ...clockEnvironment,
     });
 

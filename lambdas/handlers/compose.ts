@@ -6,6 +6,7 @@ import { readConfigFile } from '../adapters/config-files';
 import { readEnvironment, required } from '../adapters/config';
 import { dynamoComplaintRepository } from '../adapters/complaint-repository';
 import { dynamoComplaintLists } from '../adapters/complaint-lists';
+import { cursorSealFrom, sealedCursors } from '../adapters/sealed-cursors';
 import { newComplaintId } from '../adapters/ids';
 import { sesMailer } from '../adapters/mailer';
 import { stepFunctionsWorkflowWaker } from '../adapters/workflow-client';
@@ -71,14 +72,20 @@ export const waitPorts = /* @__PURE__ */ once(() => ({
   now: shared().now,
 }));
 
-export const staffPorts = /* @__PURE__ */ once((): StaffPorts & { staff: StaffDirectory } => ({
-  ...stepPorts(),
-  lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
-  company: loadCompanyProfile(),
-  // Required on first use: pdf-lib and the 0.5 MB embedded font are evaluated only when a letter is printed
-  // (a static import would load them at every cold start of the admin function).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; import() would change the bundle
-  printLetter: (letter) => (require('../adapters/letter-pdf') as typeof import('../adapters/letter-pdf')).printLetter(letter),
-  // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
-  staff: readConfigFile('staffDirectory'),
-}));
+/** The cursors the staff API hands out are sealed with the deployment's cursor key (sealed-cursors.ts). */
+export const staffPorts = /* @__PURE__ */ once((): StaffPorts & { staff: StaffDirectory } =>
+  sealedCursors(
+    {
+      ...stepPorts(),
+      lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
+      company: loadCompanyProfile(),
+      // Required on first use: pdf-lib and the 0.5 MB embedded font are evaluated only when a letter is printed
+      // (a static import would load them at every cold start of the admin function).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; import() would change the bundle
+      printLetter: (letter) => (require('../adapters/letter-pdf') as typeof import('../adapters/letter-pdf')).printLetter(letter),
+      // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
+      staff: readConfigFile('staffDirectory'),
+    },
+    cursorSealFrom(shared().env),
+  ),
+);

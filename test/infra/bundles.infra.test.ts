@@ -8,7 +8,7 @@ import { esbuildOptionsFor } from '../../lib/bundling';
 // Lambda the credentials are the environment's, so no bundle carries the SDK's default credential chain (nor
 // the STS, SSO and sign-in clients it brings), and a function carries only the AWS clients its code sends with.
 
-type Client = 'client-dynamodb' | 'client-sesv2' | 'client-sfn';
+type Client = 'client-dynamodb' | 'client-sesv2' | 'client-sfn' | 'client-secrets-manager';
 
 const clientsUsed: Record<FunctionName, Client[]> = {
   health: [],
@@ -18,7 +18,8 @@ const clientsUsed: Record<FunctionName, Client[]> = {
   workflowStarter: ['client-sfn'],
   registerWait: ['client-dynamodb', 'client-sfn'],
   advanceComplaint: ['client-dynamodb', 'client-sesv2', 'client-sfn'],
-  admin: ['client-dynamodb', 'client-sesv2', 'client-sfn'],
+  // Secrets Manager for the cursor key, read on the first list or history page (lambdas/adapters/sealed-cursors.ts).
+  admin: ['client-dynamodb', 'client-sesv2', 'client-sfn', 'client-secrets-manager'],
 };
 
 async function bundledPackages(name: FunctionName): Promise<Set<string>> {

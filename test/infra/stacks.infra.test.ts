@@ -402,6 +402,36 @@ describe('e-mail', () => {
   });
 });
 
+describe('the cursor key', () => {
+  it('is a secret the stateful stack generates, 64 characters long', () => {
+    data.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64, ExcludePunctuation: true }),
+    });
+    data.hasOutput('CursorKeyArn', { Export: { Name: built.stateful.cursorKeyRef.secretArnExport } });
+  });
+
+  it('may be read by the staff API alone, which is told where it is', () => {
+    const resources = app.toJSON().Resources as Resources;
+    const cursorKey = { 'Fn::ImportValue': built.stateful.cursorKeyRef.secretArnExport };
+    const readerRoles = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+      .filter((resource) =>
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, read by path
+        resource.Properties!.PolicyDocument.Statement.some((statement: any) =>
+          [statement.Resource].flat().some((target: unknown) => JSON.stringify(target) === JSON.stringify(cursorKey)),
+        ),
+      )
+      .flatMap((resource) => resource.Properties!.Roles.map((role: { Ref: string }) => role.Ref));
+    const adminRole = resources[functionLogicalId('admin')]!.Properties!.Role['Fn::GetAtt'][0];
+    expect(readerRoles).toEqual([adminRole]);
+    const told = (Object.keys(functions) as FunctionName[]).filter(
+      (name) => 'CURSOR_KEY_SECRET_ARN' in resources[functionLogicalId(name)]!.Properties!.Environment.Variables,
+    );
+    expect(told).toEqual(['admin']);
+    expect(JSON.stringify(resources)).not.toMatch(/"CURSOR_KEY"/);
+  });
+});
+
 describe('permissions', () => {
   // Actions that support no resource-level permissions, so `*` is the only possible resource.
   const WITHOUT_RESOURCE_LEVEL = new Set([

@@ -1,4 +1,5 @@
-import type { Runtime } from '../../local/runtime';
+import { LOCAL_CURSOR_KEY, type Runtime } from '../../local/runtime';
+import { cursorSeal } from '../../lambdas/core/cursor-seal';
 import { demoCredentials, signedHeaders } from '../../cli/signing';
 import { addCalendarDays } from '../../lambdas/core/calendar/calendar-date';
 import { warsawCalendarDate } from '../../lambdas/core/calendar/polish-calendar';
@@ -83,8 +84,11 @@ async function everyPage(staffId: string, query: Record<string, string>) {
   return { rows, ids: rows.map((row) => row.id), pages };
 }
 
-const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-const encode = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+/** A list cursor's position (what the seal covers: lambdas/core/cursor-seal.ts). */
+const decode = (cursor: string) => JSON.parse(Buffer.from(cursor.split('.')[0]!, 'base64url').toString('utf8'));
+const position = (cursor: unknown) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+/** Sealed with the local key: as if the key had leaked, so that the list's own checks behind the seal are tried. */
+const encode = (cursor: unknown) => cursorSeal(LOCAL_CURSOR_KEY).seal('list', position(cursor));
 
 describe('signatures', () => {
   it('accepts a request signed with a staff key', async () => {
@@ -438,7 +442,22 @@ describe('lists spread over shards (issue 10: no hot keys, lean indexes)', () =>
     const urgent = (await call(supervisor.id, { path: '/admin/complaints', query: { sort: 'urgent', dueWithinDays: '366', limit: '1' } })).body
       .cursor as string;
     const { list, at } = decode(newest);
+    const [newestPosition, newestSeal] = newest.split('.') as [string, string];
+    const flip = (text: string, at: number) => `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
     const forged = [
+      // What the seal refuses: any cursor this deployment did not hand out for this list.
+      ['empty key values, unsealed', {}, position({ list, at: at.map(() => ['', '']) })],
+      [
+        'empty key values, sealed under another secret',
+        {},
+        cursorSeal('another deployment, another secret: 32+ bytes').seal('list', position({ list, at: at.map(() => ['', '']) })),
+      ],
+      ['a real cursor sealed under another secret', {}, cursorSeal('another deployment, another secret: 32+ bytes').seal('list', newestPosition)],
+      ['a tampered byte in the position', {}, `${flip(newestPosition, 10)}.${newestSeal}`],
+      ['a tampered byte in the seal', {}, `${newestPosition}.${flip(newestSeal, 5)}`],
+      ['a history cursor', {}, cursorSeal(LOCAL_CURSOR_KEY).seal('history:x', newestPosition)],
+      ['no seal', {}, newestPosition],
+      // What the list refuses behind the seal, should a cursor ever get past it.
       ['an urgent cursor on the newest list', {}, urgent],
       ['a newest cursor on a department list', { department: 'returns' }, newest],
       ['a cursor of another list', {}, encode({ list: 'x', at })],

@@ -1,4 +1,5 @@
-import type { Runtime } from '../../local/runtime';
+import { LOCAL_CURSOR_KEY, type Runtime } from '../../local/runtime';
+import { cursorSeal } from '../../lambdas/core/cursor-seal';
 import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 import { asStaff, demoStaff } from '../support/staff-event';
 
@@ -49,6 +50,32 @@ it('takes 120 notes of 5,000 characters on one complaint, keeps the complaint it
   expect(entries[0].action).toBe('complaint_received');
   const times = entries.map((entry) => entry.at);
   expect([...times].sort()).toEqual(times);
+});
+
+it("refuses another complaint's history cursor, a tampered one and one sealed under another secret (400)", async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 2; i++) ids.push(((await (await postComplaint(runtime, validComplaint)).json()) as { id: string }).id);
+  const [mine, theirs] = ids as [string, string];
+  for (let i = 0; i < 3; i++) {
+    await asStaff(supervisor, 'POST', '/admin/complaints/{id}/notes', { pathParameters: { id: theirs }, body: { text: `Notatka ${i}` } });
+  }
+  const firstPage = await asStaff(supervisor, 'GET', '/admin/complaints/{id}/history', { pathParameters: { id: theirs }, query: { limit: '1' } });
+  const cursor = firstPage.body.before as string;
+  expect(cursor).toEqual(expect.any(String));
+  const [sequence, seal] = cursor.split('.') as [string, string];
+  const forged = [
+    ["another complaint's cursor", mine, cursor],
+    ['a tampered sequence', theirs, `${Buffer.from('0000000001').toString('base64url')}.${seal}`],
+    ['sealed under another secret', theirs, cursorSeal('another deployment, another secret: 32+ bytes').seal(`history:${theirs}`, sequence)],
+    ['a list cursor', theirs, cursorSeal(LOCAL_CURSOR_KEY).seal('list', sequence)],
+  ] as const;
+  for (const [name, id, before] of forged) {
+    const page = await asStaff(supervisor, 'GET', '/admin/complaints/{id}/history', { pathParameters: { id }, query: { before } });
+    expect([name, page.statusCode, page.body.type]).toEqual([name, 400, expect.stringMatching(/malformed-request$/)]);
+  }
+  expect(
+    (await asStaff(supervisor, 'GET', '/admin/complaints/{id}/history', { pathParameters: { id: theirs }, query: { before: cursor } })).statusCode,
+  ).toBe(200);
 });
 
 it('refuses a history cursor it did not hand out (400), reading nothing', async () => {

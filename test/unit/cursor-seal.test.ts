@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { cursorSeal, MIN_KEY_BYTES } from '../../lambdas/core/cursor-seal';
+import { InvalidConfiguration, MalformedRequest } from '../../lambdas/core/errors';
+
+const KEY = 'k'.repeat(MIN_KEY_BYTES);
+const seal = cursorSeal(KEY);
+const position = Buffer.from(JSON.stringify({ list: 'abc', at: [['2026-11-20T10:00:00.000Z', 'id-1'], 1] })).toString('base64url');
+
+describe('a sealed cursor', () => {
+  it('opens to the position it was sealed with, for the purpose it was sealed for', () => {
+    expect(seal.open('list', seal.seal('list', position))).toBe(position);
+  });
+
+  it('is refused (400) when sealed under another secret', () => {
+    const foreign = cursorSeal('another deployment, another secret, 32+ bytes').seal('list', position);
+    expect(() => seal.open('list', foreign)).toThrow(MalformedRequest);
+  });
+
+  it("is refused (400) for another purpose: a list's cursor as a history's, one complaint's history as another's", () => {
+    expect(() => seal.open('history:a', seal.seal('list', position))).toThrow(MalformedRequest);
+    expect(() => seal.open('history:b', seal.seal('history:a', 'MDAwMDAwMDAwNQ'))).toThrow(MalformedRequest);
+  });
+
+  it('is refused (400) with any one character changed, the position or the seal', () => {
+    const cursor = seal.seal('list', position);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ';
+    fc.assert(
+      fc.property(fc.nat(cursor.length - 1), fc.constantFrom(...alphabet), (at, replacement) => {
+        fc.pre(cursor[at] !== replacement);
+        const tampered = `${cursor.slice(0, at)}${replacement}${cursor.slice(at + 1)}`;
+        expect(() => seal.open('list', tampered)).toThrow(MalformedRequest);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each([
+    ['empty', ''],
+    ['no seal', position],
+    ['an empty seal', `${position}.`],
+    ['an empty position', `.${seal.seal('list', position).split('.')[1]}`],
+    ['a short seal', `${position}.abc`],
+    ['a seal with padding', `${seal.seal('list', position)}=`],
+    ['two dots', `${position}.${seal.seal('list', position)}`],
+    ['a seal of the right length made up', `${position}.${'A'.repeat(43)}`],
+    ['empty key values sealed as nothing', Buffer.from('{"list":"x","at":[["",""]]}').toString('base64url')],
+  ])('is refused (400) when it is %s', (_name, cursor) => {
+    expect(() => seal.open('list', cursor)).toThrow(MalformedRequest);
+  });
+
+  it('opens nothing whatever the string (never another error than a 400)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (cursor) => {
+        expect(() => seal.open('list', cursor)).toThrow(MalformedRequest);
+      }),
+    );
+  });
+
+  it('needs a key of at least 32 bytes: a shorter one is a deployment fault', () => {
+    expect(() => cursorSeal('short')).toThrow(InvalidConfiguration);
+  });
+});
