@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { MethodNotAllowed, NotFound, PayloadTooLarge } from '../lambdas/core/errors';
+import { DomainError, MethodNotAllowed, NotFound, PayloadTooLarge } from '../lambdas/core/errors';
 import { matchRoute } from '../lambdas/http/routes';
 import { problemResponse } from '../lambdas/http/problem';
 import { handlerOf } from './handlers';
@@ -51,7 +52,14 @@ export async function startApiServer(options: { port: number; host?: string; bod
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   };
-  const server = http.createServer((request, response) => track(serve(request, response, limits)));
+  // The response in progress on each connection, so that a parser error answers only where nothing was sent yet.
+  const inProgress = new WeakMap<Duplex, http.ServerResponse>();
+  const server = http.createServer((request, response) => {
+    inProgress.set(request.socket, response);
+    response.once('close', () => inProgress.delete(request.socket));
+    track(serve(request, response, limits));
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerParserError(error, socket, inProgress.get(socket)));
   // A client that asks first (Expect: 100-continue) is refused before it sends a byte of a body too large.
   server.on('checkContinue', (request: http.IncomingMessage, response: http.ServerResponse) => {
     if (declaredLength(request) > limits.maxBytes) {
@@ -75,6 +83,74 @@ export async function startApiServer(options: { port: number; host?: string; bod
       await closed;
     },
   };
+}
+
+/** What Node's HTTP parser refused, as problem details (the parser's own answers have an empty body). */
+class UnreadableRequest extends DomainError {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly title: string,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+function parserRefusal(error: NodeJS.ErrnoException & { reason?: string }): UnreadableRequest {
+  switch (error.code ?? '') {
+    case 'HPE_HEADER_OVERFLOW':
+      return new UnreadableRequest(
+        431,
+        'request-header-fields-too-large',
+        'The request headers are too large',
+        `The request line and headers are limited to ${http.maxHeaderSize} bytes in all.`,
+      );
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return new UnreadableRequest(413, 'payload-too-large', 'The request body is too large', 'The chunk extensions are too large.');
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new UnreadableRequest(408, 'request-timeout', 'The request took too long to arrive', 'Send the whole request at once.');
+    case 'HPE_INVALID_EOF_STATE':
+      return new UnreadableRequest(
+        400,
+        'malformed-request',
+        'The request ended before its body was complete',
+        'The connection was closed before the body its Content-Length or chunked coding announced had arrived.',
+      );
+    default:
+      return new UnreadableRequest(
+        400,
+        'malformed-request',
+        'The request is not valid HTTP/1.1',
+        `${error.reason ?? 'The request could not be parsed'} (${error.code ?? 'parse error'}).`,
+      );
+  }
+}
+
+/**
+ * Node's parser refused the request (headers too large, broken chunked coding, a body shorter than its
+ * Content-Length) or the client went away. Where the socket can still take an answer and none was started,
+ * the answer is problem+json like every other; a client that hung up (ECONNRESET) has no one left to answer
+ * and is no fault of the server's, so it is closed without a word in the logs.
+ */
+function answerParserError(error: NodeJS.ErrnoException, socket: Duplex, response: http.ServerResponse | undefined): void {
+  if (error.code === 'ECONNRESET' || !socket.writable || response?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const refusal = parserRefusal(error);
+  const answer = problemResponse(refusal) as APIGatewayProxyStructuredResultV2;
+  const body = Buffer.from(answer.body ?? '', 'utf8');
+  const head = [
+    `HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status] ?? ''}`,
+    ...Object.entries(answer.headers ?? {}).map(([name, value]) => `${name}: ${String(value)}`),
+    `content-length: ${body.length}`,
+    'connection: close',
+  ];
+  socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
+  // The parser is gone: whatever else the client sends is not read. A client that does not close its side
+  // within a second is cut off.
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 async function serve(request: http.IncomingMessage, response: http.ServerResponse, limits: BodyLimits): Promise<void> {
