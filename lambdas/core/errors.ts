@@ -15,6 +15,15 @@ export class InvalidConfiguration extends Error {
   }
 }
 
+/**
+ * An error that passes by itself: a DomainError with `retryAfterSeconds` (seconds after which the same request
+ * may succeed) is answered with Retry-After. Errors where repeating the request unchanged can only fail again
+ * have none.
+ */
+export interface PassesByItself {
+  readonly retryAfterSeconds: number;
+}
+
 export abstract class DomainError extends Error {
   abstract readonly status: number;
   abstract readonly type: string;
@@ -69,6 +78,9 @@ export class IdempotencyKeyInUse extends DomainError {
   readonly status = 409;
   readonly type = 'idempotency-key-in-use';
   readonly title = 'A request with this Idempotency-Key is still being processed';
+  // The first request's work is one transaction of a few DynamoDB calls (≈ 100 ms, 10 s at most, the
+  // functions' timeout): a second later it has usually finished, and the retry gets its answer replayed.
+  readonly retryAfterSeconds = 1;
 }
 
 /** The same Idempotency-Key was sent with a different body (httpapi idempotency draft §2.7). */
@@ -78,6 +90,10 @@ export class IdempotencyKeyReused extends DomainError {
   readonly title = 'This Idempotency-Key was already used with a different request';
 }
 
+/**
+ * The change was made on a stale copy, or the complaint's state no longer allows it. No Retry-After: the same
+ * request, repeated, can only fail again; the caller reads the complaint and decides anew.
+ */
 export class VersionConflict extends DomainError {
   readonly status = 409;
   readonly type = 'version-conflict';

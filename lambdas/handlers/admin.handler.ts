@@ -101,6 +101,15 @@ function staffRequest(route: StaffRoute, event: APIGatewayProxyEventV2): StaffRe
   } as StaffRequest<StaffRoute>;
 }
 
+/** What a failed staff request's answer may say about retrying it (lambdas/http/problem.ts). */
+const staffRouteFacts = {
+  takesIdempotencyKey: (event: APIGatewayProxyEventV2) => {
+    const route = staffRoutes.get(event.routeKey);
+    return route !== undefined && 'request' in route && 'idempotencyKey' in route.request && route.request.idempotencyKey === true;
+  },
+  howToCheck: "A change that took effect shows in the complaint's history (GET /admin/complaints/{id}).",
+};
+
 export const handler = httpHandler(async (event) => {
   const route = staffRoutes.get(event.routeKey);
   if (!route) throw new NotFound(`No admin route ${event.routeKey}`);
@@ -121,4 +130,4 @@ export const handler = httpHandler(async (event) => {
     };
   }
   return json(status, result.body);
-});
+}, staffRouteFacts);

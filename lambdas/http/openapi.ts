@@ -85,6 +85,10 @@ function schemasFor(io: 'input' | 'output', named: ReadonlyMap<z.ZodType, string
   return { components, refOf };
 }
 
+/** Statuses whose problem answers may carry Retry-After (lambdas/http/problem.ts). */
+const RETRY_LATER = new Set([409, 429, 503]);
+const problemContent = { 'application/problem+json': { schema: { $ref: `${COMPONENT}Problem` } } };
+
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -144,7 +148,9 @@ export function openApiDocument(): Record<string, unknown> {
             : {}),
       };
     }
-    for (const status of problemStatuses(route)) responses[String(status)] = { $ref: '#/components/responses/Problem' };
+    for (const status of problemStatuses(route)) {
+      responses[String(status)] = { $ref: `#/components/responses/${RETRY_LATER.has(status) ? 'ProblemRetryLater' : 'Problem'}` };
+    }
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: route.action,
@@ -169,7 +175,21 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       schemas: { ...requests.components, ...answers.components },
       responses: {
-        Problem: { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: `${COMPONENT}Problem` } } } },
+        Problem: { description: 'Problem details (RFC 9457)', content: problemContent },
+        ProblemRetryLater: {
+          description: 'Problem details (RFC 9457), with Retry-After where the same request may succeed later',
+          headers: {
+            'Retry-After': {
+              description:
+                'Seconds to wait before sending the same request again (RFC 9110 §10.2.3): always on a 503 and a 429; on a 409 only ' +
+                'when the conflict passes by itself (a request with the same Idempotency-Key still in progress), not when the ' +
+                'complaint changed meanwhile (read it again instead).',
+              required: false,
+              schema: { type: 'integer', minimum: 0 },
+            },
+          },
+          content: problemContent,
+        },
       },
       securitySchemes: {
         sigv4: {

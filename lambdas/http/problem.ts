@@ -1,11 +1,22 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { DomainError, ValidationFailed } from '../core/errors';
+import { DomainError, ValidationFailed, type PassesByItself } from '../core/errors';
 import { errorFields, log } from '../adapters/logger';
 
 export const PROBLEM_TYPE_BASE = 'https://reklamacje.example/problems/';
 
+/** What an answer to a failed request may truthfully say about retrying it (see `unexpectedFailureDetail`). */
+export interface RequestFacts {
+  method?: string;
+  /** The request carried an Idempotency-Key and its route honours one (routes.ts, `request.idempotencyKey`). */
+  idempotencyKeyHonoured?: boolean;
+  /** The route honours an Idempotency-Key, whether or not this request carried one. */
+  routeTakesIdempotencyKey?: boolean;
+  /** How a caller finds out whether a change took effect, in a sentence (from the route's handler). */
+  howToCheck?: string;
+}
+
 /** The one place where errors become HTTP answers: RFC 9457 problem details. */
-export function problemResponse(error: unknown, instance?: string): APIGatewayProxyResultV2 {
+export function problemResponse(error: unknown, instance?: string, request: RequestFacts = {}): APIGatewayProxyResultV2 {
   if (error instanceof DomainError) {
     const body: Record<string, unknown> = {
       type: `${PROBLEM_TYPE_BASE}${error.type}`,
@@ -15,7 +26,10 @@ export function problemResponse(error: unknown, instance?: string): APIGatewayPr
       ...(instance ? { instance } : {}),
     };
     if (error instanceof ValidationFailed) body.errors = error.issues;
-    return problem(error.status, body);
+    // RFC 9110 §10.2.3: when to ask again, for the errors that pass by themselves (a 409 of a request still in
+    // progress, or of a change that raced another).
+    const { retryAfterSeconds } = error as Partial<PassesByItself>;
+    return problem(error.status, body, typeof retryAfterSeconds === 'number' ? { 'retry-after': String(Math.ceil(retryAfterSeconds)) } : {});
   }
   // By name, not class: importing the mailer here would put the SES client into every HTTP function.
   if (error instanceof Error && error.name === 'EmailTemporarilyUnavailable') {
@@ -26,19 +40,42 @@ export function problemResponse(error: unknown, instance?: string): APIGatewayPr
       status: 503,
       detail: 'Nothing was changed. Try again in a minute.',
     };
-    return { statusCode: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '60' }, body: JSON.stringify(body) };
+    return problem(503, body, { 'retry-after': '60' });
   }
   log.error('unhandled error', errorFields(error));
   return problem(500, {
     type: `${PROBLEM_TYPE_BASE}internal-error`,
     title: 'Something went wrong on our side',
     status: 500,
-    detail: 'The request was not completed. It is safe to retry it with the same Idempotency-Key.',
+    detail: unexpectedFailureDetail(request),
+    ...(instance ? { instance } : {}),
   });
 }
 
-function problem(status: number, body: Record<string, unknown>): APIGatewayProxyResultV2 {
-  return { statusCode: status, headers: { 'content-type': 'application/problem+json' }, body: JSON.stringify(body) };
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * What is true of a request that failed unexpectedly, somewhere in its work: a read changed nothing; a write
+ * under an Idempotency-Key its route honours takes effect at most once however often it is sent (the key's
+ * answer is stored with the change, in one transaction); any other write may or may not have taken effect.
+ */
+export function unexpectedFailureDetail(request: RequestFacts): string {
+  const method = request.method?.toUpperCase();
+  if (method !== undefined && SAFE_METHODS.has(method)) return 'The request was not completed. It changed nothing, and it is safe to retry it.';
+  if (request.idempotencyKeyHonoured) {
+    return 'The request may or may not have taken effect. It is safe to retry it with the same Idempotency-Key: it takes effect at most once.';
+  }
+  return [
+    'The request may or may not have taken effect.',
+    request.howToCheck ?? 'Check whether it did before sending it again.',
+    request.routeTakesIdempotencyKey ? 'Send an Idempotency-Key with it, and a retry with the same key is always safe.' : undefined,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function problem(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {
+  return { statusCode: status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify(body) };
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {

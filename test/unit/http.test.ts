@@ -3,7 +3,15 @@ import { readBody } from '../../lambdas/http/request-body';
 import { matchRoute } from '../../lambdas/http/routes';
 import { problemResponse } from '../../lambdas/http/problem';
 import { EmailTemporarilyUnavailable } from '../../lambdas/adapters/mailer';
-import { MalformedRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed } from '../../lambdas/core/errors';
+import {
+  IdempotencyKeyInUse,
+  MalformedRequest,
+  PayloadTooLarge,
+  UnsupportedMediaType,
+  ValidationFailed,
+  VersionConflict,
+} from '../../lambdas/core/errors';
+import { httpHandler } from '../../lambdas/http/http-handler';
 
 function event(body: string, contentType?: string): APIGatewayProxyEventV2 {
   return { headers: contentType ? { 'Content-Type': contentType } : {}, body, isBase64Encoded: false } as unknown as APIGatewayProxyEventV2;
@@ -67,11 +75,68 @@ describe('problem details', () => {
     expect(answer.headers['retry-after']).toBe('60');
   });
 
+  it('ask a client to come back in a second (409, Retry-After) while a request with the same Idempotency-Key is in progress', () => {
+    const answer = problemResponse(new IdempotencyKeyInUse('still in progress')) as { statusCode: number; headers: Record<string, string> };
+    expect(answer.statusCode).toBe(409);
+    expect(answer.headers['retry-after']).toBe('1');
+  });
+
+  it('give no Retry-After to a version conflict, which the same request repeated cannot get past', () => {
+    const answer = problemResponse(new VersionConflict('decided meanwhile')) as { statusCode: number; headers: Record<string, string> };
+    expect(answer.statusCode).toBe(409);
+    expect(answer.headers).not.toHaveProperty('retry-after');
+  });
+
   it('hide the details of an unexpected error behind a 500', () => {
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const answer = problemResponse(new Error('connection string postgres://secret'));
     spy.mockRestore();
     expect((answer as { statusCode: number }).statusCode).toBe(500);
     expect((answer as { body: string }).body).not.toContain('secret');
+  });
+});
+
+describe('the answer to an unexpected failure (500)', () => {
+  const failing = (options?: Parameters<typeof httpHandler>[1]) =>
+    httpHandler(() => Promise.reject(new Error('DynamoDB went away mid-request')), options);
+  const eventOf = (method: string, headers: Record<string, string> = {}) =>
+    ({ rawPath: '/somewhere', routeKey: `${method} /somewhere`, headers, requestContext: { http: { method } } }) as unknown as APIGatewayProxyEventV2;
+  const detailOf = async (handler: ReturnType<typeof failing>, event: APIGatewayProxyEventV2) => {
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const answer = (await handler(event)) as { statusCode: number; body: string };
+      expect(answer.statusCode).toBe(500);
+      return (JSON.parse(answer.body) as { detail: string }).detail;
+    } finally {
+      spy.mockRestore();
+    }
+  };
+  const keyed = { takesIdempotencyKey: () => true, howToCheck: 'Look at the complaint.' };
+
+  it('says a read is safe to retry, and nothing of an Idempotency-Key', async () => {
+    const detail = await detailOf(failing(keyed), eventOf('GET'));
+    expect(detail).toMatch(/safe to retry/);
+    expect(detail).not.toMatch(/Idempotency-Key/);
+  });
+
+  it('promises a safe retry with the same Idempotency-Key only to a write that carried one, on a route that honours it', async () => {
+    const detail = await detailOf(failing(keyed), eventOf('POST', { 'Idempotency-Key': 'k-1' }));
+    expect(detail).toMatch(/may or may not have taken effect/);
+    expect(detail).toMatch(/safe to retry it with the same Idempotency-Key/);
+  });
+
+  it('tells a write without a key that it may have taken effect, how to check, and that a key would make a retry safe', async () => {
+    const detail = await detailOf(failing(keyed), eventOf('POST'));
+    expect(detail).toMatch(/may or may not have taken effect/);
+    expect(detail).toContain('Look at the complaint.');
+    expect(detail).not.toMatch(/safe to retry it with the same/);
+    expect(detail).toMatch(/Send an Idempotency-Key/);
+  });
+
+  it('never mentions an Idempotency-Key on a route that ignores one, even if the request carried it', async () => {
+    const detail = await detailOf(failing({ takesIdempotencyKey: () => false }), eventOf('POST', { 'idempotency-key': 'k-2' }));
+    expect(detail).toMatch(/may or may not have taken effect/);
+    expect(detail).not.toMatch(/Idempotency-Key/);
+    expect(detail).not.toMatch(/safe to retry/);
   });
 });
