@@ -4,7 +4,7 @@ import { startApiServer } from './api-server';
 import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
 import type { WriteMeter } from './dynamodb-transactions';
 import { localEventStream, type Outbox } from './outbox';
-import { startSes } from './ses';
+import { startSes, type SesFault } from './ses';
 import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
 import { localDefinition, localWorkflowEngine, productTimers, type RunOptions } from './workflow-engine';
 import { TaskTokens } from './task-tokens';
@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   clockSpeed?: number;
   /** Fault injection for tests: see startStepFunctionsStandIn. */
   stepFunctionsFault?: (operation: string) => { type: string; statusCode: number } | undefined;
+  /** Fault injection for tests: an SES outage or throttling, answered instead of sending (see startSes). */
+  sesFault?: () => SesFault | undefined;
   log?: (line: string) => void;
   /** Told of the write units of every DynamoDB write (the bench counts them; each write then costs two reads). */
   writeMeter?: WriteMeter;
@@ -81,7 +83,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       LOCAL_CLOCK_ORIGIN: String(realNow),
       LOCAL_CLOCK_SHOWS: String(restoredClockReading(options.dataDir, realNow)),
     };
-    const ses = await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir });
+    const ses = await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir, fault: options.sesFault });
     started.push(() => ses.close());
     const tokens = new TaskTokens();
     const clock = clockFromEnvironment(clockEnvironment);

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import sesServer from 'aws-ses-v2-local';
 import type * as storeTypes from 'aws-ses-v2-local/dist/store';
 
@@ -36,13 +36,25 @@ function savedEmails(dataDir: string): storeTypes.Email[] {
   return existsSync(legacy) ? [...(JSON.parse(readFileSync(legacy, 'utf8')) as storeTypes.Email[]), ...emails] : emails;
 }
 
-export async function startSes(options: { port: number; dataDir?: string }): Promise<{ url: string; close(): Promise<void> }> {
+/** An error the stand-in answers instead of accepting an e-mail, as SES v2's REST API answers one. */
+export interface SesFault {
+  type: string;
+  statusCode: number;
+}
+
+export async function startSes(options: {
+  port: number;
+  dataDir?: string;
+  /** Fault injection for tests (SES throttling or an outage): asked for every send, answered instead of it. */
+  fault?: () => SesFault | undefined;
+}): Promise<{ url: string; close(): Promise<void> }> {
   if (options.dataDir && store.getStoreReadonly().emails.length === 0) {
     mkdirSync(options.dataDir, { recursive: true });
     for (const email of savedEmails(options.dataDir)) originalSave(email);
   }
   appendTo = options.dataDir ? path.join(options.dataDir, MAILBOX_FILE) : undefined;
   const server: Server = await sesServer({ host: '127.0.0.1', port: options.port });
+  if (options.fault) answerFaultsFirst(server, options.fault);
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     async close() {
@@ -51,4 +63,23 @@ export async function startSes(options: { port: number; dataDir?: string }): Pro
       appendTo = undefined;
     },
   };
+}
+
+/**
+ * Puts the fault check in front of aws-ses-v2-local's own request listener, which then sees only what passes.
+ * Only the SES API's sends (POST) are refused: the mailbox view (GET /store) stays readable, as a person's is.
+ */
+function answerFaultsFirst(server: Server, fault: () => SesFault | undefined): void {
+  const standIn = server.listeners('request') as ((...args: unknown[]) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const refusal = request.method === 'POST' ? fault() : undefined;
+    if (!refusal) {
+      for (const listener of standIn) listener.call(server, request, response);
+      return;
+    }
+    request.resume();
+    response.writeHead(refusal.statusCode, { 'content-type': 'application/json', 'x-amzn-errortype': refusal.type });
+    response.end(JSON.stringify({ message: `Injected fault: ${refusal.type}` }));
+  });
 }
