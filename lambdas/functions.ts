@@ -55,6 +55,14 @@ export const functions = {
     timeout: 10,
     memory: 512,
   },
+  decisionLetter: {
+    entry: 'lambdas/handlers/decision-letter.handler.ts',
+    description: 'The decision as a printed letter (GET /admin/complaints/{id}/decision-letter), behind IAM (SigV4) authorization',
+    table: ['dynamodb:GetItem', 'dynamodb:Query'], // reads the complaint
+    grants: [],
+    timeout: 10,
+    memory: 512, // pdf-lib lays out and subsets the font in memory
+  },
   openapi: {
     entry: 'lambdas/handlers/openapi.handler.ts',
     description: 'Serves the OpenAPI document (GET /openapi.json)',

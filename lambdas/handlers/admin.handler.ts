@@ -2,10 +2,11 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { staffPorts, intakePorts } from './compose';
 import { log } from '../adapters/logger';
-import { MalformedRequest, NotFound } from '../core/errors';
+import { NotFound } from '../core/errors';
 import type { StaffMember } from '../core/staff';
 import type { Complaint } from '../core/complaint';
 import { validated } from '../core/validation';
+import { complaintId } from '../http/complaint-id';
 import { httpHandler } from '../http/http-handler';
 import { json } from '../http/problem';
 import { header, readBody } from '../http/request-body';
@@ -15,7 +16,6 @@ import {
   addNote,
   assignComplaint,
   listComplaints,
-  printDecisionLetter,
   readComplaint,
   readHistory,
   viewOf,
@@ -28,17 +28,6 @@ import {
 import { registerComplaint } from '../use-cases/submit-complaint';
 
 const MAX_BODY_BYTES = 64 * 1024;
-
-// Complaint ids are UUIDs (lambdas/adapters/ids.ts); anything else names no complaint, and must not reach
-// DynamoDB, which refuses over-long keys with an error that would surface as a 500.
-const COMPLAINT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function complaintId(event: APIGatewayProxyEventV2): string {
-  const id = event.pathParameters?.id;
-  if (!id) throw new MalformedRequest('The path names no complaint.');
-  if (!COMPLAINT_ID.test(id)) throw new NotFound(`No complaint ${id.slice(0, 64)}`);
-  return id.toLowerCase();
-}
 
 type StaffRoute = Extract<RegisteredRoute, { function: 'admin' }>;
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -77,10 +66,6 @@ const actions: Actions = {
   recordDecision: async ({ id, body }, staff) => ({ body: await view(recordDecision(id, body, staff, staffPorts())) }),
   requestInformation: async ({ id, body }, staff) => ({ body: await view(requestInformation(id, body, staff, staffPorts())) }),
   requestExtension: async ({ id, body }, staff) => ({ body: await view(requestExtension(id, body, staff, staffPorts())) }),
-  printDecisionLetter: async ({ id }, staff) => {
-    const { reference, pdf } = await printDecisionLetter(id, staff, staffPorts());
-    return { file: { contentType: 'application/pdf', name: `${reference}.pdf`, bytes: pdf } };
-  },
   recordDecisionPosting: async ({ id, body }, staff) => ({ body: await view(recordDecisionPosting(id, body, staff, staffPorts())) }),
   recordAcknowledgement: async ({ id, body }, staff) => ({ body: await view(recordAcknowledgement(id, body, staff, staffPorts())) }),
 };

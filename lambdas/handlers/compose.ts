@@ -15,7 +15,7 @@ import { newReference } from '../core/reference';
 import type { StaffDirectory } from '../core/staff';
 import { loadCompanyProfile } from '../adapters/company-profile-file';
 import type { StepPorts } from '../use-cases/workflow-steps';
-import type { StaffPorts } from '../use-cases/staff-actions';
+import type { LetterPorts, StaffPorts } from '../use-cases/staff-actions';
 import type { SubmitComplaintPorts } from '../use-cases/submit-complaint';
 
 // The composition root: each handler asks for the ports it needs, built once per process (at cold start)
@@ -79,13 +79,23 @@ export const staffPorts = /* @__PURE__ */ once((): StaffPorts & { staff: StaffDi
       ...stepPorts(),
       lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
       company: loadCompanyProfile(),
-      // Required on first use: pdf-lib and the 0.5 MB embedded font are evaluated only when a letter is printed
-      // (a static import would load them at every cold start of the admin function).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; import() would change the bundle
-      printLetter: (letter) => (require('../adapters/letter-pdf') as typeof import('../adapters/letter-pdf')).printLetter(letter),
       // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
       staff: readConfigFile('staffDirectory'),
     },
     cursorSealFrom(shared().env),
   ),
 );
+
+/**
+ * The printed decision letter, a function of its own (decision-letter.handler.ts): only its bundle carries
+ * pdf-lib, fontkit and the embedded font (1.4 MB minified), which the staff API's every cold start would
+ * otherwise compile. Required on first use, so that they are evaluated when a letter is printed.
+ */
+export const letterPorts = /* @__PURE__ */ once((): LetterPorts & { staff: StaffDirectory } => ({
+  complaints: shared().complaints,
+  companyName: shared().env.COMPANY_NAME,
+  company: loadCompanyProfile(),
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; import() would change the bundle
+  printLetter: (letter) => (require('../adapters/letter-pdf') as typeof import('../adapters/letter-pdf')).printLetter(letter),
+  staff: readConfigFile('staffDirectory'),
+}));

@@ -199,7 +199,7 @@ export const routes = [
   {
     method: 'GET',
     path: '/admin/complaints/{id}/decision-letter',
-    function: 'admin',
+    function: 'decisionLetter',
     authorization: 'iam',
     action: 'printDecisionLetter',
     summary: 'The decision as a printable letter (PDF), for an answer that goes by post (financial: art. 5(2) of the act of 5 August 2015)',

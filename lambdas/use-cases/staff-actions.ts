@@ -36,8 +36,6 @@ export interface StaffPorts {
   companyName: string;
   /** The company's standing positions answers must state (config/company.json). */
   company: CompanyProfile;
-  /** Lays a letter out as a PDF (lambdas/adapters/letter-pdf.ts). */
-  printLetter: (letter: PrintedLetter) => Promise<Uint8Array>;
 }
 
 const OPEN = ['received', 'acknowledged', 'assigned'] as const;
@@ -215,8 +213,14 @@ function lateAnswerWarnings(policy: { metBy: string }, complaint: Complaint, tod
   ];
 }
 
+/** What printing a letter needs: a function of its own (lambdas/handlers/decision-letter.handler.ts). */
+export interface LetterPorts extends Pick<StaffPorts, 'complaints' | 'companyName' | 'company'> {
+  /** Lays a letter out as a PDF (lambdas/adapters/letter-pdf.ts). */
+  printLetter: (letter: PrintedLetter) => Promise<Uint8Array>;
+}
+
 /** The printed answer for staff to post: the decision as the customer reads it, as a PDF. */
-export async function printDecisionLetter(id: string, staff: StaffMember, ports: StaffPorts): Promise<{ reference: string; pdf: Uint8Array }> {
+export async function printDecisionLetter(id: string, staff: StaffMember, ports: LetterPorts): Promise<{ reference: string; pdf: Uint8Array }> {
   const complaint = await readComplaint(id, staff, ports);
   if (!complaint.decision) throw new NotFound(`Complaint ${complaint.reference} has no decision to print yet`);
   const input = decisionInputOf(complaint, ports.companyName);

@@ -20,6 +20,7 @@ const clientsUsed: Record<FunctionName, Client[]> = {
   advanceComplaint: ['client-dynamodb', 'client-sesv2', 'client-sfn'],
   // Secrets Manager for the cursor key, read on the first list or history page (lambdas/adapters/sealed-cursors.ts).
   admin: ['client-dynamodb', 'client-sesv2', 'client-sfn', 'client-secrets-manager'],
+  decisionLetter: ['client-dynamodb'],
 };
 
 async function bundledPackages(name: FunctionName): Promise<Set<string>> {

@@ -180,9 +180,9 @@ describe('the functions', () => {
     expect(files).toEqual(wanted);
   });
 
-  it('give the staff directory to the staff API alone, which reads all 200 people from its bundle, and never the demo keys', () => {
+  it('give the staff directory to the staff API and its letter printer alone, which reads all 200 people from its bundle, and never the demo keys', () => {
     const holders = (Object.keys(functions) as FunctionName[]).filter((name) => fs.existsSync(path.join(bundleOf(name), 'config', 'staff.json')));
-    expect(holders).toEqual(['admin']);
+    expect(holders).toEqual(['admin', 'decisionLetter']);
     // What the deployed function does at cold start: the adapter, with Lambda's LAMBDA_TASK_ROOT.
     const directory = readConfigFile('staffDirectory', configLocation({ LAMBDA_TASK_ROOT: bundleOf('admin') }));
     expect(directory.staff).toHaveLength(STAFF_COUNT);

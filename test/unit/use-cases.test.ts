@@ -39,7 +39,6 @@ function world() {
     companyName: 'Sklep Testowy',
     company: readConfigFile('company'),
     lists: { list: async () => ({ complaints: [] }) },
-    printLetter: async () => new Uint8Array(),
   };
   let ids = 0;
   const file = async () =>
