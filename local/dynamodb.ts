@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -10,13 +10,47 @@ import { nonKeyAttributes, tableDesign, type IndexDesign } from '../lambdas/adap
 import { EXECUTIONS_TABLE } from './stepfunctions-server';
 import { startTransactionFront, type PutObserver, type WriteMeter } from './dynamodb-transactions';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (options: {
-  path?: string;
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}) => Server;
+/**
+ * dynalite runs in a worker thread of its own, as DynamoDB is a service apart from the functions that call it.
+ * On the main thread it shared one event loop with the API, the functions, the workflows and the outbox: with
+ * workflows running, that thread was busy (a CPU profile of it: 3 % idle, a fifth of it dynalite), and an
+ * intake request waited behind the workflows' table work at every step. Plain JavaScript, so that it loads
+ * the same under tsx, jest and node.
+ */
+const DYNALITE_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const server = require(workerData.dynalite)(workerData.options);
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+server.once('error', (error) => parentPort.postMessage({ error: String(error) }));
+parentPort.on('message', () => {
+  server.closeAllConnections();
+  server.close(() => parentPort.postMessage({ closed: true }));
+});
+`;
+
+async function startDynalite(options: { path?: string }): Promise<{ port: number; close(): Promise<void> }> {
+  const worker = new Worker(DYNALITE_WORKER, {
+    eval: true,
+    workerData: { dynalite: require.resolve('dynalite'), options: { path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } },
+  });
+  const next = () =>
+    new Promise<{ port?: number; error?: string; closed?: boolean }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  const started = await next();
+  const close = async () => {
+    const closed = next();
+    worker.postMessage('close');
+    await closed.catch(() => undefined);
+    await worker.terminate();
+  };
+  if (started.port === undefined) {
+    await worker.terminate();
+    throw new Error(`dynalite did not start: ${started.error}`);
+  }
+  return { port: started.port, close };
+}
 
 export const COMPLAINTS_TABLE = 'complaints';
 
@@ -27,19 +61,15 @@ export async function startDynamoDb(options: {
   observePuts?: PutObserver;
   meter?: WriteMeter;
 }): Promise<{ url: string; client: DynamoDBClient; close(): Promise<void> }> {
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  const backend = await startDynalite({ path: options.path });
   // dynalite behind a front that adds what it lacks (TransactWriteItems); clients only ever see the front.
   const front = await startTransactionFront({
     port: options.port,
-    backend: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    backend: `http://127.0.0.1:${backend.port}`,
     observePuts: options.observePuts,
     meter: options.meter,
   }).catch(async (error: unknown) => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await backend.close();
     throw error;
   });
   const url = front.url;
@@ -57,8 +87,7 @@ export async function startDynamoDb(options: {
     async close() {
       client.destroy();
       await front.close();
-      server.closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await backend.close();
     },
   };
 }
