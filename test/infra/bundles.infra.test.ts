@@ -23,21 +23,43 @@ const clientsUsed: Record<FunctionName, Client[]> = {
   decisionLetter: ['client-dynamodb'],
 };
 
-async function bundledPackages(name: FunctionName): Promise<Set<string>> {
+/**
+ * Issue 10 item 7: every bundle at most 150 KiB of minified JavaScript (what `npm run bench` reports; the source
+ * map is a file of its own). Not met yet by any function that sends with an AWS SDK v3 client, which alone is
+ * 186-243 KiB minified (@smithy/core's protocol, retry, endpoint and event-stream code, which tree shaking cannot
+ * drop), nor by the letter printer (pdf-lib and fontkit, 1.4 MB): their budget test is marked `failing`, and
+ * turns red the day one fits, to be added here. README, "Bundle sizes", has the breakdown.
+ */
+const BUDGET_KIB = 150;
+const withinBudget = new Set<FunctionName>(['health', 'openapi']);
+
+interface Bundle {
+  /** The packages the minified output keeps code of. */
+  packages: Set<string>;
+  /** Bytes of minified JavaScript. */
+  bytes: number;
+}
+
+async function bundleOf(name: FunctionName): Promise<Bundle> {
   const outfile = path.join(os.tmpdir(), 'reklamacje-bundle-contents', name, 'index.js');
   const result = await build({ ...esbuildOptionsFor(functions[name].entry, outfile), write: false, metafile: true });
   // The output's inputs, not the build's: esbuild reads every imported module, and drops what is not used.
   const output = Object.values(result.metafile.outputs).find((file) => file.entryPoint !== undefined)!;
   const kept = Object.entries(output.inputs).filter(([, { bytesInOutput }]) => bytesInOutput > 0);
   const packages = kept.map(([input]) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]);
-  return new Set(packages.filter((name): name is string => name !== undefined));
+  return { packages: new Set(packages.filter((name): name is string => name !== undefined)), bytes: output.bytes };
 }
 
 describe.each(Object.keys(functions) as FunctionName[])('the %s bundle', (name) => {
   let packages: Set<string>;
+  let bytes: number;
   beforeAll(async () => {
-    packages = await bundledPackages(name);
+    ({ packages, bytes } = await bundleOf(name));
   }, 60_000);
+
+  (withinBudget.has(name) ? it : it.failing)(`is at most ${BUDGET_KIB} KiB minified`, () => {
+    expect(bytes).toBeLessThanOrEqual(BUDGET_KIB * 1024);
+  });
 
   it('carries no credential provider but the environment one', () => {
     const providers = [...packages].filter((pkg) => pkg.startsWith('@aws-sdk/credential-provider-') || pkg === '@aws-sdk/nested-clients');
