@@ -188,7 +188,8 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         const now = await complaintItem(id);
         if (!now) return 'missing';
         if (Number(now.eventSequence ?? 0) !== sequence) {
-          known = Number(now.eventSequence ?? 0);
+          // A keyed change reads the item again: the key's answer is made from it.
+          known = keyed ? undefined : Number(now.eventSequence ?? 0);
           continue;
         }
         return 'refused';
@@ -347,9 +348,10 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       if (typeof Item.status !== 'number' || !Item.complaint)
         throw new IdempotencyKeyReused('This Idempotency-Key was first used to register a complaint.');
       const stored = Item.complaint as Record<string, unknown>;
-      // What the customer sent and the workflow's wait as they are now (the first never changes), the rest as it was.
-      const now = await complaintWithSubmission(String(stored.id));
-      const { history: _history, ...complaint } = complaintSchema.parse({ ...now, ...stored });
+      // What the customer sent (which never changes) and the workflow's wait as they are now, the rest as it was.
+      const now = (await complaintWithSubmission(String(stored.id))) ?? {};
+      const current = Object.fromEntries([...SUBMISSION_FIELDS, 'workflowWait'].filter((field) => field in now).map((field) => [field, now[field]]));
+      const { history: _history, ...complaint } = complaintSchema.parse({ ...current, ...stored });
       return {
         fingerprint: String(Item.fingerprint),
         status: Item.status,
@@ -491,6 +493,9 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
         condition: `attribute_exists(deadlinePassed) AND attribute_not_exists(deadlinePassed.${fact.field})`,
         values: { ':value': fact.value },
       };
+    case 'informationRequestSent':
+      // Every question is a new e-mail: the record of the last one sent is replaced, never refused.
+      return { expression: 'SET informationRequest = :value', condition: 'attribute_exists(PK)', values: { ':value': fact.value } };
   }
 }
 

@@ -234,6 +234,12 @@ export const complaintSchema = complaintContentSchema.extend({
       noticeSent: sentEmailSchema.optional(),
     })
     .optional(),
+  /**
+   * The latest question staff e-mailed the customer. Recorded as soon as SES accepted the e-mail (send-once.ts),
+   * then completed with who asked and when by the staff change that writes its history entry: a request that
+   * failed in between finds its e-mail here when retried, and sends no second one.
+   */
+  informationRequest: sentEmailSchema.extend({ question: z.string(), requestedBy: z.string(), requestedAt: z.iso.datetime().optional() }).optional(),
   deadlinePassed: z
     .object({
       at: z.iso.datetime(),

@@ -6,7 +6,13 @@ import * as z from 'zod';
 // its own address for that record in SES tags, which SES returns in every event about it.
 
 /** The sent-e-mail records on a complaint that can receive delivery evidence. */
-export const evidenceRecords = ['acknowledgement', 'decisionSent', 'extension.noticeSent', 'deadlinePassed.customerNotified'] as const;
+export const evidenceRecords = [
+  'acknowledgement',
+  'decisionSent',
+  'extension.noticeSent',
+  'deadlinePassed.customerNotified',
+  'informationRequest',
+] as const;
 
 export interface DeliveryEvidenceTarget {
   complaintId: string;

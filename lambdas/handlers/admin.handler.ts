@@ -26,6 +26,8 @@ import {
   requestInformation,
 } from '../use-cases/staff-actions';
 import { registerComplaint } from '../use-cases/submit-complaint';
+import { keyedStaffWrite, type KeyedStaffRequest } from '../use-cases/staff-idempotency';
+import type { StaffPorts } from '../use-cases/staff-actions';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -38,13 +40,15 @@ interface StaffRequest<R extends StaffRoute> {
   body: Parsed<R extends { request: { body: infer B } } ? B : undefined>;
   query: Parsed<R extends { request: { query: infer Q } } ? Q : undefined>;
   idempotencyKey: string | undefined;
+  /** The Idempotency-Key (on routes that take one) with what was asked and the status a first answer has. */
+  keyed: KeyedStaffRequest;
 }
 
 /**
  * A JSON answer, or (a printed letter) a file with its own content type, base64-encoded as API Gateway wants
  * it. Without a status, the route's documented success status.
  */
-type Answer = { status?: number; body: unknown } | { status?: number; file: { contentType: string; name: string; bytes: Uint8Array } };
+type Answer = ({ body: unknown } | { file: { contentType: string; name: string; bytes: Uint8Array } }) & { status?: number; replayed?: boolean };
 
 /** One action per staff route of the registry, by its name: the compiler refuses a route without one. */
 type Actions = { [R in StaffRoute as R['action']]: (request: StaffRequest<R>, staff: StaffMember) => Promise<Answer> };
@@ -52,22 +56,31 @@ type Actions = { [R in StaffRoute as R['action']]: (request: StaffRequest<R>, st
 /** Every answer that is a complaint carries the newest page of its history. */
 const view = async (complaint: Promise<Complaint>) => viewOf(await complaint, staffPorts());
 
+/**
+ * Every staff write that changes a complaint goes through here: under an Idempotency-Key it is stored with
+ * its answer, and a retry or a replayed signed request gets that answer again (keyedStaffWrite).
+ */
+async function change(keyed: KeyedStaffRequest, staff: StaffMember, write: (ports: StaffPorts) => Promise<Complaint>): Promise<Answer> {
+  const { status, complaint, replayed } = await keyedStaffWrite(keyed, staff, staffPorts(), write);
+  return { status, body: complaint, replayed };
+}
+
 // One Lambda for the staff API: every route shares the staff identity, the ports and the error mapping.
 const actions: Actions = {
   listComplaints: async ({ query }, staff) => ({ body: await listComplaints(query, staff, staffPorts()) }),
   registerComplaint: async ({ body, idempotencyKey }, staff) => {
     const { receipt, replayed } = await registerComplaint(body, staff, idempotencyKey, intakePorts());
-    return { status: replayed ? 200 : 201, body: receipt };
+    return { status: replayed ? 200 : 201, body: receipt, replayed };
   },
   readComplaint: async ({ id }, staff) => ({ body: await view(readComplaint(id, staff, staffPorts())) }),
   readHistory: async ({ id, query }, staff) => ({ body: await readHistory(id, query, staff, staffPorts()) }),
-  assignComplaint: async ({ id, body }, staff) => ({ body: await view(assignComplaint(id, body, staff, staffPorts())) }),
-  addNote: async ({ id, body }, staff) => ({ body: await view(addNote(id, body, staff, staffPorts())) }),
-  recordDecision: async ({ id, body }, staff) => ({ body: await view(recordDecision(id, body, staff, staffPorts())) }),
-  requestInformation: async ({ id, body }, staff) => ({ body: await view(requestInformation(id, body, staff, staffPorts())) }),
-  requestExtension: async ({ id, body }, staff) => ({ body: await view(requestExtension(id, body, staff, staffPorts())) }),
-  recordDecisionPosting: async ({ id, body }, staff) => ({ body: await view(recordDecisionPosting(id, body, staff, staffPorts())) }),
-  recordAcknowledgement: async ({ id, body }, staff) => ({ body: await view(recordAcknowledgement(id, body, staff, staffPorts())) }),
+  assignComplaint: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => assignComplaint(id, body, staff, ports)),
+  addNote: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => addNote(id, body, staff, ports)),
+  recordDecision: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => recordDecision(id, body, staff, ports)),
+  requestInformation: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => requestInformation(id, body, staff, ports)),
+  requestExtension: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => requestExtension(id, body, staff, ports)),
+  recordDecisionPosting: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => recordDecisionPosting(id, body, staff, ports)),
+  recordAcknowledgement: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => recordAcknowledgement(id, body, staff, ports)),
 };
 
 const staffRoutes = new Map(
@@ -78,11 +91,14 @@ const staffRoutes = new Map(
 function staffRequest(route: StaffRoute, event: APIGatewayProxyEventV2): StaffRequest<StaffRoute> {
   const request: { body?: z.ZodType; query?: z.ZodType } = 'request' in route ? route.request : {};
   const id = route.path.includes('{id}') ? complaintId(event) : undefined;
+  const body: unknown = request.body ? validated(request.body, readBody(event, MAX_BODY_BYTES)) : undefined;
+  const idempotencyKey = 'idempotencyKey' in request && request.idempotencyKey === true ? header(event, 'idempotency-key') : undefined;
   return {
     id,
-    body: request.body ? validated(request.body, readBody(event, MAX_BODY_BYTES)) : undefined,
+    body,
     query: request.query ? validated(request.query, event.queryStringParameters ?? {}) : undefined,
-    idempotencyKey: header(event, 'idempotency-key'),
+    idempotencyKey,
+    keyed: { key: idempotencyKey, asked: { route: event.routeKey, id, body }, status: Number(Object.keys(route.responses)[0]) },
   } as StaffRequest<StaffRoute>;
 }
 
@@ -105,7 +121,7 @@ export const handler = httpHandler(async (event) => {
   const action = actions[route.action] as (request: StaffRequest<StaffRoute>, staff: StaffMember) => Promise<Answer>;
   const result = await action(staffRequest(route, event), staff);
   const status = result.status ?? Number(Object.keys(route.responses)[0]);
-  log.info('staff action', { route: event.routeKey, staffId: staff.id, complaintId: event.pathParameters?.id, status });
+  log.info('staff action', { route: event.routeKey, staffId: staff.id, complaintId: event.pathParameters?.id, status, replayed: result.replayed });
   if ('file' in result) {
     return {
       statusCode: status,
@@ -114,5 +130,5 @@ export const handler = httpHandler(async (event) => {
       isBase64Encoded: true,
     };
   }
-  return json(status, result.body);
+  return json(status, result.body, result.replayed ? { 'idempotent-replayed': 'true' } : {});
 }, staffRouteFacts);

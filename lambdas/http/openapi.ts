@@ -93,7 +93,8 @@ const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Makes a retried submission safe: the first answer is replayed (IETF httpapi idempotency-key draft).',
+  description:
+    "Makes a retried request safe: the first answer is replayed with `idempotent-replayed: true` (IETF httpapi idempotency-key draft). Keys are kept 24 hours; a staff member's keys are their own.",
   schema: { type: 'string', maxLength: 255 },
 };
 

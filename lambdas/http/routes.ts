@@ -45,7 +45,10 @@ export interface Route {
     form?: boolean;
     /** The query string, validated the same way. */
     query?: z.ZodType;
-    /** A retried request with the same Idempotency-Key gets the first answer again. */
+    /**
+     * A retried request with the same Idempotency-Key gets the first answer again (every POST takes one: a
+     * signed staff request can be replayed as it is for 15 minutes).
+     */
     idempotencyKey?: boolean;
   };
   /** Successful answers by status; problem answers (4xx/5xx) follow from the route's shape plus `problems`. */
@@ -148,7 +151,7 @@ export const routes = [
     authorization: 'iam',
     action: 'assignComplaint',
     summary: 'Assign or reassign a department (supervisor)',
-    request: { body: assignmentRequestSchema },
+    request: { body: assignmentRequestSchema, idempotencyKey: true },
     responses: { 200: theComplaint },
     problems: [409],
   },
@@ -159,8 +162,9 @@ export const routes = [
     authorization: 'iam',
     action: 'addNote',
     summary: 'Add an internal note',
-    request: { body: noteRequestSchema },
+    request: { body: noteRequestSchema, idempotencyKey: true },
     responses: { 201: theComplaint },
+    problems: [409],
   },
   {
     method: 'POST',
@@ -169,7 +173,7 @@ export const routes = [
     authorization: 'iam',
     action: 'recordDecision',
     summary: "Record the decision; the workflow sends it to the customer at once. Checked against the policy's required answer elements.",
-    request: { body: decisionRequestSchema },
+    request: { body: decisionRequestSchema, idempotencyKey: true },
     responses: { 200: theComplaint },
     problems: [409],
   },
@@ -180,7 +184,7 @@ export const routes = [
     authorization: 'iam',
     action: 'requestInformation',
     summary: 'Ask the customer for more information (e-mail)',
-    request: { body: informationRequestSchema },
+    request: { body: informationRequestSchema, idempotencyKey: true },
     responses: { 201: theComplaint },
     problems: [409, 503],
   },
@@ -192,7 +196,7 @@ export const routes = [
     action: 'requestExtension',
     summary:
       'Extend the deadline where the policy allows it (financial: to 60 days, the notice sent within the 30-day term as art. 115 KC moves its last day)',
-    request: { body: extensionRequestSchema },
+    request: { body: extensionRequestSchema, idempotencyKey: true },
     responses: { 200: theComplaint },
     problems: [409],
   },
@@ -212,7 +216,7 @@ export const routes = [
     authorization: 'iam',
     action: 'recordDecisionPosting',
     summary: 'Record the day the printed answer was posted; a dispatch deadline checks this date, and the complaint closes',
-    request: { body: decisionPostingSchema },
+    request: { body: decisionPostingSchema, idempotencyKey: true },
     responses: { 200: theComplaint },
     problems: [409],
   },
@@ -224,7 +228,7 @@ export const routes = [
     action: 'recordAcknowledgement',
     summary:
       'Record an acknowledgement of receipt given outside the product (handed over in person, by letter or phone); the history says whether it was in time',
-    request: { body: acknowledgementRecordSchema },
+    request: { body: acknowledgementRecordSchema, idempotencyKey: true },
     responses: { 201: theComplaint },
     problems: [409],
   },

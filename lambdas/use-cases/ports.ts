@@ -109,7 +109,12 @@ export type WorkflowFact =
   | { kind: 'decisionSent'; value: SentEmail }
   | { kind: 'extensionNotice'; value: SentEmail }
   | { kind: 'deadlinePassed'; value: NonNullable<Complaint['deadlinePassed']>; status?: ComplaintStatus }
-  | { kind: 'deadlineEmail'; field: 'supervisorAlerted' | 'customerNotified'; value: SentEmail };
+  | { kind: 'deadlineEmail'; field: 'supervisorAlerted' | 'customerNotified'; value: SentEmail }
+  /**
+   * Staff's question e-mailed to the customer, recorded as soon as SES accepted it (it replaces an earlier
+   * one); the staff change that follows writes its history entry. No history entry of its own.
+   */
+  | { kind: 'informationRequestSent'; value: SentEmail & { question: string; requestedBy: string } };
 
 export interface OutgoingEmail {
   to: string;

@@ -24,6 +24,7 @@ import type { ComplaintLists, ComplaintRepository, ListRequest, Mailer, Workflow
 import { summaryOf, type ComplaintPage } from '../core/complaint-summary';
 import type { PrintedLetter } from '../adapters/letter-pdf';
 import { UNASSIGNED } from '../core/department-rules';
+import { sendOnce } from './send-once';
 
 export interface StaffPorts {
   complaints: ComplaintRepository;
@@ -55,10 +56,10 @@ export const HISTORY_PAGE = 50;
 /**
  * A complaint as staff read it: the complaint with the newest page of its history (oldest of them first)
  * and, when there is more, the cursor to the older entries. However long the history grows, the answer
- * stays bounded.
+ * stays bounded. With `through`, the history as it was right after that event (a replayed answer's).
  */
-export async function viewOf(complaint: Complaint, ports: Pick<StaffPorts, 'complaints'>): Promise<Complaint> {
-  const page = await ports.complaints.history(complaint.id, { limit: HISTORY_PAGE });
+export async function viewOf(complaint: Complaint, ports: Pick<StaffPorts, 'complaints'>, through?: number): Promise<Complaint> {
+  const page = await ports.complaints.history(complaint.id, { limit: HISTORY_PAGE, through });
   return { ...complaint, history: page.entries, ...(page.before ? { olderHistory: page.before } : {}) };
 }
 
@@ -296,24 +297,44 @@ export async function recordAcknowledgement(id: string, request: z.infer<typeof 
   });
 }
 
+/**
+ * Staff e-mail the customer a question, through the workflow's send-once-and-record path (send-once.ts): the
+ * e-mail is recorded on the complaint as soon as SES accepted it, with its message id (where SES's delivery
+ * report is kept, delivery-evidence.ts), then the staff change writes the history entry (and, under an
+ * Idempotency-Key, the key's answer). A request that failed after the send finds its e-mail when retried and
+ * only writes what is missing: the customer gets one e-mail whatever failed.
+ */
 export async function requestInformation(id: string, request: z.infer<typeof informationRequestSchema>, staff: StaffMember, ports: StaffPorts) {
   const complaint = await readComplaint(id, staff, ports);
   authorize(staff, 'complaint:request-information', { department: departmentOf(complaint) });
   assertOpen(complaint);
-  const messageId = await ports.mailer.send({
-    to: complaint.customer.email,
-    ...informationRequestEmail({
-      language: complaint.language,
-      companyName: ports.companyName,
-      reference: complaint.reference,
-      customerName: complaint.customer.name,
-      question: request.question,
-    }),
-  });
+  const { question } = request;
+  const earlier = complaint.informationRequest;
+  // Sent, but its history entry never written (no `requestedAt`): this request is that one's retry.
+  const unfinished = earlier && !earlier.requestedAt && earlier.question === question && earlier.requestedBy === staff.id ? earlier : undefined;
+  const sent = await sendOnce(
+    unfinished && { messageId: unfinished.messageId, sentAt: unfinished.sentAt },
+    () =>
+      ports.mailer.send({
+        to: complaint.customer.email,
+        evidence: { complaintId: id, record: 'informationRequest' },
+        ...informationRequestEmail({
+          language: complaint.language,
+          companyName: ports.companyName,
+          reference: complaint.reference,
+          customerName: complaint.customer.name,
+          question,
+        }),
+      }),
+    (email) => ports.complaints.record(id, { kind: 'informationRequestSent', value: { ...email, question, requestedBy: staff.id } }),
+    ports.now,
+  );
+  const now = ports.now();
   return ports.complaints.applyStaffChange({
     id,
-    set: {},
-    entry: entry(staff, ports.now(), 'information_requested', undefined, { question: request.question, messageId }),
+    // SES reports delivery seconds later, well after this write, which it then finds in place.
+    set: { informationRequest: { ...(unfinished ?? sent), question, requestedBy: staff.id, requestedAt: now.toISOString() } },
+    entry: entry(staff, now, 'information_requested', undefined, { question, messageId: sent.messageId }),
   });
 }
 

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import type * as z from 'zod';
 import {
   complaintSubmissionSchema,
   type Complaint,
@@ -17,6 +16,7 @@ import { warsawCalendarDate } from '../core/calendar/polish-calendar';
 import { warsawInstant } from '../core/calendar/warsaw-time';
 import { authorize, type StaffMember } from '../core/staff';
 import type { registrationSchema } from '../core/staff-requests';
+import { fingerprintOf, IDEMPOTENCY_RETENTION_SECONDS, idempotencyKeySchema, staffIdempotencyScope } from './idempotency';
 
 export interface SubmitComplaintPorts {
   complaints: Pick<ComplaintRepository, 'create'>;
@@ -31,6 +31,8 @@ export interface SubmitComplaintRequest {
   content: ComplaintContent;
   metadata: IntakeMetadata;
   idempotencyKey?: string;
+  /** Whose keys these are: the public's (the default) or one staff member's (staffIdempotencyScope). */
+  idempotencyScope?: string;
 }
 
 export interface SubmitComplaintResult {
@@ -38,16 +40,6 @@ export interface SubmitComplaintResult {
   /** True when this answer is the stored answer to an earlier request with the same Idempotency-Key. */
   replayed: boolean;
 }
-
-// A key is opaque to us, but unbounded keys would become unbounded table keys.
-const idempotencyKeySchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
-
-// 24 h is the retention the IETF draft suggests clients can rely on (DynamoDB TTL removes the record later).
-const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60;
 
 // How often a freshly drawn reference may collide before we give up; at 45 bits a single collision is
 // already a one-in-ten-million event for a million stored complaints.
@@ -77,7 +69,7 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
     },
   };
   const idempotency = key && {
-    scope: 'complaints',
+    scope: request.idempotencyScope ?? 'complaints',
     key,
     fingerprint,
     expiresAt: Math.floor(ports.now().getTime() / 1000) + IDEMPOTENCY_RETENTION_SECONDS,
@@ -150,7 +142,15 @@ export async function registerComplaint(
     issues.push({ field: 'policy', message: `is not a known policy (${ports.policies.ids().join(', ')})` });
   }
   if (issues.length > 0) throw new ValidationFailed(issues);
-  return submitComplaint({ content, metadata: { channel, actor: staff.id, receivedOn: receivedAt, policyId: policy }, idempotencyKey }, ports);
+  return submitComplaint(
+    {
+      content,
+      metadata: { channel, actor: staff.id, receivedOn: receivedAt, policyId: policy },
+      idempotencyKey,
+      idempotencyScope: staffIdempotencyScope(staff),
+    },
+    ports,
+  );
 }
 
 /**
@@ -178,16 +178,5 @@ export function requestFingerprint(content: ComplaintContent, metadata: IntakeMe
     sourcePlatform: metadata.sourcePlatform,
     externalId: metadata.externalId,
   };
-  return createHash('sha256').update(canonicalJson(asked)).digest('base64url');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+  return fingerprintOf(asked);
 }

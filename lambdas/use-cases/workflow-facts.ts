@@ -22,6 +22,7 @@ export function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
     case 'deadlineEmail':
       return entry(fact.value.sentAt, fact.field === 'supervisorAlerted' ? 'supervisor_alerted' : 'customer_told_of_deadline', {});
     case 'status':
+    case 'informationRequestSent':
       return undefined;
   }
 }

@@ -40,6 +40,8 @@ export function inMemoryComplaints() {
         return !complaint.deadlinePassed && (!complaint.decision || complaint.decision.delivery === 'post') && !complaint.decisionPosted;
       case 'deadlineEmail':
         return Boolean(complaint.deadlinePassed) && !complaint.deadlinePassed?.[fact.field];
+      case 'informationRequestSent':
+        return true;
     }
   };
 
@@ -74,6 +76,9 @@ export function inMemoryComplaints() {
         return;
       case 'deadlineEmail':
         complaint.deadlinePassed = { ...complaint.deadlinePassed!, [fact.field]: fact.value };
+        return;
+      case 'informationRequestSent':
+        complaint.informationRequest = fact.value;
         return;
     }
   };

@@ -3,7 +3,8 @@ import { EmailTemporarilyUnavailable } from '../../lambdas/adapters/mailer';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
 import type { StaffMember } from '../../lambdas/core/staff';
 import type { Mailer, OutgoingEmail } from '../../lambdas/use-cases/ports';
-import { addNote, recordDecision, type StaffPorts } from '../../lambdas/use-cases/staff-actions';
+import { addNote, recordDecision, requestInformation, type StaffPorts } from '../../lambdas/use-cases/staff-actions';
+import { keyedStaffWrite } from '../../lambdas/use-cases/staff-idempotency';
 import { submitPublicForm } from '../../lambdas/use-cases/submit-complaint';
 import { advanceComplaint, type StepPorts } from '../../lambdas/use-cases/workflow-steps';
 import { inMemoryComplaints } from '../support/in-memory-complaints';
@@ -128,5 +129,129 @@ describe('staff actions', () => {
     const { id } = await file();
     await addNote(id, { text: 'Klient dzwonił.' }, supervisor, ports);
     expect(store.historyOf(id).at(-1)).toMatchObject({ actor: supervisor.id, action: 'note_added', after: { text: 'Klient dzwonił.' } });
+  });
+});
+
+describe('staff e-mails: sent once and recorded, whatever fails', () => {
+  const question = 'Proszę przesłać zdjęcie tabliczki znamionowej.';
+
+  it('an information request whose write failed after the e-mail went out is finished by its retry, with no second e-mail', async () => {
+    const { ports, file, store, sent } = world();
+    const { id } = await file();
+    store.failNextStaffChange(new Error('ProvisionedThroughputExceededException'));
+    await expect(requestInformation(id, { question }, supervisor, ports)).rejects.toThrow('ProvisionedThroughput');
+    // The e-mail went out and is recorded, with the address SES's delivery report will be kept at.
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.evidence).toEqual({ complaintId: id, record: 'informationRequest' });
+    expect((await ports.complaints.get(id))?.informationRequest).toMatchObject({ messageId: 'message-1', question });
+
+    const retried = await requestInformation(id, { question }, supervisor, ports);
+    expect(sent).toHaveLength(1);
+    expect(retried.informationRequest).toMatchObject({
+      messageId: 'message-1',
+      question,
+      requestedBy: supervisor.id,
+      requestedAt: NOW.toISOString(),
+    });
+    expect(store.historyOf(id).filter((entry) => entry.action === 'information_requested')).toEqual([
+      expect.objectContaining({ actor: supervisor.id, after: { question, messageId: 'message-1' } }),
+    ]);
+  });
+
+  it('an information request SES refused sends one e-mail when retried', async () => {
+    const { ports, file, store, sent, refuseCall } = world();
+    const { id } = await file();
+    refuseCall(1);
+    await expect(requestInformation(id, { question }, supervisor, ports)).rejects.toMatchObject({ name: 'EmailTemporarilyUnavailable' });
+    expect((await ports.complaints.get(id))?.informationRequest).toBeUndefined();
+    await requestInformation(id, { question }, supervisor, ports);
+    expect(sent).toHaveLength(1);
+    expect(store.historyOf(id).filter((entry) => entry.action === 'information_requested')).toHaveLength(1);
+  });
+
+  it('a second, finished information request is a new e-mail', async () => {
+    const { ports, file, sent } = world();
+    const { id } = await file();
+    await requestInformation(id, { question }, supervisor, ports);
+    await requestInformation(id, { question }, supervisor, ports);
+    expect(sent).toHaveLength(2);
+  });
+});
+
+describe('staff writes under an Idempotency-Key', () => {
+  const note = { text: 'Klient dzwonił.' };
+  const keyedNote = (id: string, key: string, text = note.text) => ({
+    key,
+    asked: { route: 'POST /admin/complaints/{id}/notes', id, body: { text } },
+    status: 201,
+  });
+
+  it('a note sent twice with the same key is stored once, and both answers are equal', async () => {
+    const { ports, file, store } = world();
+    const { id } = await file();
+    const first = await keyedStaffWrite(keyedNote(id, 'note-1'), supervisor, ports, (keyed) => addNote(id, note, supervisor, keyed));
+    const again = await keyedStaffWrite(keyedNote(id, 'note-1'), supervisor, ports, (keyed) => addNote(id, note, supervisor, keyed));
+    expect(store.historyOf(id).filter((entry) => entry.action === 'note_added')).toHaveLength(1);
+    expect(first).toMatchObject({ status: 201, replayed: false });
+    expect(again).toEqual({ ...first, replayed: true });
+  });
+
+  it('the same key with another note is refused (422) and stores nothing', async () => {
+    const { ports, file, store } = world();
+    const { id } = await file();
+    await keyedStaffWrite(keyedNote(id, 'note-2'), supervisor, ports, (keyed) => addNote(id, note, supervisor, keyed));
+    await expect(
+      keyedStaffWrite(keyedNote(id, 'note-2', 'Inna notatka.'), supervisor, ports, (keyed) =>
+        addNote(id, { text: 'Inna notatka.' }, supervisor, keyed),
+      ),
+    ).rejects.toMatchObject({ name: 'IdempotencyKeyReused', status: 422 });
+    expect(store.historyOf(id).filter((entry) => entry.action === 'note_added')).toHaveLength(1);
+  });
+
+  it("another staff member's key of the same name is their own", async () => {
+    const { ports, file, store } = world();
+    const { id } = await file();
+    const other = { ...supervisor, id: 'ewa.supervisor' };
+    await keyedStaffWrite(keyedNote(id, 'shared'), supervisor, ports, (keyed) => addNote(id, note, supervisor, keyed));
+    const theirs = await keyedStaffWrite(keyedNote(id, 'shared'), other, ports, (keyed) => addNote(id, note, other, keyed));
+    expect(theirs.replayed).toBe(false);
+    expect(store.historyOf(id).filter((entry) => entry.action === 'note_added')).toHaveLength(2);
+  });
+
+  it('two notes racing under one key store one note and get the same answer', async () => {
+    const { ports, file, store } = world();
+    const { id } = await file();
+    const answers = await Promise.all(
+      [1, 2].map(() => keyedStaffWrite(keyedNote(id, 'race'), supervisor, ports, (keyed) => addNote(id, note, supervisor, keyed))),
+    );
+    expect(store.historyOf(id).filter((entry) => entry.action === 'note_added')).toHaveLength(1);
+    expect(answers.map((answer) => answer.complaint)).toEqual([answers[0]!.complaint, answers[0]!.complaint]);
+  });
+
+  it('a replayed decision gets its first answer, not the 409 of deciding twice', async () => {
+    const { ports, file } = world();
+    const { id } = await file();
+    const body = { outcome: 'accepted' as const, remedy: 'replacement' as const, version: 1 };
+    const keyed = { key: 'decide-1', asked: { route: 'POST /admin/complaints/{id}/decision', id, body }, status: 200 };
+    const first = await keyedStaffWrite(keyed, supervisor, ports, (p) => recordDecision(id, body, supervisor, p));
+    const again = await keyedStaffWrite(keyed, supervisor, ports, (p) => recordDecision(id, body, supervisor, p));
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(first.complaint).toMatchObject({ status: 'decided', version: 2 });
+  });
+
+  it('an information request retried under its key after a failed write sends one e-mail and answers once stored', async () => {
+    const { ports, file, store, sent } = world();
+    const { id } = await file();
+    const body = { question: 'Proszę przesłać zdjęcie paragonu.' };
+    const keyed = { key: 'ask-1', asked: { route: 'POST /admin/complaints/{id}/information-requests', id, body }, status: 201 };
+    store.failNextStaffChange(new Error('InternalServerError'));
+    await expect(keyedStaffWrite(keyed, supervisor, ports, (p) => requestInformation(id, body, supervisor, p))).rejects.toThrow(
+      'InternalServerError',
+    );
+    const retried = await keyedStaffWrite(keyed, supervisor, ports, (p) => requestInformation(id, body, supervisor, p));
+    const replayed = await keyedStaffWrite(keyed, supervisor, ports, (p) => requestInformation(id, body, supervisor, p));
+    expect(sent).toHaveLength(1);
+    expect(retried.replayed).toBe(false);
+    expect(replayed).toEqual({ ...retried, replayed: true });
   });
 });
