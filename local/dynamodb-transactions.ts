@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { writeUnits, type IndexShape } from './write-units';
+import { transactionJournal, undoTransaction, undoUnfinished, type TransactionJournal, type UndoStep } from './transaction-journal';
 
 // dynalite does not implement TransactWriteItems, which the product's writes rely on (a change, its history
 // entry and its event are stored together or not at all). This front sits on the DynamoDB port, passes every
@@ -8,7 +9,9 @@ import { writeUnits, type IndexShape } from './write-units';
 // refusal answered as TransactionCanceledException with one CancellationReason per item.
 // How: each item's old image is read, the operations are applied one by one as dynalite's own conditional
 // writes, and on the first refusal the items already written are put back. A process killed in the middle of
-// that could leave a transaction half-applied; that window exists only here, never in AWS.
+// that would leave a transaction half-applied, which never happens in AWS: with a data folder, how to undo each
+// transaction is journalled before it writes, and the next start undoes any a kill interrupted
+// (transaction-journal.ts).
 
 type Json = Record<string, unknown>;
 type Call = (operation: string, body: Json) => Promise<{ status: number; body: Json }>;
@@ -138,6 +141,7 @@ export async function transactWrite(
   keySchemas: Map<string, string[]>,
   observe?: PutObserver,
   meter?: WriteMeter,
+  journal?: TransactionJournal,
 ): Promise<Json> {
   const items = request.TransactItems ?? [];
   if (items.length === 0 || items.length > MAX_ITEMS) throw validation(`Member must have length less than or equal to ${MAX_ITEMS} and at least 1`);
@@ -156,7 +160,7 @@ export async function transactWrite(
     targets.filter((target) => target.kind === 'Put').map((target) => ({ table: target.operation.TableName, item: target.operation.Item as Json })),
   );
   try {
-    const run = () => apply(call, targets);
+    const run = () => apply(call, targets, journal);
     await (meter
       ? metered(
           call,
@@ -193,7 +197,7 @@ const cancelled = (reasons: Json[]) =>
  * neither old images nor one write each: whether any item exists is one read, and writing them all one
  * batch. The transaction holds its items (ItemLocks), so the check still holds when they are written.
  */
-async function applyCreates(call: Call, targets: Target[]): Promise<void> {
+async function applyCreates(call: Call, targets: Target[], journal?: TransactionJournal): Promise<void> {
   const byTable = new Map<string, Json[]>();
   for (const target of targets) byTable.set(target.operation.TableName, [...(byTable.get(target.operation.TableName) ?? []), target.key]);
   const found = await call('BatchGetItem', {
@@ -214,19 +218,29 @@ async function applyCreates(call: Call, targets: Target[]): Promise<void> {
       taken.map((isTaken) => (isTaken ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' } : { Code: 'None' })),
     );
   }
+  // None of the items exists (checked above): undoing the transaction is deleting whichever were written.
+  const undo: UndoStep[] = targets.map((target) => ({ table: target.operation.TableName, key: target.key, before: null }));
+  const entry = journal?.begin(undo);
   let requests: Record<string, Json[]> = {};
   for (const target of targets) (requests[target.operation.TableName] ??= []).push({ PutRequest: { Item: target.operation.Item } });
-  for (let attempt = 0; Object.keys(requests).length > 0; attempt++) {
-    if (attempt > 10)
-      throw new Refused(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'dynalite left items unwritten' });
-    const written = await call('BatchWriteItem', { RequestItems: requests });
-    if (written.status !== 200) throw new Refused(written.status, written.body);
-    requests = (written.body.UnprocessedItems ?? {}) as Record<string, Json[]>;
+  try {
+    for (let attempt = 0; Object.keys(requests).length > 0; attempt++) {
+      if (attempt > 10)
+        throw new Refused(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'dynalite left items unwritten' });
+      const written = await call('BatchWriteItem', { RequestItems: requests });
+      if (written.status !== 200) throw new Refused(written.status, written.body);
+      requests = (written.body.UnprocessedItems ?? {}) as Record<string, Json[]>;
+    }
+  } catch (error) {
+    await undoTransaction(call, undo);
+    entry?.done();
+    throw error;
   }
+  entry?.done();
 }
 
-async function apply(call: Call, targets: Target[]): Promise<void> {
-  if (targets.length <= 25 && targets.every(onlyCreates)) return applyCreates(call, targets);
+async function apply(call: Call, targets: Target[], journal?: TransactionJournal): Promise<void> {
+  if (targets.length <= 25 && targets.every(onlyCreates)) return applyCreates(call, targets, journal);
   // Old images, to put back what a refused transaction changed; a put that may only create had none.
   const before = await Promise.all(
     targets.map(async (target) => {
@@ -234,6 +248,14 @@ async function apply(call: Call, targets: Target[]): Promise<void> {
       const { status, body } = await call('GetItem', { TableName: target.operation.TableName, Key: target.key, ConsistentRead: true });
       if (status !== 200) throw new Refused(status, body);
       return body.Item as Json | undefined;
+    }),
+  );
+  const entry = journal?.begin(
+    targets.map((target, i) => {
+      const { TableName: table } = target.operation;
+      return onlyCreates(target)
+        ? { table, key: target.key, created: target.operation.Item as Json }
+        : { table, key: target.key, before: before[i] ?? null };
     }),
   );
   const passThrough = (operation: Json) => {
@@ -273,6 +295,7 @@ async function apply(call: Call, targets: Target[]): Promise<void> {
       return before[i] ? call('PutItem', { TableName, Item: before[i] }) : call('DeleteItem', { TableName, Key: target.key });
     }),
   );
+  entry?.done();
   if (!refused) return;
   const isConditionFailure = (answer: { body: Json }) => String(answer.body.__type ?? '').endsWith('ConditionalCheckFailedException');
   const other = answers.find((answer) => answer.status !== 200 && !isConditionFailure(answer));
@@ -295,6 +318,8 @@ export async function startTransactionFront(options: {
   backend: string;
   observePuts?: PutObserver;
   meter?: WriteMeter;
+  /** Where transactions are journalled so that a kill cannot leave one half-applied; none for an in-memory database. */
+  journal?: string;
 }): Promise<{ url: string; close(): Promise<void> }> {
   const locks = new ItemLocks();
   /** The items a request writes, as lock names (table and key). */
@@ -363,7 +388,7 @@ export async function startTransactionFront(options: {
         await locks.hold(items, async () => {
           if (operation === 'TransactWriteItems') {
             try {
-              const answer = await transactWrite(call, body, keySchemas, options.observePuts, options.meter);
+              const answer = await transactWrite(call, body, keySchemas, options.observePuts, options.meter, journal);
               reply(200, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(answer));
             } catch (error) {
               if (!(error instanceof Refused)) throw error;
@@ -397,6 +422,8 @@ export async function startTransactionFront(options: {
       });
     });
   });
+  const journal = transactionJournal(options.journal);
+  await undoUnfinished(call, journal, options.journal);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
@@ -68,6 +69,8 @@ export async function startDynamoDb(options: {
     backend: `http://127.0.0.1:${backend.port}`,
     observePuts: options.observePuts,
     meter: options.meter,
+    // Beside the database's folder, in the data folder: see transaction-journal.ts.
+    journal: options.path && path.join(path.dirname(options.path), 'dynamodb-transactions.jsonl'),
   }).catch(async (error: unknown) => {
     await backend.close();
     throw error;

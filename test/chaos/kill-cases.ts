@@ -87,7 +87,9 @@ export async function killDuringIntake(options: KillCaseOptions): Promise<CaseRe
       deadline: Date.now() + CASE_TIMEOUT_MS,
       onAnswer: () => {
         answered += 1;
-        if (answered === Math.ceil(total / 3)) restarted = product.killAndRestart();
+        if (answered !== Math.ceil(total / 3)) return;
+        restarted = product.killAndRestart();
+        restarted.catch(() => undefined); // awaited below, once the clients are done
       },
     });
     const failures: string[] = [];
@@ -104,7 +106,7 @@ export async function killDuringIntake(options: KillCaseOptions): Promise<CaseRe
       serverErrors: intake.serverErrors,
       acknowledged: acknowledgements.acknowledged,
       failures: [...failures, ...intake.failures, ...acknowledgements.failures],
-      notes: [`killed after ${Math.ceil(total / 3)} of ${total} answers; ${stored.length} stored`],
+      notes: restarted ? [`killed after ${Math.ceil(total / 3)} of ${total} answers; ${stored.length} stored`] : [],
     };
   } finally {
     await product.discard();
