@@ -325,7 +325,11 @@ const register: Command = {
     language: { type: 'string', value: one(languages), description: 'the language of the e-mails to the customer' },
     'privacy-notice-accepted': { type: 'boolean', description: 'the customer acknowledged the privacy notice' },
     'answer-by-email': { type: 'boolean', description: 'the customer asked for the answer by e-mail (financial: otherwise it goes by post)' },
-    'idempotency-key': { type: 'string', value: 'KEY', description: 'send the same key again to retry without registering twice' },
+    'idempotency-key': {
+      type: 'string',
+      value: 'KEY',
+      description: 'by default each run has a fresh key (its own retries reuse it); give one to retry in a later run without registering twice',
+    },
   },
   async run({ values, api }) {
     const file = text(values, 'file');
