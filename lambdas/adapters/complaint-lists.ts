@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { complaintSummarySchema, type ComplaintSummary } from '../core/complaint-summary';
 import type { ComplaintLists, ListPage, ListRequest } from '../use-cases/ports';
@@ -82,9 +82,12 @@ export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: 
       // Without filters a page needs about limit / shards rows from each; with them, as many as it can get.
       const chunk = query.filtered ? request.limit : Math.ceil(request.limit / shards.length) + 2;
 
+      // A lookup index (a customer's, an order's) holds keys only: the rows come from the complaints themselves,
+      // and the filter is applied to them here, since DynamoDB's filter sees only what the index holds.
+      const keysOnly = index.projection.length === 0;
       const read = async (shard: Shard) => {
-        const names: Record<string, string> = { '#pk': index.partitionKey, ...query.names };
-        const values: Record<string, unknown> = { ':pk': shard.partition, ...query.values };
+        const names: Record<string, string> = { '#pk': index.partitionKey, ...(keysOnly ? {} : query.names) };
+        const values: Record<string, unknown> = { ':pk': shard.partition, ...(keysOnly ? {} : query.values) };
         let keyCondition = '#pk = :pk';
         if (plan.sortAtMost !== undefined) {
           names['#sk'] = index.sortKey;
@@ -96,7 +99,7 @@ export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: 
             TableName: tableName,
             IndexName: plan.indexName,
             KeyConditionExpression: keyCondition,
-            FilterExpression: query.filter,
+            FilterExpression: keysOnly ? undefined : query.filter,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
             ScanIndexForward: !plan.newestFirst,
@@ -105,7 +108,7 @@ export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: 
           }),
         );
         shard.reads += 1;
-        shard.buffer.push(...(page.Items ?? []));
+        shard.buffer.push(...(keysOnly ? (await complaintRows(client, tableName, page.Items ?? [])).filter(matches(request)) : (page.Items ?? [])));
         shard.readFrom = page.LastEvaluatedKey;
         shard.exhausted = !page.LastEvaluatedKey;
       };
@@ -185,6 +188,41 @@ function queryParts(request: ListRequest, plan: Plan) {
     filters.push(`listDepartment IN (${departments.map((department, i) => ((values[`:dept${i}`] = department), `:dept${i}`)).join(', ')})`);
   }
   return { names, values, filter: filters.length > 0 ? filters.join(' AND ') : undefined, filtered: filters.length > 0 };
+}
+
+/** The summary attributes of the complaints a keys-only index names, in the index's order (absent ones left out). */
+async function complaintRows(client: DynamoDBDocumentClient, tableName: string, indexRows: StoredKey[]): Promise<StoredKey[]> {
+  if (indexRows.length === 0) return [];
+  const found = new Map<string, StoredKey>();
+  const names = Object.fromEntries(LOOKUP_ROW_ATTRIBUTES.map((name, i) => [`#a${i}`, name]));
+  let Keys: StoredKey[] | undefined = indexRows.map((row) => ({ PK: row.PK, SK: row.SK }));
+  for (let attempt = 0; Keys && Keys.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
+    const answer: BatchGetCommandOutput = await client.send(
+      new BatchGetCommand({
+        RequestItems: { [tableName]: { Keys, ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } },
+      }),
+    );
+    for (const item of answer.Responses?.[tableName] ?? []) found.set(String(item.PK), item);
+    Keys = answer.UnprocessedKeys?.[tableName]?.Keys;
+  }
+  return indexRows.flatMap((row) => {
+    const complaint = found.get(String(row.PK));
+    return complaint ? [{ ...complaint, ...row }] : [];
+  });
+}
+
+const LOOKUP_ROW_ATTRIBUTES = [tableDesign.partitionKey, ...tableDesign.summaryAttributes];
+
+/** The list filter of queryParts, for rows read from the complaints themselves. */
+function matches(request: ListRequest): (row: StoredKey) => boolean {
+  const { statuses, channel, sourcePlatform, dueOnOrBefore, departments } = request.filter;
+  return (row) =>
+    (!statuses?.length || statuses.includes(String(row.status))) &&
+    (!channel || row.channel === channel) &&
+    (!sourcePlatform || row.sourcePlatform === sourcePlatform) &&
+    (!dueOnOrBefore || String(row.responseDueBy) <= dueOnOrBefore) &&
+    (!departments || departments.includes(String(row.listDepartment)));
 }
 
 /** A list row as the API shows it, from the index's projection (adapters/table-design.ts). */

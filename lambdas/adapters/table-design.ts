@@ -65,6 +65,8 @@ export const departmentPartitions = (department: string): string[] => Array.from
 export const tableDesign = {
   partitionKey: 'PK',
   sortKey: 'SK',
+  /** What a list row is made of (and a list filter reads). */
+  summaryAttributes,
   /** Expiry of short-lived items (idempotency records). DynamoDB TTL in AWS; dynalite ignores it. */
   timeToLiveAttribute: 'expiresAt',
   /**
@@ -89,9 +91,12 @@ export const tableDesign = {
     departmentShardsByReceived: { partitionKey: 'departmentShard', sortKey: 'receivedAt', projection: summaryAttributes },
     departmentShardsByDue: { partitionKey: 'departmentShard', sortKey: 'dueKey', projection: summaryAttributes },
     // Lookups: one customer's or one order's complaints, a handful per key, naturally spread over as many
-    // partition keys as there are customers and orders. Not sharded.
-    customerEmailByReceived: { partitionKey: 'customerEmail', sortKey: 'receivedAt', projection: summaryAttributes },
-    orderNumberByReceived: { partitionKey: 'orderNumber', sortKey: 'receivedAt', projection: summaryAttributes },
+    // partition keys as there are customers and orders. Not sharded. Keys only: a lookup reads its handful of
+    // rows from the complaints (a BatchGetItem, ½ RCU each), so a status change writes no copy here. Figures
+    // per complaint's life: 6 WCU fewer (assigned, decided, closed, in two indexes), against ≈ ½ RRU more
+    // for each time it shows up in a lookup; a write unit costs five read units on demand.
+    customerEmailByReceived: { partitionKey: 'customerEmail', sortKey: 'receivedAt', projection: [] },
+    orderNumberByReceived: { partitionKey: 'orderNumber', sortKey: 'receivedAt', projection: [] },
   },
 } as const;
 
