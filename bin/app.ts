@@ -67,6 +67,7 @@ export function buildApp(props: AppProps = {}) {
     env,
     description: 'Reklamacje: API, functions, workflow and e-mail (stateless)',
     table: stateful.tableRef,
+    webhookSources: stateful.webhookSourcesRef,
     cursorKey: stateful.cursorKeyRef,
     senderAddress: senderAddress ?? PLACEHOLDER_SENDER,
     senderDomain: context('senderDomain'),

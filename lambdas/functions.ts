@@ -2,7 +2,7 @@
 // the local runtime loads the very same handler modules; the workflow refers to step functions by name.
 
 /** `cursorKey:read`: the secret the staff API signs its cursors with (lambdas/core/cursor-seal.ts). */
-export type Grant = 'email:send' | 'workflow:start' | 'workflow:callback' | 'cursorKey:read';
+export type Grant = 'email:send' | 'workflow:start' | 'workflow:callback' | 'webhookSources:read' | 'cursorKey:read';
 
 /**
  * The DynamoDB actions a function may take on the complaints table (Query also on its indexes): exactly the
@@ -62,6 +62,15 @@ export const functions = {
     grants: [],
     timeout: 10,
     memory: 512, // pdf-lib lays out and subsets the font in memory
+  },
+  webhookIntake: {
+    entry: 'lambdas/handlers/webhook-intake.handler.ts',
+    description: "Takes complaints in from shops' signed webhooks (POST /webhooks/{source})",
+    // The webhook's key, reference claim and complaint, as intake's; the secret with the sources' secrets.
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    grants: ['webhookSources:read'],
+    timeout: 10,
+    memory: 512,
   },
   openapi: {
     entry: 'lambdas/handlers/openapi.handler.ts',

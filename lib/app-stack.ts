@@ -9,11 +9,14 @@ import { Functions } from './functions';
 import { Operations } from './operations';
 import { importComplaintsTable, importCursorKey, type ComplaintsTableRef, type CursorKeyRef } from './stateful-stack';
 import { EventStream } from './event-stream';
+import { importWebhookSources, type WebhookSourcesRef } from './webhook-sources-secret';
 import { Workflow } from './workflow';
 
 export interface AppStackProps extends StackProps {
   /** The complaints table, from the stateful stack. */
   readonly table: ComplaintsTableRef;
+  /** The secret with the webhook sources and their secrets, from the stateful stack. */
+  readonly webhookSources: WebhookSourcesRef;
   /** The secret the staff API signs its cursors with, from the stateful stack. */
   readonly cursorKey: CursorKeyRef;
   readonly senderAddress: string;
@@ -46,6 +49,7 @@ export class AppStack extends Stack {
     this.functions = new Functions(this, 'Functions', {
       table,
       email,
+      webhookSources: importWebhookSources(this, 'WebhookSources', props.webhookSources),
       cursorKey: importCursorKey(this, 'CursorKey', props.cursorKey),
       environment: {
         TABLE_NAME: table.tableName,

@@ -12,6 +12,8 @@ import { acknowledgeTableIndexes } from './nag';
 export interface FunctionsProps {
   readonly table: dynamodb.ITable;
   readonly email: Email;
+  /** The webhook sources and their secrets; read by the functions with `webhookSources:read` only. */
+  readonly webhookSources: secretsmanager.ISecret;
   /** The key the staff API signs its cursors with; read by the functions with `cursorKey:read` only. */
   readonly cursorKey: secretsmanager.ISecret;
   /** Given to every function (TABLE_NAME, SENDER_ADDRESS, …); STATE_MACHINE_ARN is added by `connectWorkflow`. */
@@ -49,6 +51,10 @@ export class Functions extends Construct {
           switch (grant) {
             case 'email:send':
               props.email.grantSend(fn.function);
+              break;
+            case 'webhookSources:read':
+              props.webhookSources.grantRead(fn.function);
+              fn.addEnvironment('WEBHOOK_SOURCES_SECRET_ARN', props.webhookSources.secretArn);
               break;
             case 'cursorKey:read':
               props.cursorKey.grantRead(fn.function);

@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { nonKeyAttributes, tableDesign, type IndexDesign } from '../lambdas/adapters/table-design';
+import { WebhookSourcesSecret, type WebhookSourcesRef } from './webhook-sources-secret';
 
 // Stateful and stateless apart (STYLE.md §8): the complaints live here, in a stack that is deployed rarely,
 // is protected from deletion and outlives any redeployment of the functions, API and workflow.
@@ -25,6 +26,8 @@ export interface CursorKeyRef {
 export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
   readonly tableRef: ComplaintsTableRef;
+  readonly webhookSources: WebhookSourcesSecret;
+  readonly webhookSourcesRef: WebhookSourcesRef;
   readonly cursorKey: secretsmanager.Secret;
   readonly cursorKeyRef: CursorKeyRef;
 
@@ -80,6 +83,9 @@ export class StatefulStack extends Stack {
         'rotation for a plain key, and rotating it would only refuse the cursors in use. Replace the secret to rotate.',
     });
     this.cursorKeyRef = { secretArnExport: `${this.stackName}:CursorKeyArn` };
+
+    this.webhookSources = new WebhookSourcesSecret(this, 'WebhookSources');
+    this.webhookSourcesRef = this.webhookSources.ref;
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The complaints table' });
     new CfnOutput(this, 'TableArn', { value: this.table.tableArn, exportName: this.tableRef.tableArnExport });

@@ -12,6 +12,8 @@ const environmentSchema = z.object({
   COMPANY_NAME: z.string().min(1).default('Sklep Przykładowy sp. z o.o.'),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   DEFAULT_POLICY: z.string().min(1).optional(),
+  /** The secret with the webhook sources and their secrets (AWS); locally config/webhooks.local.json. */
+  WEBHOOK_SOURCES_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** The secret the staff API seals its cursors with (lambdas/core/cursor-seal.ts): its ARN in AWS… */
   CURSOR_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** …or, locally, the key itself. */

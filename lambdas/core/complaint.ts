@@ -100,6 +100,39 @@ export const complaintSubmissionSchema = complaintContentSchema.extend({
 
 export type ComplaintSubmission = z.infer<typeof complaintSubmissionSchema>;
 
+/** Why the customer complains, as shops classify it; the platform's own code is kept beside it (`reason.platformCode`). */
+export const complaintReasonCodes = ['defective', 'not_as_described', 'wrong_item', 'damaged_in_transit', 'missing_parts', 'other'] as const;
+
+const platformId = z.string().trim().min(1).max(100);
+
+/**
+ * What a shop knows about a complaint beyond what the customer wrote: its own ids (order, return, line
+ * items), the items with quantities, and why, in our words and its own. Shops send it with the canonical
+ * `complaint.created` event or a platform mapping fills it (lambdas/core/platforms/).
+ */
+export const shopDetailsSchema = z.object({
+  orderId: platformId.optional(),
+  returnId: platformId.optional(),
+  items: z
+    .array(
+      z.object({
+        lineItemId: platformId.optional(),
+        productId: platformId.optional(),
+        sku: platformId.optional(),
+        name: singleLine(200).optional(),
+        quantity: z.number().int().min(1).max(100_000),
+      }),
+    )
+    .max(100)
+    .optional(),
+  reason: z.object({
+    code: z.enum(complaintReasonCodes, { error: `must be one of ${complaintReasonCodes.join(', ')}` }),
+    platformCode: platformId.optional(),
+  }),
+});
+
+export type ShopDetails = z.infer<typeof shopDetailsSchema>;
+
 /** Where and how a complaint came in: what intake records beside its content. */
 export interface IntakeMetadata {
   channel: (typeof channels)[number];
@@ -112,6 +145,8 @@ export interface IntakeMetadata {
   /** The shop platform a complaint came from (e.g. shopify), and its own id of the complaint there. */
   sourcePlatform?: string;
   externalId?: string;
+  /** What the shop knows (its ids, the items, the reason code): a webhook door gives it. */
+  shopDetails?: ShopDetails;
   /** The customer acknowledged the privacy notice (the public form makes sure of it). */
   privacyNoticeAccepted?: true;
 }
@@ -194,6 +229,8 @@ export const complaintSchema = complaintContentSchema.extend({
   externalId: z.string().optional(),
   /** A category given by an integration or staff; used by routing rules. */
   category: z.string().optional(),
+  /** What the shop knows about it (a webhook's complaint): its ids, the items, the reason in our words and its own. */
+  shopDetails: shopDetailsSchema.optional(),
   receivedAt: z.iso.datetime(),
   receivedOn: calendarDateSchema,
   responseDueBy: calendarDateSchema,

@@ -111,3 +111,22 @@ export class Forbidden extends DomainError {
   readonly type = 'forbidden';
   readonly title = 'You may not do this';
 }
+
+/** A webhook whose signature does not verify with any of its source's secrets, or that carries none. */
+export class SignatureInvalid extends DomainError {
+  readonly status = 401;
+  readonly type = 'signature-invalid';
+  readonly title = 'The webhook signature is missing or does not verify';
+}
+
+/**
+ * A signed webhook whose signed timestamp lies outside the tolerance (Standard Webhooks: 5 minutes either way).
+ * 401 rather than 400: freshness is part of what the signature proves, so a stale delivery is an
+ * unauthenticated one (a captured request replayed), exactly as the reference libraries treat it; an honest
+ * sender's retry is signed anew with a fresh timestamp and goes through.
+ */
+export class WebhookTimestampOutOfTolerance extends DomainError {
+  readonly status = 401;
+  readonly type = 'webhook-timestamp-out-of-tolerance';
+  readonly title = 'The webhook timestamp is too old or too far in the future';
+}

@@ -12,6 +12,7 @@ import {
 } from '../core/staff-requests';
 import { complaintPageSchema, complaintSummarySchema } from '../core/complaint-summary';
 import { healthSchema, routes, type Route, type RouteAnswer } from './routes';
+import { complaintCreatedEventSchema, complaintCreatedExample } from '../core/complaint-created-event';
 
 // The OpenAPI 3.1 document, generated from the route registry and the very zod schemas the handlers validate
 // with (zod 4 writes JSON Schema 2020-12, which OpenAPI 3.1 uses as is). `npm run openapi` commits it.
@@ -39,6 +40,7 @@ const requestComponents: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, str
   [extensionRequestSchema, 'ExtensionRequest'],
   [decisionPostingSchema, 'DecisionPosting'],
   [acknowledgementRecordSchema, 'AcknowledgementRecord'],
+  [complaintCreatedEventSchema, 'ComplaintCreatedEvent'],
 ]);
 const answerComponents: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
   [complaintSchema, 'Complaint'],
@@ -173,6 +175,31 @@ export function openApiDocument(): Record<string, unknown> {
     openapi: '3.1.0',
     info: { title: 'Reklamacje', version: '1.0.0', description: 'Complaint handling that keeps the statutory deadline.' },
     paths,
+    // What a shop sends to POST /webhooks/{source} (Standard Webhooks signing); platform mappings produce the same event.
+    webhooks: {
+      'complaint.created': {
+        post: {
+          operationId: 'complaintCreated',
+          summary: 'The canonical event: a shop, plugin or connector files a complaint',
+          description:
+            'Sent to POST /webhooks/{source} of a Standard Webhooks source, signed with webhook-id, webhook-timestamp (within 5 minutes) ' +
+            'and webhook-signature (v1, HMAC-SHA256 with the whsec_ secret). webhook-id is the delivery key: every retry gets the same ' +
+            'receipt. Shopify, WooCommerce and Shoper sources send their own payloads, which are mapped to this event.',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: requests.refOf(complaintCreatedEventSchema), example: complaintCreatedExample } },
+          },
+          responses: {
+            '200': {
+              description: 'Filed, or filed before (the same receipt)',
+              content: { 'application/json': { schema: answers.refOf(complaintReceiptSchema) } },
+            },
+            '401': { description: 'The signature does not verify, or the timestamp is more than 5 minutes off' },
+            '422': { description: 'A field the complaint needs is missing or invalid (errors name each one); nothing is stored' },
+          },
+        },
+      },
+    },
     components: {
       schemas: { ...requests.components, ...answers.components },
       responses: {

@@ -14,6 +14,7 @@ import {
   registrationSchema,
 } from '../core/staff-requests';
 import { complaintPageSchema } from '../core/complaint-summary';
+import { complaintCreatedEventSchema } from '../core/complaint-created-event';
 
 // The route registry, once. API Gateway's routes (lib/api.ts), the local server, the admin function's
 // dispatcher and the OpenAPI document (openapi.ts) are all built from these entries, so a route cannot be
@@ -69,6 +70,9 @@ const historyQuerySchema = z.object({
 
 const historyPageSchema = z.object({ entries: z.array(historyEntrySchema), before: z.string().optional() });
 
+/** What a webhook that files nothing (a ping, another topic, an order that is no complaint) is answered. */
+export const webhookIgnoredSchema = z.object({ ignored: z.string() });
+
 export const routes = [
   {
     method: 'GET',
@@ -89,6 +93,24 @@ export const routes = [
     request: { body: complaintSubmissionSchema, form: true, idempotencyKey: true },
     responses: { 201: { description: 'Received', schema: complaintReceiptSchema } },
     problems: [409],
+  },
+  {
+    method: 'POST',
+    path: '/webhooks/{source}',
+    function: 'webhookIntake',
+    authorization: 'none',
+    action: 'receiveWebhook',
+    summary:
+      "A shop's signed webhook (Standard Webhooks, Shopify, WooCommerce or Shoper, as the source is configured): verified over the raw body, mapped to the canonical complaint.created event (the body shown: what a Standard Webhooks source sends) and filed once per delivery",
+    request: { body: complaintCreatedEventSchema },
+    responses: {
+      200: {
+        description:
+          'Filed (the receipt; every redelivery gets the same one, with idempotent-replayed: true), or nothing to file (ignored, with why)',
+        schema: z.union([complaintReceiptSchema, webhookIgnoredSchema]),
+      },
+    },
+    problems: [401],
   },
   {
     method: 'GET',

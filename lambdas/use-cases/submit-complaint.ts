@@ -33,6 +33,8 @@ export interface SubmitComplaintRequest {
   idempotencyKey?: string;
   /** Whose keys these are: the public's (the default) or one staff member's (staffIdempotencyScope). */
   idempotencyScope?: string;
+  /** How long the key's answer is kept; 24 hours unless the door's senders retry for longer (webhooks). */
+  idempotencyRetentionSeconds?: number;
 }
 
 export interface SubmitComplaintResult {
@@ -72,7 +74,7 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
     scope: request.idempotencyScope ?? 'complaints',
     key,
     fingerprint,
-    expiresAt: Math.floor(ports.now().getTime() / 1000) + IDEMPOTENCY_RETENTION_SECONDS,
+    expiresAt: Math.floor(ports.now().getTime() / 1000) + (request.idempotencyRetentionSeconds ?? IDEMPOTENCY_RETENTION_SECONDS),
   };
 
   for (let attempt = 1; attempt <= REFERENCE_ATTEMPTS; attempt += 1) {
@@ -111,6 +113,8 @@ function newComplaint(content: ComplaintContent, metadata: IntakeMetadata, ports
     ...(metadata.privacyNoticeAccepted ? { privacyNoticeAccepted: true as const } : {}),
     ...(metadata.sourcePlatform ? { sourcePlatform: metadata.sourcePlatform } : {}),
     ...(metadata.externalId ? { externalId: metadata.externalId } : {}),
+    // The shop's reason code is the category routing rules read (config/departments.json).
+    ...(metadata.shopDetails ? { shopDetails: metadata.shopDetails, category: metadata.shopDetails.reason.code } : {}),
     id: ports.newId(),
     reference: ports.newReference(),
     status: 'received',
@@ -177,6 +181,7 @@ export function requestFingerprint(content: ComplaintContent, metadata: IntakeMe
     policyId: metadata.policyId,
     sourcePlatform: metadata.sourcePlatform,
     externalId: metadata.externalId,
+    shopDetails: metadata.shopDetails,
   };
   return fingerprintOf(asked);
 }

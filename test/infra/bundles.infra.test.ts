@@ -14,6 +14,8 @@ const clientsUsed: Record<FunctionName, Client[]> = {
   health: [],
   openapi: [],
   intake: ['client-dynamodb'],
+  // Secrets Manager for the sources' secrets, read once per cold start (lambdas/adapters/webhook-sources-store.ts).
+  webhookIntake: ['client-dynamodb', 'client-secrets-manager'],
   recordDelivery: ['client-dynamodb'],
   workflowStarter: ['client-sfn'],
   registerWait: ['client-dynamodb', 'client-sfn'],

@@ -1,0 +1,66 @@
+import * as z from 'zod';
+import { remedies } from './complaint';
+
+// The shops and plugins that may send complaints to `POST /webhooks/{source}`: each source names its scheme
+// and its secrets. Locally they come from the committed demo file config/webhooks.local.json; in AWS the
+// same JSON is the value of one Secrets Manager secret (lib/stateful-stack.ts), read at cold start by the
+// webhook function alone.
+
+export const webhookSchemes = ['standard-webhooks', 'shopify', 'woocommerce', 'shoper'] as const;
+export type WebhookScheme = (typeof webhookSchemes)[number];
+
+/** A source's name is a path segment and part of every idempotency key it produces: short and plain. */
+export const sourceNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be 1–40 lowercase letters, digits or hyphens');
+
+/** Two at once while a secret is rotated: the sender switches to the new one, then the old one is removed. */
+const secrets = <S extends z.ZodString>(secret: S) => z.array(secret).min(1).max(2);
+
+const plainSecret = z.string().min(16, 'must be at least 16 characters');
+
+/** Standard Webhooks: `whsec_` and the key in base64 (24 to 64 bytes, as the specification asks). */
+const standardWebhooksSecret = z.string().refine((value) => {
+  if (!value.startsWith('whsec_')) return false;
+  const key = Buffer.from(value.slice('whsec_'.length), 'base64');
+  return key.length >= 24 && key.length <= 64;
+}, 'must be whsec_ followed by a base64 key of 24 to 64 bytes');
+
+const common = {
+  /** The deadline policy of this source's complaints (config/policies.json); else the deployment's default. */
+  policy: z.string().min(1).optional(),
+  /** The language of the customer's e-mails when the platform does not say. */
+  language: z.enum(['pl', 'en']).default('pl'),
+};
+
+export const webhookSourceSchema = z.discriminatedUnion('scheme', [
+  z.object({ scheme: z.literal('standard-webhooks'), secrets: secrets(standardWebhooksSecret), ...common }),
+  z.object({
+    scheme: z.literal('shopify'),
+    /** The app's client secret (Shopify signs every webhook of the app with it). */
+    secrets: secrets(plainSecret),
+    ...common,
+  }),
+  z.object({
+    scheme: z.literal('woocommerce'),
+    secrets: secrets(plainSecret),
+    /** The order meta entry in which the returns plugin keeps the return request (see README). */
+    returnRequestMetaKey: z.string().min(1).max(100).default('_reklamacje_return_request'),
+    ...common,
+  }),
+  z.object({
+    scheme: z.literal('shoper'),
+    secrets: secrets(plainSecret),
+    /** The order statuses that mean "the customer complains" in this shop: an order.status event into one files it. */
+    complaintStatusIds: z.array(z.coerce.string().min(1)).min(1),
+    /** Shoper orders carry no wanted remedy: what this shop's complaint status means, if anything (else a 422). */
+    desiredRemedy: z.enum(remedies).optional(),
+    ...common,
+  }),
+]);
+
+export type WebhookSource = z.infer<typeof webhookSourceSchema>;
+
+export const webhookSourcesSchema = z.object({
+  sources: z.record(sourceNameSchema, webhookSourceSchema),
+});
+
+export type WebhookSources = z.infer<typeof webhookSourcesSchema>['sources'];

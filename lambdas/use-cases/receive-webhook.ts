@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import type { ComplaintReceipt } from '../core/complaint';
+import { complaintCreatedEventSchema, COMPLAINT_CREATED } from '../core/complaint-created-event';
+import { warsawCalendarDate } from '../core/calendar/polish-calendar';
+import { MalformedRequest, NotFound, WebhookTimestampOutOfTolerance } from '../core/errors';
+import type { Headers, MappedDelivery } from '../core/platforms/mapped-delivery';
+import { mapShoperDelivery } from '../core/platforms/shoper';
+import { mapShopifyDelivery, shopifyOrderIdOf, type ShopifyOrderFacts } from '../core/platforms/shopify';
+import { isWooCommercePing, mapWooCommerceDelivery } from '../core/platforms/woocommerce';
+import { validated } from '../core/validation';
+import { verifyWebhookSignature } from '../core/webhook-signatures';
+import type { WebhookSource, WebhookSources } from '../core/webhook-sources';
+import { submitComplaint, type SubmitComplaintPorts } from './submit-complaint';
+
+// A shop's webhook, from raw bytes to a stored complaint: find the source, check the signature over the bytes
+// as they came, only then parse, map the platform's payload to the canonical complaint.created event, check
+// it, and take it in through the one intake. The delivery's own key (per scheme) is the Idempotency-Key, so
+// a delivery creates one complaint however often and however concurrently it arrives.
+
+export interface ReceiveWebhookPorts extends SubmitComplaintPorts {
+  /** The configured sources with their secrets (read once per cold start). */
+  sources(): Promise<WebhookSources>;
+  /** Seconds since 1970 on the wall clock: signature freshness is about the sender's clock and ours. */
+  wallClockSeconds(): number;
+  /** The order behind a Shopify return request (customer, line item titles), when the source can ask the Admin API. */
+  shopifyOrder?(sourceName: string, orderGid: string): Promise<ShopifyOrderFacts | undefined>;
+}
+
+export interface WebhookDelivery {
+  source: string;
+  header: Headers;
+  body: Buffer;
+}
+
+export type WebhookOutcome =
+  { outcome: 'complaint'; receipt: ComplaintReceipt; replayed: boolean; sourcePlatform: string } | { outcome: 'ignored'; reason: string };
+
+/**
+ * How long a delivery's key is remembered: longer than any of the platforms retries (Standard Webhooks
+ * senders such as Svix ~28 h, Shopify 4 h, WooCommerce and Shoper less), so every retry finds it. A
+ * DynamoDB TTL removes it afterwards; at one key per complaint that is one small item per complaint for 7 days.
+ */
+export const WEBHOOK_KEY_RETENTION_SECONDS = 7 * 24 * 60 * 60;
+
+export async function receiveWebhook(delivery: WebhookDelivery, ports: ReceiveWebhookPorts): Promise<WebhookOutcome> {
+  const sources = await ports.sources();
+  const source = Object.hasOwn(sources, delivery.source) ? sources[delivery.source] : undefined;
+  if (!source) throw new NotFound(`No webhook source is named "${delivery.source.slice(0, 40)}".`);
+
+  // WooCommerce pings a new webhook's URL with `webhook_id=N`, unsigned; it must get a 2xx or the shop owner
+  // cannot save the webhook. It files nothing, so answering it unsigned gives nothing away.
+  if (
+    source.scheme === 'woocommerce' &&
+    !delivery.header('x-wc-webhook-signature') &&
+    isWooCommercePing(delivery.body, delivery.header('content-type'))
+  ) {
+    return { outcome: 'ignored', reason: 'WooCommerce webhook ping' };
+  }
+  verifyWebhookSignature(source.scheme, delivery, source.secrets, ports.wallClockSeconds());
+  if (source.scheme === 'shopify') refuseStaleShopifyDelivery(delivery.header('x-shopify-triggered-at'), ports.wallClockSeconds());
+
+  const payload = parseJson(delivery.body);
+  const mapped = await mapDelivery(source, delivery, payload, ports);
+  if (mapped.kind === 'ignored') return { outcome: 'ignored', reason: mapped.reason };
+
+  const event = validated(complaintCreatedEventSchema, mapped.event);
+  const { orderId, returnId, items, reason, ...content } = event.data;
+  const { receipt, replayed } = await submitComplaint(
+    {
+      content,
+      metadata: {
+        channel: 'webhook',
+        actor: `webhook:${delivery.source}`,
+        // The customer lodged the complaint with the shop at the event's time: the term counts from that day.
+        receivedOn: notAfterToday(warsawCalendarDate(new Date(event.timestamp)), ports.now()),
+        policyId: source.policy,
+        sourcePlatform: mapped.sourcePlatform,
+        externalId: returnId ?? orderId,
+        shopDetails: { orderId, returnId, items, reason },
+      },
+      // Each source's keys are its own: one shop cannot answer for another's delivery ids.
+      idempotencyScope: `webhook:${delivery.source}`,
+      idempotencyKey: createHash('sha256').update(JSON.stringify(mapped.deliveryKey)).digest('base64url'),
+      idempotencyRetentionSeconds: WEBHOOK_KEY_RETENTION_SECONDS,
+    },
+    ports,
+  );
+  return { outcome: 'complaint', receipt, replayed, sourcePlatform: mapped.sourcePlatform };
+}
+
+async function mapDelivery(source: WebhookSource, delivery: WebhookDelivery, payload: unknown, ports: ReceiveWebhookPorts): Promise<MappedDelivery> {
+  switch (source.scheme) {
+    case 'standard-webhooks': {
+      const type = (payload as { type?: unknown } | null)?.type;
+      // A receiver accepts event types it does not know (the sender may add some): nothing to file.
+      if (type !== COMPLAINT_CREATED) return { kind: 'ignored', reason: `The event type ${String(type).slice(0, 60)} files no complaint.` };
+      // webhook-id is the same on every retry of a message (Standard Webhooks, "Idempotency").
+      return {
+        kind: 'complaint',
+        event: payload,
+        sourcePlatform: delivery.source,
+        deliveryKey: ['standard-webhooks', delivery.header('webhook-id')!],
+      };
+    }
+    case 'shopify': {
+      const orderGid = shopifyOrderIdOf(payload);
+      const order = orderGid && ports.shopifyOrder ? await ports.shopifyOrder(delivery.source, orderGid) : undefined;
+      return mapShopifyDelivery(payload, delivery.header, source.language, order);
+    }
+    case 'woocommerce':
+      return mapWooCommerceDelivery(payload, delivery.body, delivery.header, source);
+    case 'shoper':
+      return mapShoperDelivery(payload, delivery.body, delivery.header, source);
+    default:
+      throw new Error(`Unknown webhook scheme ${String(source satisfies never)}`);
+  }
+}
+
+/**
+ * Shopify signs no timestamp, so a captured delivery could be replayed at any time; X-Shopify-Triggered-At
+ * (unsigned) at least shows an honest one's age. Past the key's retention a replay would no longer be
+ * recognised, so such a delivery is refused rather than filed twice; Shopify itself stops retrying after 4 hours.
+ */
+function refuseStaleShopifyDelivery(triggeredAt: string | undefined, nowSeconds: number): void {
+  if (!triggeredAt) return;
+  const at = Date.parse(triggeredAt);
+  if (Number.isNaN(at)) throw new MalformedRequest('X-Shopify-Triggered-At is not a date.');
+  if (nowSeconds - at / 1000 > WEBHOOK_KEY_RETENTION_SECONDS) {
+    throw new WebhookTimestampOutOfTolerance('The Shopify event was triggered more than 7 days ago; it may already have been filed.');
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseJson(body: Buffer): unknown {
+  let text: string;
+  try {
+    text = strictUtf8.decode(body);
+  } catch {
+    throw new MalformedRequest('The body is not valid UTF-8.');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new MalformedRequest('The body is not valid JSON.');
+  }
+}
+
+function notAfterToday(date: string, now: Date): string {
+  const today = warsawCalendarDate(now);
+  return date > today ? today : date;
+}

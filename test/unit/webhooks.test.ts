@@ -1,0 +1,329 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { receiptOf, type Complaint } from '../../lambdas/core/complaint';
+import { complaintCreatedEventSchema, complaintCreatedExample } from '../../lambdas/core/complaint-created-event';
+import { DomainError, SignatureInvalid, ValidationFailed, WebhookTimestampOutOfTolerance } from '../../lambdas/core/errors';
+import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
+import { verifyWebhookSignature } from '../../lambdas/core/webhook-signatures';
+import { webhookSourcesSchema, type WebhookSources } from '../../lambdas/core/webhook-sources';
+import type { CreateOutcome, NewComplaint } from '../../lambdas/use-cases/ports';
+import { receiveWebhook, type ReceiveWebhookPorts, type WebhookOutcome } from '../../lambdas/use-cases/receive-webhook';
+import {
+  canonicalEvent,
+  demoSecrets,
+  shoperOrder,
+  shoperWebhook,
+  shopifyReturnRequest,
+  shopifyWebhook,
+  standardWebhook,
+  wooCommerceOrder,
+  wooCommerceWebhook,
+  type Delivery,
+} from '../support/webhook-deliveries';
+
+// Webhooks in, with in-memory intake: signatures made by independent code (the standardwebhooks package, each
+// platform's recipe written out in test/support/webhook-deliveries.ts), tolerance edges on a pinned clock, and
+// a mapping per platform.
+
+const NOW = new Date('2026-11-23T09:20:00Z');
+const nowSeconds = Math.floor(NOW.getTime() / 1000);
+
+const sources: WebhookSources = webhookSourcesSchema.parse(
+  JSON.parse(readFileSync(path.resolve(__dirname, '../../config/webhooks.local.json'), 'utf8')),
+).sources;
+
+function ports(wallClockSeconds = nowSeconds): ReceiveWebhookPorts & { stored: Complaint[] } {
+  const stored: Complaint[] = [];
+  const keys = new Map<string, { fingerprint: string; complaint: Complaint }>();
+  let counter = 0;
+  return {
+    stored,
+    complaints: {
+      async create({ complaint, idempotency }: NewComplaint): Promise<CreateOutcome> {
+        const held = idempotency && keys.get(idempotency.key);
+        if (held) return { outcome: 'idempotency_key_used', fingerprint: held.fingerprint, receipt: receiptOf(held.complaint) };
+        stored.push(structuredClone(complaint));
+        if (idempotency) keys.set(idempotency.key, { fingerprint: idempotency.fingerprint, complaint });
+        return { outcome: 'created', receipt: receiptOf(complaint) };
+      },
+    },
+    policies: loadPolicyRegistry('consumer'),
+    now: () => NOW,
+    newId: () => `00000000-0000-4000-8000-${String((counter += 1)).padStart(12, '0')}`,
+    newReference: () => `RK-TEST0-${String(counter).padStart(5, '0')}`,
+    sources: async () => sources,
+    wallClockSeconds: () => wallClockSeconds,
+  };
+}
+
+function deliver(source: string, delivery: Delivery, to = ports()): Promise<WebhookOutcome> {
+  const headers = new Map(Object.entries(delivery.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  return receiveWebhook({ source, header: (name) => headers.get(name.toLowerCase()), body: Buffer.from(delivery.body) }, to);
+}
+
+async function refusal(promise: Promise<unknown>): Promise<DomainError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+describe('Standard Webhooks signatures (signed by the standardwebhooks package)', () => {
+  const event = { ...complaintCreatedExample };
+  const at = (secondsAgo: number) => new Date((nowSeconds - secondsAgo) * 1000);
+
+  it('accepts a delivery signed exactly 5 minutes ago', async () => {
+    expect((await deliver('demo-shop', standardWebhook(event, { id: 'msg_edge', at: at(300) }))).outcome).toBe('complaint');
+  });
+
+  it('refuses one signed 5 minutes and 1 second ago, with 401, storing nothing', async () => {
+    const to = ports();
+    const error = await refusal(deliver('demo-shop', standardWebhook(event, { id: 'msg_old', at: at(301) }), to));
+    expect(error).toBeInstanceOf(WebhookTimestampOutOfTolerance);
+    expect(error.status).toBe(401);
+    expect(to.stored).toHaveLength(0);
+  });
+
+  it('refuses one dated more than 5 minutes in the future, and accepts one dated exactly 5 minutes ahead', async () => {
+    expect(await refusal(deliver('demo-shop', standardWebhook(event, { id: 'msg_future', at: at(-301) })))).toBeInstanceOf(
+      WebhookTimestampOutOfTolerance,
+    );
+    expect((await deliver('demo-shop', standardWebhook(event, { id: 'msg_ahead', at: at(-300) }))).outcome).toBe('complaint');
+  });
+
+  it('accepts either of the two secrets of a source being rotated', async () => {
+    const [first, second] = demoSecrets('demo-shop');
+    for (const secret of [first!, second!]) {
+      expect((await deliver('demo-shop', standardWebhook(event, { id: `msg_${secret.slice(6, 12)}`, at: NOW, secret }))).outcome).toBe('complaint');
+    }
+  });
+
+  it('accepts a header with several signatures when one of them verifies', async () => {
+    const delivery = standardWebhook(event, { id: 'msg_many', at: NOW });
+    delivery.headers['webhook-signature'] = `v1,${Buffer.alloc(32).toString('base64')} v2,abc ${delivery.headers['webhook-signature']}`;
+    expect((await deliver('demo-shop', delivery)).outcome).toBe('complaint');
+  });
+
+  it('refuses a signature made with another secret, a changed body, or none, storing nothing', async () => {
+    const to = ports();
+    const foreign = standardWebhook(event, { id: 'msg_x', at: NOW, secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` });
+    const tampered = standardWebhook(event, { id: 'msg_y', at: NOW });
+    tampered.body = tampered.body.replace('Anna', 'Hanna');
+    const unsigned = standardWebhook(event, { id: 'msg_z', at: NOW });
+    delete unsigned.headers['webhook-signature'];
+    for (const delivery of [foreign, tampered, unsigned]) {
+      const error = await refusal(deliver('demo-shop', delivery, to));
+      expect(error).toBeInstanceOf(SignatureInvalid);
+      expect(error.status).toBe(401);
+    }
+    expect(to.stored).toHaveLength(0);
+  });
+
+  it('checks the signature before the timestamp: a forged old delivery is told only that its signature is bad', async () => {
+    const forged = standardWebhook(event, { id: 'msg_f', at: at(3600), secret: `whsec_${Buffer.alloc(32, 9).toString('base64')}` });
+    expect(await refusal(deliver('demo-shop', forged))).toBeInstanceOf(SignatureInvalid);
+  });
+});
+
+describe('the other schemes, signed with each platform’s recipe', () => {
+  it('Shopify: the app secret’s HMAC over the raw body; a wrong one is refused', () => {
+    const delivery = shopifyWebhook(shopifyReturnRequest, { eventId: 'e1' });
+    const signed = { header: (name: string) => delivery.headers[name], body: Buffer.from(delivery.body) };
+    expect(() => verifyWebhookSignature('shopify', signed, demoSecrets('shopify-demo'), nowSeconds)).not.toThrow();
+    expect(() => verifyWebhookSignature('shopify', signed, ['another-secret-of-16+'], nowSeconds)).toThrow(SignatureInvalid);
+  });
+
+  it('WooCommerce: either secret of a rotation; the body re-serialised (other bytes, same JSON) is refused', () => {
+    for (const secret of demoSecrets('woocommerce-demo')) {
+      const delivery = wooCommerceWebhook(wooCommerceOrder(), { secret });
+      const signed = { header: (name: string) => delivery.headers[name], body: Buffer.from(delivery.body) };
+      expect(() => verifyWebhookSignature('woocommerce', signed, demoSecrets('woocommerce-demo'), nowSeconds)).not.toThrow();
+      const reserialised = { ...signed, body: Buffer.from(JSON.stringify(JSON.parse(delivery.body), null, 1)) };
+      expect(() => verifyWebhookSignature('woocommerce', reserialised, demoSecrets('woocommerce-demo'), nowSeconds)).toThrow(SignatureInvalid);
+    }
+  });
+
+  it('Shoper: SHA-1 of webhook id, secret and body; another webhook id is refused', () => {
+    const delivery = shoperWebhook(shoperOrder());
+    const signed = { header: (name: string) => delivery.headers[name], body: Buffer.from(delivery.body) };
+    expect(() => verifyWebhookSignature('shoper', signed, demoSecrets('shoper-demo'), nowSeconds)).not.toThrow();
+    const other = { ...signed, header: (name: string) => (name === 'x-webhook-id' ? '6' : delivery.headers[name]) };
+    expect(() => verifyWebhookSignature('shoper', other, demoSecrets('shoper-demo'), nowSeconds)).toThrow(SignatureInvalid);
+  });
+});
+
+describe('mappings to the canonical complaint.created event', () => {
+  it('the documented example is a valid canonical event', () => {
+    expect(complaintCreatedEventSchema.safeParse(complaintCreatedExample).success).toBe(true);
+  });
+
+  it('Standard Webhooks: files the canonical event with the shop’s ids, items and reason code as its category', async () => {
+    const to = ports();
+    const outcome = await deliver('demo-shop', standardWebhook(canonicalEvent(), { id: 'msg_map', at: NOW }), to);
+    expect(outcome.outcome).toBe('complaint');
+    const [complaint] = to.stored;
+    expect(complaint).toMatchObject({
+      channel: 'webhook',
+      sourcePlatform: 'demo-shop',
+      externalId: 'RMA-7781',
+      category: 'defective',
+      customer: { email: 'anna@example.com' },
+      shopDetails: {
+        orderId: '100042',
+        returnId: 'RMA-7781',
+        items: [{ sku: 'KE-200-BLK', quantity: 1 }],
+        reason: { code: 'defective', platformCode: 'stopped_working' },
+      },
+    });
+  });
+
+  it('Standard Webhooks: an event type it does not know files nothing', async () => {
+    const to = ports();
+    const outcome = await deliver(
+      'demo-shop',
+      standardWebhook({ type: 'order.paid', timestamp: NOW.toISOString(), data: {} }, { id: 'msg_other', at: NOW }),
+      to,
+    );
+    expect(outcome).toEqual({ outcome: 'ignored', reason: expect.stringContaining('order.paid') });
+    expect(to.stored).toHaveLength(0);
+  });
+
+  it('a canonical event missing what a complaint needs is a 422 naming each field, and nothing is stored', async () => {
+    const to = ports();
+    const event = canonicalEvent({ customer: { name: 'Anna Kowalska' }, reason: { code: 'broken' } });
+    const error = await refusal(deliver('demo-shop', standardWebhook(event, { id: 'msg_422', at: NOW }), to));
+    expect(error).toBeInstanceOf(ValidationFailed);
+    expect((error as ValidationFailed).issues.map((issue) => issue.field)).toEqual(
+      expect.arrayContaining(['data.customer.email', 'data.reason.code']),
+    );
+    expect(to.stored).toHaveLength(0);
+  });
+
+  it('Shopify returns/request with the order’s customer: line items, quantities, the platform’s reason beside ours', async () => {
+    const to = ports();
+    to.shopifyOrder = async () => ({
+      email: 'anna@example.com',
+      customerName: 'Anna Kowalska',
+      orderName: '#1001',
+      processedAt: '2026-11-02T10:00:00Z',
+      lineItemTitles: { '466157049': 'Czajnik KE-200' },
+    });
+    const outcome = await deliver('shopify-demo', shopifyWebhook(shopifyReturnRequest, { eventId: 'evt-1' }), to);
+    expect(outcome.outcome).toBe('complaint');
+    expect(to.stored[0]).toMatchObject({
+      sourcePlatform: 'shopify',
+      externalId: 'gid://shopify/Return/1234567890',
+      orderNumber: '#1001',
+      product: 'Czajnik KE-200',
+      purchaseDate: '2026-11-02',
+      desiredRemedy: 'refund',
+      description: 'The kettle stopped heating after two weeks.',
+      receivedOn: '2026-11-23',
+      shopDetails: {
+        orderId: 'gid://shopify/Order/450789469',
+        items: [{ lineItemId: '466157049', quantity: 1 }],
+        reason: { code: 'defective', platformCode: 'defective' },
+      },
+    });
+  });
+
+  it('Shopify returns/request without a way to read the order: a 422 naming the customer’s e-mail, never a half-filled complaint', async () => {
+    const to = ports();
+    const error = await refusal(deliver('shopify-demo', shopifyWebhook(shopifyReturnRequest, { eventId: 'evt-2' }), to));
+    expect((error as ValidationFailed).issues.map((issue) => issue.field)).toContain('data.customer.email');
+    expect(to.stored).toHaveLength(0);
+  });
+
+  it('Shopify: other topics file nothing', async () => {
+    expect((await deliver('shopify-demo', shopifyWebhook({ id: 1 }, { eventId: 'evt-3', topic: 'orders/create' }))).outcome).toBe('ignored');
+  });
+
+  it('WooCommerce order.updated carrying a return request: the requested items with their names and quantities', async () => {
+    const to = ports();
+    expect((await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder()), to)).outcome).toBe('complaint');
+    expect(to.stored[0]).toMatchObject({
+      sourcePlatform: 'woocommerce',
+      externalId: 'RMA-0042',
+      customer: { name: 'Jan Nowak', email: 'jan.nowak@example.com' },
+      orderNumber: '727',
+      purchaseDate: '2026-11-02',
+      desiredRemedy: 'replacement',
+      category: 'damaged_in_transit',
+      shopDetails: {
+        orderId: '727',
+        items: [{ lineItemId: '315', productId: '93', name: 'Czajnik KE-200', quantity: 1 }],
+        reason: { platformCode: 'damaged' },
+      },
+    });
+  });
+
+  it('WooCommerce: a custom action topic with the order as its argument files the same way', async () => {
+    const to = ports();
+    const delivery = wooCommerceWebhook(
+      { action: 'reklamacje_return_requested', arg: wooCommerceOrder() },
+      { topic: 'action.reklamacje_return_requested' },
+    );
+    expect((await deliver('woocommerce-demo', delivery, to)).outcome).toBe('complaint');
+    expect(to.stored[0]?.externalId).toBe('RMA-0042');
+  });
+
+  it('WooCommerce: an order update without a return request files nothing; the unsigned creation ping is answered', async () => {
+    const to = ports();
+    expect((await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder(null)), to)).outcome).toBe('ignored');
+    const ping = { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'webhook_id=12' };
+    expect(await deliver('woocommerce-demo', ping, to)).toEqual({ outcome: 'ignored', reason: 'WooCommerce webhook ping' });
+    expect(to.stored).toHaveLength(0);
+  });
+
+  it('WooCommerce: anything else unsigned is refused', async () => {
+    const ping = { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'webhook_id=12&x=1' };
+    expect(await refusal(deliver('woocommerce-demo', ping))).toBeInstanceOf(SignatureInvalid);
+  });
+
+  it('WooCommerce: a return request without a description is a 422 naming it', async () => {
+    const { description: _omitted, ...withoutDescription } = { description: '', id: 'RMA-1', reason: 'broken', desired_remedy: 'repair' };
+    const error = await refusal(deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder(withoutDescription))));
+    expect((error as ValidationFailed).issues.map((issue) => issue.field)).toEqual(['data.description']);
+  });
+
+  it('Shoper order.status into a complaint status: the order’s products and the shop’s remedy; other statuses file nothing', async () => {
+    const to = ports();
+    expect((await deliver('shoper-demo', shoperWebhook(shoperOrder('7')), to)).outcome).toBe('complaint');
+    expect(to.stored[0]).toMatchObject({
+      sourcePlatform: 'shoper',
+      externalId: '1432',
+      customer: { name: 'Ewa Zielińska', email: 'ewa.zielinska@example.com' },
+      desiredRemedy: 'repair',
+      purchaseDate: '2026-11-04',
+      receivedOn: '2026-11-23',
+      shopDetails: { items: [{ sku: 'BL-9', name: 'Blender BL-9', quantity: 1 }], reason: { code: 'other', platformCode: 'status:7' } },
+    });
+    expect((await deliver('shoper-demo', shoperWebhook(shoperOrder('2')), to)).outcome).toBe('ignored');
+    expect((await deliver('shoper-demo', shoperWebhook(shoperOrder('7'), { event: 'order.edit' }), to)).outcome).toBe('ignored');
+    expect(to.stored).toHaveLength(1);
+  });
+
+  it('an unknown source is a 404', async () => {
+    expect((await refusal(deliver('nobody', standardWebhook(complaintCreatedExample, { id: 'm', at: NOW })))).status).toBe(404);
+  });
+});
+
+describe('exactly once', () => {
+  it('a redelivery (re-signed later, same webhook-id) gets the same receipt and files nothing new', async () => {
+    const to = ports();
+    const event = canonicalEvent();
+    const first = await deliver('demo-shop', standardWebhook(event, { id: 'msg_once', at: NOW }), to);
+    const again = await deliver('demo-shop', standardWebhook(event, { id: 'msg_once', at: new Date(NOW.getTime() + 60_000) }), to);
+    expect(to.stored).toHaveLength(1);
+    expect(again).toEqual({ ...first, replayed: true });
+  });
+
+  it('WooCommerce: the same order state delivered twice (each delivery with a new id) files once', async () => {
+    const to = ports();
+    await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder()), to);
+    await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder()), to);
+    expect(to.stored).toHaveLength(1);
+  });
+});
