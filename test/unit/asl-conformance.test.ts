@@ -446,6 +446,13 @@ describe('the complaint workflow retries what the real world throws at it', () =
     expect(storage.MaxAttempts).toBeGreaterThanOrEqual(5);
   });
 
+  it('retries DynamoDB throttling while the callback wait stores its token, too', () => {
+    const wait = definition.States.AwaitChangeOrTimer!;
+    const storage = wait.Retry!.find((retrier) => retrier.ErrorEquals.includes('StorageTemporarilyUnavailable'));
+    expect(storage).toMatchObject({ JitterStrategy: 'FULL' });
+    expect(storage!.MaxAttempts).toBeGreaterThanOrEqual(5);
+  });
+
   it('never retries the timer of the callback wait', () => {
     const wait = definition.States.AwaitChangeOrTimer!;
     expect(wait.Retry!.flatMap((retrier) => retrier.ErrorEquals)).not.toEqual(expect.arrayContaining(['States.Timeout']));
