@@ -72,6 +72,14 @@ export const functions = {
     timeout: 10,
     memory: 512,
   },
+  customerStatus: {
+    entry: 'lambdas/handlers/customer-status.handler.ts',
+    description: 'The status page (GET and POST /complaints/status): a complaint as its customer sees it, for reference and e-mail',
+    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], // reference and complaint, attempt counters, history
+    grants: [],
+    timeout: 10,
+    memory: 256,
+  },
   openapi: {
     entry: 'lambdas/handlers/openapi.handler.ts',
     description: 'Serves the OpenAPI document (GET /openapi.json)',

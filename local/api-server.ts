@@ -6,6 +6,7 @@ import { DomainError, MethodNotAllowed, NotFound, PayloadTooLarge } from '../lam
 import { matchRoute } from '../lambdas/http/routes';
 import { problemResponse } from '../lambdas/http/problem';
 import { handlerOf } from './handlers';
+import { staticFile } from './static-site';
 import { iamAuthorizerContext, verifySignedRequest } from './sigv4-verifier';
 import type { StaffDirectory } from '../lambdas/core/staff';
 import { readConfigFile } from '../lambdas/adapters/config-files';
@@ -168,6 +169,9 @@ async function serve(request: http.IncomingMessage, response: http.ServerRespons
 async function handle(request: http.IncomingMessage, body: Buffer): Promise<APIGatewayProxyStructuredResultV2> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const method = request.method ?? 'GET';
+  // The customer's static pages share the API's origin, as behind CloudFront (lib/web.ts).
+  const page = staticFile(method, url.pathname);
+  if (page) return page;
   const { match, allowed } = matchRoute(method, url.pathname);
   if (!match) {
     if (allowed.length > 0) {

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { startApiServer } from './api-server';
 import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
@@ -77,6 +78,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       meter: options.writeMeter,
     });
     started.push(() => dynamodb.close());
+    // Known before anything starts, so that the handlers read their links from the environment at first load.
+    const apiPort = ports.api || (await freePort());
     const realNow = Date.now();
     const clockEnvironment = {
       LOCAL_CLOCK_SPEED: String(options.clockSpeed ?? 1),
@@ -113,6 +116,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
       SENDER_ADDRESS: options.senderAddress ?? 'reklamacje@sklep.example',
       COMPANY_NAME: options.companyName ?? 'Sklep Przykładowy sp. z o.o.',
+      // E-mails link to the customer's pages, which the local API serves (static-site.ts).
+      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       CURSOR_KEY: LOCAL_CURSOR_KEY,
       ...clockEnvironment,
     });
@@ -121,7 +126,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     if (resumed > 0) options.log?.(`resumed ${resumed} workflow(s) left running by the last run`);
     const outbox = events.start(dynamodb.client, options.log);
     started.push(() => outbox.stop());
-    const api = await startApiServer({ port: ports.api ?? 0 });
+    const api = await startApiServer({ port: apiPort });
     started.push(() => api.close());
 
     return {
@@ -140,4 +145,16 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     await stopStarted();
     throw error;
   }
+}
+
+/** A port free now: the API is started on it a moment later (another process taking it first fails the start). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -12,6 +12,8 @@ const environmentSchema = z.object({
   COMPANY_NAME: z.string().min(1).default('Sklep Przykładowy sp. z o.o.'),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
   DEFAULT_POLICY: z.string().min(1).optional(),
+  /** Where customers reach the pages (the CloudFront address or the shop's own domain): e-mails link to them. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** The secret with the webhook sources and their secrets (AWS); locally config/webhooks.local.json. */
   WEBHOOK_SOURCES_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** The secret the staff API seals its cursors with (lambdas/core/cursor-seal.ts): its ARN in AWS… */

@@ -110,6 +110,8 @@ export const keys = {
   event: (id: string, sequence: number) => ({ PK: `COMPLAINT#${id}`, SK: `EVENT#${String(sequence).padStart(10, '0')}` }),
   reference: (reference: string) => ({ PK: `REFERENCE#${reference}`, SK: 'REFERENCE' }),
   idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
+  /** A counter of attempts (status lookups) under one key in one fixed window; expires with the window. */
+  attempts: (key: string, windowStart: number) => ({ PK: `ATTEMPTS#${key}#${windowStart}`, SK: 'ATTEMPTS' }),
 } as const;
 
 import { UNASSIGNED } from '../core/department-rules';

@@ -6,11 +6,14 @@ import { readConfigFile } from '../adapters/config-files';
 import { readEnvironment, required } from '../adapters/config';
 import { dynamoComplaintRepository } from '../adapters/complaint-repository';
 import { dynamoComplaintLists } from '../adapters/complaint-lists';
+import { dynamoAttemptCounter } from '../adapters/attempt-counter';
 import { cursorSealFrom, sealedCursors } from '../adapters/sealed-cursors';
 import { newComplaintId } from '../adapters/ids';
 import { sesMailer } from '../adapters/mailer';
 import { stepFunctionsWorkflowWaker } from '../adapters/workflow-client';
 import { loadPolicyRegistry } from '../core/policy-config';
+import type { Language } from '../core/complaint';
+import { pagePaths } from '../http/pages/page-layout';
 import { newReference } from '../core/reference';
 import type { StaffDirectory } from '../core/staff';
 import { loadCompanyProfile } from '../adapters/company-profile-file';
@@ -47,6 +50,13 @@ export const intakePorts = /* @__PURE__ */ once((): SubmitComplaintPorts => ({
   newReference: () => newReference(),
 }));
 
+/** The status page reads a complaint and its history and counts attempts; it sends nothing. */
+export const statusPorts = /* @__PURE__ */ once(() => ({
+  complaints: shared().complaints,
+  attempts: dynamoAttemptCounter(dynamo(), shared().env.TABLE_NAME),
+  now: shared().now,
+}));
+
 /**
  * The delivery recorder writes to the complaint and nothing else. Ports of its own rather than `stepPorts()`,
  * so that its bundle carries no SES or Step Functions client (esbuild keeps whatever a used function refers to).
@@ -63,7 +73,13 @@ export const stepPorts = /* @__PURE__ */ once((): StepPorts => ({
   waker: stepFunctionsWorkflowWaker(stepFunctions()),
   now: shared().now,
   companyName: shared().env.COMPANY_NAME,
+  statusPageUrl: statusPageUrl(shared().env.PUBLIC_BASE_URL),
 }));
+
+/** The status page's address for a reference, when the deployment says where its pages are. */
+function statusPageUrl(base: string | undefined) {
+  return base === undefined ? undefined : (reference: string, language: Language) => new URL(pagePaths.status(language, reference), base).toString();
+}
 
 /** The workflow's wait needs no mailer: its bundle carries no SES client. */
 export const waitPorts = /* @__PURE__ */ once(() => ({

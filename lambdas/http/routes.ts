@@ -14,6 +14,7 @@ import {
   registrationSchema,
 } from '../core/staff-requests';
 import { complaintPageSchema } from '../core/complaint-summary';
+import { customerStatusSchema, statusLookupSchema } from '../core/customer-status';
 import { complaintCreatedEventSchema } from '../core/complaint-created-event';
 
 // The route registry, once. API Gateway's routes (lib/api.ts), the local server, the admin function's
@@ -89,9 +90,14 @@ export const routes = [
     function: 'intake',
     authorization: 'none',
     action: 'fileComplaint',
-    summary: 'File a complaint (public; JSON or an HTML form with dotted field names)',
+    summary:
+      "File a complaint (public; JSON or an HTML form with dotted field names). A browser's form post is answered with a 303 to the " +
+      'confirmation page, or with the form again listing what is wrong (422, text/html)',
     request: { body: complaintSubmissionSchema, form: true, idempotencyKey: true },
-    responses: { 201: { description: 'Received', schema: complaintReceiptSchema } },
+    responses: {
+      201: { description: 'Received; Location is the status page', schema: complaintReceiptSchema },
+      303: { description: "Received (a browser's form post): Location is the confirmation page" },
+    },
     problems: [409],
   },
   {
@@ -111,6 +117,40 @@ export const routes = [
       },
     },
     problems: [401],
+  },
+  {
+    method: 'GET',
+    path: '/complaints/received',
+    function: 'intake',
+    authorization: 'none',
+    action: 'showReceipt',
+    summary: "The confirmation page a browser's form post is redirected to (303): the reference and the due date, in `lang`",
+    responses: { 200: { description: 'The confirmation page', mediaType: 'text/html' } },
+  },
+  {
+    method: 'GET',
+    path: '/complaints/status',
+    function: 'customerStatus',
+    authorization: 'none',
+    action: 'showStatusLookup',
+    summary: "The status page's lookup form; the acknowledgement e-mail links here with `reference` filled in",
+    responses: { 200: { description: 'The lookup form', mediaType: 'text/html' } },
+  },
+  {
+    method: 'POST',
+    path: '/complaints/status',
+    function: 'customerStatus',
+    authorization: 'none',
+    action: 'lookUpStatus',
+    summary:
+      'A complaint as its customer sees it (status, due date, the history meant for customers), for its reference and e-mail address. ' +
+      'A wrong address is answered exactly as an unknown reference; attempts are limited per reference and per client (429). ' +
+      "A browser's form post gets the page instead.",
+    request: { body: statusLookupSchema, form: true },
+    responses: {
+      200: { description: "The complaint as its customer sees it (or, to a browser's form post, the page)", schema: customerStatusSchema },
+    },
+    problems: [404, 429],
   },
   {
     method: 'GET',

@@ -1,4 +1,4 @@
-import type { SentEmail } from '../core/complaint';
+import type { Complaint, SentEmail } from '../core/complaint';
 import { NotFound } from '../core/errors';
 import { acknowledgementEmail } from '../core/templates';
 import type { ComplaintRepository } from './ports';
@@ -10,6 +10,8 @@ export interface AcknowledgePorts {
   mailer: Mailer;
   now: () => Date;
   companyName: string;
+  /** The customer's status page for a reference, when the deployment has pages (PUBLIC_BASE_URL). */
+  statusPageUrl?: (reference: string, language: Complaint['language']) => string;
 }
 
 /** Workflow step 1: the customer learns the reference and the date by which the company must answer. */
@@ -29,6 +31,7 @@ export async function acknowledgeComplaint(complaintId: string, ports: Acknowled
       purchaseDate: complaint.purchaseDate,
       description: complaint.description,
       desiredRemedy: complaint.desiredRemedy,
+      statusPageUrl: ports.statusPageUrl?.(complaint.reference, complaint.language),
     });
   const sent = await sendOnce(
     complaint.acknowledgement,

@@ -31,6 +31,7 @@ export interface StepPorts {
   waker: WorkflowWaker;
   now: () => Date;
   companyName: string;
+  statusPageUrl?: (reference: string, language: Complaint['language']) => string;
 }
 
 /** Staff read internal e-mails in Polish; the customer's language applies to what the customer receives. */

@@ -14,6 +14,7 @@ const clientsUsed: Record<FunctionName, Client[]> = {
   health: [],
   openapi: [],
   intake: ['client-dynamodb'],
+  customerStatus: ['client-dynamodb'],
   // Secrets Manager for the sources' secrets, read once per cold start (lambdas/adapters/webhook-sources-store.ts).
   webhookIntake: ['client-dynamodb', 'client-secrets-manager'],
   recordDelivery: ['client-dynamodb'],

@@ -43,7 +43,8 @@ describe('POST /complaints', () => {
     expect(receipt.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Date(receipt.receivedAt!).toISOString()).toBe(receipt.receivedAt);
     expect(receipt.responseDueBy).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(response.headers.get('location')).toBe(`/complaints/${receipt.reference}`);
+    // The customer follows the complaint on the status page.
+    expect(response.headers.get('location')).toBe(`/complaints/status?reference=${receipt.reference}&lang=pl`);
     expect(await complaintCount()).toBe(before + 1);
   });
 

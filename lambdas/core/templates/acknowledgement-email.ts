@@ -1,5 +1,5 @@
 import type { Language } from '../complaint';
-import { facts, heading, paragraph, renderLetter, type RenderedEmail } from './email-layout';
+import { facts, heading, link, paragraph, renderLetter, type RenderedEmail } from './email-layout';
 import { customerGreeting, formatCalendarDate, remedyWords, signOff, type CalendarDate, type Remedy } from './wording';
 
 export interface AcknowledgementEmailInput {
@@ -15,6 +15,8 @@ export interface AcknowledgementEmailInput {
   purchaseDate?: CalendarDate;
   description: string;
   desiredRemedy: Remedy;
+  /** The status page, where the reference and the customer's e-mail address open the complaint. */
+  statusPageUrl?: string;
 }
 
 /** To the customer: the complaint was received, under which reference, what we understood, and by when we answer. */
@@ -40,6 +42,7 @@ export function acknowledgementEmail(input: AcknowledgementEmailInput): Rendered
           ] as const,
           descriptionHeading: 'Opis reklamacji',
           correction: 'Jeśli któraś z tych informacji jest niepełna lub błędna, prosimy odpowiedzieć na tę wiadomość.',
+          status: 'Status reklamacji sprawdzą Państwo na stronie',
         }
       : {
           subject: `Acknowledgement of your complaint ${reference}`,
@@ -56,6 +59,7 @@ export function acknowledgementEmail(input: AcknowledgementEmailInput): Rendered
           ] as const,
           descriptionHeading: 'Description',
           correction: 'If any of this is incomplete or wrong, please reply to this message.',
+          status: 'You can check the status of your complaint at',
         };
   return renderLetter({
     language,
@@ -71,6 +75,7 @@ export function acknowledgementEmail(input: AcknowledgementEmailInput): Rendered
       heading(copy.descriptionHeading),
       paragraph(input.description),
       paragraph(copy.correction),
+      ...(input.statusPageUrl ? [link(copy.status, input.statusPageUrl)] : []),
     ],
     signOff: signOff(language, input.companyName),
   });

@@ -14,11 +14,14 @@ export type Block =
   | { kind: 'paragraph'; text: string }
   | { kind: 'heading'; text: string }
   | { kind: 'facts'; rows: ReadonlyArray<readonly [label: string, value: string]> }
-  | { kind: 'list'; items: readonly string[] };
+  | { kind: 'list'; items: readonly string[] }
+  | { kind: 'link'; text: string; href: string };
 
 export const paragraph = (text: string): Block => ({ kind: 'paragraph', text });
 export const heading = (text: string): Block => ({ kind: 'heading', text });
 export const list = (items: readonly string[]): Block => ({ kind: 'list', items });
+/** A link: in the text part the address follows the words, in HTML the words are the link. */
+export const link = (text: string, href: string): Block => ({ kind: 'link', text, href });
 /** Label–value rows; a row whose value is undefined (an optional field not given) is left out. */
 export const facts = (rows: ReadonlyArray<readonly [string, string | undefined]>): Block => ({
   kind: 'facts',
@@ -71,6 +74,8 @@ function blockText(block: Block): string {
       return block.rows.map(([label, value]) => `${label}: ${value}`).join('\n');
     case 'list':
       return block.items.map((item) => `- ${item}`).join('\n');
+    case 'link':
+      return `${block.text}: ${block.href}`;
   }
 }
 
@@ -101,6 +106,8 @@ function blockHtml(block: Block): string {
     }
     case 'list':
       return `<ul style="${STYLE.p}">${block.items.map((item) => `<li>${escapeLines(item)}</li>`).join('')}</ul>`;
+    case 'link':
+      return `<p style="${STYLE.p}"><a href="${escapeHtml(block.href)}">${escapeHtml(block.text)}</a></p>`;
   }
 }
 

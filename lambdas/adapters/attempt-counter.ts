@@ -1,0 +1,27 @@
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AttemptCounter } from '../use-cases/look-up-status';
+import { keys } from './table-design';
+
+/**
+ * One item per key and window, counted up with an atomic ADD (one write unit each). The item expires an hour
+ * after its window ends (DynamoDB TTL; dynalite keeps it, which changes nothing since a new window is a new key).
+ * Figures: a status lookup writes two counters; at the public routes' throttle (25/s) that is 50 WCU/s spread
+ * over as many partition keys as there are references and clients, far from 1,000 writes/s on any one key.
+ */
+export function dynamoAttemptCounter(client: DynamoDBDocumentClient, tableName: string): AttemptCounter {
+  return {
+    async countAttempt(key, window) {
+      const start = Math.floor(window.start.getTime() / 1000);
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.attempts(key, start),
+          UpdateExpression: 'ADD attempts :one SET expiresAt = :expiresAt',
+          ExpressionAttributeValues: { ':one': 1, ':expiresAt': start + window.seconds + 3600 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.attempts ?? 1);
+    },
+  };
+}

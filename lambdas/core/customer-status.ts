@@ -1,0 +1,139 @@
+import * as z from 'zod';
+import { calendarDateSchema } from './calendar/calendar-date';
+import { languages, type Complaint, type HistoryEntry } from './complaint';
+import { DomainError } from './errors';
+import { parseReference } from './reference';
+
+// What a customer may see of their complaint on the status page: its state, the due date and the steps meant
+// for them. Never an internal note, a staff id or name, a department, a reminder or an escalation: the view is
+// built by naming what is shown (an allow-list), so a new kind of history entry stays internal until added here.
+
+/** The status page's question: the reference and the e-mail address the complaint was filed with. */
+export const statusLookupSchema = z.object({
+  reference: z
+    .string()
+    .trim()
+    .max(40)
+    .transform((value, context) => {
+      const reference = parseReference(value);
+      if (reference === undefined) {
+        context.addIssue({ code: 'custom', message: 'must be a complaint reference such as RK-7XK4M-9QPZT' });
+        return z.NEVER;
+      }
+      return reference;
+    }),
+  email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('must be an e-mail address').max(254)),
+  language: z.preprocess((v) => (v === '' ? undefined : v), z.enum(languages).default('pl')),
+});
+
+export type StatusLookup = z.infer<typeof statusLookupSchema>;
+
+/** The states a customer is told about; several internal statuses read the same from outside. */
+export const customerStatuses = ['received', 'in_progress', 'answered', 'deemed_accepted'] as const;
+export type CustomerStatus = (typeof customerStatuses)[number];
+
+export const customerEvents = ['received', 'acknowledged', 'assigned', 'information_requested', 'extended', 'answered', 'deemed_accepted'] as const;
+export type CustomerEvent = (typeof customerEvents)[number];
+
+export const customerStatusSchema = z.object({
+  reference: z.string(),
+  status: z.enum(customerStatuses),
+  receivedOn: calendarDateSchema,
+  responseDueBy: calendarDateSchema,
+  history: z.array(
+    z.object({
+      at: z.iso.datetime(),
+      event: z.enum(customerEvents),
+      /** The question asked (information_requested) or the new due date (extended): what the customer was told. */
+      detail: z.string().optional(),
+    }),
+  ),
+});
+
+export type CustomerStatusView = z.infer<typeof customerStatusSchema>;
+
+/** Too many status lookups for one reference or from one client: try again later (HTTP 429). */
+export class TooManyAttempts extends DomainError {
+  readonly status = 429;
+  readonly type = 'too-many-attempts';
+  readonly title = 'Too many attempts';
+  constructor(readonly waitSeconds: number) {
+    super(`Too many attempts. Try again in ${Math.ceil(waitSeconds / 60)} minutes.`);
+  }
+}
+
+/**
+ * The one answer for "no such reference" and "not this e-mail address", word for word, so that nobody can
+ * learn from it whether a reference exists.
+ */
+export class StatusNotFound extends DomainError {
+  readonly status = 404;
+  readonly type = 'complaint-not-found';
+  readonly title = 'No complaint with this reference and e-mail address';
+  constructor() {
+    super('No complaint matches this reference and e-mail address. Check both and try again.');
+  }
+}
+
+function customerStatusOf(complaint: Complaint): CustomerStatus {
+  switch (complaint.status) {
+    case 'received':
+    case 'acknowledged':
+      return 'received';
+    case 'assigned':
+      return 'in_progress';
+    case 'decided':
+      // Recorded but not yet sent (a moment, or the printed letter not posted yet): not answered until it leaves.
+      return complaint.decisionSent || complaint.decisionPosted ? 'answered' : 'in_progress';
+    case 'closed':
+      return 'answered';
+    case 'deemed_accepted':
+    case 'deemed_resolved_for_customer':
+      return 'deemed_accepted';
+  }
+}
+
+/** The customer's reading of one history entry, or undefined when it is internal. */
+function customerEventOf(entry: HistoryEntry): CustomerStatusView['history'][number] | undefined {
+  const at = entry.at;
+  switch (entry.action) {
+    case 'complaint_received':
+      return { at, event: 'received' };
+    case 'acknowledgement_sent':
+    case 'acknowledgement_recorded':
+      return { at, event: 'acknowledged' };
+    case 'department_assigned':
+      // Only the fact: which department, who assigned it and why are internal.
+      return { at, event: 'assigned' };
+    case 'information_requested': {
+      const question = entry.after?.question;
+      return { at, event: 'information_requested', ...(typeof question === 'string' ? { detail: question } : {}) };
+    }
+    case 'deadline_extended': {
+      const dueBy = entry.after?.responseDueBy;
+      return { at, event: 'extended', ...(typeof dueBy === 'string' ? { detail: dueBy } : {}) };
+    }
+    case 'decision_sent':
+    case 'decision_posted':
+      return { at, event: 'answered' };
+    case 'deadline_passed':
+      return entry.after?.effect === 'deemed_accepted' || entry.after?.effect === 'deemed_resolved_for_customer'
+        ? { at, event: 'deemed_accepted' }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function customerView(complaint: Complaint, history: readonly HistoryEntry[]): CustomerStatusView {
+  const events = history.flatMap((entry) => customerEventOf(entry) ?? []);
+  // A reassignment is a second "assigned": the customer learns nothing from it, so only the first is shown.
+  const shown = events.filter((event, index) => event.event !== 'assigned' || events.findIndex((e) => e.event === 'assigned') === index);
+  return {
+    reference: complaint.reference,
+    status: customerStatusOf(complaint),
+    receivedOn: complaint.receivedOn,
+    responseDueBy: complaint.responseDueBy,
+    history: shown,
+  };
+}
