@@ -1,0 +1,118 @@
+import type { Runtime } from '../../local/runtime';
+import { startLocalProduct, storedItems } from '../support/local-product';
+import {
+  canonicalEvent,
+  shoperOrder,
+  shoperWebhook,
+  standardWebhook,
+  wooCommerceOrder,
+  wooCommerceWebhook,
+  type Delivery,
+} from '../support/webhook-deliveries';
+
+// POST /webhooks/{source} against the local product (the API server, the DynamoDB front with transactions,
+// the demo sources of config/webhooks.local.json): what is stored, and what a sender is answered.
+
+let runtime: Runtime;
+
+// Twenty deliveries at once and the workflows they start take seconds on a busy two-core machine.
+jest.setTimeout(60_000);
+
+beforeAll(async () => {
+  runtime = await startLocalProduct();
+});
+afterAll(async () => {
+  await runtime.stop();
+});
+
+function post(source: string, delivery: Delivery): Promise<Response> {
+  return fetch(`${runtime.urls.api}/webhooks/${source}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
+}
+
+/** Every item in the table, once the workflows of the complaints filed so far have done what they can now. */
+async function itemCount(): Promise<number> {
+  await runtime.settled();
+  return (await storedItems(runtime)).length;
+}
+
+async function complaintsFrom(externalId: string) {
+  return (await storedItems(runtime)).filter((item) => item.SK?.S === 'COMPLAINT' && item.externalId?.S === externalId);
+}
+
+describe('POST /webhooks/{source}', () => {
+  it('files a Standard Webhooks complaint.created event and answers 200 with the receipt', async () => {
+    const response = await post('demo-shop', standardWebhook(canonicalEvent({ returnId: 'RMA-HTTP-1' }), { id: 'msg_http_1' }));
+    expect(response.status).toBe(200);
+    const receipt = (await response.json()) as { reference: string; status: string };
+    expect(receipt).toMatchObject({ reference: expect.stringMatching(/^RK-/), status: 'received' });
+    const [stored] = await complaintsFrom('RMA-HTTP-1');
+    expect(stored?.channel?.S).toBe('webhook');
+    expect(stored?.reference?.S).toBe(receipt.reference);
+  });
+
+  it('20 concurrent deliveries of one message file one complaint, and all get the same answer', async () => {
+    const delivery = standardWebhook(canonicalEvent({ returnId: 'RMA-HTTP-20' }), { id: 'msg_http_20' });
+    const responses = await Promise.all(Array.from({ length: 20 }, () => post('demo-shop', delivery)));
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
+    const bodies = await Promise.all(responses.map((response) => response.text()));
+    expect(new Set(bodies).size).toBe(1);
+    expect(await complaintsFrom('RMA-HTTP-20')).toHaveLength(1);
+    // A retry later, signed anew by the sender, is answered the same.
+    const retry = await post('demo-shop', standardWebhook(canonicalEvent({ returnId: 'RMA-HTTP-20' }), { id: 'msg_http_20' }));
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.text()).toBe(bodies[0]);
+  });
+
+  it('a bad signature is a 401 problem and stores nothing', async () => {
+    const before = await itemCount();
+    const delivery = standardWebhook(canonicalEvent({ returnId: 'RMA-HTTP-BAD' }), { id: 'msg_http_bad' });
+    delivery.body = delivery.body.replace('Kowalska', 'Kowalski');
+    const response = await post('demo-shop', delivery);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await response.json()) as { type: string }).type).toMatch(/signature-invalid$/);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('a stale timestamp is a 401 problem and stores nothing', async () => {
+    const before = await itemCount();
+    const response = await post('demo-shop', standardWebhook(canonicalEvent(), { id: 'msg_http_stale', at: new Date(Date.now() - 10 * 60_000) }));
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { type: string }).type).toMatch(/webhook-timestamp-out-of-tolerance$/);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('a base64-encoded body is verified over its decoded bytes (as API Gateway delivers binary media)', async () => {
+    const delivery = standardWebhook(canonicalEvent({ returnId: 'RMA-HTTP-B64' }), { id: 'msg_http_b64' });
+    const response = await post('demo-shop', { ...delivery, headers: { ...delivery.headers, 'content-type': 'application/octet-stream' } });
+    expect(response.status).toBe(200);
+  });
+
+  it('WooCommerce: the creation ping gets 200 and files nothing; a return request is filed once however often it comes', async () => {
+    const before = await itemCount();
+    const ping = await post('woocommerce-demo', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'webhook_id=12' });
+    expect(ping.status).toBe(200);
+    expect(await itemCount()).toBe(before);
+    const order = wooCommerceOrder({ id: 'RMA-HTTP-WC', reason: 'broken', description: 'Pęknięta obudowa czajnika.', desired_remedy: 'repair' });
+    const [first, second] = await Promise.all([
+      post('woocommerce-demo', wooCommerceWebhook(order)),
+      post('woocommerce-demo', wooCommerceWebhook(order)),
+    ]);
+    expect(await first.text()).toBe(await second.text());
+    expect(await complaintsFrom('RMA-HTTP-WC')).toHaveLength(1);
+  });
+
+  it('Shoper: a mapping that cannot fill a required field is a 422 naming it, and nothing is stored', async () => {
+    const before = await itemCount();
+    const order = { ...shoperOrder(), email: '' };
+    const response = await post('shoper-demo', shoperWebhook(order));
+    expect(response.status).toBe(422);
+    const problem = (await response.json()) as { errors: { field: string }[] };
+    expect(problem.errors.map((error) => error.field)).toEqual(['data.customer.email']);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('an unknown source is a 404', async () => {
+    expect((await post('nobody', standardWebhook(canonicalEvent(), { id: 'msg_x' }))).status).toBe(404);
+  });
+});
