@@ -56,7 +56,7 @@ describe('the printed decision letter', () => {
     for (const character of 'ąćęłńóśźżŁŹŻ') expect(letters).toContain(character);
     // Subset to the glyphs used: a multi-page letter stays small.
     expect(pdf.length).toBeLessThan(80_000);
-  });
+  }, 30_000); // pdf-lib lays out and subsets a dozen pages: ~3 s, more on a busy machine
 
   it('prints a name its customer wrote in Cyrillic, which the embedded subset keeps', async () => {
     const pdf = await printLetter({
@@ -67,7 +67,7 @@ describe('the printed decision letter', () => {
     });
     const letters = unicodeMapped(pdf);
     for (const character of 'ОленаШвчко') expect(letters).toContain(character);
-  });
+  }, 30_000);
 
   it('embeds the font the dejavu-fonts-ttf package ships, subset (run `npx tsx scripts/embed-font.ts` after upgrading it)', async () => {
     expect(readFileSync(FONT_MODULE, 'utf8') === (await fontModule())).toBe(true);
