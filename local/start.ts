@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     [
       '',
       'Reklamacje is running locally.',
+      `  Complaint form   ${urls.api}/   (English: ${urls.api}/en/; status page: ${urls.api}/complaints/status)`,
       `  API              ${urls.api}   (GET ${urls.api}/health, POST ${urls.api}/complaints)`,
       `  Mailbox          ${urls.mailbox}   (every e-mail sent; JSON at ${urls.mailbox}/store)`,
       `  DynamoDB         ${urls.dynamodb}   (dynalite, behind a front that adds transactions)`,

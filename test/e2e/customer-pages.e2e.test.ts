@@ -1,0 +1,229 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startRuntime, type Runtime } from '../../local/runtime';
+
+// The customer's side in a real browser (Debian's Chromium, driven by playwright-core): the form filled by
+// keyboard alone, the confirmation, the acknowledgement e-mail's link to the status page, the status itself;
+// errors announced with what was typed kept; the same without JavaScript; and axe-core on every page, in both
+// languages, with no violation of WCAG 2.2 A/AA. Screenshots of each page go to test-results/ (git-ignored).
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.resolve(__dirname, '../../test-results/screenshots');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+const NO_SCRIPT = { javaScriptEnabled: false };
+
+// What the callbacks evaluated in the browser use of it (this project has no DOM types; only they run there).
+interface AxeResult {
+  violations: { id: string; nodes: { target: unknown }[] }[];
+}
+declare const window: { axe: { run(context: unknown, options: unknown): Promise<AxeResult> } };
+declare const document: { activeElement: { id: string; matches(selector: string): boolean } | null };
+
+let runtime: Runtime;
+let browser: Browser;
+let api: string;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  [runtime, browser] = await Promise.all([
+    startRuntime({ log: () => undefined }),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    }),
+  ]);
+  api = runtime.urls.api;
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+/** axe-core is injected past the pages' CSP (the context bypasses it); the pages themselves run no inline script. */
+async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    bypassCSP: true,
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    viewport: { width: 1000, height: 900 },
+  });
+  return { context, page: await context.newPage() };
+}
+
+/** No axe violation of WCAG 2.2 A and AA on the page as it is now, and a screenshot of it. */
+async function checkPage(page: Page, name: string, options: { javaScriptEnabled?: boolean } = {}): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  // With JavaScript off axe cannot run in the page: it checks the same HTML in a page that allows scripts.
+  const target = options.javaScriptEnabled === false ? await sameHtmlWithScript(page) : page;
+  await target.addScriptTag({ content: AXE_SOURCE });
+  const violations = await target.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((violation) => ({ id: violation.id, targets: violation.nodes.map((node) => JSON.stringify(node.target)) }));
+  }, WCAG_22_AA);
+  expect({ page: name, violations }).toEqual({ page: name, violations: [] });
+}
+
+/** One page with scripts on, reused: each script-free page's HTML is loaded into it for axe. */
+let axePage: Page | undefined;
+async function sameHtmlWithScript(page: Page): Promise<Page> {
+  if (!axePage) {
+    axePage = (await newPage()).page;
+    await axePage.goto(`${api}/health`);
+  }
+  await axePage.setContent(await page.content(), { waitUntil: 'load' });
+  return axePage;
+}
+
+/** Presses Tab until the element matching `selector` has focus: the keyboard's way to a field. */
+async function tabTo(page: Page, selector: string): Promise<void> {
+  for (let presses = 0; presses < 40; presses += 1) {
+    if (await page.evaluate((wanted) => document.activeElement?.matches(wanted) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Does what submits a form and waits for the page its POST answers with; the POST's status. */
+async function submit(page: Page, action: () => Promise<void>): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse((answer) => answer.request().method() === 'POST' && answer.request().isNavigationRequest()),
+    action(),
+  ]);
+  await page.waitForLoadState('load');
+  return response.status();
+}
+
+async function typeInto(page: Page, selector: string, text: string): Promise<void> {
+  await tabTo(page, selector);
+  await page.keyboard.type(text);
+}
+
+interface StoredEmail {
+  subject: string;
+  destination: { to: string[] };
+  body: { text: string; html: string };
+}
+
+async function emailsTo(address: string): Promise<StoredEmail[]> {
+  await runtime.settled();
+  const { emails } = (await (await fetch(`${runtime.urls.mailbox}/store`)).json()) as { emails: StoredEmail[] };
+  return emails.filter((email) => email.destination.to.includes(address));
+}
+
+it('files a complaint by keyboard alone, once for a double press, and follows it from the e-mail to the status page', async () => {
+  const { context, page } = await newPage();
+  const email = 'anna.klawiatura@example.com';
+  await page.goto(`${api}/`);
+  await checkPage(page, 'pl-form');
+
+  await typeInto(page, '#f-customer-name', 'Anna Kowalska');
+  await typeInto(page, '#f-customer-email', email);
+  await typeInto(page, '#f-product', 'Czajnik KE-200');
+  await typeInto(page, '#f-description', 'Czajnik przestał grzać po dwóch tygodniach.');
+  await tabTo(page, 'input[name="desiredRemedy"]');
+  await page.keyboard.press('ArrowDown'); // the second option: replacement
+  await tabTo(page, '#f-privacyNoticeAccepted');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'button[type="submit"]');
+  await Promise.all([page.waitForURL(/\/complaints\/received\?/), page.keyboard.press('Enter'), page.keyboard.press('Enter')]);
+
+  const reference = (await page.locator('#reference').textContent())!;
+  expect(reference).toMatch(/^RK-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+  expect(await page.locator('#response-due-by time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  await checkPage(page, 'pl-received');
+
+  const acknowledgements = await emailsTo(email);
+  expect(acknowledgements).toHaveLength(1); // the second Enter filed nothing more
+  const link = /href="([^"]*\/complaints\/status\?[^"]*)"/.exec(acknowledgements[0]!.body.html)?.[1]?.replace(/&amp;/g, '&');
+  expect(link).toContain(`reference=${reference}`);
+
+  await page.goto(link!);
+  expect(await page.locator('#status-reference').inputValue()).toBe(reference);
+  await checkPage(page, 'pl-status-lookup');
+  await typeInto(page, '#status-email', email);
+  expect(await submit(page, () => page.keyboard.press('Enter'))).toBe(200);
+  expect(await page.locator('#reference').textContent()).toBe(reference);
+  expect(await page.locator('#complaint-history li').count()).toBeGreaterThanOrEqual(2);
+  expect(await page.locator('#complaint-history').textContent()).toContain('Potwierdziliśmy przyjęcie');
+  await checkPage(page, 'pl-status');
+  await context.close();
+}, 60_000);
+
+it('announces missing fields and keeps what was typed (with JavaScript)', async () => {
+  const { context, page } = await newPage();
+  await page.goto(`${api}/`);
+  await typeInto(page, '#f-customer-name', 'Jan Nowak');
+  await typeInto(page, '#f-customer-email', 'to nie jest adres');
+  await tabTo(page, 'button[type="submit"]');
+  await page.keyboard.press('Enter');
+
+  const summary = page.locator('#error-summary');
+  await summary.waitFor({ state: 'visible' });
+  expect(await summary.getAttribute('role')).toBe('alert');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+  expect(await summary.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual([
+    '#f-customer-email',
+    '#f-description',
+    '#f-desiredRemedy-repair',
+    '#f-privacyNoticeAccepted',
+  ]);
+  expect(await page.locator('#f-customer-email').getAttribute('aria-invalid')).toBe('true');
+  expect(await page.locator('#f-customer-email').getAttribute('aria-describedby')).toContain('f-customer-email-error');
+  expect(await page.locator('#f-customer-name').inputValue()).toBe('Jan Nowak');
+  expect(await page.locator('#f-customer-email').inputValue()).toBe('to nie jest adres');
+  expect(await page.title()).toMatch(/^Błąd: /);
+  await checkPage(page, 'pl-form-errors');
+  await context.close();
+}, 30_000);
+
+it('works without JavaScript: the server lists the errors, keeps the input, and answers a good post with 303 to the confirmation', async () => {
+  const { context, page } = await newPage(NO_SCRIPT);
+  const email = 'no-script@example.com';
+  await page.goto(`${api}/en/`);
+  await checkPage(page, 'en-form', NO_SCRIPT);
+  await page.fill('#f-customer-name', 'Sam Script-Free');
+  await page.fill('#f-description', 'Too short');
+  expect(await submit(page, () => page.click('button[type="submit"]'))).toBe(422);
+
+  expect(await page.locator('#error-summary').getAttribute('role')).toBe('alert');
+  expect(await page.locator('#error-summary a').allTextContents()).toEqual([
+    'Enter an e-mail address, for example anna@example.com.',
+    'Describe the problem in at least 10 characters (at most 10,000).',
+    'Choose what you ask for.',
+    'Confirm that you have read how your personal data is processed.',
+  ]);
+  expect(await page.locator('#f-customer-name').inputValue()).toBe('Sam Script-Free');
+  expect(await page.locator('#f-description').inputValue()).toBe('Too short');
+  await checkPage(page, 'en-form-errors', NO_SCRIPT);
+
+  await page.fill('#f-customer-email', email);
+  await page.fill('#f-description', 'The kettle stopped heating after two weeks.');
+  await page.check('#f-desiredRemedy-refund');
+  await page.check('#f-privacyNoticeAccepted');
+  expect(await submit(page, () => page.click('button[type="submit"]'))).toBe(303);
+  expect(page.url()).toContain('/complaints/received?');
+  const reference = (await page.locator('#reference').textContent())!;
+  expect(await page.locator('h1').textContent()).toBe('Complaint received');
+  await checkPage(page, 'en-received', NO_SCRIPT);
+
+  await page.click('text=Check the status of the complaint');
+  await page.fill('#status-email', 'someone.else@example.com');
+  expect(await submit(page, () => page.click('button[type="submit"]'))).toBe(404);
+  const unknownAnswer = await page.locator('#error-summary').textContent();
+  expect(unknownAnswer).toContain('We found no complaint with this reference and e-mail address');
+  await checkPage(page, 'en-status-not-found', NO_SCRIPT);
+
+  await page.fill('#status-email', email);
+  await runtime.settled();
+  expect(await submit(page, () => page.click('button[type="submit"]'))).toBe(200);
+  expect(await page.locator('#reference').textContent()).toBe(reference);
+  expect(await page.locator('#complaint-history').textContent()).toContain('We confirmed receipt');
+  await checkPage(page, 'en-status', NO_SCRIPT);
+
+  await page.goto(`${api}/complaints/status?lang=en`);
+  await checkPage(page, 'en-status-lookup', NO_SCRIPT);
+  await context.close();
+}, 45_000);
