@@ -10,8 +10,11 @@ export interface CaseResult {
   duplicated: number;
   /** Answers with a 5xx status. */
   serverErrors: number;
-  /** Complaints acknowledged by exactly one e-mail, of those that should be; absent where nothing is sent. */
-  acknowledged?: { once: number; of: number };
+  /**
+   * Complaints acknowledged by exactly one e-mail, of those that should be; absent where nothing is sent.
+   * `resent`: of the others, those whose first e-mail went out just before a kill and the second after it.
+   */
+  acknowledged?: { once: number; of: number; resent?: number };
   /** Everything that did not hold, in words; empty when the case passed. */
   failures: string[];
   /** What happened, for the reader (where the kill landed, how many faults were injected). */
@@ -29,7 +32,9 @@ export function chaosTable(results: readonly CaseResult[]): string {
       String(result.lost),
       String(result.duplicated),
       String(result.serverErrors),
-      result.acknowledged ? `${result.acknowledged.once}/${result.acknowledged.of}` : '-',
+      result.acknowledged
+        ? `${result.acknowledged.once}/${result.acknowledged.of}${result.acknowledged.resent ? ` (${result.acknowledged.resent} resent)` : ''}`
+        : '-',
       passed(result) ? 'pass' : 'FAIL',
     ]),
   ];

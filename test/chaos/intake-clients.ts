@@ -139,17 +139,41 @@ export function judgeIntake(outcomes: readonly IntakeOutcome[], stored: readonly
   return { lost, duplicated, serverErrors, failures };
 }
 
-/** Exactly one acknowledgement for each of `complaints`, judged by the mailbox. */
-export function judgeAcknowledgements(complaints: readonly StoredComplaint[], emails: readonly MailboxEmail[]) {
-  const counts = acknowledgementsByReference(emails);
+/**
+ * Exactly one acknowledgement for each of `complaints`, judged by the mailbox. With `kill` (how many e-mails
+ * the mailbox held when the product was killed), a second acknowledgement sent after the kill of one sent
+ * just before it is told apart: that is the window send-once.ts documents (SES accepted, the process killed
+ * before the record was written; SES has no idempotency token, so no product can close it), and `kill.tolerated`
+ * says whether the case accepts it.
+ */
+export function judgeAcknowledgements(
+  complaints: readonly StoredComplaint[],
+  emails: readonly MailboxEmail[],
+  kill?: { emailsBefore: number; tolerated: boolean },
+) {
+  const positions = new Map<string, number[]>();
+  emails.forEach((email, position) => {
+    const [reference] = [...acknowledgementsByReference([email]).keys()];
+    if (reference) positions.set(reference, [...(positions.get(reference) ?? []), position]);
+  });
   const failures: string[] = [];
   let once = 0;
+  let resent = 0;
   for (const complaint of complaints) {
-    const count = counts.get(complaint.reference) ?? 0;
-    if (count === 1) once += 1;
-    else failures.push(`${complaint.reference} (${complaint.orderNumber}) was acknowledged ${count} times`);
+    const sent = positions.get(complaint.reference) ?? [];
+    if (sent.length === 1) {
+      once += 1;
+      continue;
+    }
+    const acrossTheKill = kill && sent.length === 2 && sent[0]! < kill.emailsBefore && sent[1]! >= kill.emailsBefore;
+    if (acrossTheKill) resent += 1;
+    if (!acrossTheKill || !kill.tolerated) {
+      failures.push(
+        `${complaint.reference} (${complaint.orderNumber}) was acknowledged ${sent.length} times${acrossTheKill ? ' (once before the kill, again after it)' : ''}`,
+      );
+    }
   }
-  return { acknowledged: { once, of: complaints.length }, failures };
+  return { acknowledged: { once, of: complaints.length, resent }, failures };
 }
 
 /** True once every complaint has at least one acknowledgement in `emails`. */
