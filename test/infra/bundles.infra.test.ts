@@ -14,9 +14,9 @@ const clientsUsed: Record<FunctionName, Client[]> = {
   health: [],
   openapi: [],
   intake: ['client-dynamodb'],
-  customerStatus: ['client-dynamodb'],
   // Secrets Manager for the sources' secrets, read once per cold start (lambdas/adapters/webhook-sources-store.ts).
   webhookIntake: ['client-dynamodb', 'client-secrets-manager'],
+  customerStatus: ['client-dynamodb'],
   recordDelivery: ['client-dynamodb'],
   workflowStarter: ['client-sfn'],
   registerWait: ['client-dynamodb', 'client-sfn'],
@@ -27,14 +27,27 @@ const clientsUsed: Record<FunctionName, Client[]> = {
 };
 
 /**
- * Issue 10 item 7: every bundle at most 150 KiB of minified JavaScript (what `npm run bench` reports; the source
- * map is a file of its own). Not met yet by any function that sends with an AWS SDK v3 client, which alone is
- * 186-243 KiB minified (@smithy/core's protocol, retry, endpoint and event-stream code, which tree shaking cannot
- * drop), nor by the letter printer (pdf-lib and fontkit, 1.4 MB): their budget test is marked `failing`, and
- * turns red the day one fits, to be added here. README, "Bundle sizes", has the breakdown.
+ * Issue 10 item 7's goal is every bundle at most 150 KiB of minified JavaScript (what `npm run bench` reports; the
+ * source map is a file of its own). Only health and openapi meet it: a function that sends with an AWS SDK v3
+ * client carries 186-243 KiB of it (@smithy/core's protocol, retry, endpoint and event-stream code, which tree
+ * shaking cannot drop), and the letter printer carries pdf-lib and fontkit (1.4 MB). Until that changes, each of
+ * those has a ceiling a little above its size today, so a bundle cannot quietly grow; lower a ceiling when a
+ * bundle shrinks, and move the function to the goal when it fits. README, "Bundle sizes", has the breakdown.
  */
-const BUDGET_KIB = 150;
-const withinBudget = new Set<FunctionName>(['health', 'openapi']);
+const GOAL_KIB = 150;
+const ceilingKiB: Record<FunctionName, number> = {
+  health: GOAL_KIB,
+  openapi: GOAL_KIB,
+  intake: 420,
+  webhookIntake: 440,
+  customerStatus: 410,
+  recordDelivery: 390,
+  workflowStarter: 300,
+  registerWait: 420,
+  advanceComplaint: 540,
+  admin: 580,
+  decisionLetter: 1_900,
+};
 
 interface Bundle {
   /** The packages the minified output keeps code of. */
@@ -60,8 +73,8 @@ describe.each(Object.keys(functions) as FunctionName[])('the %s bundle', (name) 
     ({ packages, bytes } = await bundleOf(name));
   }, 60_000);
 
-  (withinBudget.has(name) ? it : it.failing)(`is at most ${BUDGET_KIB} KiB minified`, () => {
-    expect(bytes).toBeLessThanOrEqual(BUDGET_KIB * 1024);
+  it(`is at most ${ceilingKiB[name]} KiB minified`, () => {
+    expect(bytes).toBeLessThanOrEqual(ceilingKiB[name] * 1024);
   });
 
   it('carries no credential provider but the environment one', () => {
