@@ -1,6 +1,7 @@
 import { Annotations, App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AppStack } from '../lib/app-stack';
+import { EdgeWafStack } from '../lib/edge-waf';
 import { guardAgainstDemoDeploy } from '../lib/demo-guard';
 import { isDemoAddress, readDeploymentConfig } from '../lib/deployment-config';
 import { StatefulStack } from '../lib/stateful-stack';
@@ -19,6 +20,8 @@ import { StatefulStack } from '../lib/stateful-stack';
 //                  config/departments.json). Without it the demo departments (*.example) are used.
 //   demo           `true` lets demo configuration (placeholder sender, *.example addresses) deploy: a try-out.
 //                  Without it such a template carries a CloudFormation rule that fails `cdk deploy`.
+//   webAclArn      optional: a CLOUDFRONT-scope WAF web ACL (us-east-1), e.g. the ReklamacjeEdgeWaf stack's output.
+//   publicBaseUrl  optional: where customers reach the pages (your own domain); default the CloudFront address.
 //   region         optional: the region to deploy to (default: CDK_DEFAULT_REGION, else eu-central-1).
 // The configuration files are validated here and travel in the bundles of the functions that read them
 // (lambdas/adapters/config-files.ts), not in environment variables. Account and region come from
@@ -74,6 +77,8 @@ export function buildApp(props: AppProps = {}) {
     companyName: context('companyName'),
     alertEmail,
     defaultPolicy: context('defaultPolicy'),
+    webAclArn: context('webAclArn'),
+    publicBaseUrl: context('publicBaseUrl'),
     config,
   });
   if (!context('staffDirectory')) {
@@ -82,6 +87,11 @@ export function buildApp(props: AppProps = {}) {
       'No staffDirectory context: the staff API will refuse everyone. Deploy with -c staffDirectory=path/to/staff.json.',
     );
   }
+  // WAF for CloudFront must be in us-east-1: a stack of its own, whose WebAclArn output the app takes as context.
+  new EdgeWafStack(app, 'ReklamacjeEdgeWaf', {
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: 'us-east-1' },
+    description: 'Reklamacje: WAF rate-based rules for the CloudFront distribution (CLOUDFRONT scope, us-east-1)',
+  });
   // The table reaches the app stack through named exports, which CDK does not track: order the deploys here.
   application.addStackDependency(stateful);
   if (!senderAddress) {

@@ -10,6 +10,7 @@ import { Operations } from './operations';
 import { importComplaintsTable, importCursorKey, type ComplaintsTableRef, type CursorKeyRef } from './stateful-stack';
 import { EventStream } from './event-stream';
 import { importWebhookSources, type WebhookSourcesRef } from './webhook-sources-secret';
+import { Web } from './web';
 import { Workflow } from './workflow';
 
 export interface AppStackProps extends StackProps {
@@ -20,6 +21,10 @@ export interface AppStackProps extends StackProps {
   /** The secret the staff API signs its cursors with, from the stateful stack. */
   readonly cursorKey: CursorKeyRef;
   readonly senderAddress: string;
+  /** A CLOUDFRONT-scope WAF web ACL (us-east-1) for the pages and public routes: see lib/edge-waf.ts. */
+  readonly webAclArn?: string;
+  /** Where customers reach the pages when not at the CloudFront address (the shop's own domain). */
+  readonly publicBaseUrl?: string;
   readonly senderDomain?: string;
   readonly companyName?: string;
   readonly alertEmail?: string;
@@ -35,6 +40,7 @@ export interface AppStackProps extends StackProps {
 /** The stateless part: e-mail, functions, workflow, stream consumer and HTTP API. Safe to redeploy at will. */
 export class AppStack extends Stack {
   readonly api: Api;
+  readonly web: Web;
   readonly workflow: Workflow;
   readonly functions: Functions;
 
@@ -68,6 +74,9 @@ export class AppStack extends Stack {
     const eventStream = new EventStream(this, 'EventStream', { table, functions: this.functions.byName, alerts });
 
     this.api = new Api(this, 'Api', { functions: this.functions.lambdas });
+    // The customer's pages and the public API behind one CloudFront origin; the customer's e-mails link to it.
+    this.web = new Web(this, 'Web', { httpApi: this.api.httpApi, webAclArn: props.webAclArn });
+    this.functions.byName.advanceComplaint.addEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web.url);
 
     new Operations(this, 'Operations', {
       alerts,
@@ -85,6 +94,7 @@ export class AppStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'WebUrl', { value: this.web.url, description: "The customer's pages (the complaint form) and the public API" });
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn, description: 'The complaint workflow' });
   }
 }

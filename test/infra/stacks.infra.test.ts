@@ -125,11 +125,41 @@ describe('the complaints table', () => {
   });
 });
 
+describe("the customer's pages", () => {
+  it('are served through CloudFront with a CSP without inline script, HSTS and no framing', () => {
+    app.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: Match.stringLikeRegexp("script-src 'self';.*frame-ancestors 'none'"), Override: true },
+          StrictTransportSecurity: Match.objectLike({ IncludeSubdomains: true, Override: true }),
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+        }),
+      },
+    });
+    const policy = JSON.stringify(app.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+    expect(policy).not.toContain('unsafe-inline');
+  });
+
+  it("send the API's paths to the API from the same origin (no CORS), everything else to the private bucket", () => {
+    app.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        CacheBehaviors: ['/complaints', '/complaints/*', '/openapi.json', '/health'].map((path) => Match.objectLike({ PathPattern: path })),
+      }),
+    });
+  });
+
+  it('are what the acknowledgement e-mail links to', () => {
+    const [step] = Object.values(app.findResources('AWS::Lambda::Function', { Properties: { Description: functions.advanceComplaint.description } }));
+    expect(JSON.stringify(step?.Properties.Environment.Variables.PUBLIC_BASE_URL)).toContain('DomainName');
+  });
+});
+
 describe('the functions', () => {
   const catalog = Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][];
 
-  it('are one Lambda per catalog entry', () => {
-    app.resourceCountIs('AWS::Lambda::Function', catalog.length);
+  it("are one Lambda per catalog entry, besides CDK's provider that copies the pages into S3", () => {
+    app.resourceCountIs('AWS::Lambda::Function', catalog.length + 1);
   });
 
   it.each(catalog)('%s runs on Node.js 22 or newer, on arm64, traced, sized as the catalog says', (_name, spec) => {
