@@ -70,6 +70,10 @@ function writeBlock(writer: PageWriter, block: Block): void {
     case 'list':
       for (const item of block.items) writer.paragraph(`–  ${item}`, { indent: 12 });
       writer.gap(4);
+      return;
+    case 'link':
+      // Paper cannot be clicked: the address is printed after the words, as in the e-mail's text part.
+      writer.paragraph(`${block.text}: ${block.href}`);
   }
 }
 
