@@ -114,7 +114,11 @@ describe('the complaints table', () => {
             { AttributeName: index.partitionKey, KeyType: 'HASH' },
             { AttributeName: index.sortKey, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: nonKeyAttributes(index) },
+          // An index whose lists read the complaints themselves (the lookups) holds keys only.
+          Projection:
+            nonKeyAttributes(index).length > 0
+              ? { ProjectionType: 'INCLUDE', NonKeyAttributes: nonKeyAttributes(index) }
+              : { ProjectionType: 'KEYS_ONLY' },
         }),
       ),
     });
