@@ -114,6 +114,8 @@ export async function npmStart(options: {
 export async function stopProduct(product: StartedProduct): Promise<void> {
   product.signal('SIGTERM');
   await product.exited;
+  // npm itself can exit before the product's own process has finished stopping (it frees the data folder last).
+  await product.gone();
   await eventually(
     async () =>
       (await fetch(`${product.api}/health`).then(
