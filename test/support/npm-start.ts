@@ -87,7 +87,13 @@ export async function npmStart(options: {
     output: () => output,
     exited,
     signal(signal) {
-      if (child.pid && child.exitCode === null) process.kill(-child.pid, signal);
+      if (!child.pid || child.exitCode !== null) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch (error) {
+        // The group can be gone before npm's exit is reported (after a SIGKILL): nothing is left to signal.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
     },
     gone: () =>
       eventually(
