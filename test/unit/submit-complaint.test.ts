@@ -2,7 +2,7 @@ import type { CreateOutcome, NewComplaint } from '../../lambdas/use-cases/ports'
 import { receiptOf, type Complaint } from '../../lambdas/core/complaint';
 import { ValidationFailed } from '../../lambdas/core/errors';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
-import type { StaffMember } from '../../lambdas/core/staff';
+import { supervisor } from '../support/staff-members';
 import { registerComplaint, submitComplaint, submitPublicForm, type SubmitComplaintPorts } from '../../lambdas/use-cases/submit-complaint';
 
 // Intake with in-memory ports: "today" is the product clock's day in Europe/Warsaw, never the UTC day.
@@ -36,15 +36,6 @@ const submission = {
   description: 'Czajnik przestał grzać po dwóch tygodniach.',
   desiredRemedy: 'replacement',
   privacyNoticeAccepted: true,
-};
-
-const supervisor: StaffMember = {
-  id: 'marek.supervisor',
-  name: 'Marek',
-  email: 'marek@example.com',
-  role: 'supervisor',
-  departments: [],
-  principalArn: 'arn:aws:iam::123456789012:role/Supervisor',
 };
 
 async function fieldsRefused(work: Promise<unknown>): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { readConfigFile } from '../../lambdas/adapters/config-files';
 import { EmailTemporarilyUnavailable } from '../../lambdas/adapters/mailer';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
-import type { StaffMember } from '../../lambdas/core/staff';
+import { supervisor } from '../support/staff-members';
 import type { Mailer, OutgoingEmail } from '../../lambdas/use-cases/ports';
 import { addNote, recordDecision, requestInformation, type StaffPorts } from '../../lambdas/use-cases/staff-actions';
 import { keyedStaffWrite } from '../../lambdas/use-cases/staff-idempotency';
@@ -52,15 +52,6 @@ function world() {
     ).receipt;
   return { ports, sent, woken, store, file, refuseCall: (call: number) => refusedCalls.add(calls + call) };
 }
-
-const supervisor: StaffMember = {
-  id: 'marek.supervisor',
-  name: 'Marek',
-  email: 'marek@example.com',
-  role: 'supervisor',
-  departments: [],
-  principalArn: 'arn:aws:iam::123456789012:role/Supervisor',
-};
 
 describe('advancing a complaint (the workflow step)', () => {
   it('acknowledges, assigns and tells the department, one e-mail each, then waits for the first reminder', async () => {
