@@ -74,3 +74,14 @@ export function quantity(value: unknown): number | undefined {
   const number = typeof value === 'string' ? Number(value) : value;
   return typeof number === 'number' && Number.isFinite(number) ? Math.round(number) : undefined;
 }
+
+/** The complaint's product line from the items a shop names: their names, joined, within the form's 200 characters. */
+export function productOf(items: ReadonlyArray<{ name?: string }>): string | undefined {
+  return (
+    items
+      .map((item) => item.name)
+      .filter(Boolean)
+      .join(', ')
+      .slice(0, 200) || undefined
+  );
+}

@@ -1,6 +1,6 @@
 import { COMPLAINT_CREATED } from '../complaint-created-event';
 import { warsawInstant } from '../calendar/warsaw-time';
-import { bodyHash, fullName, list, quantity, record, text, type Headers, type MappedDelivery } from './mapped-delivery';
+import { bodyHash, fullName, list, quantity, record, text, type Headers, type MappedDelivery, productOf } from './mapped-delivery';
 
 // Shoper has no complaint object: the shop marks a complaint by moving the order into one of its complaint
 // statuses (the source's `complaintStatusIds`), with what the customer said in the order's private note, and
@@ -35,12 +35,7 @@ export function mapShoperDelivery(
     data: {
       customer: { name: fullName(billing.firstname, billing.lastname), email: text(order.email), phone: text(billing.phone) },
       orderNumber: orderId,
-      product:
-        items
-          .map((item) => item.name)
-          .filter(Boolean)
-          .join(', ')
-          .slice(0, 200) || undefined,
+      product: productOf(items),
       purchaseDate: text(order.date)?.slice(0, 10),
       description: text(order.notes_priv) ?? text(order.notes),
       desiredRemedy: source.desiredRemedy,

@@ -1,6 +1,6 @@
 import { COMPLAINT_CREATED } from '../complaint-created-event';
 import { MalformedRequest } from '../errors';
-import { list, reasonCodeOf, record, text, type Headers, type MappedDelivery } from './mapped-delivery';
+import { list, reasonCodeOf, record, text, type Headers, type MappedDelivery, productOf } from './mapped-delivery';
 
 // Shopify's `returns/request` webhook: a customer asked to return line items of an order, with a reason and
 // a note. Its payload names no customer and no product (only ids): those come from the order, which Shopify
@@ -47,12 +47,7 @@ export function mapShopifyDelivery(payload: unknown, header: Headers, language: 
     data: {
       customer: { name: order?.customerName ?? order?.email, email: order?.email, phone: order?.phone },
       orderNumber: text(orderRef.name) ?? order?.orderName,
-      product:
-        items
-          .map((item) => item.name)
-          .filter(Boolean)
-          .join(', ')
-          .slice(0, 200) || undefined,
+      product: productOf(items),
       purchaseDate: order?.processedAt?.slice(0, 10),
       // The customer's own words when given; otherwise what they chose in Shopify's return form.
       description: notes.length > 0 ? notes.join('\n') : `Zgłoszenie zwrotu ${returnName ?? ''} w Shopify, powód: ${reason ?? 'nie podano'}.`,

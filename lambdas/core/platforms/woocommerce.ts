@@ -1,5 +1,5 @@
 import { COMPLAINT_CREATED } from '../complaint-created-event';
-import { bodyHash, fullName, list, quantity, reasonCodeOf, record, text, type Headers, type MappedDelivery } from './mapped-delivery';
+import { bodyHash, fullName, list, quantity, reasonCodeOf, record, text, type Headers, type MappedDelivery, productOf } from './mapped-delivery';
 
 // WooCommerce has no returns of its own: a returns plugin keeps the customer's return request on the order, in
 // a meta entry (its key is the source's `returnRequestMetaKey`), and WooCommerce sends the order on
@@ -47,12 +47,7 @@ export function mapWooCommerceDelivery(
     data: {
       customer: { name: fullName(billing.first_name, billing.last_name), email: text(billing.email), phone: text(billing.phone) },
       orderNumber: text(order.number),
-      product:
-        items
-          .map((item) => item.name)
-          .filter(Boolean)
-          .join(', ')
-          .slice(0, 200) || undefined,
+      product: productOf(items),
       purchaseDate: (text(order.date_paid) ?? text(order.date_created))?.slice(0, 10),
       description: text(returnRequest.description),
       desiredRemedy: desired === 'exchange' ? 'replacement' : desired,
