@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { startApiServer } from './api-server';
@@ -6,6 +6,8 @@ import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
 import type { WriteMeter } from './dynamodb-transactions';
 import { localEventStream, type Outbox } from './outbox';
 import { startSes, type SesFault } from './ses';
+import { DEMO_SHOPIFY_ORDERS, startShopifyAdminStandIn, type ShopifyAdminStandIn } from './shopify-admin';
+import { LOCAL_WEBHOOK_SOURCES_FILE } from '../lambdas/adapters/webhook-sources-store';
 import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
 import { localDefinition, localWorkflowEngine, productTimers, type RunOptions } from './workflow-engine';
 import { TaskTokens } from './task-tokens';
@@ -40,8 +42,10 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
-  urls: { api: string; mailbox: string; dynamodb: string; stepFunctions: string };
+  urls: { api: string; mailbox: string; dynamodb: string; stepFunctions: string; shopifyAdmin: string };
   stepFunctions: StepFunctionsStandIn;
+  /** The Shopify shops' Admin API (local/shopify-admin.ts), serving the demo orders. */
+  shopifyAdmin: ShopifyAdminStandIn;
   /** The product's clock (faster than real time with clockSpeed). */
   clock: Clock;
   outbox: Outbox;
@@ -104,6 +108,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       log: options.log,
     });
     started.push(() => stepFunctions.close());
+    const shopifyAdmin = await startShopifyAdminStandIn({ accessTokens: localShopifyTokens(), orders: DEMO_SHOPIFY_ORDERS });
+    started.push(() => shopifyAdmin.close());
 
     Object.assign(process.env, {
       AWS_REGION: 'eu-central-1',
@@ -112,6 +118,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
       AWS_ENDPOINT_URL_SESV2: ses.url,
       AWS_ENDPOINT_URL_SFN: stepFunctions.url,
+      SHOPIFY_ADMIN_ENDPOINT_URL: shopifyAdmin.url,
       TABLE_NAME: COMPLAINTS_TABLE,
       STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
       SENDER_ADDRESS: options.senderAddress ?? 'reklamacje@sklep.example',
@@ -130,8 +137,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     started.push(() => api.close());
 
     return {
-      urls: { api: api.url, mailbox: ses.url, dynamodb: dynamodb.url, stepFunctions: stepFunctions.url },
+      urls: { api: api.url, mailbox: ses.url, dynamodb: dynamodb.url, stepFunctions: stepFunctions.url, shopifyAdmin: shopifyAdmin.url },
       stepFunctions,
+      shopifyAdmin,
       clock,
       outbox,
       async settled() {
@@ -145,6 +153,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     await stopStarted();
     throw error;
   }
+}
+
+/** The Admin API tokens of the Shopify sources in config/webhooks.local.json, which the stand-in accepts. */
+function localShopifyTokens(): string[] {
+  const { sources } = JSON.parse(readFileSync(LOCAL_WEBHOOK_SOURCES_FILE, 'utf8')) as {
+    sources: Record<string, { adminApi?: { accessToken?: string } }>;
+  };
+  return Object.values(sources).flatMap((source) => (source.adminApi?.accessToken ? [source.adminApi.accessToken] : []));
 }
 
 /** A port free now: the API is started on it a moment later (another process taking it first fails the start). */

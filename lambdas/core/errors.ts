@@ -130,3 +130,14 @@ export class WebhookTimestampOutOfTolerance extends DomainError {
   readonly type = 'webhook-timestamp-out-of-tolerance';
   readonly title = 'The webhook timestamp is too old or too far in the future';
 }
+
+/**
+ * A platform the request needs (a shop's Admin API) did not answer usefully: a 503 with Retry-After, so that
+ * the sender delivers again later (Shopify retries a failed webhook for 4 hours). Nothing was stored.
+ */
+export class PlatformUnavailable extends DomainError implements PassesByItself {
+  readonly status = 503;
+  readonly type = 'platform-unavailable';
+  readonly title = 'A platform this request needs did not answer';
+  readonly retryAfterSeconds = 60;
+}

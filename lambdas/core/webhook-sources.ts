@@ -37,6 +37,17 @@ export const webhookSourceSchema = z.discriminatedUnion('scheme', [
     scheme: z.literal('shopify'),
     /** The app's client secret (Shopify signs every webhook of the app with it). */
     secrets: secrets(plainSecret),
+    /**
+     * How to read the order behind a return request (it names no customer and no product): the shop's
+     * `<shop>.myshopify.com` domain and the Admin API access token of the app's installation there. Without it
+     * a return request cannot be filed (a 422 naming the customer's e-mail).
+     */
+    adminApi: z
+      .object({
+        shopDomain: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}\.myshopify\.com$/, 'must be the shop’s <shop>.myshopify.com domain'),
+        accessToken: plainSecret,
+      })
+      .optional(),
     ...common,
   }),
   z.object({

@@ -116,7 +116,8 @@ export const routes = [
         schema: z.union([complaintReceiptSchema, webhookIgnoredSchema]),
       },
     },
-    problems: [401],
+    // 503: the shop's Admin API, asked for the order behind a Shopify return request, did not answer.
+    problems: [401, 503],
   },
   {
     method: 'GET',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ComplaintReceipt } from '../core/complaint';
 import { complaintCreatedEventSchema, COMPLAINT_CREATED } from '../core/complaint-created-event';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
-import { MalformedRequest, NotFound, WebhookTimestampOutOfTolerance } from '../core/errors';
+import { MalformedRequest, NotFound, ValidationFailed, WebhookTimestampOutOfTolerance } from '../core/errors';
 import type { Headers, MappedDelivery } from '../core/platforms/mapped-delivery';
 import { mapShoperDelivery } from '../core/platforms/shoper';
 import { mapShopifyDelivery, shopifyOrderIdOf, type ShopifyOrderFacts } from '../core/platforms/shopify';
@@ -22,8 +22,11 @@ export interface ReceiveWebhookPorts extends SubmitComplaintPorts {
   sources(): Promise<WebhookSources>;
   /** Seconds since 1970 on the wall clock: signature freshness is about the sender's clock and ours. */
   wallClockSeconds(): number;
-  /** The order behind a Shopify return request (customer, line item titles), when the source can ask the Admin API. */
-  shopifyOrder?(sourceName: string, orderGid: string): Promise<ShopifyOrderFacts | undefined>;
+  /**
+   * The order behind a Shopify return request (customer, line item titles): null when the shop has no such
+   * order, undefined when the source cannot ask its Admin API (none configured).
+   */
+  shopifyOrder?(sourceName: string, orderGid: string): Promise<ShopifyOrderFacts | null | undefined>;
 }
 
 export interface WebhookDelivery {
@@ -105,6 +108,9 @@ async function mapDelivery(source: WebhookSource, delivery: WebhookDelivery, pay
     case 'shopify': {
       const orderGid = shopifyOrderIdOf(payload);
       const order = orderGid && ports.shopifyOrder ? await ports.shopifyOrder(delivery.source, orderGid) : undefined;
+      if (order === null) {
+        throw new ValidationFailed([{ field: 'order', message: `The shop has no order ${orderGid} that this app may read.` }]);
+      }
       return mapShopifyDelivery(payload, delivery.header, source.language, order);
     }
     case 'woocommerce':

@@ -4,6 +4,8 @@ import {
   canonicalEvent,
   shoperOrder,
   shoperWebhook,
+  shopifyReturnRequest,
+  shopifyWebhook,
   standardWebhook,
   wooCommerceOrder,
   wooCommerceWebhook,
@@ -86,6 +88,41 @@ describe('POST /webhooks/{source}', () => {
     const delivery = standardWebhook(canonicalEvent({ returnId: 'RMA-HTTP-B64' }), { id: 'msg_http_b64' });
     const response = await post('demo-shop', { ...delivery, headers: { ...delivery.headers, 'content-type': 'application/octet-stream' } });
     expect(response.status).toBe(200);
+  });
+
+  it('Shopify returns/request: the order is read from the Admin API (the stand-in), and the complaint names its customer and product', async () => {
+    const response = await post('shopify-demo', shopifyWebhook(shopifyReturnRequest, { eventId: 'evt-http-1' }));
+    expect(response.status).toBe(200);
+    const [stored] = await complaintsFrom('gid://shopify/Return/1234567890');
+    expect(stored?.sourcePlatform?.S).toBe('shopify');
+    expect(stored?.orderNumber?.S).toBe('#1001');
+    expect(stored?.customerEmail?.S).toBe('anna@example.com');
+    const submission = (await storedItems(runtime)).find((item) => item.PK?.S === stored?.PK?.S && item.SK?.S === 'COMPLAINT#SUBMISSION');
+    expect(JSON.stringify(submission)).toContain('Czajnik KE-200');
+    expect(runtime.shopifyAdmin.requests.at(-1)?.variables).toEqual({ id: 'gid://shopify/Order/450789469' });
+  });
+
+  it('Shopify returns/request while the Admin API is down: a 503 with Retry-After, nothing stored; the redelivery is filed', async () => {
+    const returnRequest = { ...shopifyReturnRequest, id: 77, admin_graphql_api_id: 'gid://shopify/Return/77' };
+    const before = await itemCount();
+    runtime.shopifyAdmin.failNext({ status: 503 }, 1);
+    const refused = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-down' }));
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(((await refused.json()) as { type: string }).type).toMatch(/platform-unavailable$/);
+    expect(await itemCount()).toBe(before);
+    const redelivered = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-down' }));
+    expect(redelivered.status).toBe(200);
+    expect(await complaintsFrom('gid://shopify/Return/77')).toHaveLength(1);
+  });
+
+  it('Shopify returns/request for an order the shop does not have: a 422 naming the order, nothing stored', async () => {
+    const before = await itemCount();
+    const orphan = { ...shopifyReturnRequest, id: 78, order: { id: 999, admin_graphql_api_id: 'gid://shopify/Order/999', name: '#999' } };
+    const response = await post('shopify-demo', shopifyWebhook(orphan, { eventId: 'evt-http-orphan' }));
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { errors: { field: string }[] }).errors.map((issue) => issue.field)).toEqual(['order']);
+    expect(await itemCount()).toBe(before);
   });
 
   it('WooCommerce: the creation ping gets 200 and files nothing; a return request is filed once however often it comes', async () => {

@@ -1,0 +1,115 @@
+import { PlatformUnavailable } from '../core/errors';
+import type { ShopifyOrderFacts } from '../core/platforms/shopify';
+import { log } from './logger';
+
+// The order behind a Shopify return request, read from the shop's Admin GraphQL API with the access token of
+// our app's installation in that shop. The return request names the order only by id; the customer's e-mail
+// and the line items' titles are on the order (Shopify marks them protected customer data: the app must be
+// approved for the `email`, `phone` and `name` fields, README "Connecting a Shopify store").
+
+/** Shopify supports each quarterly version for a year; bump it with the quarterly release notes. */
+export const SHOPIFY_ADMIN_API_VERSION = '2026-10';
+
+/** Within the sender's patience: Shopify waits 5 s for our answer, and intake needs the rest. */
+const REQUEST_TIMEOUT_MS = 3_000;
+
+export interface ShopifyAdminAccess {
+  /** The shop's own domain at Shopify, `<shop>.myshopify.com`. */
+  shopDomain: string;
+  accessToken: string;
+}
+
+/** What Shopify answers when the shop has no order under the id: null (not an error). */
+export type ShopifyOrderAnswer = ShopifyOrderFacts | null;
+
+const ORDER_QUERY = `query OrderBehindReturn($id: ID!) {
+  order(id: $id) {
+    name
+    email
+    phone
+    processedAt
+    customer { displayName }
+    lineItems(first: 250) { nodes { id title } }
+  }
+}`;
+
+interface GraphQlAnswer {
+  data?: {
+    order: {
+      name?: string | null;
+      email?: string | null;
+      phone?: string | null;
+      processedAt?: string | null;
+      customer?: { displayName?: string | null } | null;
+      lineItems?: { nodes?: { id: string; title?: string | null }[] };
+    } | null;
+  };
+  errors?: { message?: string; extensions?: { code?: string } }[];
+}
+
+/**
+ * Reads orders from shops' Admin APIs. `endpointBase` replaces `https://<shopDomain>` (the local product
+ * points it at its Shopify stand-in, as AWS_ENDPOINT_URL_* points the AWS clients at theirs).
+ */
+export function shopifyOrderReader(options: { endpointBase?: string; fetch?: typeof fetch } = {}) {
+  const send = options.fetch ?? fetch;
+  return async (access: ShopifyAdminAccess, orderGid: string): Promise<ShopifyOrderAnswer> => {
+    const base = options.endpointBase ?? `https://${access.shopDomain}`;
+    const url = `${base.replace(/\/$/, '')}/admin/api/${SHOPIFY_ADMIN_API_VERSION}/graphql.json`;
+    let response: Response;
+    try {
+      response = await send(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-shopify-access-token': access.accessToken },
+        body: JSON.stringify({ query: ORDER_QUERY, variables: { id: orderGid } }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw unavailable(access, `no answer (${(error as { name?: string } | null)?.name ?? 'error'})`);
+    }
+    if (response.status === 401 || response.status === 403) {
+      // Our configuration, not the shop's outage: operators must renew the token. Shopify's retries give them time.
+      log.error('Shopify refused the access token', { shopDomain: access.shopDomain, status: response.status });
+      throw unavailable(access, `HTTP ${response.status}: the access token was refused`);
+    }
+    if (!response.ok) throw unavailable(access, `HTTP ${response.status}`);
+    let answer: GraphQlAnswer;
+    try {
+      answer = (await response.json()) as GraphQlAnswer;
+    } catch {
+      throw unavailable(access, 'an answer that is not JSON');
+    }
+    if (answer.errors && answer.errors.length > 0) {
+      // THROTTLED passes by itself; ACCESS_DENIED (a scope the app lacks) needs operators: both are retried later.
+      const codes = answer.errors.map((error) => error.extensions?.code ?? error.message ?? 'error').join(', ');
+      if (!codes.includes('THROTTLED')) log.error('Shopify refused the order query', { shopDomain: access.shopDomain, codes });
+      throw unavailable(access, `GraphQL errors: ${codes}`);
+    }
+    const order = answer.data?.order;
+    if (order === undefined) throw unavailable(access, 'an answer without data');
+    return order === null ? null : factsOf(order);
+  };
+}
+
+function factsOf(order: NonNullable<NonNullable<GraphQlAnswer['data']>['order']>): ShopifyOrderFacts {
+  const lineItemTitles: Record<string, string> = {};
+  for (const item of order.lineItems?.nodes ?? []) {
+    // The webhook names line items by their numeric id; the Admin API by gid://shopify/LineItem/<id>.
+    const numericId = item.id.slice(item.id.lastIndexOf('/') + 1);
+    if (item.title) lineItemTitles[numericId] = item.title;
+  }
+  return {
+    email: order.email ?? undefined,
+    customerName: order.customer?.displayName ?? undefined,
+    phone: order.phone ?? undefined,
+    orderName: order.name ?? undefined,
+    processedAt: order.processedAt ?? undefined,
+    lineItemTitles,
+  };
+}
+
+function unavailable(access: ShopifyAdminAccess, why: string): PlatformUnavailable {
+  return new PlatformUnavailable(
+    `The Shopify Admin API of ${access.shopDomain} could not tell the order behind this return request (${why}). Nothing was stored; deliver it again later.`,
+  );
+}
