@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   /** Fault injection for tests: an SES outage or throttling, answered instead of sending (see startSes). */
   sesFault?: () => SesFault | undefined;
   log?: (line: string) => void;
+  /** Complaints one client may file per 15 minutes through the public form (INTAKE_LIMIT_PER_CLIENT; default 20). */
+  intakeLimitPerClient?: number;
   /** Told of the write units of every DynamoDB write (the bench counts them; each write then costs two reads). */
   writeMeter?: WriteMeter;
 }
@@ -126,6 +128,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       // E-mails link to the customer's pages, which the local API serves (static-site.ts).
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       CURSOR_KEY: LOCAL_CURSOR_KEY,
+      ...(options.intakeLimitPerClient !== undefined ? { INTAKE_LIMIT_PER_CLIENT: String(options.intakeLimitPerClient) } : {}),
       ...clockEnvironment,
     });
 

@@ -20,6 +20,8 @@ const environmentSchema = z.object({
   CURSOR_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
   /** …or, locally, the key itself. */
   CURSOR_KEY: z.string().min(32).optional(),
+  /** Complaints one client may file through the public form per 15 minutes (use-cases/file-public-complaint.ts). */
+  INTAKE_LIMIT_PER_CLIENT: z.coerce.number().int().min(1).optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

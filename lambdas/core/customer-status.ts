@@ -52,13 +52,17 @@ export const customerStatusSchema = z.object({
 
 export type CustomerStatusView = z.infer<typeof customerStatusSchema>;
 
-/** Too many status lookups for one reference or from one client: try again later (HTTP 429). */
+/** Too many attempts (status lookups, complaints filed) for one reference or from one client: try again later (HTTP 429). */
 export class TooManyAttempts extends DomainError {
   readonly status = 429;
   readonly type = 'too-many-attempts';
   readonly title = 'Too many attempts';
   constructor(readonly waitSeconds: number) {
     super(`Too many attempts. Try again in ${Math.ceil(waitSeconds / 60)} minutes.`);
+  }
+  /** It passes by itself when the window ends: answered with Retry-After (problem.ts). */
+  get retryAfterSeconds(): number {
+    return this.waitSeconds;
   }
 }
 

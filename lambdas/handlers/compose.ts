@@ -20,6 +20,7 @@ import { loadCompanyProfile } from '../adapters/company-profile-file';
 import type { StepPorts } from '../use-cases/workflow-steps';
 import type { LetterPorts, StaffPorts } from '../use-cases/staff-actions';
 import type { SubmitComplaintPorts } from '../use-cases/submit-complaint';
+import { INTAKE_LIMITS, type PublicIntakePorts } from '../use-cases/file-public-complaint';
 
 // The composition root: each handler asks for the ports it needs, built once per process (at cold start)
 // from the environment and the configuration files (config-files.ts), each validated on first use and failing
@@ -48,6 +49,13 @@ export const intakePorts = /* @__PURE__ */ once((): SubmitComplaintPorts => ({
   now: shared().now,
   newId: newComplaintId,
   newReference: () => newReference(),
+}));
+
+/** The public form's door: intake plus the per-client limit's counters. */
+export const publicIntakePorts = /* @__PURE__ */ once((): PublicIntakePorts => ({
+  ...intakePorts(),
+  attempts: dynamoAttemptCounter(dynamo(), shared().env.TABLE_NAME),
+  intakeLimitPerClient: shared().env.INTAKE_LIMIT_PER_CLIENT ?? INTAKE_LIMITS.perClient,
 }));
 
 /** The status page reads a complaint and its history and counts attempts; it sends nothing. */

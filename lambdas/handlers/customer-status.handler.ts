@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { statusPorts } from './compose';
 import { log } from '../adapters/logger';
 import type { Language } from '../core/complaint';
@@ -7,7 +7,8 @@ import { ValidationFailed } from '../core/errors';
 import { validated } from '../core/validation';
 import { httpHandler } from '../http/http-handler';
 import { json, problemResponse } from '../http/problem';
-import { header, readBody } from '../http/request-body';
+import { readBody } from '../http/request-body';
+import { clientOf } from '../http/client-address';
 import { htmlResponse, wantsHtml } from '../http/pages/page-layout';
 import { renderStatusLookup, renderStatusResult } from '../http/pages/status-page';
 import { lookUpStatus } from '../use-cases/look-up-status';
@@ -51,17 +52,6 @@ export const handler = httpHandler(async (event) => {
 function withRetryAfter(answer: APIGatewayProxyStructuredResultV2, error: unknown): APIGatewayProxyStructuredResultV2 {
   if (!(error instanceof TooManyAttempts)) return answer;
   return { ...answer, headers: { ...answer.headers, 'retry-after': String(error.waitSeconds) } };
-}
-
-/**
- * Who is asking, for the per-client limit. Behind CloudFront, API Gateway sees CloudFront's address; CloudFront
- * puts the viewer's own in CloudFront-Viewer-Address (lib/web.ts forwards it), which a viewer cannot set.
- * Called directly, the API sees the caller's address. (The API can still be called around CloudFront with a
- * made-up header: see the README on WAF and the origin.)
- */
-function clientOf(event: APIGatewayProxyEventV2): string {
-  const viewer = header(event, 'cloudfront-viewer-address');
-  return viewer ? viewer.replace(/:\d+$/, '') : event.requestContext.http.sourceIp;
 }
 
 const languageOf = (value: unknown): Language => (value === 'en' ? 'en' : 'pl');

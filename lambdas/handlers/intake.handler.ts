@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { intakePorts } from './compose';
-import { log } from '../adapters/logger';
+import { publicIntakePorts } from './compose';
+import { errorFields, log } from '../adapters/logger';
 import type { Language } from '../core/complaint';
-import { ValidationFailed } from '../core/errors';
+import { DomainError, ValidationFailed } from '../core/errors';
+import { TooManyAttempts } from '../core/customer-status';
 import { parseReference } from '../core/reference';
 import { isCalendarDate } from '../core/calendar/calendar-date';
 import { httpHandler } from '../http/http-handler';
@@ -10,8 +11,10 @@ import { json } from '../http/problem';
 import { header, readBody } from '../http/request-body';
 import { renderComplaintForm } from '../http/pages/complaint-form-page';
 import { htmlResponse, pagePaths, wantsHtml } from '../http/pages/page-layout';
-import { renderReceiptPage } from '../http/pages/status-page';
-import { submitPublicForm } from '../use-cases/submit-complaint';
+import { renderReceiptPage, renderSentPage } from '../http/pages/status-page';
+import { formProblem } from '../http/pages/form-problems';
+import { clientOf } from '../http/client-address';
+import { filePublicComplaint } from '../use-cases/file-public-complaint';
 
 // A complaint is text; attachments arrive separately (presigned uploads), so 64 KiB is generous.
 const MAX_BODY_BYTES = 64 * 1024;
@@ -24,16 +27,28 @@ const intakeRoute = {
 
 /**
  * POST /complaints answers a script (JSON, 201) or a browser's plain form post: on success a 303 to the
- * confirmation page (so a reload does not post again), on invalid input the form again with what was sent and
- * every error listed and linked to its field (422). GET /complaints/received is that confirmation.
+ * confirmation page (so a reload does not post again); on any failure the form again, with what was sent, the
+ * errors of its fields linked to them (422) or what went wrong with the post as a whole (400, 409, 413, 415,
+ * 429, 500): a browser never gets problem+json. GET /complaints/received is that confirmation.
+ *
+ * A filled honeypot (core/honeypot.ts) files nothing: a script gets 202 with `{ "status": "received" }` and no
+ * reference, a browser the 303 to a confirmation without one. Both read as success; only the log says more.
  */
 export const handler = httpHandler(async (event) => {
   if (event.routeKey === 'GET /complaints/received') return receiptPage(event);
   const html = wantsHtml(event.headers);
-  const body = readBody(event, MAX_BODY_BYTES);
-  const language = languageOf((body as { language?: unknown } | null)?.language);
+  let body: unknown;
+  let language = languageOf(event.queryStringParameters?.lang);
   try {
-    const { receipt, replayed } = await submitPublicForm(body, header(event, 'idempotency-key'), intakePorts());
+    body = readBody(event, MAX_BODY_BYTES);
+    language = languageOf((body as { language?: unknown } | null)?.language ?? language);
+    const filing = await filePublicComplaint(body, header(event, 'idempotency-key'), clientOf(event), publicIntakePorts());
+    if (filing.outcome === 'discarded') {
+      log.warn('honeypot filled: nothing filed', { form: html });
+      if (html) return { statusCode: 303, headers: { location: pagePaths.received(language), 'cache-control': 'no-store' } };
+      return json(202, { status: 'received' }, { 'cache-control': 'no-store' });
+    }
+    const { receipt, replayed } = filing;
     log.info('complaint received', { complaintId: receipt.id, reference: receipt.reference, replayed, form: html });
     if (html) {
       return {
@@ -47,18 +62,27 @@ export const handler = httpHandler(async (event) => {
       ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
     });
   } catch (error) {
-    if (html && error instanceof ValidationFailed) {
-      return htmlResponse(422, renderComplaintForm({ language, values: flatten(body), errors: error.issues }));
-    }
-    throw error;
+    if (error instanceof TooManyAttempts) log.warn('complaints limited', { retryAfterSeconds: error.waitSeconds, form: html });
+    if (!html) throw error;
+    return formFailure(error, language, flatten(body));
   }
 }, intakeRoute);
+
+/** A failed plain form post: the form again, as it was sent, saying what is wrong. */
+function formFailure(error: unknown, language: Language, values: Record<string, string>) {
+  if (error instanceof ValidationFailed) return htmlResponse(422, renderComplaintForm({ language, values, errors: error.issues }));
+  if (!(error instanceof DomainError)) log.error('unhandled error', errorFields(error));
+  const { status, heading, message, headers } = formProblem(language, error);
+  return htmlResponse(status, renderComplaintForm({ language, values, problem: { heading, message } }), headers);
+}
 
 /** The confirmation shows what the redirect carries, checked: a reference whose check symbol holds, a date. */
 function receiptPage(event: APIGatewayProxyEventV2) {
   const query = event.queryStringParameters ?? {};
   const language = languageOf(query.lang);
   const reference = parseReference(query.reference ?? '');
+  // No reference at all: the thanks without one (what a filled honeypot is sent to); a broken one: the status page.
+  if (query.reference === undefined && query.due === undefined) return htmlResponse(200, renderSentPage(language));
   if (!reference || !isCalendarDate(query.due)) return { statusCode: 303, headers: { location: pagePaths.status(language) } };
   return htmlResponse(200, renderReceiptPage(language, reference, query.due));
 }

@@ -71,6 +71,9 @@ const historyQuerySchema = z.object({
 
 const historyPageSchema = z.object({ entries: z.array(historyEntrySchema), before: z.string().optional() });
 
+/** What a post that fills the honeypot is answered (core/honeypot.ts): success in form, no reference. */
+export const honeypotAnswerSchema = z.object({ status: z.literal('received') });
+
 /** What a webhook that files nothing (a ping, another topic, an order that is no complaint) is answered. */
 export const webhookIgnoredSchema = z.object({ ignored: z.string() });
 
@@ -92,13 +95,16 @@ export const routes = [
     action: 'fileComplaint',
     summary:
       "File a complaint (public; JSON or an HTML form with dotted field names). A browser's form post is answered with a 303 to the " +
-      'confirmation page, or with the form again listing what is wrong (422, text/html)',
+      'confirmation page, or with the form again saying what is wrong (text/html, with the status of the problem: 400, 409, 413, 422, 429, 500). ' +
+      'Limited per client (429 with Retry-After). A post that fills the hidden honeypot field `website` files nothing and is answered 202 ' +
+      '(a browser: 303 to a confirmation without a reference)',
     request: { body: complaintSubmissionSchema, form: true, idempotencyKey: true },
     responses: {
       201: { description: 'Received; Location is the status page', schema: complaintReceiptSchema },
+      202: { description: 'The honeypot field was filled: nothing was filed', schema: honeypotAnswerSchema },
       303: { description: "Received (a browser's form post): Location is the confirmation page" },
     },
-    problems: [409],
+    problems: [409, 429],
   },
   {
     method: 'POST',

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { customerView, StatusNotFound, TooManyAttempts, type CustomerStatusView, type StatusLookup } from '../core/customer-status';
+import { customerView, StatusNotFound, type CustomerStatusView, type StatusLookup } from '../core/customer-status';
+import { clientKey, countAndLimit } from './attempt-limits';
 import type { ComplaintRepository } from './ports';
 
 /** Counts attempts under a key within a fixed window; the count after this attempt. */
@@ -34,15 +35,10 @@ const HISTORY_ENTRIES = 200;
  * which of the two was wrong. `client` identifies the caller (an address); it is stored only as a digest.
  */
 export async function lookUpStatus(lookup: StatusLookup, client: string, ports: StatusLookupPorts): Promise<CustomerStatusView> {
-  const now = ports.now();
-  const windowStart = new Date(Math.floor(now.getTime() / (STATUS_LIMITS.windowSeconds * 1000)) * STATUS_LIMITS.windowSeconds * 1000);
-  const window = { start: windowStart, seconds: STATUS_LIMITS.windowSeconds };
-  const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + STATUS_LIMITS.windowSeconds * 1000 - now.getTime()) / 1000));
-  const [byReference, byClient] = await Promise.all([
-    ports.attempts.countAttempt(`status#reference#${lookup.reference}`, window),
-    ports.attempts.countAttempt(`status#client#${digest(client).toString('base64url')}`, window),
+  await countAndLimit(ports.attempts, ports.now(), STATUS_LIMITS.windowSeconds, [
+    { key: `status#reference#${lookup.reference}`, limit: STATUS_LIMITS.perReference },
+    { key: clientKey('status', client), limit: STATUS_LIMITS.perClient },
   ]);
-  if (byReference > STATUS_LIMITS.perReference || byClient > STATUS_LIMITS.perClient) throw new TooManyAttempts(retryAfter);
 
   const complaint = await ports.complaints.findByReference(lookup.reference);
   // Compared even when there is no complaint, against an address that matches nothing, so the work is the same.

@@ -27,6 +27,8 @@ export async function startFaultyProduct(): Promise<FaultyProduct> {
   const throttling = dynamoDbThrottling({ rate: 0 });
   const runtime = await startRuntime({
     clockSpeed: CLOCK_SPEED,
+    // Every chaos client files from 127.0.0.1: the public form's per-client limit would refuse them.
+    intakeLimitPerClient: 100_000,
     workflow: { wrapTask: throttling.wrapTask },
     sesFault: () => {
       if (!ses.down) return undefined;

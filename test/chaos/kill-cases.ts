@@ -6,6 +6,9 @@ import type { CaseResult } from './chaos-report';
 import { everyoneAcknowledged, fileConcurrently, judgeAcknowledgements, judgeIntake, orderNumberOf, type IntakeOutcome } from './intake-clients';
 import { acknowledgementsByReference, mailboxEmails, mailboxFile, sleep, storedComplaints, waitFor, type StoredComplaint } from './product-state';
 
+/** Every chaos client files from 127.0.0.1: the public form's per-client limit (20 per 15 minutes) is raised. */
+const MANY_CLIENTS_ON_ONE_ADDRESS = { INTAKE_LIMIT_PER_CLIENT: '100000' };
+
 // `npm start` killed (SIGKILL, the whole process group: nothing gets to clean up) while complaints come in and
 // while their acknowledgements go out, then started again on the same data folder.
 
@@ -39,7 +42,7 @@ class KilledProduct {
   static async start(): Promise<KilledProduct> {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'reklamacje-chaos-'));
     const ports = await freePorts();
-    return new KilledProduct(dataDir, ports, await npmStart({ dataDir, ports }));
+    return new KilledProduct(dataDir, ports, await npmStart({ dataDir, ports, env: MANY_CLIENTS_ON_ONE_ADDRESS }));
   }
 
   get urls() {
@@ -51,7 +54,7 @@ class KilledProduct {
     this.current.signal('SIGKILL');
     await this.current.gone();
     this.emailsBeforeKill = mailboxFile(this.dataDir).length;
-    this.current = await npmStart({ dataDir: this.dataDir, ports: this.ports });
+    this.current = await npmStart({ dataDir: this.dataDir, ports: this.ports, env: MANY_CLIENTS_ON_ONE_ADDRESS });
   }
 
   /** Waits for one acknowledgement each, stops the product, and judges the mailbox as it is on disk. */

@@ -79,7 +79,8 @@ describe('POST /complaints', () => {
       headers: { 'content-type': 'application/json' },
       body: Buffer.from(JSON.stringify(validComplaint)).toString('base64'),
       isBase64Encoded: true,
-      requestContext: { http: { method: 'POST', path: '/complaints' } },
+      // API Gateway always gives the caller's address (the per-client limit counts by it).
+      requestContext: { http: { method: 'POST', path: '/complaints', sourceIp: '192.0.2.10' } },
     })) as { statusCode: number };
     expect(result.statusCode).toBe(201);
   });

@@ -22,9 +22,15 @@ export const validComplaint = {
   language: 'pl',
 };
 
+/**
+ * Tests that file many complaints from this one address (127.0.0.1) raise the public form's per-client limit
+ * (20 per 15 minutes); test/integration/public-form-guards.test.ts tests the limit itself.
+ */
+export const MANY_COMPLAINTS_PER_CLIENT = 100_000;
+
 /** The local product in this process, with Retry pauses shortened so failure paths run in milliseconds. */
 export async function startLocalProduct(options: RuntimeOptions = {}): Promise<Runtime> {
-  return startRuntime({ workflow: { retryIntervalMs: 5, ...options.workflow }, ...options });
+  return startRuntime({ workflow: { retryIntervalMs: 5, ...options.workflow }, intakeLimitPerClient: MANY_COMPLAINTS_PER_CLIENT, ...options });
 }
 
 export async function mailbox(runtime: Runtime): Promise<SentEmail[]> {

@@ -1,5 +1,6 @@
 import type { Language } from '../../core/complaint';
 import type { FieldIssue } from '../../core/errors';
+import { HONEYPOT_FIELD } from '../../core/honeypot';
 import { complaintFormFields, errorId, fieldId, formCopy, formError, hintId, remedyOptions, type FormField } from './complaint-form-fields';
 import { errorSummary, escapeHtml, pagePaths, renderPage } from './page-layout';
 
@@ -13,6 +14,8 @@ export interface ComplaintFormState {
   /** What was sent, by dotted field name. */
   values?: Readonly<Record<string, string>>;
   errors?: readonly FieldIssue[];
+  /** What went wrong with the post as a whole (not a field): a too large body, too many posts, a fault of ours. */
+  problem?: { heading: string; message: string };
 }
 
 export function renderComplaintForm(state: ComplaintFormState): string {
@@ -32,11 +35,15 @@ export function renderComplaintForm(state: ComplaintFormState): string {
   const render = (name: string) => renderField(field(name), language, values, errors.get(name));
   const main = [
     `<h1>${copy.title}</h1>`,
-    errorSummary(language, listed),
+    state.problem
+      ? errorSummary(language, [{ href: '#complaint-form', message: state.problem.message }], state.problem.heading)
+      : errorSummary(language, listed),
     `<p>${copy.intro}</p>`,
     `<p class="hint">${copy.requiredNote}</p>`,
-    `<form id="complaint-form" class="complaint-form" method="post" action="/complaints" novalidate data-language="${language}">`,
+    // The language in the address too, so that an answer to a body that could not be read is in the page's language.
+    `<form id="complaint-form" class="complaint-form" method="post" action="/complaints?lang=${language}" novalidate data-language="${language}">`,
     `<input type="hidden" name="language" value="${language}">`,
+    honeypot(language),
     `<fieldset><legend>${copy.customerLegend}</legend>`,
     render('customer.name'),
     render('customer.email'),
@@ -61,7 +68,7 @@ export function renderComplaintForm(state: ComplaintFormState): string {
     otherLanguageHref: pagePaths.form(language === 'pl' ? 'en' : 'pl'),
     main,
     script: true,
-    hasErrors: listed.length > 0,
+    hasErrors: listed.length > 0 || state.problem !== undefined,
   });
 }
 
@@ -114,6 +121,15 @@ function renderField(field: FormField, language: Language, values: Readonly<Reco
       );
     }
   }
+}
+
+/**
+ * The honeypot (core/honeypot.ts): hidden by the stylesheet (display: none, so neither eyes nor screen readers
+ * meet it), out of the tab order, never autofilled; its label tells anyone who does meet it to leave it empty.
+ */
+function honeypot(language: Language): string {
+  const label = language === 'pl' ? 'Zostaw to pole puste' : 'Leave this field empty';
+  return `<div class="trap"><label for="f-${HONEYPOT_FIELD}">${label}</label><input type="text" id="f-${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" value="" tabindex="-1" autocomplete="off"></div>`;
 }
 
 /** "Błąd:" read before the message, for those who cannot see its colour. */

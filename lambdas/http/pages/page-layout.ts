@@ -18,8 +18,8 @@ export const pagePaths = {
   form: (language: Language) => (language === 'pl' ? '/' : '/en/'),
   status: (language: Language, reference?: string) =>
     `/complaints/status?${new URLSearchParams({ ...(reference ? { reference } : {}), lang: language }).toString()}`,
-  received: (language: Language, reference: string, responseDueBy: string) =>
-    `/complaints/received?${new URLSearchParams({ reference, due: responseDueBy, lang: language }).toString()}`,
+  received: (language: Language, reference?: string, responseDueBy?: string) =>
+    `/complaints/received?${new URLSearchParams({ ...(reference && responseDueBy ? { reference, due: responseDueBy } : {}), lang: language }).toString()}`,
 };
 
 export interface Page {
@@ -105,12 +105,12 @@ export function wantsHtml(headers: Record<string, string | undefined> | undefine
 }
 
 /** One error summary for every form: a list of links to the fields, announced when the page loads. */
-export function errorSummary(language: Language, errors: readonly { href: string; message: string }[]): string {
+export function errorSummary(language: Language, errors: readonly { href: string; message: string }[], heading?: string): string {
   if (errors.length === 0) return '<div class="error-summary" id="error-summary" tabindex="-1" hidden></div>';
-  const heading = language === 'pl' ? 'Popraw zaznaczone pola' : 'Please correct the marked fields';
+  heading ??= language === 'pl' ? 'Popraw zaznaczone pola' : 'Please correct the marked fields';
   return [
     '<div class="error-summary" id="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">',
-    `<h2 id="error-summary-title">${heading}</h2>`,
+    `<h2 id="error-summary-title">${escapeHtml(heading)}</h2>`,
     '<ul>',
     ...errors.map((error) => `<li><a href="${escapeHtml(error.href)}">${escapeHtml(error.message)}</a></li>`),
     '</ul>',

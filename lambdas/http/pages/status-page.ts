@@ -11,6 +11,8 @@ import { errorSummary, escapeHtml, pagePaths, renderPage } from './page-layout';
 const copy = {
   pl: {
     receivedTitle: 'Reklamacja przyjęta',
+    sentTitle: 'Formularz wysłany',
+    sentIntro: 'Dziękujemy. Jeśli wysłałeś(-aś) reklamację, potwierdzenie z jej numerem przyjdzie e-mailem w ciągu kilku minut.',
     receivedIntro: 'Dziękujemy. Przyjęliśmy Twoją reklamację.',
     reference: 'Numer reklamacji',
     dueBy: 'Odpowiemy najpóźniej do',
@@ -48,6 +50,8 @@ const copy = {
   },
   en: {
     receivedTitle: 'Complaint received',
+    sentTitle: 'Form sent',
+    sentIntro: 'Thank you. If you sent a complaint, a confirmation with its reference will arrive by e-mail within a few minutes.',
     receivedIntro: 'Thank you. We have received your complaint.',
     reference: 'Reference',
     dueBy: 'We will answer by',
@@ -107,6 +111,20 @@ export function renderReceiptPage(language: Language, reference: string, respons
     `<p><a href="${escapeHtml(pagePaths.status(language, reference))}">${words.checkStatus}</a></p>`,
   ].join('\n');
   return renderPage({ language, title: words.receivedTitle, otherLanguageHref: pagePaths.received(other(language), reference, responseDueBy), main });
+}
+
+/**
+ * What a post with a filled honeypot is sent to (core/honeypot.ts), and what anyone opening the confirmation
+ * without a reference sees: thanks, and where the reference will come from. It names no complaint.
+ */
+export function renderSentPage(language: Language): string {
+  const words = copy[language];
+  const main = [
+    `<h1>${words.sentTitle}</h1>`,
+    `<div class="panel" role="status"><p>${words.sentIntro}</p></div>`,
+    `<p><a href="${escapeHtml(pagePaths.status(language))}">${words.checkStatus}</a></p>`,
+  ].join('\n');
+  return renderPage({ language, title: words.sentTitle, otherLanguageHref: pagePaths.received(other(language)), main });
 }
 
 export interface StatusFormState {

@@ -1,0 +1,14 @@
+// The public form's honeypot: a text field people never see (the stylesheet hides it, and its label says to
+// leave it empty should a reader meet it), which form-filling bots fill like every other field. A post that
+// fills it files nothing and is answered as a success without a reference (see intake.handler.ts): a bot
+// that reads the answer learns nothing to adapt to, and no complaint, e-mail or workflow comes of it.
+
+/** A name bots fill gladly; no field of the complaint is called so. */
+export const HONEYPOT_FIELD = 'website';
+
+/** The honeypot holds something other than blanks. */
+export function honeypotFilled(body: unknown): boolean {
+  if (!body || typeof body !== 'object') return false;
+  const value = (body as Record<string, unknown>)[HONEYPOT_FIELD];
+  return value !== undefined && !(typeof value === 'string' && value.trim() === '');
+}

@@ -1,0 +1,90 @@
+import { TooManyAttempts } from '../../lambdas/core/customer-status';
+import { IdempotencyKeyInUse, IdempotencyKeyReused, MalformedRequest, PayloadTooLarge, UnsupportedMediaType } from '../../lambdas/core/errors';
+import { formProblem } from '../../lambdas/http/pages/form-problems';
+import { honeypotFilled } from '../../lambdas/core/honeypot';
+import { filePublicComplaint, INTAKE_LIMITS } from '../../lambdas/use-cases/file-public-complaint';
+import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
+import type { AttemptCounter } from '../../lambdas/use-cases/look-up-status';
+
+describe('a plain form post that fails as a whole is answered, in the page language, with', () => {
+  it.each([
+    [new MalformedRequest('x'), 400, 'Nie udało się odczytać formularza', 'The form could not be read'],
+    [new IdempotencyKeyInUse('x'), 409, 'jest właśnie przyjmowany', 'is being received right now'],
+    [new PayloadTooLarge('x'), 413, 'Formularz jest za duży', 'The form is too large'],
+    [new UnsupportedMediaType('x'), 415, 'Wyślij go jeszcze raz z tej strony', 'send it again from this page'],
+    [new IdempotencyKeyReused('x'), 422, 'wysłano już z inną treścią', 'already sent with other content'],
+    [new TooManyAttempts(600), 429, 'Spróbuj ponownie za 10 min', 'Try again in 10 min'],
+    [new Error('a fault of ours'), 500, 'mogła zostać przyjęta albo nie', 'may or may not have been received'],
+  ])('%s: status %i', (error, status, polish, english) => {
+    expect(formProblem('pl', error)).toMatchObject({ status, message: expect.stringContaining(polish) });
+    expect(formProblem('en', error)).toMatchObject({ status, message: expect.stringContaining(english) });
+  });
+
+  it('Retry-After on the problems that pass by themselves (409 in progress, 429), and on no other', () => {
+    expect(formProblem('pl', new IdempotencyKeyInUse('x')).headers).toEqual({ 'retry-after': '1' });
+    expect(formProblem('pl', new TooManyAttempts(61)).headers).toEqual({ 'retry-after': '61' });
+    expect(formProblem('pl', new PayloadTooLarge('x')).headers).toBeUndefined();
+    expect(formProblem('pl', new Error('x')).headers).toBeUndefined();
+  });
+});
+
+describe('the honeypot', () => {
+  it.each([
+    [{ website: 'https://spam.example' }, true],
+    [{ website: 'x' }, true],
+    [{ website: ['a'] }, true],
+    [{ website: '' }, false],
+    [{ website: '   ' }, false],
+    [{}, false],
+    [null, false],
+    ['website=x', false],
+  ])('%j filled: %s', (body, filled) => {
+    expect(honeypotFilled(body)).toBe(filled);
+  });
+});
+
+describe('the per-client limit of the public form', () => {
+  /** Counts in memory, as the DynamoDB counter does: per key and window start. */
+  function memoryCounter(): AttemptCounter & { keys: string[] } {
+    const counts = new Map<string, number>();
+    return {
+      keys: [],
+      async countAttempt(key, window) {
+        this.keys.push(key);
+        const id = `${key}@${window.start.toISOString()}`;
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+        return counts.get(id)!;
+      },
+    };
+  }
+
+  it(`is ${INTAKE_LIMITS.perClient} per client per 15 minutes by default, refused before any work, with the seconds to the window's end`, async () => {
+    const attempts = memoryCounter();
+    const now = new Date('2026-11-30T10:05:00Z');
+    const created: unknown[] = [];
+    const ports = {
+      attempts,
+      intakeLimitPerClient: INTAKE_LIMITS.perClient,
+      now: () => now,
+      complaints: {
+        create: async (input: unknown) => {
+          created.push(input);
+          return {
+            outcome: 'created' as const,
+            receipt: { id: 'c', reference: 'RK', status: 'received' as const, receivedAt: now.toISOString(), responseDueBy: '2026-12-14' },
+          };
+        },
+      },
+      policies: loadPolicyRegistry(undefined, undefined),
+      newId: () => 'c',
+      newReference: () => 'RK',
+    };
+    const bot = { website: 'x' };
+    for (let i = 0; i < INTAKE_LIMITS.perClient; i += 1)
+      expect(await filePublicComplaint(bot, undefined, '203.0.113.9', ports)).toEqual({ outcome: 'discarded' });
+    await expect(filePublicComplaint(bot, undefined, '203.0.113.9', ports)).rejects.toMatchObject({ status: 429, waitSeconds: 10 * 60 });
+    expect(created).toEqual([]);
+    // The address is kept only as a digest.
+    expect(attempts.keys.every((key) => key.startsWith('intake#client#') && !key.includes('203.0.113.9'))).toBe(true);
+  });
+});
