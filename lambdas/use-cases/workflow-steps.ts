@@ -18,10 +18,11 @@ import type { WorkflowWaker } from './ports';
 import { acknowledgeComplaint } from './acknowledge-complaint';
 import { sendOnce } from './send-once';
 
-// What the workflow does to a complaint. `advanceComplaint` is the workflow's one working step: it asks the
-// planner what the complaint needs, does it, and asks again, until the answer is to wait or to finish. Each
-// action reads the complaint afresh and does its one thing at most once (the complaint records that it was
-// done), so a retried or re-run step repeats nothing and a step that failed half-way resumes where it was.
+// What the workflow does to a complaint. `advanceComplaint` is the workflow's one working step: it reads the
+// complaint, asks the planner what it needs, does it, and reads and asks again, until the answer is to wait or
+// to finish. Each action works from the complaint as read for its plan, a moment before, and does its one
+// thing at most once (the complaint records that it was done, under a condition that refuses a stale write),
+// so a retried or re-run step repeats nothing and a step that failed half-way resumes where it was.
 
 export interface StepPorts {
   complaints: ComplaintRepository;
@@ -43,8 +44,8 @@ async function load(id: string, ports: Pick<StepPorts, 'complaints'>): Promise<C
   return complaint;
 }
 
-export async function assignDepartmentStep(id: string, ports: StepPorts) {
-  const complaint = await load(id, ports);
+async function assignDepartmentStep(complaint: Complaint, ports: StepPorts): Promise<void> {
+  const id = complaint.id;
   if (!complaint.assignment) {
     const match = assignDepartment(ports.departments, {
       desiredRemedy: complaint.desiredRemedy,
@@ -62,15 +63,14 @@ export async function assignDepartmentStep(id: string, ports: StepPorts) {
       assignedBy: 'workflow',
     };
     // Department and status in one write; if staff moved the status on meanwhile, the department alone.
-    if (await ports.complaints.record(id, { kind: 'assignment', value, assigned: true })) return { departmentId: value.departmentId };
+    if (await ports.complaints.record(id, { kind: 'assignment', value, assigned: true })) return;
     await ports.complaints.record(id, { kind: 'assignment', value });
   }
   await ports.complaints.record(id, { kind: 'status', from: ['received', 'acknowledged'], to: 'assigned' });
-  const { assignment } = await load(id, ports);
-  return { departmentId: assignment!.departmentId };
 }
 
-export async function planNextStep(id: string, ports: StepPorts): Promise<WorkflowAction & { version: number }> {
+/** What the complaint needs now, and the complaint as read for that answer. */
+async function planNextStep(id: string, ports: StepPorts): Promise<{ plan: WorkflowAction & { version: number }; complaint: Complaint }> {
   const complaint = await load(id, ports);
   const policy = ports.policies.policyFor(complaint.policyId);
   const action = nextWorkflowAction({
@@ -78,7 +78,7 @@ export async function planNextStep(id: string, ports: StepPorts): Promise<Workfl
     reminderDates: computeReminderDates(policy, complaint.responseDueBy),
     now: ports.now(),
   });
-  return { ...action, version: complaint.version };
+  return { plan: { ...action, version: complaint.version }, complaint };
 }
 
 type Resting = Extract<WorkflowAction, { action: 'wait' | 'finish' }> & { version: number };
@@ -97,7 +97,7 @@ const MAX_ACTIONS_PER_STEP = 10;
  */
 export async function advanceComplaint(id: string, ports: StepPorts): Promise<Resting> {
   for (let done = 0; done < MAX_ACTIONS_PER_STEP; done++) {
-    const plan = await planNextStep(id, ports);
+    const { plan, complaint } = await planNextStep(id, ports);
     switch (plan.action) {
       case 'wait':
       case 'finish':
@@ -106,22 +106,22 @@ export async function advanceComplaint(id: string, ports: StepPorts): Promise<Re
         await acknowledgeComplaint(id, ports);
         break;
       case 'assign':
-        await assignDepartmentStep(id, ports);
+        await assignDepartmentStep(complaint, ports);
         break;
       case 'notify_department':
-        await notifyDepartment(id, ports);
+        await notifyDepartment(complaint, ports);
         break;
       case 'send_extension_notice':
-        await sendExtensionNotice(id, ports);
+        await sendExtensionNotice(complaint, ports);
         break;
       case 'send_decision':
-        await sendDecision(id, ports);
+        await sendDecision(complaint, ports);
         break;
       case 'remind':
-        await sendReminder({ complaintId: id, offset: plan.offset, escalation: plan.escalation }, ports);
+        await sendReminder(complaint, { offset: plan.offset, escalation: plan.escalation }, ports);
         break;
       case 'deadline_passed':
-        await handleDeadline(id, ports);
+        await handleDeadline(complaint, ports);
         break;
       default:
         throw new Error(`Unknown workflow action ${JSON.stringify(plan satisfies never)}`);
@@ -150,8 +150,8 @@ export async function registerWait(
   if (!stored) await ports.waker.wake(input.taskToken);
 }
 
-export async function notifyDepartment(id: string, ports: StepPorts) {
-  const complaint = await load(id, ports);
+async function notifyDepartment(complaint: Complaint, ports: StepPorts) {
+  const id = complaint.id;
   const assignment = complaint.assignment;
   if (!assignment) throw new NotFound(`Complaint ${id} has no department yet`);
   const department = departmentById(ports.departments, assignment.departmentId);
@@ -176,8 +176,7 @@ export async function notifyDepartment(id: string, ports: StepPorts) {
   );
 }
 
-export async function sendReminder(input: { complaintId: string; offset: number; escalation: boolean }, ports: StepPorts) {
-  const complaint = await load(input.complaintId, ports);
+async function sendReminder(complaint: Complaint, input: { offset: number; escalation: boolean }, ports: StepPorts) {
   const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
   return sendOnce(
     complaint.reminders?.[String(input.offset)],
@@ -195,14 +194,14 @@ export async function sendReminder(input: { complaintId: string; offset: number;
           escalation: input.escalation,
         }),
       }),
-    (value) =>
-      ports.complaints.record(input.complaintId, { kind: 'reminder', offset: input.offset, value: { ...value, escalation: input.escalation } }),
+    (value) => ports.complaints.record(complaint.id, { kind: 'reminder', offset: input.offset, value: { ...value, escalation: input.escalation } }),
     ports.now,
   );
 }
 
-export async function handleDeadline(id: string, ports: StepPorts): Promise<void> {
-  let complaint = await load(id, ports);
+async function handleDeadline(planned: Complaint, ports: StepPorts): Promise<void> {
+  const id = planned.id;
+  let complaint = planned;
   // Decided at the last moment: the planner sends the decision instead. A decision still waiting to be
   // posted has not been sent, so the term passes for it like for silence.
   if (complaint.decision && complaint.decision.delivery !== 'post') return;
@@ -258,8 +257,8 @@ export async function handleDeadline(id: string, ports: StepPorts): Promise<void
   );
 }
 
-export async function sendDecision(id: string, ports: StepPorts) {
-  const complaint = await load(id, ports);
+async function sendDecision(complaint: Complaint, ports: StepPorts) {
+  const id = complaint.id;
   const decision = complaint.decision;
   if (!decision) throw new NotFound(`Complaint ${id} has no decision to send`);
   return sendOnce(
@@ -276,8 +275,8 @@ export async function sendDecision(id: string, ports: StepPorts) {
   );
 }
 
-export async function sendExtensionNotice(id: string, ports: StepPorts) {
-  const complaint = await load(id, ports);
+async function sendExtensionNotice(complaint: Complaint, ports: StepPorts) {
+  const id = complaint.id;
   const extension = complaint.extension;
   if (!extension) throw new NotFound(`Complaint ${id} has no extension to announce`);
   return sendOnce(
