@@ -53,6 +53,21 @@ export default tseslint.config(
     },
   },
   {
+    // The Lambda code builds its schemas with zod/mini through lambdas/core/zod.ts, which installs zod's English
+    // messages: classic zod would put ~90 KiB more into every bundle, and a bare zod/mini answers "Invalid input".
+    files: ['lambdas/**/*.ts'],
+    ignores: ['lambdas/core/zod.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'Import lambdas/core/zod.ts (zod/mini with English messages) instead.' }],
+          patterns: [{ regex: '^zod/', message: 'Import lambdas/core/zod.ts (zod/mini with English messages) instead.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: nodeCommonJsGlobals },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

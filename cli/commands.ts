@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { z } from 'zod';
+import type * as z from '../lambdas/core/zod';
 import { channels, languages, outcomes, remedies, statuses, type Complaint, type ComplaintReceipt } from '../lambdas/core/complaint';
 import { appealRouteIds } from '../lambdas/core/company-profile';
 import { parseReference } from '../lambdas/core/reference';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { complaintSummarySchema, type ComplaintSummary } from '../core/complaint-summary';
 import type { ComplaintLists, ListPage, ListRequest } from '../use-cases/ports';
 import { MalformedRequest } from '../core/errors';
@@ -246,10 +246,10 @@ function summaryOfRow(row: StoredKey): ComplaintSummary {
 // so the cursor stays short (≈ 700 characters for 8 shards) and cannot point outside its list.
 const START = 0;
 const DONE = 1;
-const text = z.string().min(1).max(200);
+const text = z.string().check(z.minLength(1), z.maxLength(200));
 const positionSchema = z.union([z.literal(START), z.literal(DONE), z.tuple([text, text])]);
 type Position = z.infer<typeof positionSchema>;
-const cursorSchema = z.strictObject({ list: z.string(), at: z.array(positionSchema).min(1).max(64) });
+const cursorSchema = z.strictObject({ list: z.string(), at: z.array(positionSchema).check(z.minLength(1), z.maxLength(64)) });
 type Cursor = z.infer<typeof cursorSchema>;
 
 /** Names the list a cursor belongs to (its index and partitions), without carrying an e-mail address. */

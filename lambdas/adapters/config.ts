@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { InvalidConfiguration } from '../core/errors';
 import { parsedConfiguration } from '../core/validation';
 
@@ -6,22 +6,22 @@ import { parsedConfiguration } from '../core/validation';
 // settings travel in the environment (Lambda allows 4 KB in all); files such as the staff directory are read by
 // config-files.ts.
 const environmentSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  STATE_MACHINE_ARN: z.string().min(1).optional(),
-  SENDER_ADDRESS: z.email().optional(),
-  COMPANY_NAME: z.string().min(1).default('Sklep Przykładowy sp. z o.o.'),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  DEFAULT_POLICY: z.string().min(1).optional(),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),
+  SENDER_ADDRESS: z.optional(z.email()),
+  COMPANY_NAME: z._default(z.string().check(z.minLength(1)), 'Sklep Przykładowy sp. z o.o.'),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  DEFAULT_POLICY: z.optional(z.string().check(z.minLength(1))),
   /** Where customers reach the pages (the CloudFront address or the shop's own domain): e-mails link to them. */
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PUBLIC_BASE_URL: z.optional(z.url({ protocol: /^https?$/ })),
   /** The secret with the webhook sources and their secrets (AWS); locally config/webhooks.local.json. */
-  WEBHOOK_SOURCES_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  WEBHOOK_SOURCES_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   /** The secret the staff API seals its cursors with (lambdas/core/cursor-seal.ts): its ARN in AWS… */
-  CURSOR_KEY_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  CURSOR_KEY_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   /** …or, locally, the key itself. */
-  CURSOR_KEY: z.string().min(32).optional(),
+  CURSOR_KEY: z.optional(z.string().check(z.minLength(32))),
   /** Complaints one client may file through the public form per 15 minutes (use-cases/file-public-complaint.ts). */
-  INTAKE_LIMIT_PER_CLIENT: z.coerce.number().int().min(1).optional(),
+  INTAKE_LIMIT_PER_CLIENT: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from './zod';
 import type { Complaint, decisionSchema, storedDecisionSchema } from './complaint';
 import type { FieldIssue } from './errors';
 import type { DeadlinePolicy } from './deadline-policy';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import type { Language } from './complaint';
 import { InvalidConfiguration } from './errors';
 import { parsedConfiguration } from './validation';
@@ -8,9 +8,9 @@ import { parsedConfiguration } from './validation';
 // 5 August 2015). Deployment configuration (config/company.json, the demo), validated here at cold start.
 
 const organisation = z.object({
-  name: z.string().trim().min(3).max(300),
-  website: z.url().optional(),
-  address: z.string().trim().min(3).max(300).optional(),
+  name: z.string().check(z.trim(), z.minLength(3), z.maxLength(300)),
+  website: z.optional(z.url()),
+  address: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(300))),
 });
 
 export type Organisation = z.infer<typeof organisation>;
@@ -20,10 +20,12 @@ export const adrPositionSchema = z
     /** Whether the company agrees to resolve consumer disputes before an ADR body. */
     agrees: z.boolean(),
     /** The ADR bodies it agrees to (required when it agrees; art. 32(1) of the ADR act names "the competent body"). */
-    bodies: z.array(organisation).max(5).default([]),
+    bodies: z._default(z.array(organisation).check(z.maxLength(5)), []),
   })
-  .refine((adr) => !adr.agrees || adr.bodies.length > 0, { path: ['bodies'], message: 'name at least one ADR body when agreeing' })
-  .refine((adr) => adr.agrees || adr.bodies.length === 0, { path: ['bodies'], message: 'must be empty when the company does not agree' });
+  .check(
+    z.refine((adr) => !adr.agrees || adr.bodies.length > 0, { path: ['bodies'], message: 'name at least one ADR body when agreeing' }),
+    z.refine((adr) => adr.agrees || adr.bodies.length === 0, { path: ['bodies'], message: 'must be empty when the company does not agree' }),
+  );
 
 export type AdrPosition = z.infer<typeof adrPositionSchema>;
 
@@ -32,24 +34,27 @@ export type AppealRouteId = (typeof appealRouteIds)[number];
 
 export const appealRoutesSchema = z.object({
   /** An appeal against the answer inside the company, where it offers one (art. 10(1)(1)). */
-  internalReview: z.object({ how: z.string().trim().min(10).max(1_000) }).optional(),
+  internalReview: z.optional(z.object({ how: z.string().check(z.trim(), z.minLength(10), z.maxLength(1_000)) })),
   /** Mediation the company agrees to, where it does (art. 10(1)(2)). */
-  mediation: z.array(organisation).max(5).default([]),
+  mediation: z._default(z.array(organisation).check(z.maxLength(5)), []),
   /** Arbitration (e.g. a bank arbitrator) the company agrees to, where it does (art. 10(1)(2)). */
-  arbitration: z.array(organisation).max(5).default([]),
+  arbitration: z._default(z.array(organisation).check(z.maxLength(5)), []),
   /** The Financial Ombudsman (art. 10(1)(3)): always open to the customer of a financial-market entity. */
-  financialOmbudsman: organisation.default({ name: 'Rzecznik Finansowy', website: 'https://rf.gov.pl' }),
+  financialOmbudsman: z._default(organisation, { name: 'Rzecznik Finansowy', website: 'https://rf.gov.pl' }),
   /** A lawsuit (art. 10(1)(4)): the defendant (the company, as it is sued) and the competent court. */
-  lawsuit: z.object({ defendant: z.string().trim().min(10).max(500), court: z.string().trim().min(10).max(500) }),
+  lawsuit: z.object({
+    defendant: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)),
+    court: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)),
+  }),
 });
 
 export type AppealRoutes = z.infer<typeof appealRoutesSchema>;
 
 export const companyProfileSchema = z.object({
   /** Lines under the company's name at the head of a printed letter (postal address). */
-  letterhead: z.object({ addressLines: z.array(z.string().trim().min(1).max(200)).min(1).max(6) }),
-  adr: adrPositionSchema.optional(),
-  appealRoutes: appealRoutesSchema.optional(),
+  letterhead: z.object({ addressLines: z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.minLength(1), z.maxLength(6)) }),
+  adr: z.optional(adrPositionSchema),
+  appealRoutes: z.optional(appealRoutesSchema),
 });
 
 export type CompanyProfile = z.infer<typeof companyProfileSchema>;

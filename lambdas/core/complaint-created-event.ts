@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { complaintContentSchema, shopDetailsSchema } from './complaint';
 
 // The canonical event: what any shop, plugin or connector sends to `POST /webhooks/{source}` (signed with
@@ -9,7 +9,7 @@ import { complaintContentSchema, shopDetailsSchema } from './complaint';
 export const COMPLAINT_CREATED = 'complaint.created';
 
 /** The complaint as the shop knows it: what the customer wrote, plus the shop's ids, items and reason code. */
-export const complaintCreatedDataSchema = complaintContentSchema.extend(shopDetailsSchema.shape);
+export const complaintCreatedDataSchema = z.extend(complaintContentSchema, shopDetailsSchema.shape);
 
 export const complaintCreatedEventSchema = z.object({
   type: z.literal(COMPLAINT_CREATED),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { historyEntrySchema, type HistoryEntry } from './complaint';
 
 // Every change to a complaint is recorded once, as one item beside it: the entry of its audit trail (who,
@@ -35,9 +35,9 @@ export function eventTypeOf(entry: Pick<HistoryEntry, 'action' | 'after'>): stri
   return `complaint.${EVENT_OF_ACTION[entry.action] ?? entry.action}`;
 }
 
-export const complaintEventSchema = historyEntrySchema.extend({
+export const complaintEventSchema = z.extend(historyEntrySchema, {
   /** 1 for `complaint.received`, then one more per change. */
-  sequence: z.number().int().positive(),
+  sequence: z.number().check(z.int(), z.positive()),
   type: z.string(),
   complaintId: z.string(),
 });

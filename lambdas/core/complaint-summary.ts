@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { calendarDateSchema } from './calendar/calendar-date';
 import { channels, statuses, type Complaint } from './complaint';
 
@@ -9,15 +9,15 @@ import { channels, statuses, type Complaint } from './complaint';
  * long histories passed it). The list indexes project exactly these attributes (adapters/table-design.ts).
  */
 export const complaintSummarySchema = z.object({
-  id: z.string().max(64),
-  reference: z.string().max(40),
+  id: z.string().check(z.maxLength(64)),
+  reference: z.string().check(z.maxLength(40)),
   status: z.enum(statuses),
   channel: z.enum(channels),
-  policyId: z.string().max(64),
+  policyId: z.string().check(z.maxLength(64)),
   /** The department it is assigned to; null while no rule or person has routed it. */
-  department: z.string().max(64).nullable(),
+  department: z.nullable(z.string().check(z.maxLength(64))),
   /** The shop platform a complaint came from through a webhook (e.g. shopify). */
-  sourcePlatform: z.string().max(64).optional(),
+  sourcePlatform: z.optional(z.string().check(z.maxLength(64))),
   receivedAt: z.iso.datetime(),
   responseDueBy: calendarDateSchema,
 });
@@ -25,7 +25,7 @@ export const complaintSummarySchema = z.object({
 export type ComplaintSummary = z.infer<typeof complaintSummarySchema>;
 
 /** A page of a list, newest or most urgent first; `cursor` (opaque) fetches the next page. */
-export const complaintPageSchema = z.object({ complaints: z.array(complaintSummarySchema), cursor: z.string().optional() });
+export const complaintPageSchema = z.object({ complaints: z.array(complaintSummarySchema), cursor: z.optional(z.string()) });
 
 export type ComplaintPage = z.infer<typeof complaintPageSchema>;
 

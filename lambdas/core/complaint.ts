@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { calendarDateSchema } from './calendar/calendar-date';
 import { appealRouteIds } from './company-profile';
 
@@ -25,25 +25,25 @@ const CONTROL_MULTI_LINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F
 
 /** One line of text (a name, a product): no control characters, no disguising characters. */
 const singleLine = (max: number, min = { length: 1, message: 'is required' }) =>
-  z
-    .string()
-    .trim()
-    .min(min.length, min.message)
-    .max(max)
-    .refine((value) => !CONTROL_SINGLE_LINE.test(value), 'must be one line without control characters')
-    .refine((value) => !DISGUISING.test(value), 'must not contain invisible direction overrides or broken characters');
+  z.string().check(
+    z.trim(),
+    z.minLength(min.length, min.message),
+    z.maxLength(max),
+    z.refine((value) => !CONTROL_SINGLE_LINE.test(value), 'must be one line without control characters'),
+    z.refine((value) => !DISGUISING.test(value), 'must not contain invisible direction overrides or broken characters'),
+  );
 
 /** Text of several lines (a description): newlines and tabs, but no other control characters. */
 const multiLine = (max: number, min = { length: 1, message: 'is required' }) =>
-  z
-    .string()
-    .trim()
-    .min(min.length, min.message)
-    .max(max)
-    .refine((value) => !CONTROL_MULTI_LINE.test(value), 'must not contain control characters other than newlines and tabs')
-    .refine((value) => !DISGUISING.test(value), 'must not contain invisible direction overrides or broken characters');
+  z.string().check(
+    z.trim(),
+    z.minLength(min.length, min.message),
+    z.maxLength(max),
+    z.refine((value) => !CONTROL_MULTI_LINE.test(value), 'must not contain control characters other than newlines and tabs'),
+    z.refine((value) => !DISGUISING.test(value), 'must not contain invisible direction overrides or broken characters'),
+  );
 
-const optionalText = (max: number) => z.preprocess(blankIsAbsent, singleLine(max).optional());
+const optionalText = (max: number) => z.preprocess(blankIsAbsent, z.optional(singleLine(max)));
 
 /** A checkbox posts "on"; JSON posts true. Anything else is not an acknowledgement. */
 const acknowledged = z.preprocess(
@@ -53,14 +53,10 @@ const acknowledged = z.preprocess(
 
 export const customerSchema = z.object({
   name: singleLine(200),
-  email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('must be an e-mail address').max(254)),
+  email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('must be an e-mail address').check(z.maxLength(254))),
   phone: z.preprocess(
     blankIsAbsent,
-    z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'must be a phone number such as +48600700800')
-      .optional(),
+    z.optional(z.string().check(z.trim(), z.regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'must be a phone number such as +48600700800'))),
   ),
 });
 
@@ -72,17 +68,17 @@ export const complaintContentSchema = z.object({
   customer: customerSchema,
   orderNumber: optionalText(100),
   product: optionalText(200),
-  purchaseDate: z.preprocess(blankIsAbsent, calendarDateSchema.optional()),
+  purchaseDate: z.preprocess(blankIsAbsent, z.optional(calendarDateSchema)),
   description: multiLine(10_000),
   desiredRemedy: z.enum(remedies, { error: `must be one of ${remedies.join(', ')}` }),
-  language: z.preprocess(blankIsAbsent, z.enum(languages).default('pl')),
+  language: z.preprocess(blankIsAbsent, z._default(z.enum(languages), 'pl')),
   /**
    * The customer asks for the answer by e-mail. Under art. 5(2) of the act of 5 August 2015 a financial
    * answer goes on paper unless the customer asked for this; other policies answer by e-mail anyway.
    */
   answerByEmail: z.preprocess(
     (value) => (value === 'on' || value === 'true' ? true : value === 'false' || value === '' ? false : value),
-    z.boolean().optional(),
+    z.optional(z.boolean()),
   ),
 });
 
@@ -93,7 +89,7 @@ export type ComplaintContent = z.infer<typeof complaintContentSchema>;
  * a description that says something, and the privacy notice acknowledged (complaint handling is a legal
  * obligation, GDPR art. 6(1)(c): the customer acknowledges the notice rather than consenting).
  */
-export const complaintSubmissionSchema = complaintContentSchema.extend({
+export const complaintSubmissionSchema = z.extend(complaintContentSchema, {
   description: multiLine(10_000, { length: 10, message: 'must say what is wrong in at least 10 characters' }),
   privacyNoticeAccepted: acknowledged,
 });
@@ -103,7 +99,7 @@ export type ComplaintSubmission = z.infer<typeof complaintSubmissionSchema>;
 /** Why the customer complains, as shops classify it; the platform's own code is kept beside it (`reason.platformCode`). */
 export const complaintReasonCodes = ['defective', 'not_as_described', 'wrong_item', 'damaged_in_transit', 'missing_parts', 'other'] as const;
 
-const platformId = z.string().trim().min(1).max(100);
+const platformId = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
 /**
  * What a shop knows about a complaint beyond what the customer wrote: its own ids (order, return, line
@@ -111,23 +107,24 @@ const platformId = z.string().trim().min(1).max(100);
  * `complaint.created` event or a platform mapping fills it (lambdas/core/platforms/).
  */
 export const shopDetailsSchema = z.object({
-  orderId: platformId.optional(),
-  returnId: platformId.optional(),
-  items: z
-    .array(
-      z.object({
-        lineItemId: platformId.optional(),
-        productId: platformId.optional(),
-        sku: platformId.optional(),
-        name: singleLine(200).optional(),
-        quantity: z.number().int().min(1).max(100_000),
-      }),
-    )
-    .max(100)
-    .optional(),
+  orderId: z.optional(platformId),
+  returnId: z.optional(platformId),
+  items: z.optional(
+    z
+      .array(
+        z.object({
+          lineItemId: z.optional(platformId),
+          productId: z.optional(platformId),
+          sku: z.optional(platformId),
+          name: z.optional(singleLine(200)),
+          quantity: z.number().check(z.int(), z.gte(1), z.lte(100_000)),
+        }),
+      )
+      .check(z.maxLength(100)),
+  ),
   reason: z.object({
     code: z.enum(complaintReasonCodes, { error: `must be one of ${complaintReasonCodes.join(', ')}` }),
-    platformCode: platformId.optional(),
+    platformCode: z.optional(platformId),
   }),
 });
 
@@ -157,46 +154,48 @@ export const outcomes = ['accepted', 'partly_accepted', 'rejected'] as const;
 export const sentEmailSchema = z.object({
   messageId: z.string(),
   sentAt: z.iso.datetime(),
-  delivery: z.enum(['delivered', 'bounced', 'complained']).optional(),
-  deliveryAt: z.iso.datetime().optional(),
+  delivery: z.optional(z.enum(['delivered', 'bounced', 'complained'])),
+  deliveryAt: z.optional(z.iso.datetime()),
 });
 
 export const decisionSchema = z.object({
   outcome: z.enum(outcomes),
-  remedy: z.enum(remedies).optional(),
-  justification: z.string().trim().min(1).max(10_000).optional(),
-  signerName: z.string().trim().min(1).max(200).optional(),
-  signerPosition: z.string().trim().min(1).max(200).optional(),
+  remedy: z.optional(z.enum(remedies)),
+  justification: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000))),
+  signerName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  signerPosition: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
   /** Overrides the company's standing ADR position (config/company.json) for this answer (art. 32 of the ADR act). */
-  adrStatement: z
-    .string()
-    .trim()
-    .min(20, 'must state whether the company agrees to out-of-court dispute resolution, and before which body')
-    .max(2_000)
-    .optional(),
+  adrStatement: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(20, 'must state whether the company agrees to out-of-court dispute resolution, and before which body'),
+        z.maxLength(2_000),
+      ),
+  ),
   /** Routes from the company's configuration (art. 10 of the act of 5 August 2015); all it offers when omitted. */
-  appealRoutes: z
-    .array(z.enum(appealRouteIds, { error: `must be one of ${appealRouteIds.join(', ')}` }))
-    .max(appealRouteIds.length)
-    .optional(),
+  appealRoutes: z.optional(
+    z.array(z.enum(appealRouteIds, { error: `must be one of ${appealRouteIds.join(', ')}` })).check(z.maxLength(appealRouteIds.length)),
+  ),
   /** Where money is paid: the date it will be paid by, at most 30 days on (art. 9 of the act of 5 August 2015). */
-  paymentDueBy: calendarDateSchema.optional(),
+  paymentDueBy: z.optional(calendarDateSchema),
   /** Where money is paid or credited: how much, e.g. "120,00 zł". */
-  paymentAmount: z.string().trim().min(1).max(100).optional(),
+  paymentAmount: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
   /** Where money is paid or credited: how, e.g. "przelew na rachunek podany w reklamacji". */
-  paymentMethod: z.string().trim().min(3).max(500).optional(),
+  paymentMethod: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(500))),
 });
 
 /** The decision as stored: the request completed from the company's configuration, and how it reaches the customer. */
-export const storedDecisionSchema = decisionSchema.extend({
+export const storedDecisionSchema = z.extend(decisionSchema, {
   decidedAt: z.iso.datetime(),
   decidedBy: z.string(),
   /** The appeal routes as the answer states them, in the customer's language. */
-  appealRouteTexts: z.array(z.string()).optional(),
+  appealRouteTexts: z.optional(z.array(z.string())),
   /** `post`: a printed letter staff send (art. 5(2) of the act of 5 August 2015); absent or `email`: e-mailed. */
-  delivery: z.enum(['email', 'post']).optional(),
+  delivery: z.optional(z.enum(['email', 'post'])),
   /** What the staff member was told when recording it, e.g. that the answer may arrive late. */
-  warnings: z.array(z.string()).optional(),
+  warnings: z.optional(z.array(z.string())),
 });
 
 /**
@@ -207,94 +206,96 @@ export const historyEntrySchema = z.object({
   at: z.iso.datetime(),
   actor: z.string(),
   action: z.string(),
-  before: z.record(z.string(), z.unknown()).optional(),
-  after: z.record(z.string(), z.unknown()).optional(),
+  before: z.optional(z.record(z.string(), z.unknown())),
+  after: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
 /** A complaint as stored and read back: the submission plus what the product decided on receipt. */
 /** A complaint as stored and read back: its content, where it came from, and what happened to it since. */
-export const complaintSchema = complaintContentSchema.extend({
+export const complaintSchema = z.extend(complaintContentSchema, {
   /** Set when the customer acknowledged the privacy notice at intake (the public form); other doors may not ask. */
-  privacyNoticeAccepted: z.literal(true).optional(),
+  privacyNoticeAccepted: z.optional(z.literal(true)),
   id: z.string(),
   reference: z.string(),
   status: z.enum(statuses),
   channel: z.enum(channels),
   policyId: z.string(),
   /** The shop platform a complaint came from through a webhook (e.g. shopify); used by routing rules. */
-  sourcePlatform: z.string().optional(),
+  sourcePlatform: z.optional(z.string()),
   /** The platform's own id of the complaint (a return, a claim): what it is called there. */
-  externalId: z.string().optional(),
+  externalId: z.optional(z.string()),
   /** A category given by an integration or staff; used by routing rules. */
-  category: z.string().optional(),
+  category: z.optional(z.string()),
   /** What the shop knows about it (a webhook's complaint): its ids, the items, the reason in our words and its own. */
-  shopDetails: shopDetailsSchema.optional(),
+  shopDetails: z.optional(shopDetailsSchema),
   receivedAt: z.iso.datetime(),
   receivedOn: calendarDateSchema,
   responseDueBy: calendarDateSchema,
-  version: z.number().int().nonnegative(),
-  acknowledgement: sentEmailSchema.optional(),
-  internalTarget: calendarDateSchema.optional(),
-  assignment: z
-    .object({
+  version: z.number().check(z.int(), z.nonnegative()),
+  acknowledgement: z.optional(sentEmailSchema),
+  internalTarget: z.optional(calendarDateSchema),
+  assignment: z.optional(
+    z.object({
       departmentId: z.string(),
-      ruleId: z.string().nullable(),
+      ruleId: z.nullable(z.string()),
       reason: z.string(),
       rulesVersion: z.string(),
       assignedAt: z.iso.datetime(),
       assignedBy: z.string(),
-    })
-    .optional(),
+    }),
+  ),
   /** The department that was last told about the complaint; differs from assignment after a reassignment. */
-  departmentNotified: sentEmailSchema.extend({ departmentId: z.string() }).optional(),
+  departmentNotified: z.optional(z.extend(sentEmailSchema, { departmentId: z.string() })),
   /** Reminders sent, by offset in working days before the due date: one per offset, ever. */
-  reminders: z.record(z.string(), sentEmailSchema.extend({ escalation: z.boolean() })).optional(),
-  decision: storedDecisionSchema.optional(),
-  decisionSent: sentEmailSchema.optional(),
+  reminders: z.optional(z.record(z.string(), z.extend(sentEmailSchema, { escalation: z.boolean() }))),
+  decision: z.optional(storedDecisionSchema),
+  decisionSent: z.optional(sentEmailSchema),
   /** A printed answer: the day staff posted it (what a `dispatch` deadline checks), and who recorded it. */
-  decisionPosted: z
-    .object({ postedOn: calendarDateSchema, recordedAt: z.iso.datetime(), recordedBy: z.string(), withinTerm: z.boolean() })
-    .optional(),
+  decisionPosted: z.optional(
+    z.object({ postedOn: calendarDateSchema, recordedAt: z.iso.datetime(), recordedBy: z.string(), withinTerm: z.boolean() }),
+  ),
   /** An acknowledgement of receipt given outside the product (handed over in person, by letter or phone). */
-  acknowledgedOffline: z
-    .object({ on: calendarDateSchema, how: z.enum(['handed_over', 'letter', 'phone']), recordedAt: z.iso.datetime(), recordedBy: z.string() })
-    .optional(),
-  extension: z
-    .object({
+  acknowledgedOffline: z.optional(
+    z.object({ on: calendarDateSchema, how: z.enum(['handed_over', 'letter', 'phone']), recordedAt: z.iso.datetime(), recordedBy: z.string() }),
+  ),
+  extension: z.optional(
+    z.object({
       reason: z.string(),
       stillToEstablish: z.string(),
       requestedAt: z.iso.datetime(),
       requestedBy: z.string(),
       previousResponseDueBy: calendarDateSchema,
-      noticeSent: sentEmailSchema.optional(),
-    })
-    .optional(),
+      noticeSent: z.optional(sentEmailSchema),
+    }),
+  ),
   /**
    * The latest question staff e-mailed the customer. Recorded as soon as SES accepted the e-mail (send-once.ts),
    * then completed with who asked and when by the staff change that writes its history entry: a request that
    * failed in between finds its e-mail here when retried, and sends no second one.
    */
-  informationRequest: sentEmailSchema.extend({ question: z.string(), requestedBy: z.string(), requestedAt: z.iso.datetime().optional() }).optional(),
-  deadlinePassed: z
-    .object({
+  informationRequest: z.optional(
+    z.extend(sentEmailSchema, { question: z.string(), requestedBy: z.string(), requestedAt: z.optional(z.iso.datetime()) }),
+  ),
+  deadlinePassed: z.optional(
+    z.object({
       at: z.iso.datetime(),
       effect: z.enum(['deemed_accepted', 'deemed_resolved_for_customer', 'none']),
-      supervisorAlerted: sentEmailSchema.optional(),
-      customerNotified: sentEmailSchema.optional(),
-    })
-    .optional(),
+      supervisorAlerted: z.optional(sentEmailSchema),
+      customerNotified: z.optional(sentEmailSchema),
+    }),
+  ),
   /**
    * Not stored on the complaint: each entry is an item of its own (see complaint-events.ts). Staff views
    * carry the newest page here, and `olderHistory` continues to older entries.
    */
-  history: z.array(historyEntrySchema).default([]),
-  olderHistory: z.string().optional(),
+  history: z._default(z.array(historyEntrySchema), []),
+  olderHistory: z.optional(z.string()),
   /** The callback the workflow is waiting on, so a staff action can wake it at once. */
-  workflowWait: z.object({ taskToken: z.string(), plannedVersion: z.number().int(), since: z.iso.datetime() }).optional(),
+  workflowWait: z.optional(z.object({ taskToken: z.string(), plannedVersion: z.number().check(z.int()), since: z.iso.datetime() })),
   /** Set by the workflow when a step failed for good, so staff see it and can redrive. */
-  workflowAttention: z.object({ step: z.string(), error: z.string(), at: z.string() }).optional(),
+  workflowAttention: z.optional(z.object({ step: z.string(), error: z.string(), at: z.string() })),
 });
 
 export type Acknowledgement = NonNullable<Complaint['acknowledgement']>;
@@ -306,7 +307,7 @@ export type SentEmail = z.infer<typeof sentEmailSchema>;
 export type Complaint = z.infer<typeof complaintSchema>;
 
 /** The answer to a successful submission: what the customer needs to follow the complaint up. */
-export const complaintReceiptSchema = complaintSchema.pick({
+export const complaintReceiptSchema = z.pick(complaintSchema, {
   id: true,
   reference: true,
   status: true,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { calendarDateSchema } from './calendar/calendar-date';
 import { languages, type Complaint, type HistoryEntry } from './complaint';
 import { DomainError } from './errors';
@@ -10,20 +10,19 @@ import { parseReference } from './reference';
 
 /** The status page's question: the reference and the e-mail address the complaint was filed with. */
 export const statusLookupSchema = z.object({
-  reference: z
-    .string()
-    .trim()
-    .max(40)
-    .transform((value, context) => {
+  reference: z.pipe(
+    z.string().check(z.trim(), z.maxLength(40)),
+    z.transform((value, context) => {
       const reference = parseReference(value);
       if (reference === undefined) {
-        context.addIssue({ code: 'custom', message: 'must be a complaint reference such as RK-7XK4M-9QPZT' });
+        context.issues.push({ code: 'custom', message: 'must be a complaint reference such as RK-7XK4M-9QPZT', input: value });
         return z.NEVER;
       }
       return reference;
     }),
-  email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('must be an e-mail address').max(254)),
-  language: z.preprocess((v) => (v === '' ? undefined : v), z.enum(languages).default('pl')),
+  ),
+  email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('must be an e-mail address').check(z.maxLength(254))),
+  language: z.preprocess((v) => (v === '' ? undefined : v), z._default(z.enum(languages), 'pl')),
 });
 
 export type StatusLookup = z.infer<typeof statusLookupSchema>;
@@ -45,7 +44,7 @@ export const customerStatusSchema = z.object({
       at: z.iso.datetime(),
       event: z.enum(customerEvents),
       /** The question asked (information_requested) or the new due date (extended): what the customer was told. */
-      detail: z.string().optional(),
+      detail: z.optional(z.string()),
     }),
   ),
 });

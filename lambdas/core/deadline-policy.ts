@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import type { CalendarDate } from './calendar/calendar-date';
 import { dayOfWeek } from './calendar/calendar-date';
 import { InvalidConfiguration } from './errors';
@@ -37,25 +37,25 @@ const legacyAnswerElements: Record<string, AnswerElement> = {
   adr_statement_if_rejected: 'adr_statement_if_not_accepted',
 };
 
-const days = z.number().int().positive();
+const days = z.number().check(z.int(), z.positive());
 
 /** ISO weekday numbers: 1 = Monday … 7 = Sunday. */
-const isoWeekday = z.number().int().min(1).max(7);
+const isoWeekday = z.number().check(z.int(), z.gte(1), z.lte(7));
 
 /**
  * The provider's business days (PSD2 art. 4(37): a day on which the provider is open for business). Only a
  * business-day term reads this. Default: Monday to Friday, public holidays not business days.
  */
 export const businessDaysSchema = z.object({
-  weekdays: z.array(isoWeekday).min(1).default([1, 2, 3, 4, 5]),
-  publicHolidaysAreBusinessDays: z.boolean().default(false),
+  weekdays: z._default(z.array(isoWeekday).check(z.minLength(1)), [1, 2, 3, 4, 5]),
+  publicHolidaysAreBusinessDays: z._default(z.boolean(), false),
   /**
    * A complaint received on a day that is not a business day: `receipt_day` counts the term from the day of
    * receipt (the next business day is day 1); `next_business_day` treats it as received on the next business
    * day (the one after that is day 1). The law leaves this open (domain.md); the default `receipt_day` never
    * gives a later due date than the other reading, so it cannot make an answer late.
    */
-  nonBusinessDayReceipt: z.enum(['receipt_day', 'next_business_day']).default('receipt_day'),
+  nonBusinessDayReceipt: z._default(z.enum(['receipt_day', 'next_business_day']), 'receipt_day'),
 });
 
 export type BusinessDays = z.infer<typeof businessDaysSchema>;
@@ -88,7 +88,7 @@ const acknowledgementDutySchema = z.object({
 
 export const deadlinePolicySchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'must be lower case letters, digits, _ or -'),
+    id: z.string().check(z.regex(/^[a-z][a-z0-9_-]*$/, 'must be lower case letters, digits, _ or -')),
     // Only the Polish calendar (holidays, art. 115 KC) is encoded; another country needs its calendar first.
     jurisdiction: z.literal('PL'),
     trigger: z.enum(['complaint_received', 'item_delivered']),
@@ -97,40 +97,45 @@ export const deadlinePolicySchema = z
     shiftEnd: z.boolean(),
     metBy: z.enum(['receipt', 'dispatch']),
     silence: z.enum(['deemed_accepted', 'deemed_resolved_for_customer', 'none']),
-    extension: extensionSchema.optional(),
+    extension: z.optional(extensionSchema),
     /** `answer`: the answer is due by the date; `perform`: the remedy itself (guarantee: repair or replacement). */
-    obligation: z.enum(['answer', 'perform']).default('answer'),
-    answerMustContain: z
-      .array(z.preprocess((element) => (typeof element === 'string' ? (legacyAnswerElements[element] ?? element) : element), z.enum(answerElements)))
-      .default([]),
+    obligation: z._default(z.enum(['answer', 'perform']), 'answer'),
+    answerMustContain: z._default(
+      z.array(
+        z.preprocess((element) => (typeof element === 'string' ? (legacyAnswerElements[element] ?? element) : element), z.enum(answerElements)),
+      ),
+      [],
+    ),
     /** Art. 5(2) of the act of 5 August 2015: the answer goes on paper unless the customer asked for e-mail. */
-    answerByEmailOnlyOnRequest: z.boolean().default(false),
-    acknowledgement: acknowledgementDutySchema.optional(),
-    businessDays: businessDaysSchema.optional(),
-    internalTargetDaysBefore: z.number().int().nonnegative(),
-    reminderOffsets: z.array(days).default([7, 3, 1]),
-    legalBasis: z.string().min(1),
+    answerByEmailOnlyOnRequest: z._default(z.boolean(), false),
+    acknowledgement: z.optional(acknowledgementDutySchema),
+    businessDays: z.optional(businessDaysSchema),
+    internalTargetDaysBefore: z.number().check(z.int(), z.nonnegative()),
+    reminderOffsets: z._default(z.array(days), [7, 3, 1]),
+    legalBasis: z.string().check(z.minLength(1)),
     notifyCustomerOnSilence: z.boolean(),
     /** What is still to verify, or why a value was chosen; never read by code. */
-    notes: z.string().optional(),
+    notes: z.optional(z.string()),
   })
-  .refine((p) => !p.extension || p.extension.maxLength > p.length, {
-    path: ['extension', 'maxLength'],
-    message: 'must be longer than length',
-  })
-  .refine((p) => !p.extension || p.extension.noticeWithinDays <= p.length, {
-    path: ['extension', 'noticeWithinDays'],
-    message: 'must fall within the ordinary term (≤ length)',
-  })
-  .refine((p) => new Set(p.reminderOffsets).size === p.reminderOffsets.length, {
-    path: ['reminderOffsets'],
-    message: 'must not repeat an offset',
-  })
-  // Art. 61 KC: the answer is given when it reaches the customer; UOKiK holds one posted on the last day late.
-  .refine((p) => p.metBy !== 'receipt' || p.internalTargetDaysBefore >= 1, {
-    path: ['internalTargetDaysBefore'],
-    message: 'must be at least 1 when the answer must reach the customer by the due date',
-  });
+  .check(
+    z.refine((p) => !p.extension || p.extension.maxLength > p.length, {
+      path: ['extension', 'maxLength'],
+      message: 'must be longer than length',
+    }),
+    z.refine((p) => !p.extension || p.extension.noticeWithinDays <= p.length, {
+      path: ['extension', 'noticeWithinDays'],
+      message: 'must fall within the ordinary term (≤ length)',
+    }),
+    z.refine((p) => new Set(p.reminderOffsets).size === p.reminderOffsets.length, {
+      path: ['reminderOffsets'],
+      message: 'must not repeat an offset',
+    }),
+    // Art. 61 KC: the answer is given when it reaches the customer; UOKiK holds one posted on the last day late.
+    z.refine((p) => p.metBy !== 'receipt' || p.internalTargetDaysBefore >= 1, {
+      path: ['internalTargetDaysBefore'],
+      message: 'must be at least 1 when the answer must reach the customer by the due date',
+    }),
+  );
 
 export type DeadlinePolicy = z.infer<typeof deadlinePolicySchema>;
 

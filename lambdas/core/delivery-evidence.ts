@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 
 // Under art. 61 KC an answer is given when it reaches the customer, and UOKiK counts an answer posted on the
 // last day as late: for policies met by receipt we keep what SES reports about each e-mail to the customer
@@ -35,11 +35,11 @@ export const sesEventSchema = z.object({
     eventType: z.string(),
     mail: z.object({
       messageId: z.string(),
-      tags: z.record(z.string(), z.array(z.string())).default({}),
+      tags: z._default(z.record(z.string(), z.array(z.string())), {}),
     }),
-    delivery: z.object({ timestamp: z.string() }).optional(),
-    bounce: z.object({ timestamp: z.string(), bounceType: z.string().optional() }).optional(),
-    complaint: z.object({ timestamp: z.string() }).optional(),
+    delivery: z.optional(z.object({ timestamp: z.string() })),
+    bounce: z.optional(z.object({ timestamp: z.string(), bounceType: z.optional(z.string()) })),
+    complaint: z.optional(z.object({ timestamp: z.string() })),
   }),
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { channels, remedies, type Assignment, type Complaint } from './complaint';
 import { DomainError, InvalidConfiguration } from './errors';
 import { parsedConfiguration } from './validation';
@@ -58,22 +58,21 @@ function termProblem(term: string): string | undefined {
   return undefined;
 }
 
-const identifier = z
-  .string()
-  .max(64)
-  .regex(/^[a-z][a-z0-9-_]*$/, 'must be a lower-case identifier such as "refund-to-payments"');
+const identifier = z.string().check(z.maxLength(64), z.regex(/^[a-z][a-z0-9-_]*$/, 'must be a lower-case identifier such as "refund-to-payments"'));
 
-const nonEmptyList = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'must list at least one value');
+const nonEmptyList = <T extends z.core.SomeType>(item: T) => z.array(item).check(z.minLength(1, 'must list at least one value'));
 
-const descriptionTerm = z.string().superRefine((term, ctx) => {
-  const problem = termProblem(term);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const descriptionTerm = z.string().check(
+  z.superRefine((term, ctx) => {
+    const problem = termProblem(term);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 export const departmentSchema = z.strictObject({
   id: identifier,
-  name: z.string().trim().min(1),
-  nameEn: z.string().trim().min(1),
+  name: z.string().check(z.trim(), z.minLength(1)),
+  nameEn: z.string().check(z.trim(), z.minLength(1)),
   email: z.email('must be an e-mail address'),
   supervisorEmail: z.email('must be an e-mail address'),
 });
@@ -81,58 +80,66 @@ export const departmentSchema = z.strictObject({
 /** All conditions given must hold; a condition listing several values holds when the fact is any of them. */
 export const ruleConditionsSchema = z
   .strictObject({
-    category: nonEmptyList(z.string().trim().min(1)).optional(),
-    desiredRemedy: nonEmptyList(z.enum(remedies)).optional(),
-    channel: nonEmptyList(z.enum(channels)).optional(),
-    sourcePlatform: nonEmptyList(z.string().trim().min(1)).optional(),
-    descriptionContainsAny: nonEmptyList(descriptionTerm).optional(),
+    category: z.optional(nonEmptyList(z.string().check(z.trim(), z.minLength(1)))),
+    desiredRemedy: z.optional(nonEmptyList(z.enum(remedies))),
+    channel: z.optional(nonEmptyList(z.enum(channels))),
+    sourcePlatform: z.optional(nonEmptyList(z.string().check(z.trim(), z.minLength(1)))),
+    descriptionContainsAny: z.optional(nonEmptyList(descriptionTerm)),
   })
-  // A rule without conditions would swallow every complaint after it and make the fallback unreachable.
-  .refine((when) => Object.values(when).some((value) => value !== undefined), {
-    message: 'a rule needs at least one condition; complaints no rule matches go to the fallback department',
-  });
+  .check(
+    // A rule without conditions would swallow every complaint after it and make the fallback unreachable.
+    z.refine((when) => Object.values(when).some((value) => value !== undefined), {
+      message: 'a rule needs at least one condition; complaints no rule matches go to the fallback department',
+    }),
+  );
 
 export const departmentRuleSchema = z.strictObject({
   id: identifier,
-  description: z.string().trim().min(1),
+  description: z.string().check(z.trim(), z.minLength(1)),
   department: identifier,
   when: ruleConditionsSchema,
 });
 
 export const departmentRulesSchema = z
   .strictObject({
-    version: z.string().regex(/^\d{4}-\d{2}-\d{2}\.\d+$/, 'must be the date of the change and a counter, e.g. 2026-11-23.1'),
-    departments: z.array(departmentSchema).min(1, 'must list at least one department'),
+    version: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}\.\d+$/, 'must be the date of the change and a counter, e.g. 2026-11-23.1')),
+    departments: z.array(departmentSchema).check(z.minLength(1, 'must list at least one department')),
     fallback: identifier,
     rules: z.array(departmentRuleSchema),
   })
-  .superRefine((file, ctx) => {
-    const known = file.departments.map((department) => department.id);
-    const knownList = known.join(', ');
-    file.departments.forEach((department, index) => {
-      const first = known.indexOf(department.id);
-      if (first !== index) {
-        ctx.addIssue({ code: 'custom', path: ['departments', index, 'id'], message: `"${department.id}" is already the id of departments.${first}` });
+  .check(
+    z.superRefine((file, ctx) => {
+      const known = file.departments.map((department) => department.id);
+      const knownList = known.join(', ');
+      file.departments.forEach((department, index) => {
+        const first = known.indexOf(department.id);
+        if (first !== index) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['departments', index, 'id'],
+            message: `"${department.id}" is already the id of departments.${first}`,
+          });
+        }
+      });
+      if (!known.includes(file.fallback)) {
+        ctx.addIssue({ code: 'custom', path: ['fallback'], message: `"${file.fallback}" is not a department (known: ${knownList})` });
       }
-    });
-    if (!known.includes(file.fallback)) {
-      ctx.addIssue({ code: 'custom', path: ['fallback'], message: `"${file.fallback}" is not a department (known: ${knownList})` });
-    }
-    const ruleIds = file.rules.map((rule) => rule.id);
-    file.rules.forEach((rule, index) => {
-      const first = ruleIds.indexOf(rule.id);
-      if (first !== index) {
-        ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `"${rule.id}" is already the id of rules.${first}` });
-      }
-      if (!known.includes(rule.department)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['rules', index, 'department'],
-          message: `rule "${rule.id}" points at "${rule.department}", which is not a department (known: ${knownList})`,
-        });
-      }
-    });
-  });
+      const ruleIds = file.rules.map((rule) => rule.id);
+      file.rules.forEach((rule, index) => {
+        const first = ruleIds.indexOf(rule.id);
+        if (first !== index) {
+          ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `"${rule.id}" is already the id of rules.${first}` });
+        }
+        if (!known.includes(rule.department)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rules', index, 'department'],
+            message: `rule "${rule.id}" points at "${rule.department}", which is not a department (known: ${knownList})`,
+          });
+        }
+      });
+    }),
+  );
 
 export type DepartmentRules = z.infer<typeof departmentRulesSchema>;
 export type Department = z.infer<typeof departmentSchema>;

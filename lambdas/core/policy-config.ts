@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { businessDaysSchema, deadlinePolicySchema, InvalidPolicyConfig, PolicyRegistry } from './deadline-policy';
 import builtInPolicies from '../../config/policies.json';
 import { parsedConfiguration } from './validation';
@@ -12,25 +12,24 @@ import { parsedConfiguration } from './validation';
  * provider's business days, whether sending or receipt meets a payment-services deadline. The term itself
  * (length, unit, trigger) is the statute's and cannot be overridden: a different term is a custom policy.
  */
-export const policyOverrideSchema = z
-  .object({
+export const policyOverrideSchema = z.partial(
+  z.strictObject({
     silence: deadlinePolicySchema.shape.silence,
     notifyCustomerOnSilence: z.boolean(),
     metBy: deadlinePolicySchema.shape.metBy,
     businessDays: businessDaysSchema,
-    internalTargetDaysBefore: z.number().int().nonnegative(),
-    reminderOffsets: z.array(z.number().int().positive()),
+    internalTargetDaysBefore: z.number().check(z.int(), z.nonnegative()),
+    reminderOffsets: z.array(z.number().check(z.int(), z.positive())),
     /** Why the deployment chose this; shown in the policy's notes. */
-    reason: z.string().min(1),
-  })
-  .partial()
-  .strict();
+    reason: z.string().check(z.minLength(1)),
+  }),
+);
 
 export const policyFileSchema = z.object({
-  defaultPolicy: z.string().min(1).optional(),
-  policies: z.array(deadlinePolicySchema).default([]),
+  defaultPolicy: z.optional(z.string().check(z.minLength(1))),
+  policies: z._default(z.array(deadlinePolicySchema), []),
   /** Changes to built-in policies, by policy id (custom policy file only). */
-  overrides: z.record(z.string(), policyOverrideSchema).optional(),
+  overrides: z.optional(z.record(z.string(), policyOverrideSchema)),
 });
 
 export type PolicyFile = z.infer<typeof policyFileSchema>;

@@ -1,51 +1,55 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { calendarDateSchema } from './calendar/calendar-date';
 import { channels, complaintContentSchema, decisionSchema, statuses } from './complaint';
 
 // What staff send to the admin API. The same schemas validate the requests and feed the OpenAPI document.
 
-const version = z.number().int().positive();
+const version = z.number().check(z.int(), z.positive());
 
 export const listQuerySchema = z
   .object({
-    status: z.enum(statuses).optional(),
-    department: z.string().min(1).max(64).optional(),
-    dueWithinDays: z.coerce.number().int().min(0).max(366).optional(),
-    overdue: z
-      .enum(['true', 'false'])
-      .transform((value) => value === 'true')
-      .optional(),
-    channel: z.enum(channels).optional(),
-    sourcePlatform: z.string().min(1).max(64).optional(),
-    sort: z.enum(['newest', 'urgent']).default('newest'),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    cursor: z.string().min(1).max(2000).optional(),
-    reference: z.string().min(1).max(40).optional(),
-    email: z.email().optional(),
-    orderNumber: z.string().min(1).max(100).optional(),
+    status: z.optional(z.enum(statuses)),
+    department: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    dueWithinDays: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(366))),
+    overdue: z.optional(
+      z.pipe(
+        z.enum(['true', 'false']),
+        z.transform((value) => value === 'true'),
+      ),
+    ),
+    channel: z.optional(z.enum(channels)),
+    sourcePlatform: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    sort: z._default(z.enum(['newest', 'urgent']), 'newest'),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))),
+    reference: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+    email: z.optional(z.email()),
+    orderNumber: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   })
-  .refine((query) => [query.reference, query.email, query.orderNumber].filter(Boolean).length <= 1, {
-    message: 'give at most one of reference, email and orderNumber',
-    path: ['reference'],
-  });
+  .check(
+    z.refine((query) => [query.reference, query.email, query.orderNumber].filter(Boolean).length <= 1, {
+      message: 'give at most one of reference, email and orderNumber',
+      path: ['reference'],
+    }),
+  );
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
 /** A complaint that arrived by letter, phone or in person: its deadline counts from its real date of receipt. */
 /** A complaint staff register (a letter, a call, a visit): its content, without the web form's own rules. */
-export const registrationSchema = complaintContentSchema.extend({
+export const registrationSchema = z.extend(complaintContentSchema, {
   channel: z.enum(['letter', 'phone', 'in_person', 'email']),
   receivedAt: calendarDateSchema,
-  policy: z.string().min(1).max(64).optional(),
+  policy: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 
-export const assignmentRequestSchema = z.object({ departmentId: z.string().min(1).max(64), version });
-export const noteRequestSchema = z.object({ text: z.string().trim().min(1).max(5_000) });
-export const decisionRequestSchema = decisionSchema.extend({ version });
-export const informationRequestSchema = z.object({ question: z.string().trim().min(10).max(5_000) });
+export const assignmentRequestSchema = z.object({ departmentId: z.string().check(z.minLength(1), z.maxLength(64)), version });
+export const noteRequestSchema = z.object({ text: z.string().check(z.trim(), z.minLength(1), z.maxLength(5_000)) });
+export const decisionRequestSchema = z.extend(decisionSchema, { version });
+export const informationRequestSchema = z.object({ question: z.string().check(z.trim(), z.minLength(10), z.maxLength(5_000)) });
 export const extensionRequestSchema = z.object({
-  reason: z.string().trim().min(10).max(2_000),
-  stillToEstablish: z.string().trim().min(10).max(2_000),
+  reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(2_000)),
+  stillToEstablish: z.string().check(z.trim(), z.minLength(10), z.maxLength(2_000)),
   version,
 });
 /** The day staff posted a printed answer (art. 5(2) of the act of 5 August 2015). */

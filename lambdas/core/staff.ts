@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { Forbidden } from './errors';
 
 // Who works on complaints, and what each role may do. The staff directory (config/staff.*.json) maps an
@@ -29,58 +29,59 @@ const NOT_YET_ROUTED = 'unassigned';
 
 const ARN = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$/;
 
-const departmentId = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a department id such as "returns"');
+const departmentId = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a department id such as "returns"'));
 
 export const staffMemberSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be lower-case letters, digits, ".", "_" or "-"'),
-    name: z.string().trim().min(1).max(200),
+    id: z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be lower-case letters, digits, ".", "_" or "-"')),
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     email: z.email(),
     role: z.enum(staffRoles),
     /** An agent works only on complaints of these departments; supervisors and admins on all of them. */
-    departments: z.array(departmentId).default([]),
+    departments: z._default(z.array(departmentId), []),
     /** The IAM user or role (or one assumed-role session) this person signs requests with in AWS. */
-    principalArn: z.string().regex(ARN, 'must be an IAM user or role ARN, e.g. arn:aws:iam::123456789012:role/Staff'),
+    principalArn: z.string().check(z.regex(ARN, 'must be an IAM user or role ARN, e.g. arn:aws:iam::123456789012:role/Staff')),
     /** Demo credentials for the local runtime only; in AWS, API Gateway checks signatures against IAM. */
-    localAccessKeyId: z
-      .string()
-      .regex(/^[A-Z0-9]{16,128}$/, 'must look like an AWS access key id')
-      .optional(),
-    localSecretAccessKey: z.string().min(20).max(128).optional(),
+    localAccessKeyId: z.optional(z.string().check(z.regex(/^[A-Z0-9]{16,128}$/, 'must look like an AWS access key id'))),
+    localSecretAccessKey: z.optional(z.string().check(z.minLength(20), z.maxLength(128))),
   })
-  .refine((member) => member.role !== 'agent' || member.departments.length > 0, {
-    message: 'an agent needs at least one department',
-    path: ['departments'],
-  })
-  .refine((member) => (member.localAccessKeyId === undefined) === (member.localSecretAccessKey === undefined), {
-    message: 'give both localAccessKeyId and localSecretAccessKey, or neither',
-    path: ['localSecretAccessKey'],
-  });
+  .check(
+    z.refine((member) => member.role !== 'agent' || member.departments.length > 0, {
+      message: 'an agent needs at least one department',
+      path: ['departments'],
+    }),
+    z.refine((member) => (member.localAccessKeyId === undefined) === (member.localSecretAccessKey === undefined), {
+      message: 'give both localAccessKeyId and localSecretAccessKey, or neither',
+      path: ['localSecretAccessKey'],
+    }),
+  );
 
 export type StaffMember = z.infer<typeof staffMemberSchema>;
 
 export const staffDirectorySchema = z
   .object({
-    _comment: z.string().optional(),
+    _comment: z.optional(z.string()),
     staff: z.array(staffMemberSchema),
   })
-  .superRefine((directory, context) => {
-    // Every lookup must find at most one person: a shared id, key or principal would make "who did this"
-    // in a complaint's history ambiguous.
-    const seen = { id: new Set<string>(), key: new Set<string>(), principal: new Set<string>() };
-    directory.staff.forEach((member, index) => {
-      const duplicate = (field: string, message: string) => context.addIssue({ code: 'custom', message, path: ['staff', index, field] });
-      if (seen.id.has(member.id)) duplicate('id', `${member.id} appears twice`);
-      seen.id.add(member.id);
-      if (member.localAccessKeyId !== undefined) {
-        if (seen.key.has(member.localAccessKeyId)) duplicate('localAccessKeyId', 'this access key belongs to another member too');
-        seen.key.add(member.localAccessKeyId);
-      }
-      const principal = principalKeyOf(member.principalArn);
-      if (seen.principal.has(principal)) duplicate('principalArn', 'this IAM principal belongs to another member too');
-      seen.principal.add(principal);
-    });
-  });
+  .check(
+    z.superRefine((directory, context) => {
+      // Every lookup must find at most one person: a shared id, key or principal would make "who did this"
+      // in a complaint's history ambiguous.
+      const seen = { id: new Set<string>(), key: new Set<string>(), principal: new Set<string>() };
+      directory.staff.forEach((member, index) => {
+        const duplicate = (field: string, message: string) => context.addIssue({ code: 'custom', message, path: ['staff', index, field] });
+        if (seen.id.has(member.id)) duplicate('id', `${member.id} appears twice`);
+        seen.id.add(member.id);
+        if (member.localAccessKeyId !== undefined) {
+          if (seen.key.has(member.localAccessKeyId)) duplicate('localAccessKeyId', 'this access key belongs to another member too');
+          seen.key.add(member.localAccessKeyId);
+        }
+        const principal = principalKeyOf(member.principalArn);
+        if (seen.principal.has(principal)) duplicate('principalArn', 'this IAM principal belongs to another member too');
+        seen.principal.add(principal);
+      });
+    }),
+  );
 
 export type StaffDirectory = z.infer<typeof staffDirectorySchema>;
 

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../core/zod';
 import { staffPorts, intakePorts } from './compose';
 import { log } from '../adapters/logger';
 import { NotFound } from '../core/errors';
@@ -32,7 +32,7 @@ import type { StaffPorts } from '../use-cases/staff-actions';
 const MAX_BODY_BYTES = 64 * 1024;
 
 type StaffRoute = Extract<RegisteredRoute, { function: 'admin' }>;
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 /** A staff request as its registry entry describes it, checked: the complaint id, the body, the query. */
 interface StaffRequest<R extends StaffRoute> {
@@ -89,7 +89,7 @@ const staffRoutes = new Map(
 
 /** The path's complaint first (an id that cannot be one is a 404 whatever the body), then the body and query. */
 function staffRequest(route: StaffRoute, event: APIGatewayProxyEventV2): StaffRequest<StaffRoute> {
-  const request: { body?: z.ZodType; query?: z.ZodType } = 'request' in route ? route.request : {};
+  const request: { body?: z.core.$ZodType; query?: z.core.$ZodType } = 'request' in route ? route.request : {};
   const id = route.path.includes('{id}') ? complaintId(event) : undefined;
   const body: unknown = request.body ? validated(request.body, readBody(event, MAX_BODY_BYTES)) : undefined;
   const idempotencyKey = 'idempotencyKey' in request && request.idempotencyKey === true ? header(event, 'idempotency-key') : undefined;

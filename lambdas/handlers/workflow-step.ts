@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { log } from '../adapters/logger';
 import { asWorkflowError } from '../adapters/storage-errors';
 
@@ -7,9 +7,9 @@ import { asWorkflowError } from '../adapters/storage-errors';
  * their names (EmailTemporarilyUnavailable, StorageTemporarilyUnavailable…), which is what the ASL's Retry
  * and Catch match on.
  */
-export function workflowStep<S extends z.ZodType, R>(step: string, input: S, run: (input: z.infer<S>) => Promise<R>) {
+export function workflowStep<S extends z.core.$ZodType, R>(step: string, input: S, run: (input: z.infer<S>) => Promise<R>) {
   return async (event: unknown): Promise<R> => {
-    const parsed = input.parse(event);
+    const parsed = z.parse(input, event);
     const complaintId = (parsed as { complaintId?: string }).complaintId;
     try {
       const result = await run(parsed);
@@ -23,4 +23,4 @@ export function workflowStep<S extends z.ZodType, R>(step: string, input: S, run
   };
 }
 
-export const complaintStep = z.object({ complaintId: z.string().min(1) });
+export const complaintStep = z.object({ complaintId: z.string().check(z.minLength(1)) });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { complaintReceiptSchema, complaintSchema, complaintSubmissionSchema, historyEntrySchema, sentEmailSchema } from '../core/complaint';
 import {
   acknowledgementRecordSchema,
@@ -23,14 +23,14 @@ import { complaintCreatedEventSchema, complaintCreatedExample } from '../core/co
 const problemSchema = z.object({
   type: z.url(),
   title: z.string(),
-  status: z.number().int(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  status: z.number().check(z.int()),
+  detail: z.optional(z.string()),
+  instance: z.optional(z.string()),
+  errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
 });
 
 // Read as requests (io 'input': what a client may send) and as answers (io 'output': what it gets back).
-const requestComponents: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
+const requestComponents: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$ZodType, string>([
   [complaintSubmissionSchema, 'ComplaintSubmission'],
   [registrationSchema, 'Registration'],
   [assignmentRequestSchema, 'AssignmentRequest'],
@@ -42,7 +42,7 @@ const requestComponents: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, str
   [acknowledgementRecordSchema, 'AcknowledgementRecord'],
   [complaintCreatedEventSchema, 'ComplaintCreatedEvent'],
 ]);
-const answerComponents: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
+const answerComponents: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$ZodType, string>([
   [complaintSchema, 'Complaint'],
   [complaintReceiptSchema, 'ComplaintReceipt'],
   [complaintPageSchema, 'ComplaintPage'],
@@ -61,7 +61,7 @@ const INLINE = '__inline';
  * JSON Schemas for `used` in one direction: the named ones as components, every other one written out where
  * it is used (with $refs to the components inside it).
  */
-function schemasFor(io: 'input' | 'output', named: ReadonlyMap<z.ZodType, string>, used: readonly z.ZodType[]) {
+function schemasFor(io: 'input' | 'output', named: ReadonlyMap<z.core.$ZodType, string>, used: readonly z.core.$ZodType[]) {
   const registry = z.registry<{ id: string }>();
   for (const [schema, id] of named) registry.add(schema, { id });
   const unnamed = [...new Set(used.filter((schema) => !named.has(schema)))];
@@ -80,7 +80,7 @@ function schemasFor(io: 'input' | 'output', named: ReadonlyMap<z.ZodType, string
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, inlineRefs(inner)]));
   };
   const components = Object.fromEntries([...named.values()].map((id) => [id, clean(id)]));
-  const refOf = (schema: z.ZodType): JsonSchema => {
+  const refOf = (schema: z.core.$ZodType): JsonSchema => {
     const name = named.get(schema);
     return name ? { $ref: `${COMPONENT}${name}` } : clean(`${INLINE}${unnamed.indexOf(schema)}`);
   };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod';
 import type { FunctionName } from '../functions';
 import { MalformedRequest } from '../core/errors';
 import { complaintReceiptSchema, complaintSchema, complaintSubmissionSchema, historyEntrySchema } from '../core/complaint';
@@ -27,7 +27,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** One answer a route gives: JSON of `schema`, another media type (a PDF), or no body described. */
 export interface RouteAnswer {
   description: string;
-  schema?: z.ZodType;
+  schema?: z.core.$ZodType;
   mediaType?: string;
 }
 
@@ -42,11 +42,11 @@ export interface Route {
   summary: string;
   request?: {
     /** The JSON body, validated against this schema before the action runs (a 422 naming each bad field). */
-    body?: z.ZodType;
+    body?: z.core.$ZodType;
     /** The same body is also accepted as an HTML form with dotted field names. */
     form?: boolean;
     /** The query string, validated the same way. */
-    query?: z.ZodType;
+    query?: z.core.$ZodType;
     /**
      * A retried request with the same Idempotency-Key gets the first answer again (every POST takes one: a
      * signed staff request can be replayed as it is for 15 minutes).
@@ -65,11 +65,11 @@ const theComplaint = { description: 'The complaint', schema: complaintSchema };
 
 const historyQuerySchema = z.object({
   /** The `olderHistory` of a complaint, or the `before` of the previous page. */
-  before: z.string().min(1).max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  before: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(200))),
 });
 
-const historyPageSchema = z.object({ entries: z.array(historyEntrySchema), before: z.string().optional() });
+const historyPageSchema = z.object({ entries: z.array(historyEntrySchema), before: z.optional(z.string()) });
 
 /** What a post that fills the honeypot is answered (core/honeypot.ts): success in form, no reference. */
 export const honeypotAnswerSchema = z.object({ status: z.literal('received') });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { Forbidden, InvalidConfiguration, Unauthenticated } from '../core/errors';
 import { staffDirectorySchema, staffForPrincipal, type StaffDirectory, type StaffMember } from '../core/staff';
 import { parsedConfiguration } from '../core/validation';
@@ -8,7 +8,7 @@ import { parsedConfiguration } from '../core/validation';
 // directory says which person, role and departments that IAM principal stands for.
 
 const iamIdentitySchema = z.object({
-  authorizer: z.object({ iam: z.object({ userArn: z.string().min(1) }) }),
+  authorizer: z.object({ iam: z.object({ userArn: z.string().check(z.minLength(1)) }) }),
 });
 
 /**

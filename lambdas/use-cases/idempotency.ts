@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../core/zod';
 import type { StaffMember } from '../core/staff';
 
 // What every door that takes an Idempotency-Key (IETF httpapi draft) shares: the key's form, how long its
 // answer is kept, whose keys they are, and the fingerprint that tells a retry from another request.
 
 // A key is opaque to us, but unbounded keys would become unbounded table keys.
-export const idempotencyKeySchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII');
+export const idempotencyKeySchema = z.string().check(z.minLength(1), z.maxLength(255), z.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII'));
 
 // 24 h is the retention the IETF draft suggests clients can rely on (DynamoDB TTL removes the record later).
 export const IDEMPOTENCY_RETENTION_SECONDS = 24 * 60 * 60;

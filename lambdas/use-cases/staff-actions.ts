@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../core/zod';
 import type { Complaint, HistoryEntry } from '../core/complaint';
 import { NotFound, ValidationFailed, VersionConflict } from '../core/errors';
 import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';

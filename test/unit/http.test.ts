@@ -12,6 +12,8 @@ import {
   VersionConflict,
 } from '../../lambdas/core/errors';
 import { httpHandler } from '../../lambdas/http/http-handler';
+import { validated } from '../../lambdas/core/validation';
+import { complaintSubmissionSchema } from '../../lambdas/core/complaint';
 
 function event(body: string, contentType?: string): APIGatewayProxyEventV2 {
   return { headers: contentType ? { 'Content-Type': contentType } : {}, body, isBase64Encoded: false } as unknown as APIGatewayProxyEventV2;
@@ -62,6 +64,30 @@ describe('problem details', () => {
     expect(answer).toMatchObject({ statusCode: 422, headers: { 'content-type': 'application/problem+json' } });
     const body = JSON.parse((answer as { body: string }).body);
     expect(body).toMatchObject({ status: 422, instance: '/complaints', errors: [{ field: 'customer.email' }] });
+  });
+
+  // zod/mini brings no messages of its own (every issue would read "Invalid input"): lambdas/core/zod.ts installs
+  // zod's English ones, which a field without a message of its own answers with.
+  it("say in zod's English words what is wrong with a field that has no message of its own", () => {
+    const sent = {
+      customer: { name: 'A'.repeat(201), email: 'anna@example.com' },
+      description: 5,
+      desiredRemedy: 'repair',
+      privacyNoticeAccepted: 'on',
+      language: 'de',
+    };
+    let failure: unknown;
+    try {
+      validated(complaintSubmissionSchema, sent);
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(ValidationFailed);
+    expect((failure as ValidationFailed).issues).toEqual([
+      { field: 'customer.name', message: 'Too big: expected string to have <=200 characters' },
+      { field: 'description', message: 'Invalid input: expected string, received number' },
+      { field: 'language', message: 'Invalid option: expected one of "pl"|"en"' },
+    ]);
   });
 
   it('tell staff to retry, with 503 and Retry-After, when e-mail cannot be sent for now', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as z from 'zod';
+import * as z from '../../lambdas/core/zod';
 import { complaintSchema, complaintSubmissionSchema } from '../../lambdas/core/complaint';
 import { openApiDocument, problemStatuses } from '../../lambdas/http/openapi';
 import { routes, type Route } from '../../lambdas/http/routes';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 // A calendar date is the string 'YYYY-MM-DD': the same in every time zone, sortable as text, stored as is.
 // Arithmetic goes through UTC midnight, where every day has 24 hours, so no date slips by one across a
@@ -12,7 +12,9 @@ function isRealDate(value: string): boolean {
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
 }
 
-export const calendarDateSchema = z.string().regex(isoDate, 'must be a calendar date YYYY-MM-DD').refine(isRealDate, 'is not a real calendar date');
+export const calendarDateSchema = z
+  .string()
+  .check(z.regex(isoDate, 'must be a calendar date YYYY-MM-DD'), z.refine(isRealDate, 'is not a real calendar date'));
 
 export type CalendarDate = z.infer<typeof calendarDateSchema>;
 

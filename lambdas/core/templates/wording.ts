@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../zod';
 import { utcMidnight, type CalendarDate } from '../calendar/calendar-date';
 import type { Complaint, Language, decisionSchema } from '../complaint';
 
