@@ -45,6 +45,14 @@ export type WebhookOutcome =
  */
 export const WEBHOOK_KEY_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 
+/**
+ * How long a key that names the customer's request itself (a WooCommerce return request's id) is remembered:
+ * the shop resends the order with the request on it at every later change, for as long as the order is
+ * touched; the consumer's warranty claims run two years from delivery, so three years covers the order's
+ * active life. One small item per such complaint.
+ */
+export const REQUEST_KEY_RETENTION_SECONDS = 3 * 365 * 24 * 60 * 60;
+
 export async function receiveWebhook(delivery: WebhookDelivery, ports: ReceiveWebhookPorts): Promise<WebhookOutcome> {
   const sources = await ports.sources();
   const source = Object.hasOwn(sources, delivery.source) ? sources[delivery.source] : undefined;
@@ -67,6 +75,7 @@ export async function receiveWebhook(delivery: WebhookDelivery, ports: ReceiveWe
   if (mapped.kind === 'ignored') return { outcome: 'ignored', reason: mapped.reason };
 
   const event = validated(complaintCreatedEventSchema, mapped.event);
+  const idempotencyKey = createHash('sha256').update(JSON.stringify(mapped.deliveryKey)).digest('base64url');
   const { orderId, returnId, items, reason, ...content } = event.data;
   const { receipt, replayed } = await submitComplaint(
     {
@@ -83,8 +92,10 @@ export async function receiveWebhook(delivery: WebhookDelivery, ports: ReceiveWe
       },
       // Each source's keys are its own: one shop cannot answer for another's delivery ids.
       idempotencyScope: `webhook:${delivery.source}`,
-      idempotencyKey: createHash('sha256').update(JSON.stringify(mapped.deliveryKey)).digest('base64url'),
-      idempotencyRetentionSeconds: WEBHOOK_KEY_RETENTION_SECONDS,
+      idempotencyKey,
+      ...(mapped.keyNames === 'request'
+        ? { fingerprint: idempotencyKey, idempotencyRetentionSeconds: REQUEST_KEY_RETENTION_SECONDS }
+        : { idempotencyRetentionSeconds: WEBHOOK_KEY_RETENTION_SECONDS }),
     },
     ports,
   );

@@ -35,6 +35,12 @@ export interface SubmitComplaintRequest {
   idempotencyScope?: string;
   /** How long the key's answer is kept; 24 hours unless the door's senders retry for longer (webhooks). */
   idempotencyRetentionSeconds?: number;
+  /**
+   * What makes a later request under the same key the same request: by default what it asks (content and
+   * metadata), so a key reused for another complaint is refused; a door whose key names the customer's
+   * request itself passes the key, so every later delivery of that request gets the first receipt.
+   */
+  fingerprint?: string;
 }
 
 export interface SubmitComplaintResult {
@@ -57,7 +63,7 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
   const futureDates = datesAfterToday({ purchaseDate: content.purchaseDate }, ports.now());
   if (futureDates.length > 0) throw new ValidationFailed(futureDates);
   const key = request.idempotencyKey === undefined ? undefined : validated(idempotencyKeySchema, request.idempotencyKey, 'Idempotency-Key');
-  const fingerprint = requestFingerprint(content, metadata);
+  const fingerprint = request.fingerprint ?? requestFingerprint(content, metadata);
   const complaint = newComplaint(content, metadata, ports);
   const entry: HistoryEntry = {
     at: ports.now().toISOString(),

@@ -19,6 +19,7 @@ import {
   wooCommerceOrder,
   wooCommerceWebhook,
   type Delivery,
+  wooReturnRequest,
 } from '../support/webhook-deliveries';
 
 // Webhooks in, with in-memory intake: signatures made by independent code (the standardwebhooks package, each
@@ -325,5 +326,33 @@ describe('exactly once', () => {
     await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder()), to);
     await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder()), to);
     expect(to.stored).toHaveLength(1);
+  });
+
+  it('WooCommerce: later updates of the order still carrying the return request get the first receipt and file nothing', async () => {
+    const to = ports();
+    const first = await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder()), to);
+    const laterUpdate = {
+      ...wooCommerceOrder({ ...wooReturnRequest, description: 'Jeden z czajników ma pękniętą obudowę; drugi działa.' }),
+      status: 'processing',
+      date_modified_gmt: '2026-11-25T08:00:00',
+    };
+    const again = await deliver('woocommerce-demo', wooCommerceWebhook(laterUpdate), to);
+    expect(to.stored).toHaveLength(1);
+    expect(again).toEqual({ ...first, replayed: true });
+  });
+
+  it('WooCommerce: another return request on the same order is another complaint', async () => {
+    const to = ports();
+    await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder()), to);
+    await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder({ ...wooReturnRequest, id: 'RMA-0043' })), to);
+    expect(to.stored.map((complaint) => complaint.externalId)).toEqual(['RMA-0042', 'RMA-0043']);
+  });
+
+  it('WooCommerce: a return request without its own id is keyed by the delivery: a later update files again', async () => {
+    const to = ports();
+    const { id: _id, ...withoutId } = wooReturnRequest;
+    await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder(withoutId)), to);
+    await deliver('woocommerce-demo', wooCommerceWebhook({ ...wooCommerceOrder(withoutId), date_modified_gmt: '2026-11-25T08:00:00' }), to);
+    expect(to.stored).toHaveLength(2);
   });
 });

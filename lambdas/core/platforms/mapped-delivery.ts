@@ -14,6 +14,11 @@ export type MappedDelivery =
       sourcePlatform: string;
       /** What identifies this delivery across retries, under the scheme's rule (README, "Webhooks in"). */
       deliveryKey: readonly string[];
+      /**
+       * `request` when the key names the customer's request itself (a return request's own id), not one
+       * delivery of it: any later delivery under that key is the same complaint, whatever else it carries.
+       */
+      keyNames?: 'delivery' | 'request';
     }
   | { kind: 'ignored'; reason: string };
 

@@ -58,12 +58,18 @@ export function mapWooCommerceDelivery(
       reason: { code: reasonCodeOf(text(returnRequest.reason_code) ?? platformReason), platformCode: platformReason },
     },
   };
+  const returnId = text(returnRequest.id);
+  // Every later change of the order (a note, a status, a refund) sends it again with the return request still
+  // on it: the request's own id makes all of those the one complaint.
+  if (returnId !== undefined && orderId !== undefined) {
+    return { kind: 'complaint', event, sourcePlatform: 'woocommerce', deliveryKey: ['woocommerce-return', orderId, returnId], keyNames: 'request' };
+  }
   return {
     kind: 'complaint',
     event,
     sourcePlatform: 'woocommerce',
-    // WooCommerce gives each delivery a new id and signs no timestamp: what stays the same across retries is
-    // the topic, the order, its modification date and the body itself.
+    // WooCommerce gives each delivery a new id and signs no timestamp: without the request's id, what stays the
+    // same across retries is the topic, the order, its modification date and the body itself.
     deliveryKey: ['woocommerce', topic, orderId ?? '', dateModified ?? '', bodyHash(body)],
   };
 }
