@@ -48,7 +48,7 @@ export interface AdminApiOptions {
 
 /**
  * Attempts per call. A request that found the API unreachable, a 5xx (Lambda or SES briefly failing) or a
- * 409 IdempotencyKeyInUse (this command's own earlier attempt still running) is sent again, under the same
+ * 409 IdempotencyKeyInUse or EmailBeingSent (this command's own earlier attempt still running) is sent again, under the same
  * key: the server then replays the answer of an attempt that was stored. Three attempts over ~1 s, or what
  * Retry-After asks (at most 5 s), is as long as a person at a terminal should wait before being told.
  */
@@ -124,12 +124,13 @@ export function adminApi(options: AdminApiOptions): AdminApi {
 async function retryable(response: Response): Promise<boolean> {
   if (RETRIED_STATUSES.has(response.status)) return true;
   if (response.status !== 409) return false;
-  // Only the key's own 409: a version conflict needs a person to reload the complaint.
+  // Only the 409s of this command's own earlier attempt (its key, or the e-mail it may be sending): a version
+  // conflict needs a person to reload the complaint.
   const problem = (await response
     .clone()
     .json()
     .catch(() => undefined)) as { type?: string } | undefined;
-  return typeof problem?.type === 'string' && problem.type.endsWith('/idempotency-key-in-use');
+  return typeof problem?.type === 'string' && (problem.type.endsWith('/idempotency-key-in-use') || problem.type.endsWith('/email-being-sent'));
 }
 
 function retryDelay(response: Response, attempt: number): number {

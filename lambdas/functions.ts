@@ -90,8 +90,10 @@ export const functions = {
   },
   recordDelivery: {
     entry: 'lambdas/handlers/record-delivery.handler.ts',
-    description: 'Records what SES reports about e-mails to customers (delivered, bounced) on the complaint',
-    table: ['dynamodb:UpdateItem'], // one conditional update on the e-mail's record
+    description: 'Records what SES reports about e-mails (sent, delivered, bounced) on the complaint and the send-once claims',
+    // A Send event: the claim and the record read, the claim updated when the record lacks the e-mail; a delivery:
+    // the e-mail's record updated and its history event put, in one transaction (which needs both actions).
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     grants: [],
     timeout: 10,
     memory: 256,
@@ -108,7 +110,9 @@ export const functions = {
     entry: 'lambdas/handlers/advance-complaint.handler.ts',
     description:
       'Workflow step: does what the complaint needs now (acknowledge, assign, notify, remind, answer, apply the deadline) and says how long to wait',
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    // The complaint is read with a Query (with its submission); an e-mail's claim is a put, a fact's history
+    // event a put in the fact's transaction.
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
     grants: ['email:send'],
     timeout: 30,
     memory: 256,

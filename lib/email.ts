@@ -19,8 +19,8 @@ export interface EmailProps {
 }
 
 /**
- * SES v2: the sending identity and the configuration set every message goes through. Its delivery, bounce
- * and complaint events go to the default EventBridge bus, where `recordDeliveriesWith` sends them on to the
+ * SES v2: the sending identity and the configuration set every message goes through. Its send, delivery,
+ * bounce and complaint events go to the default EventBridge bus, where `recordDeliveriesWith` sends them on to the
  * function that keeps them on the complaint; SES's account-level suppression list keeps us from mailing
  * addresses that bounced or complained.
  */
@@ -56,7 +56,9 @@ export class Email extends Construct {
     const bus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.configurationSet.addEventDestination('ToEventBridge', {
       destination: ses.EventDestination.eventBus(bus),
-      events: [ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      // SEND: SES's word that it accepted an e-mail, which lets a retry of a send-once step that died in between
+      // complete the e-mail's record instead of sending it again (lambdas/use-cases/send-once.ts).
+      events: [ses.EmailSendingEvent.SEND, ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
     // Delivery evidence must not vanish (art. 61 KC: an answer counts when it reaches the customer): an event
     // EventBridge could not hand to the function within its retries lands here, kept 14 days for a redrive, and
@@ -71,10 +73,10 @@ export class Email extends Construct {
       reason: 'This queue is itself the dead-letter queue of the EventBridge rule that carries SES delivery events.',
     });
     new events.Rule(this, 'DeliveryEvents', {
-      description: 'SES delivery, bounce and complaint events of the complaints configuration set',
+      description: 'SES send, delivery, bounce and complaint events of the complaints configuration set',
       eventPattern: {
         source: ['aws.ses'],
-        detailType: ['Email Delivered', 'Email Bounced', 'Email Complaint Received'],
+        detailType: ['Email Sent', 'Email Delivered', 'Email Bounced', 'Email Complaint Received'],
         detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
       },
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 8, maxEventAge: Duration.hours(24), deadLetterQueue })],

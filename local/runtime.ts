@@ -14,6 +14,12 @@ import { TaskTokens } from './task-tokens';
 import { lockDataFolder } from './data-lock';
 import { keepClockReading, restoredClockReading } from './product-clock-state';
 import { clockFromEnvironment, type Clock } from '../lambdas/adapters/clock';
+import { handlerOf } from './handlers';
+
+/** The configuration set the local product sends through, whose Send events the mailbox publishes. */
+const LOCAL_CONFIGURATION_SET = 'reklamacje-local';
+/** At most this long a start waits for the SES events of the last run's e-mails (see startRuntime). */
+const SES_BACKLOG_WAIT_MS = 10_000;
 
 /**
  * The key the local staff API seals its cursors with (lambdas/core/cursor-seal.ts). Fixed, so that a cursor
@@ -119,6 +125,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
       AWS_ENDPOINT_URL_SESV2: ses.url,
+      // As in AWS (lib/app-stack.ts): the mailbox publishes the Send events of e-mails sent through it (ses.ts).
+      SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
       AWS_ENDPOINT_URL_SFN: stepFunctions.url,
       SHOPIFY_ADMIN_ENDPOINT_URL: shopifyAdmin.url,
       TABLE_NAME: COMPLAINTS_TABLE,
@@ -132,6 +140,13 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       ...clockEnvironment,
     });
 
+    // SES's events (the configuration set's EventBridge destination and rule, lib/email.ts) reach recordDelivery.
+    // Those of e-mails accepted before a kill are handled before the workflows run again, as in AWS, where SES
+    // publishes them while the step that sent the e-mail is down (bounded, so that a failing handler cannot
+    // hold the start up: the steps then wait for the evidence themselves, send-once.ts).
+    const sesEvents = ses.publishEvents((event) => handlerOf('recordDelivery')(event), options.log);
+    started.push(() => sesEvents.stop());
+    await Promise.race([sesEvents.caughtUp, new Promise((resolve) => setTimeout(resolve, SES_BACKLOG_WAIT_MS).unref())]);
     const resumed = await stepFunctions.resumeRunning();
     if (resumed > 0) options.log?.(`resumed ${resumed} workflow(s) left running by the last run`);
     const outbox = events.start(dynamodb.client, options.log);

@@ -1,10 +1,20 @@
 import { SendEmailCommand, SESv2Client, SESv2ServiceException } from '@aws-sdk/client-sesv2';
-import { evidenceTags } from '../core/delivery-evidence';
+import { emailTags } from '../core/delivery-evidence';
 import type { Mailer } from '../use-cases/ports';
 
-/** Worth retrying later (throttling, an outage): the workflow backs off on this error name. */
+/**
+ * Worth retrying later (throttling, an outage): the workflow backs off on this error name. `mayHaveBeenSent`
+ * when SES gave no answer that says it refused (the connection failed after the request went out, or a server
+ * error): send-once.ts then keeps the e-mail's claim and waits for SES's evidence before sending it again.
+ */
 export class EmailTemporarilyUnavailable extends Error {
   override name = 'EmailTemporarilyUnavailable';
+  constructor(
+    message: string,
+    readonly mayHaveBeenSent = false,
+  ) {
+    super(message);
+  }
 }
 
 /** Retrying cannot help (rejected address or content, suspended account): surfaced, never swallowed. */
@@ -23,7 +33,7 @@ export function sesMailer(client: SESv2Client, from: string, configurationSet?: 
             FromEmailAddress: from,
             Destination: { ToAddresses: [email.to], CcAddresses: email.cc },
             ConfigurationSetName: configurationSet,
-            EmailTags: email.evidence ? evidenceTags(email.evidence) : undefined,
+            EmailTags: email.evidence || email.attempt ? emailTags(email) : undefined,
             Content: {
               Simple: {
                 Subject: { Data: email.subject, Charset: 'UTF-8' },
@@ -47,6 +57,12 @@ function classify(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
   const serverFault = error instanceof SESv2ServiceException && error.$fault === 'server';
   const networkFault = !(error instanceof SESv2ServiceException);
-  if (TRANSIENT.has(name) || serverFault || networkFault) return new EmailTemporarilyUnavailable(`${name}: ${message}`);
+  // Throttling and 503 are refusals before any work; another server error, or no answer at all, leaves open
+  // whether SES accepted the e-mail (a refused connection does not).
+  const refused =
+    TRANSIENT.has(name) ||
+    (serverFault && error.$metadata.httpStatusCode === 503) ||
+    (error as { code?: string }).code === 'ECONNREFUSED';
+  if (TRANSIENT.has(name) || serverFault || networkFault) return new EmailTemporarilyUnavailable(`${name}: ${message}`, !refused);
   return new EmailPermanentlyRejected(`${name}: ${message}`);
 }

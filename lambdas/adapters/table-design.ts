@@ -108,6 +108,8 @@ export const keys = {
   wait: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT#WAIT' }),
   /** One change of a complaint: its history entry and domain event, numbered from 1 (10 digits sort as numbers). */
   event: (id: string, sequence: number) => ({ PK: `COMPLAINT#${id}`, SK: `EVENT#${String(sequence).padStart(10, '0')}` }),
+  /** The send-once claim on one e-mail of the complaint's (lambdas/adapters/send-claims.ts). */
+  sendClaim: (id: string, key: string) => ({ PK: `COMPLAINT#${id}`, SK: `SEND#${key}` }),
   reference: (reference: string) => ({ PK: `REFERENCE#${reference}`, SK: 'REFERENCE' }),
   idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
   /** A counter of attempts (status lookups) under one key in one fixed window; expires with the window. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from './zod';
 
 // Under art. 61 KC an answer is given when it reaches the customer, and UOKiK counts an answer posted on the
@@ -21,10 +22,47 @@ export interface DeliveryEvidenceTarget {
 
 export type Delivery = 'delivered' | 'bounced' | 'complained';
 
-export function evidenceTags(target: DeliveryEvidenceTarget): { Name: string; Value: string }[] {
+/**
+ * What SES accepts as a tag value (SES v2 MessageTag): ASCII letters, digits, `_` and `-`, at most 256 characters.
+ * SES refuses the whole e-mail otherwise, so a dotted record path travels with `-` for `.`.
+ */
+export const SES_TAG_VALUE = /^[A-Za-z0-9_-]{1,256}$/;
+
+const recordTag = (record: DeliveryEvidenceTarget['record']) => record.replaceAll('.', '-');
+const recordOfTag = (tag: string) => tag.replaceAll('-', '.');
+
+/**
+ * One attempt at one e-mail of the send-once path (lambdas/use-cases/send-once.ts): the e-mail's claim key and
+ * the attempt's own id. SES returns both in its Send event, which is how a retry learns that an attempt it did
+ * not see finish was accepted.
+ */
+export interface SendAttempt {
+  complaintId: string;
+  key: string;
+  attempt: string;
+}
+
+/**
+ * The claim key of one e-mail, from the name its use case gives it ("acknowledgement", "reminder 3", …): a hash,
+ * so that any name (a question, a department id) fits in a tag. 128 bits of SHA-256 in base64url, whose
+ * alphabet is exactly the tag alphabet.
+ */
+export function sendClaimKey(email: string): string {
+  return createHash('sha256').update(email).digest('base64url').slice(0, 22);
+}
+
+/** The tags an e-mail carries: where its delivery evidence goes, and which send-once attempt it is. */
+export function emailTags(email: { evidence?: DeliveryEvidenceTarget; attempt?: SendAttempt }): { Name: string; Value: string }[] {
+  const complaintId = email.evidence?.complaintId ?? email.attempt?.complaintId;
   return [
-    { Name: 'complaint', Value: target.complaintId },
-    { Name: 'record', Value: target.record },
+    ...(complaintId ? [{ Name: 'complaint', Value: complaintId }] : []),
+    ...(email.evidence ? [{ Name: 'record', Value: recordTag(email.evidence.record) }] : []),
+    ...(email.attempt
+      ? [
+          { Name: 'send', Value: email.attempt.key },
+          { Name: 'attempt', Value: email.attempt.attempt },
+        ]
+      : []),
   ];
 }
 
@@ -35,6 +73,8 @@ export const sesEventSchema = z.object({
     eventType: z.string(),
     mail: z.object({
       messageId: z.string(),
+      /** When SES accepted the e-mail. */
+      timestamp: z.optional(z.string()),
       tags: z._default(z.record(z.string(), z.array(z.string())), {}),
     }),
     delivery: z.optional(z.object({ timestamp: z.string() })),
@@ -56,7 +96,8 @@ export interface DeliveryEvidence extends DeliveryEvidenceTarget {
 export function evidenceFromSesEvent(event: z.infer<typeof sesEventSchema>): DeliveryEvidence | undefined {
   const { detail } = event;
   const complaintId = detail.mail.tags.complaint?.[0];
-  const record = detail.mail.tags.record?.[0] as DeliveryEvidenceTarget['record'] | undefined;
+  const tag = detail.mail.tags.record?.[0];
+  const record = tag === undefined ? undefined : (recordOfTag(tag) as DeliveryEvidenceTarget['record']);
   if (!complaintId || !record || !(evidenceRecords as readonly string[]).includes(record)) return undefined;
   const base = { complaintId, record, messageId: detail.mail.messageId };
   if (detail.eventType === 'Delivery' && detail.delivery) return { ...base, delivery: 'delivered', at: detail.delivery.timestamp };
@@ -65,4 +106,21 @@ export function evidenceFromSesEvent(event: z.infer<typeof sesEventSchema>): Del
   }
   if (detail.eventType === 'Complaint' && detail.complaint) return { ...base, delivery: 'complained', at: detail.complaint.timestamp };
   return undefined;
+}
+
+/** SES's word that it accepted one attempt of a send-once e-mail (its Send event). */
+export interface SendEvidence extends SendAttempt {
+  messageId: string;
+  /** When SES accepted it. */
+  at: string;
+}
+
+/** What an SES Send event says about a send-once attempt, or undefined for any other event or an untagged e-mail. */
+export function sendEvidenceFromSesEvent(event: z.infer<typeof sesEventSchema>): SendEvidence | undefined {
+  const { detail } = event;
+  const complaintId = detail.mail.tags.complaint?.[0];
+  const key = detail.mail.tags.send?.[0];
+  const attempt = detail.mail.tags.attempt?.[0];
+  if (detail.eventType !== 'Send' || !complaintId || !key || !attempt || !detail.mail.timestamp) return undefined;
+  return { complaintId, key, attempt, messageId: detail.mail.messageId, at: detail.mail.timestamp };
 }

@@ -83,6 +83,20 @@ export class IdempotencyKeyInUse extends DomainError {
   readonly retryAfterSeconds = 1;
 }
 
+/**
+ * An earlier attempt at this very e-mail claimed it and SES has not yet confirmed or denied sending it
+ * (lambdas/use-cases/send-once.ts): sending now could send it twice. Retry-After is what is left of the window
+ * in which SES's evidence of that attempt may still arrive; after it the e-mail is settled either way.
+ */
+export class EmailBeingSent extends DomainError {
+  readonly status = 409;
+  readonly type = 'email-being-sent';
+  readonly title = 'The e-mail this request sends is still being sent by an earlier attempt';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`An earlier attempt is sending this e-mail; in ${retryAfterSeconds} s it is either confirmed or may be sent again.`);
+  }
+}
+
 /** The same Idempotency-Key was sent with a different body (httpapi idempotency draft §2.7). */
 export class IdempotencyKeyReused extends DomainError {
   readonly status = 422;

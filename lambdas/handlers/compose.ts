@@ -5,6 +5,7 @@ import { clockFromEnvironment } from '../adapters/clock';
 import { readConfigFile } from '../adapters/config-files';
 import { readEnvironment, required } from '../adapters/config';
 import { dynamoComplaintRepository } from '../adapters/complaint-repository';
+import { dynamoSendClaims } from '../adapters/send-claims';
 import { dynamoComplaintLists } from '../adapters/complaint-lists';
 import { dynamoAttemptCounter } from '../adapters/attempt-counter';
 import { cursorSealFrom, sealedCursors } from '../adapters/sealed-cursors';
@@ -38,6 +39,7 @@ const shared = /* @__PURE__ */ once(() => {
     env,
     now: () => clock.now(),
     complaints: dynamoComplaintRepository(dynamo(), env.TABLE_NAME),
+    sendClaims: dynamoSendClaims(dynamo(), env.TABLE_NAME),
     policies: loadPolicyRegistry(env.DEFAULT_POLICY, readConfigFile('customPolicies')),
     departments: readConfigFile('departments'),
   };
@@ -69,12 +71,13 @@ export const statusPorts = /* @__PURE__ */ once(() => ({
  * The delivery recorder writes to the complaint and nothing else. Ports of its own rather than `stepPorts()`,
  * so that its bundle carries no SES or Step Functions client (esbuild keeps whatever a used function refers to).
  */
-export const deliveryPorts = /* @__PURE__ */ once(() => ({ complaints: shared().complaints }));
+export const deliveryPorts = /* @__PURE__ */ once(() => ({ complaints: shared().complaints, sendClaims: shared().sendClaims }));
 
 const mailer = /* @__PURE__ */ once(() => sesMailer(ses(), required(shared().env, 'SENDER_ADDRESS'), shared().env.SES_CONFIGURATION_SET));
 
 export const stepPorts = /* @__PURE__ */ once((): StepPorts => ({
   complaints: shared().complaints,
+  sendClaims: shared().sendClaims,
   mailer: mailer(),
   policies: shared().policies,
   departments: shared().departments,

@@ -1,15 +1,24 @@
 import { deliveryPorts } from './compose';
 import { log } from '../adapters/logger';
-import { evidenceFromSesEvent, sesEventSchema } from '../core/delivery-evidence';
+import { evidenceFromSesEvent, sendEvidenceFromSesEvent, sesEventSchema } from '../core/delivery-evidence';
 
 /**
- * SES delivery, bounce and complaint events (configuration set → EventBridge → here). An event about an
- * e-mail we did not tag, or one we cannot match, is logged and dropped: retrying could not make it match.
+ * SES send, delivery, bounce and complaint events (configuration set → EventBridge → here). A Send event is
+ * kept on the send-once claim of its attempt when the complaint does not record that e-mail yet (send-once.ts:
+ * a retry completes the record from it instead of sending again); the others are kept on the e-mail's record.
+ * An event about an e-mail we did not tag, or one we cannot match, is logged and dropped: retrying could not
+ * make it match.
  */
 export const handler = async (event: unknown): Promise<void> => {
   const parsed = sesEventSchema.safeParse(event);
   if (!parsed.success) {
     log.warn('not an SES event', { issues: parsed.error.issues.length });
+    return;
+  }
+  const sent = sendEvidenceFromSesEvent(parsed.data);
+  if (sent) {
+    const kept = await deliveryPorts().sendClaims.keepSendEvidence(sent);
+    log.info('send evidence', { complaintId: sent.complaintId, claim: sent.key, kept });
     return;
   }
   const evidence = evidenceFromSesEvent(parsed.data);

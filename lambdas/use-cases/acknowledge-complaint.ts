@@ -1,14 +1,12 @@
 import type { Complaint, SentEmail } from '../core/complaint';
 import { NotFound } from '../core/errors';
 import { acknowledgementEmail } from '../core/templates';
-import type { ComplaintRepository } from './ports';
-import type { Mailer } from './ports';
-import { sendOnce } from './send-once';
+import type { ComplaintRepository, Mailer } from './ports';
+import { sendOnce, type SendOncePorts } from './send-once';
 
-export interface AcknowledgePorts {
+export interface AcknowledgePorts extends SendOncePorts {
   complaints: ComplaintRepository;
   mailer: Mailer;
-  now: () => Date;
   companyName: string;
   /** The customer's status page for a reference, when the deployment has pages (PUBLIC_BASE_URL). */
   statusPageUrl?: (reference: string, language: Complaint['language']) => string;
@@ -34,10 +32,14 @@ export async function acknowledgeComplaint(complaintId: string, ports: Acknowled
       statusPageUrl: ports.statusPageUrl?.(complaint.reference, complaint.language),
     });
   const sent = await sendOnce(
-    complaint.acknowledgement,
-    () => ports.mailer.send({ to: complaint.customer.email, evidence: { complaintId, record: 'acknowledgement' }, ...email() }),
-    (value) => ports.complaints.record(complaintId, { kind: 'acknowledgement', value }),
-    ports.now,
+    {
+      email: { complaintId, name: 'acknowledgement', record: 'acknowledgement' },
+      recorded: complaint.acknowledgement,
+      send: (attempt) =>
+        ports.mailer.send({ to: complaint.customer.email, evidence: { complaintId, record: 'acknowledgement' }, attempt, ...email() }),
+      record: (value) => ports.complaints.record(complaintId, { kind: 'acknowledgement', value }),
+    },
+    ports,
   );
   // The status stays `received` until the department is assigned, a moment later in the same step: a write
   // for a status nobody would see costs a complaint write and one per list index.

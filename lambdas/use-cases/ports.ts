@@ -1,6 +1,6 @@
 import type { Assignment, Complaint, ComplaintReceipt, ComplaintStatus, HistoryEntry, SentEmail } from '../core/complaint';
 import type { ComplaintPage } from '../core/complaint-summary';
-import type { DeliveryEvidence, DeliveryEvidenceTarget } from '../core/delivery-evidence';
+import type { DeliveryEvidence, DeliveryEvidenceTarget, SendAttempt, SendEvidence } from '../core/delivery-evidence';
 
 // The ports the use cases need, declared here in their own words; adapters implement them (DynamoDB, SES,
 // Step Functions) and the composition root (lambdas/handlers/compose.ts) wires them. Nothing here names a
@@ -121,6 +121,8 @@ export interface OutgoingEmail {
   cc?: string[];
   /** Where SES's delivery and bounce events for this message are to be recorded (see delivery-evidence.ts). */
   evidence?: DeliveryEvidenceTarget;
+  /** The send-once attempt this e-mail is (send-once.ts): SES's Send event names it, so a retry can find it. */
+  attempt?: SendAttempt;
   subject: string;
   text: string;
   html: string;
@@ -129,6 +131,41 @@ export interface OutgoingEmail {
 export interface Mailer {
   /** Sends one e-mail and returns the provider's message id. */
   send(email: OutgoingEmail): Promise<string>;
+}
+
+/**
+ * One attempt's claim on one e-mail of the send-once path (send-once.ts), written before the e-mail is sent.
+ * A claim stays after its e-mail is recorded; only one without a record on the complaint means anything.
+ */
+export interface SendClaim extends SendAttempt {
+  /** The e-mail as its use case names it ("acknowledgement", "reminder 3"); `key` is its hash. */
+  email: string;
+  /** Where its record lands on the complaint ("acknowledgement", "reminders.3"). */
+  record: string;
+  /** Real time the attempt began (epoch ms), not the product clock: SES's event latency is real time. */
+  claimedAtMs: number;
+}
+
+export interface StoredSendClaim extends SendClaim {
+  /** SES's word that this attempt was accepted (its Send event), kept when the record was not on the complaint. */
+  sent?: { messageId: string; sentAt: string };
+  /** SES refused this attempt's e-mail: the next attempt may send at once. */
+  released?: boolean;
+}
+
+export interface SendClaims {
+  /** Claims the e-mail for this attempt; when it was claimed before, answers that claim and writes nothing. */
+  claim(claim: SendClaim): Promise<StoredSendClaim | undefined>;
+  read(complaintId: string, key: string): Promise<StoredSendClaim | undefined>;
+  /** Hands a claim SES never confirmed to a new attempt; false when another attempt or SES's evidence came first. */
+  takeOver(earlier: StoredSendClaim, next: SendClaim): Promise<boolean>;
+  /** Gives this attempt's claim up: SES refused the e-mail, so the next attempt may send at once. */
+  release(claim: SendClaim): Promise<void>;
+  /**
+   * Keeps SES's Send event on the attempt's claim, unless the complaint already records that message (the
+   * usual case: reads only). True when it was kept.
+   */
+  keepSendEvidence(evidence: SendEvidence): Promise<boolean>;
 }
 
 export interface WorkflowStarter {

@@ -1,6 +1,7 @@
 import type * as z from '../core/zod';
 import type { Complaint, HistoryEntry } from '../core/complaint';
 import { NotFound, ValidationFailed, VersionConflict } from '../core/errors';
+import { sendClaimKey } from '../core/delivery-evidence';
 import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
 import { departmentById, type DepartmentRules } from '../core/department-rules';
 import { authorize, can, TRIAGE_DEPARTMENT, type StaffMember } from '../core/staff';
@@ -24,16 +25,15 @@ import type { ComplaintLists, ComplaintRepository, ListRequest, Mailer, Workflow
 import { summaryOf, type ComplaintPage } from '../core/complaint-summary';
 import type { PrintedLetter } from '../adapters/letter-pdf';
 import { UNASSIGNED } from '../core/department-rules';
-import { sendOnce } from './send-once';
+import { sendOnce, type SendOncePorts } from './send-once';
 
-export interface StaffPorts {
+export interface StaffPorts extends SendOncePorts {
   complaints: ComplaintRepository;
   lists: ComplaintLists;
   mailer: Mailer;
   waker: WorkflowWaker;
   policies: PolicyRegistry;
   departments: DepartmentRules;
-  now: () => Date;
   companyName: string;
   /** The company's standing positions answers must state (config/company.json). */
   company: CompanyProfile;
@@ -302,7 +302,8 @@ export async function recordAcknowledgement(id: string, request: z.infer<typeof 
  * e-mail is recorded on the complaint as soon as SES accepted it, with its message id (where SES's delivery
  * report is kept, delivery-evidence.ts), then the staff change writes the history entry (and, under an
  * Idempotency-Key, the key's answer). A request that failed after the send finds its e-mail when retried and
- * only writes what is missing: the customer gets one e-mail whatever failed.
+ * only writes what is missing: the customer gets one e-mail whatever failed. Of requests racing with the same
+ * question, one sends and the others get a 409 with Retry-After (the e-mail's claim).
  */
 export async function requestInformation(id: string, request: z.infer<typeof informationRequestSchema>, staff: StaffMember, ports: StaffPorts) {
   const complaint = await readComplaint(id, staff, ports);
@@ -313,21 +314,31 @@ export async function requestInformation(id: string, request: z.infer<typeof inf
   // Sent, but its history entry never written (no `requestedAt`): this request is that one's retry.
   const unfinished = earlier && !earlier.requestedAt && earlier.question === question && earlier.requestedBy === staff.id ? earlier : undefined;
   const sent = await sendOnce(
-    unfinished && { messageId: unfinished.messageId, sentAt: unfinished.sentAt },
-    () =>
-      ports.mailer.send({
-        to: complaint.customer.email,
-        evidence: { complaintId: id, record: 'informationRequest' },
-        ...informationRequestEmail({
-          language: complaint.language,
-          companyName: ports.companyName,
-          reference: complaint.reference,
-          customerName: complaint.customer.name,
-          question,
+    {
+      // One e-mail per question after the last one: requests racing with the same question share its claim.
+      email: {
+        complaintId: id,
+        name: `information request after ${earlier?.messageId ?? 'none'} by ${staff.id}: ${sendClaimKey(question)}`,
+        record: 'informationRequest',
+      },
+      recorded: unfinished && { messageId: unfinished.messageId, sentAt: unfinished.sentAt },
+      send: (attempt) =>
+        ports.mailer.send({
+          to: complaint.customer.email,
+          evidence: { complaintId: id, record: 'informationRequest' },
+          attempt,
+          ...informationRequestEmail({
+            language: complaint.language,
+            companyName: ports.companyName,
+            reference: complaint.reference,
+            customerName: complaint.customer.name,
+            question,
+          }),
         }),
-      }),
-    (email) => ports.complaints.record(id, { kind: 'informationRequestSent', value: { ...email, question, requestedBy: staff.id } }),
-    ports.now,
+      record: (email) => ports.complaints.record(id, { kind: 'informationRequestSent', value: { ...email, question, requestedBy: staff.id } }),
+      whileUnconfirmed: 'refuse',
+    },
+    ports,
   );
   const now = ports.now();
   return ports.complaints.applyStaffChange({

@@ -16,7 +16,7 @@ import type { ComplaintRepository } from './ports';
 import type { Mailer } from './ports';
 import type { WorkflowWaker } from './ports';
 import { acknowledgeComplaint } from './acknowledge-complaint';
-import { sendOnce } from './send-once';
+import { sendOnce, type SendOncePorts } from './send-once';
 
 // What the workflow does to a complaint. `advanceComplaint` is the workflow's one working step: it reads the
 // complaint, asks the planner what it needs, does it, and reads and asks again, until the answer is to wait or
@@ -24,13 +24,12 @@ import { sendOnce } from './send-once';
 // thing at most once (the complaint records that it was done, under a condition that refuses a stale write),
 // so a retried or re-run step repeats nothing and a step that failed half-way resumes where it was.
 
-export interface StepPorts {
+export interface StepPorts extends SendOncePorts {
   complaints: ComplaintRepository;
   mailer: Mailer;
   policies: PolicyRegistry;
   departments: DepartmentRules;
   waker: WorkflowWaker;
-  now: () => Date;
   companyName: string;
   statusPageUrl?: (reference: string, language: Complaint['language']) => string;
 }
@@ -157,45 +156,59 @@ async function notifyDepartment(complaint: Complaint, ports: StepPorts) {
   const department = departmentById(ports.departments, assignment.departmentId);
   const recorded = complaint.departmentNotified?.departmentId === assignment.departmentId ? complaint.departmentNotified : undefined;
   return sendOnce(
-    recorded,
-    () =>
-      ports.mailer.send({
-        to: department.email,
-        ...departmentAssignmentEmail({
-          language: STAFF_LANGUAGE,
-          companyName: ports.companyName,
-          reference: complaint.reference,
-          departmentName: department.name,
-          responseDueBy: complaint.responseDueBy,
-          internalTarget: complaint.internalTarget ?? complaint.responseDueBy,
-          reason: assignment.reason,
+    {
+      // Each assignment is told once: a department assigned again later gets a new notice.
+      email: {
+        complaintId: id,
+        name: `department notice: ${assignment.departmentId} assigned ${assignment.assignedAt}`,
+        record: 'departmentNotified',
+      },
+      recorded,
+      send: (attempt) =>
+        ports.mailer.send({
+          to: department.email,
+          attempt,
+          ...departmentAssignmentEmail({
+            language: STAFF_LANGUAGE,
+            companyName: ports.companyName,
+            reference: complaint.reference,
+            departmentName: department.name,
+            responseDueBy: complaint.responseDueBy,
+            internalTarget: complaint.internalTarget ?? complaint.responseDueBy,
+            reason: assignment.reason,
+          }),
         }),
-      }),
-    (value) => ports.complaints.record(id, { kind: 'departmentNotified', value: { ...value, departmentId: assignment.departmentId } }),
-    ports.now,
+      record: (value) => ports.complaints.record(id, { kind: 'departmentNotified', value: { ...value, departmentId: assignment.departmentId } }),
+    },
+    ports,
   );
 }
 
 async function sendReminder(complaint: Complaint, input: { offset: number; escalation: boolean }, ports: StepPorts) {
   const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
   return sendOnce(
-    complaint.reminders?.[String(input.offset)],
-    () =>
-      ports.mailer.send({
-        to: input.escalation ? department.supervisorEmail : department.email,
-        cc: input.escalation ? [department.email] : undefined,
-        ...reminderEmail({
-          language: STAFF_LANGUAGE,
-          companyName: ports.companyName,
-          reference: complaint.reference,
-          departmentName: department.name,
-          responseDueBy: complaint.responseDueBy,
-          workingDaysLeft: input.offset,
-          escalation: input.escalation,
+    {
+      email: { complaintId: complaint.id, name: `reminder ${input.offset}`, record: `reminders.${input.offset}` },
+      recorded: complaint.reminders?.[String(input.offset)],
+      send: (attempt) =>
+        ports.mailer.send({
+          attempt,
+          to: input.escalation ? department.supervisorEmail : department.email,
+          cc: input.escalation ? [department.email] : undefined,
+          ...reminderEmail({
+            language: STAFF_LANGUAGE,
+            companyName: ports.companyName,
+            reference: complaint.reference,
+            departmentName: department.name,
+            responseDueBy: complaint.responseDueBy,
+            workingDaysLeft: input.offset,
+            escalation: input.escalation,
+          }),
         }),
-      }),
-    (value) => ports.complaints.record(complaint.id, { kind: 'reminder', offset: input.offset, value: { ...value, escalation: input.escalation } }),
-    ports.now,
+      record: (value) =>
+        ports.complaints.record(complaint.id, { kind: 'reminder', offset: input.offset, value: { ...value, escalation: input.escalation } }),
+    },
+    ports,
   );
 }
 
@@ -218,42 +231,50 @@ async function handleDeadline(planned: Complaint, ports: StepPorts): Promise<voi
   const passed = complaint.deadlinePassed;
   const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
   await sendOnce(
-    passed.supervisorAlerted,
-    () =>
-      ports.mailer.send({
-        to: department.supervisorEmail,
-        cc: [department.email],
-        ...deadlinePassedAlertEmail({
-          language: STAFF_LANGUAGE,
-          companyName: ports.companyName,
-          reference: complaint.reference,
-          departmentName: department.name,
-          responseDueBy: complaint.responseDueBy,
-          silence: passed.effect,
+    {
+      email: { complaintId: id, name: 'deadline passed: supervisor alert', record: 'deadlinePassed.supervisorAlerted' },
+      recorded: passed.supervisorAlerted,
+      send: (attempt) =>
+        ports.mailer.send({
+          attempt,
+          to: department.supervisorEmail,
+          cc: [department.email],
+          ...deadlinePassedAlertEmail({
+            language: STAFF_LANGUAGE,
+            companyName: ports.companyName,
+            reference: complaint.reference,
+            departmentName: department.name,
+            responseDueBy: complaint.responseDueBy,
+            silence: passed.effect,
+          }),
         }),
-      }),
-    (value) => ports.complaints.record(id, { kind: 'deadlineEmail', field: 'supervisorAlerted', value }),
-    ports.now,
+      record: (value) => ports.complaints.record(id, { kind: 'deadlineEmail', field: 'supervisorAlerted', value }),
+    },
+    ports,
   );
   if (passed.effect === 'none' || !policy.notifyCustomerOnSilence) return;
   const effect = passed.effect;
   await sendOnce(
-    passed.customerNotified,
-    () =>
-      ports.mailer.send({
-        to: complaint.customer.email,
-        evidence: { complaintId: id, record: 'deadlinePassed.customerNotified' },
-        ...deemedAcceptedEmail({
-          language: complaint.language,
-          companyName: ports.companyName,
-          reference: complaint.reference,
-          customerName: complaint.customer.name,
-          responseDueBy: complaint.responseDueBy,
-          silence: effect,
+    {
+      email: { complaintId: id, name: 'deadline passed: customer notice', record: 'deadlinePassed.customerNotified' },
+      recorded: passed.customerNotified,
+      send: (attempt) =>
+        ports.mailer.send({
+          attempt,
+          to: complaint.customer.email,
+          evidence: { complaintId: id, record: 'deadlinePassed.customerNotified' },
+          ...deemedAcceptedEmail({
+            language: complaint.language,
+            companyName: ports.companyName,
+            reference: complaint.reference,
+            customerName: complaint.customer.name,
+            responseDueBy: complaint.responseDueBy,
+            silence: effect,
+          }),
         }),
-      }),
-    (value) => ports.complaints.record(id, { kind: 'deadlineEmail', field: 'customerNotified', value }),
-    ports.now,
+      record: (value) => ports.complaints.record(id, { kind: 'deadlineEmail', field: 'customerNotified', value }),
+    },
+    ports,
   );
 }
 
@@ -262,16 +283,20 @@ async function sendDecision(complaint: Complaint, ports: StepPorts) {
   const decision = complaint.decision;
   if (!decision) throw new NotFound(`Complaint ${id} has no decision to send`);
   return sendOnce(
-    complaint.decisionSent,
-    () =>
-      ports.mailer.send({
-        to: complaint.customer.email,
-        evidence: { complaintId: id, record: 'decisionSent' },
-        // The stored answer as the customer reads it: the ADR statement and the appeal routes as sentences.
-        ...decisionEmail(decisionInputOf(complaint, ports.companyName)),
-      }),
-    (value) => ports.complaints.record(id, { kind: 'decisionSent', value }),
-    ports.now,
+    {
+      email: { complaintId: id, name: 'decision', record: 'decisionSent' },
+      recorded: complaint.decisionSent,
+      send: (attempt) =>
+        ports.mailer.send({
+          attempt,
+          to: complaint.customer.email,
+          evidence: { complaintId: id, record: 'decisionSent' },
+          // The stored answer as the customer reads it: the ADR statement and the appeal routes as sentences.
+          ...decisionEmail(decisionInputOf(complaint, ports.companyName)),
+        }),
+      record: (value) => ports.complaints.record(id, { kind: 'decisionSent', value }),
+    },
+    ports,
   );
 }
 
@@ -280,22 +305,26 @@ async function sendExtensionNotice(complaint: Complaint, ports: StepPorts) {
   const extension = complaint.extension;
   if (!extension) throw new NotFound(`Complaint ${id} has no extension to announce`);
   return sendOnce(
-    extension.noticeSent,
-    () =>
-      ports.mailer.send({
-        to: complaint.customer.email,
-        evidence: { complaintId: id, record: 'extension.noticeSent' },
-        ...extensionNoticeEmail({
-          language: complaint.language,
-          companyName: ports.companyName,
-          reference: complaint.reference,
-          customerName: complaint.customer.name,
-          reason: extension.reason,
-          stillToEstablish: extension.stillToEstablish,
-          newResponseDueBy: complaint.responseDueBy,
+    {
+      email: { complaintId: id, name: 'extension notice', record: 'extension.noticeSent' },
+      recorded: extension.noticeSent,
+      send: (attempt) =>
+        ports.mailer.send({
+          attempt,
+          to: complaint.customer.email,
+          evidence: { complaintId: id, record: 'extension.noticeSent' },
+          ...extensionNoticeEmail({
+            language: complaint.language,
+            companyName: ports.companyName,
+            reference: complaint.reference,
+            customerName: complaint.customer.name,
+            reason: extension.reason,
+            stillToEstablish: extension.stillToEstablish,
+            newResponseDueBy: complaint.responseDueBy,
+          }),
         }),
-      }),
-    (value) => ports.complaints.record(id, { kind: 'extensionNotice', value }),
-    ports.now,
+      record: (value) => ports.complaints.record(id, { kind: 'extensionNotice', value }),
+    },
+    ports,
   );
 }

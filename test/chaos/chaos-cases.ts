@@ -25,8 +25,8 @@ export const CHAOS_SIZES = {
     raceWays: 50,
   },
   fast: {
-    killDuringIntake: { clients: 12, perClient: 1, toleratesResendAcrossKill: true },
-    killDuringAcknowledgement: { clients: 10, perClient: 2, toleratesResendAcrossKill: true },
+    killDuringIntake: { clients: 12, perClient: 1 },
+    killDuringAcknowledgement: { clients: 10, perClient: 2 },
     sesOutage: { complaints: 5, downForMs: 600 },
     throttledSteps: { complaints: 5, rate: 0.4 },
     raceWays: 50,

@@ -141,16 +141,11 @@ export function judgeIntake(outcomes: readonly IntakeOutcome[], stored: readonly
 
 /**
  * Exactly one acknowledgement for each of `complaints`, judged by the mailbox. With `kill` (how many e-mails
- * the mailbox held when the product was killed), a second acknowledgement sent after the kill of one sent
- * just before it is told apart: that is the window send-once.ts documents (SES accepted, the process killed
- * before the record was written; SES has no idempotency token, so no product can close it), and `kill.tolerated`
- * says whether the case accepts it.
+ * the mailbox held when the product was killed), a second acknowledgement sent after the kill of one sent just
+ * before it is told apart in the report (`resent`): that is the window send-once.ts closes with SES's Send
+ * event (SES accepted, the process killed before the record was written). Any second e-mail fails the case.
  */
-export function judgeAcknowledgements(
-  complaints: readonly StoredComplaint[],
-  emails: readonly MailboxEmail[],
-  kill?: { emailsBefore: number; tolerated: boolean },
-) {
+export function judgeAcknowledgements(complaints: readonly StoredComplaint[], emails: readonly MailboxEmail[], kill?: { emailsBefore: number }) {
   const positions = new Map<string, number[]>();
   emails.forEach((email, position) => {
     const [reference] = [...acknowledgementsByReference([email]).keys()];
@@ -165,13 +160,11 @@ export function judgeAcknowledgements(
       once += 1;
       continue;
     }
-    const acrossTheKill = kill && sent.length === 2 && sent[0]! < kill.emailsBefore && sent[1]! >= kill.emailsBefore;
+    const acrossTheKill = kill !== undefined && sent.length === 2 && sent[0]! < kill.emailsBefore && sent[1]! >= kill.emailsBefore;
     if (acrossTheKill) resent += 1;
-    if (!acrossTheKill || !kill.tolerated) {
-      failures.push(
-        `${complaint.reference} (${complaint.orderNumber}) was acknowledged ${sent.length} times${acrossTheKill ? ' (once before the kill, again after it)' : ''}`,
-      );
-    }
+    failures.push(
+      `${complaint.reference} (${complaint.orderNumber}) was acknowledged ${sent.length} times${acrossTheKill ? ' (once before the kill, again after it)' : ''}`,
+    );
   }
   return { acknowledged: { once, of: complaints.length, resent }, failures };
 }

@@ -16,12 +16,6 @@ export interface KillCaseOptions {
   /** Clients filing at once, and complaints each files one after another. */
   clients: number;
   perClient: number;
-  /**
-   * Accept an acknowledgement sent again after the kill when its first copy went out just before it (the
-   * window send-once.ts documents). `npm run chaos` does not; the fast part in `npm test` does, so that it
-   * stays green while still failing on any other second e-mail, or a missing one.
-   */
-  toleratesResendAcrossKill?: boolean;
 }
 
 /** How long a case may take before it counts what it has (the suite is bounded). */
@@ -58,12 +52,12 @@ class KilledProduct {
   }
 
   /** Waits for one acknowledgement each, stops the product, and judges the mailbox as it is on disk. */
-  async acknowledgementsOf(complaints: StoredComplaint[], toleratesResendAcrossKill = false) {
+  async acknowledgementsOf(complaints: StoredComplaint[]) {
     const { mailbox } = this.urls;
     const arrived = await waitFor(async () => everyoneAcknowledged(complaints, await mailboxEmails(mailbox)), 60_000, 250);
     await sleep(DUPLICATE_GRACE_MS);
     await stopProduct(this.current);
-    const kill = this.emailsBeforeKill === undefined ? undefined : { emailsBefore: this.emailsBeforeKill, tolerated: toleratesResendAcrossKill };
+    const kill = this.emailsBeforeKill === undefined ? undefined : { emailsBefore: this.emailsBeforeKill };
     const verdict = judgeAcknowledgements(complaints, mailboxFile(this.dataDir), kill);
     if (!arrived) verdict.failures.unshift('not every complaint was acknowledged within 60 s of the restart');
     return verdict;
@@ -111,7 +105,7 @@ export async function killDuringIntake(options: KillCaseOptions): Promise<CaseRe
     await restarted;
     const stored = await ownComplaints(product.urls.dynamodb, prefix);
     const intake = judgeIntake(outcomes, stored);
-    const acknowledgements = await product.acknowledgementsOf(stored, options.toleratesResendAcrossKill);
+    const acknowledgements = await product.acknowledgementsOf(stored);
     return {
       name,
       tried: total,
@@ -167,7 +161,7 @@ export async function killDuringAcknowledgement(options: KillCaseOptions): Promi
     const intake = judgeIntake(outcomes, stored);
     const replayed = again.filter((outcome) => outcome.final?.replayed).length;
     if (replayed !== again.length) failures.push(`${again.length - replayed} retries after the restart were not answered as replays`);
-    const acknowledgements = await product.acknowledgementsOf(stored, options.toleratesResendAcrossKill);
+    const acknowledgements = await product.acknowledgementsOf(stored);
     return {
       name,
       tried: total,

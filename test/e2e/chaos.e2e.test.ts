@@ -43,8 +43,8 @@ it('finishes every step through DynamoDB throttling, acknowledging each complain
   expect(await run(() => throttledSteps(product, sizes.throttledSteps))).toEqual([]);
 }, 90_000);
 
-// Acknowledgements: one each, except that one whose first copy SES accepted just before the kill may go out
-// again after it (send-once.ts; SES has no idempotency token). `npm run chaos` counts that as a failure too.
+// Acknowledgements: exactly one each, also for one whose first copy SES accepted just before the kill (its
+// step completes the record from SES's Send event instead of sending again, send-once.ts).
 it('loses and duplicates nothing when npm start is killed (SIGKILL) during intake and started again, and acknowledges each once', async () => {
   expect(await run(() => killDuringIntake(sizes.killDuringIntake))).toEqual([]);
 }, 150_000);

@@ -1,6 +1,13 @@
 import { receiptOf, type Complaint, type HistoryEntry } from '../../lambdas/core/complaint';
 import { IdempotencyKeyInUse, NotFound, VersionConflict } from '../../lambdas/core/errors';
-import type { ComplaintRepository, StaffPrecondition, StoredStaffAnswer, WorkflowFact } from '../../lambdas/use-cases/ports';
+import type {
+  ComplaintRepository,
+  SendClaims,
+  StaffPrecondition,
+  StoredSendClaim,
+  StoredStaffAnswer,
+  WorkflowFact,
+} from '../../lambdas/use-cases/ports';
 import { historyEntryOf } from '../../lambdas/use-cases/workflow-facts';
 
 // An in-memory ComplaintRepository for use-case tests: the port's promises (each fact once, its conditions,
@@ -168,4 +175,46 @@ export function inMemoryComplaints() {
     /** The next staff change fails with `error` before it is written, as a DynamoDB error would. */
     failNextStaffChange: (error: Error) => failures.push(error),
   };
+}
+
+/**
+ * In-memory send-once claims (lambdas/adapters/send-claims.ts keeps the same promises with conditions):
+ * `sesSent` plays SES's Send event, kept on the claim as the Send event's handler would.
+ */
+export function inMemorySendClaims() {
+  const claims = new Map<string, StoredSendClaim>();
+  const id = (complaintId: string, key: string) => `${complaintId}#${key}`;
+  const own = (claim: { complaintId: string; key: string; attempt: string }) => {
+    const stored = claims.get(id(claim.complaintId, claim.key));
+    return stored && stored.attempt === claim.attempt && !stored.sent ? stored : undefined;
+  };
+  const port: SendClaims = {
+    async claim(claim) {
+      const stored = claims.get(id(claim.complaintId, claim.key));
+      if (stored) return structuredClone(stored);
+      claims.set(id(claim.complaintId, claim.key), structuredClone(claim));
+      return undefined;
+    },
+    async read(complaintId, key) {
+      const stored = claims.get(id(complaintId, key));
+      return stored && structuredClone(stored);
+    },
+    async takeOver(earlier, next) {
+      const stored = own(earlier);
+      if (!stored) return false;
+      Object.assign(stored, { attempt: next.attempt, claimedAtMs: next.claimedAtMs, released: false });
+      return true;
+    },
+    async release(claim) {
+      const stored = own(claim);
+      if (stored) stored.released = true;
+    },
+    async keepSendEvidence(evidence) {
+      const stored = own(evidence);
+      if (!stored) return false;
+      stored.sent = { messageId: evidence.messageId, sentAt: evidence.at };
+      return true;
+    },
+  };
+  return { port, claims };
 }

@@ -56,6 +56,14 @@ describe('the CLI client of the staff API', () => {
     expect(sleeps).toEqual([2000, 1000]);
   });
 
+  it("retries while its own earlier attempt's e-mail is being sent, obeying Retry-After up to 5 s", async () => {
+    const sleeps: number[] = [];
+    const { fetch, calls } = scriptedFetch(problem(409, 'email-being-sent', { 'retry-after': '12' }), complaint());
+    await api(fetch, sleeps).send(note);
+    expect(calls).toHaveLength(2);
+    expect(sleeps).toEqual([5000]);
+  });
+
   it('gives each command (each client) a key of its own', async () => {
     const first = scriptedFetch(complaint());
     const second = scriptedFetch(complaint());

@@ -23,3 +23,16 @@ describe('the SES mailer names its failures for the workflow', () => {
     await expect(sesMailer(failingClient(error), 'from@example.com').send(email)).rejects.toBeInstanceOf(expected);
   });
 });
+
+describe('the SES mailer says whether a failed send may still have gone out', () => {
+  const withStatus = (error: SESv2ServiceException, httpStatusCode: number) => Object.assign(error, { $metadata: { httpStatusCode } });
+  it.each([
+    ['throttling: refused before any work', sesError('TooManyRequestsException', 'client'), false],
+    ['503: refused before any work', withStatus(sesError('ServiceUnavailable', 'server'), 503), false],
+    ['a refused connection: never reached SES', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), false],
+    ['a 500: SES may have accepted it first', withStatus(sesError('InternalFailure', 'server'), 500), true],
+    ['a connection reset after the request went out', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
+  ])('%s', async (_case, error, mayHaveBeenSent) => {
+    await expect(sesMailer(failingClient(error), 'from@example.com').send(email)).rejects.toMatchObject({ mayHaveBeenSent });
+  });
+});

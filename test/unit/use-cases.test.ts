@@ -7,7 +7,7 @@ import { addNote, recordDecision, requestInformation, type StaffPorts } from '..
 import { keyedStaffWrite } from '../../lambdas/use-cases/staff-idempotency';
 import { submitPublicForm } from '../../lambdas/use-cases/submit-complaint';
 import { advanceComplaint, type StepPorts } from '../../lambdas/use-cases/workflow-steps';
-import { inMemoryComplaints } from '../support/in-memory-complaints';
+import { inMemoryComplaints, inMemorySendClaims } from '../support/in-memory-complaints';
 import { validComplaint } from '../support/local-product';
 
 // The use cases with in-memory fakes of their ports (lambdas/use-cases/ports.ts): no DynamoDB, no SES, no
@@ -32,6 +32,7 @@ function world() {
   const woken: string[] = [];
   const ports: StepPorts & StaffPorts = {
     complaints: store.repository,
+    sendClaims: inMemorySendClaims().port,
     mailer,
     policies: loadPolicyRegistry('consumer'),
     departments: readConfigFile('departments'),

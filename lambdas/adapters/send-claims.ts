@@ -1,0 +1,119 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SendClaim, SendClaims, StoredSendClaim } from '../use-cases/ports';
+import { keys } from './table-design';
+
+// The send-once claims (lambdas/use-cases/send-once.ts): one small item per e-mail beside its complaint
+// (COMPLAINT#id / SEND#<key>, ~250 B, 1 WCU), written once before the e-mail is sent. It is the one write that
+// path adds per e-mail; everything else here happens only after a failure, or is a read. Claims are kept
+// 30 days (DynamoDB TTL), far past any retry or redrive of the step that sends the e-mail.
+
+const CLAIM_KEPT_SECONDS = 30 * 24 * 3600;
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+function storedClaim(item: Record<string, unknown> | undefined): StoredSendClaim | undefined {
+  if (!item) return undefined;
+  return {
+    complaintId: String(item.PK).slice('COMPLAINT#'.length),
+    key: String(item.SK).slice('SEND#'.length),
+    attempt: String(item.attempt),
+    email: String(item.email),
+    record: String(item.record),
+    claimedAtMs: Number(item.claimedAtMs),
+    ...(item.released === true ? { released: true } : {}),
+    ...(typeof item.sentMessageId === 'string' ? { sent: { messageId: item.sentMessageId, sentAt: String(item.sentAt) } } : {}),
+  };
+}
+
+/** `reminders.3` as a projection of its message id, with the names it needs. */
+function recordMessageId(record: string) {
+  const segments = record.split('.');
+  return {
+    expression: [...segments.map((_, i) => `#r${i}`), 'messageId'].join('.'),
+    names: Object.fromEntries(segments.map((segment, i) => [`#r${i}`, segment])),
+  };
+}
+
+export function dynamoSendClaims(client: DynamoDBDocumentClient, tableName: string): SendClaims {
+  const read = async (complaintId: string, key: string) =>
+    storedClaim((await client.send(new GetCommand({ TableName: tableName, Key: keys.sendClaim(complaintId, key), ConsistentRead: true }))).Item);
+
+  /** Changes the claim only while it is still this attempt's and SES's evidence is not on it. */
+  const updateOwn = async (claim: { complaintId: string; key: string; attempt: string }, set: string, values: Record<string, unknown>) => {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.sendClaim(claim.complaintId, claim.key),
+          UpdateExpression: `SET ${set}`,
+          ConditionExpression: 'attempt = :own AND attribute_not_exists(sentMessageId)',
+          ExpressionAttributeValues: { ...values, ':own': claim.attempt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  };
+
+  return {
+    async claim(claim) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...keys.sendClaim(claim.complaintId, claim.key),
+              attempt: claim.attempt,
+              email: claim.email,
+              record: claim.record,
+              claimedAtMs: claim.claimedAtMs,
+              expiresAt: Math.floor(claim.claimedAtMs / 1000) + CLAIM_KEPT_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
+        return undefined;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return read(claim.complaintId, claim.key);
+      }
+    },
+
+    read,
+
+    takeOver(earlier, next: SendClaim) {
+      return updateOwn(earlier, 'attempt = :attempt, claimedAtMs = :at, released = :no', {
+        ':attempt': next.attempt,
+        ':at': next.claimedAtMs,
+        ':no': false,
+      });
+    },
+
+    async release(claim) {
+      await updateOwn(claim, 'released = :yes', { ':yes': true });
+    },
+
+    async keepSendEvidence(evidence) {
+      const claim = await read(evidence.complaintId, evidence.key);
+      // Another attempt's claim now (this one's e-mail went out late, and the record will show the later one).
+      if (!claim || claim.attempt !== evidence.attempt || claim.sent) return false;
+      const projection = recordMessageId(claim.record);
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.complaint(evidence.complaintId),
+          ConsistentRead: true,
+          ProjectionExpression: projection.expression,
+          ExpressionAttributeNames: projection.names,
+        }),
+      );
+      let recorded: unknown = Item;
+      for (const segment of [...claim.record.split('.'), 'messageId']) recorded = (recorded as Record<string, unknown> | undefined)?.[segment];
+      if (recorded === evidence.messageId) return false;
+      return updateOwn(claim, 'sentMessageId = :messageId, sentAt = :at', { ':messageId': evidence.messageId, ':at': evidence.at });
+    },
+  };
+}
