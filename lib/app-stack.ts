@@ -1,4 +1,5 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { functions, type FunctionName, type FunctionSpec } from '../lambdas/functions';
 import { Alerts } from './alerts';
@@ -74,8 +75,26 @@ export class AppStack extends Stack {
     const eventStream = new EventStream(this, 'EventStream', { table, functions: this.functions.byName, alerts });
 
     this.api = new Api(this, 'Api', { functions: this.functions.lambdas });
+    // What CloudFront adds to each request it sends the API, so that the public functions believe the viewer's
+    // address it forwards (their per-client limits) only from CloudFront: execute-api answers directly too.
+    // Letters and digits, 48 of them (~285 bits). Both CloudFront's origin configuration and the two
+    // functions' environment hold it (a CloudFormation dynamic reference, resolved at deploy): readable by
+    // whoever may read those configurations, which already means the operators.
+    const originSecret = new secretsmanager.Secret(this, 'OriginVerify', {
+      description: 'Reklamacje: the header value CloudFront sends the API, proving a request came through it',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(originSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating means redeploying CloudFront and the functions with the new value together (replace the secret and deploy); ' +
+        'a leaked value only lets a caller pick the address the per-client limits count, not read or change anything.',
+    });
+    const originSecretValue = originSecret.secretValue.unsafeUnwrap();
+    for (const name of ['intake', 'customerStatus'] as const) this.functions.byName[name].addEnvironment('ORIGIN_VERIFY', originSecretValue);
     // The customer's pages and the public API behind one CloudFront origin; the customer's e-mails link to it.
-    this.web = new Web(this, 'Web', { httpApi: this.api.httpApi, webAclArn: props.webAclArn });
+    this.web = new Web(this, 'Web', { httpApi: this.api.httpApi, webAclArn: props.webAclArn, originSecret: originSecretValue });
     this.functions.byName.advanceComplaint.addEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web.url);
 
     new Operations(this, 'Operations', {

@@ -5,6 +5,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../lambdas/http/client-address';
 import { CONTENT_SECURITY_POLICY, HSTS_SECONDS } from '../lambdas/http/pages/page-security';
 import { siteFiles } from '../web/site';
 import { acknowledgeWildcardResource } from './nag';
@@ -17,6 +18,11 @@ export interface WebProps {
    * e.g. the output of the ReklamacjeEdgeWaf stack (lib/edge-waf.ts). Without it the distribution has no WAF.
    */
   readonly webAclArn?: string;
+  /**
+   * The value CloudFront sends the API in ORIGIN_VERIFY_HEADER on every request, so that the public functions
+   * can tell a request that came through CloudFront (and its WAF) from one sent to execute-api directly.
+   */
+  readonly originSecret: string;
 }
 
 /** The paths CloudFront sends to the API; everything else is the static site in S3. */
@@ -79,6 +85,8 @@ export class Web extends Construct {
     // The API's own host name: https://{apiId}.execute-api.{region}.amazonaws.com → {apiId}.execute-api.….
     const apiOrigin = new origins.HttpOrigin(Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint)), {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      // Replaces a header of the same name a viewer sent: only CloudFront can send this value.
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originSecret },
     });
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: apiOrigin,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, MethodNotAllowed, NotFound, PayloadTooLarge } from '../lambdas/core/errors';
+import { ORIGIN_VERIFY_HEADER } from '../lambdas/http/client-address';
 import { matchRoute } from '../lambdas/http/routes';
 import { problemResponse } from '../lambdas/http/problem';
 import { handlerOf } from './handlers';
@@ -299,6 +300,9 @@ function toEvent(
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
+  // The local server is also the CloudFront in front of the API: it adds the origin header CloudFront adds
+  // (lib/web.ts), replacing one a caller sent, so CloudFront-Viewer-Address is believed as it is behind CloudFront.
+  if (process.env.ORIGIN_VERIFY) headers[ORIGIN_VERIFY_HEADER] = process.env.ORIGIN_VERIFY;
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   // A text body goes to the handler as text only when it is valid UTF-8; otherwise as the bytes sent

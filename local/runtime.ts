@@ -136,6 +136,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       // E-mails link to the customer's pages, which the local API serves (static-site.ts).
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
       CURSOR_KEY: LOCAL_CURSOR_KEY,
+      // What CloudFront sends the API to prove a request came through it (lib/web.ts); the API server adds it.
+      ORIGIN_VERIFY: 'local origin header, not a secret: never deployed',
       ...(options.intakeLimitPerClient !== undefined ? { INTAKE_LIMIT_PER_CLIENT: String(options.intakeLimitPerClient) } : {}),
       ...clockEnvironment,
     });

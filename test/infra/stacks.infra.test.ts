@@ -13,6 +13,7 @@ import { nonKeyAttributes, tableDesign, type IndexDesign } from '../../lambdas/a
 import { functions, workflowSteps, type FunctionName } from '../../lambdas/functions';
 import { COMPLAINT_EVENT_SOURCE, eventConsumers } from '../../lambdas/event-consumers';
 import { routes } from '../../lambdas/http/routes';
+import { ORIGIN_VERIFY_HEADER } from '../../lambdas/http/client-address';
 import { complaintWorkflowFile } from '../../lib/workflow';
 
 // Intent on the synthesized templates (STYLE.md §10), read from the same sources of truth the stacks are built
@@ -151,6 +152,25 @@ describe("the customer's pages", () => {
         CacheBehaviors: ['/complaints', '/complaints/*', '/openapi.json', '/health'].map((path) => Match.objectLike({ PathPattern: path })),
       }),
     });
+  });
+
+  it('CloudFront sends the API a generated origin secret, and only the functions that count clients by address know it', () => {
+    const [secretId] = Object.keys(app.findResources('AWS::SecretsManager::Secret', { Properties: { GenerateSecretString: Match.anyValue() } }));
+    expect(secretId).toBeDefined();
+    const [distribution] = Object.values(app.findResources('AWS::CloudFront::Distribution'));
+    const apiOrigins = (
+      distribution?.Properties.DistributionConfig.Origins as { CustomOriginConfig?: unknown; OriginCustomHeaders?: unknown[] }[]
+    ).filter((origin) => origin.CustomOriginConfig);
+    expect(apiOrigins).toHaveLength(1);
+    expect(apiOrigins[0]!.OriginCustomHeaders).toEqual([{ HeaderName: ORIGIN_VERIFY_HEADER, HeaderValue: expect.anything() }]);
+    const value = JSON.stringify(apiOrigins[0]!.OriginCustomHeaders);
+    expect(value).toContain('{{resolve:secretsmanager:');
+    expect(value).toContain(secretId);
+    const knowing = (Object.keys(functions) as FunctionName[]).filter((name) => {
+      const [fn] = Object.values(app.findResources('AWS::Lambda::Function', { Properties: { Description: functions[name].description } }));
+      return fn?.Properties.Environment?.Variables?.ORIGIN_VERIFY !== undefined;
+    });
+    expect(knowing.sort()).toEqual(['customerStatus', 'intake']);
   });
 
   it('are what the acknowledgement e-mail links to', () => {
