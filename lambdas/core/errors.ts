@@ -16,9 +16,9 @@ export class InvalidConfiguration extends Error {
 }
 
 /**
- * An error that passes by itself: a DomainError with `retryAfterSeconds` (seconds after which the same request
- * may succeed) is answered with Retry-After. Errors where repeating the request unchanged can only fail again
- * have none.
+ * A DomainError with `retryAfterSeconds` is answered with Retry-After. Every 409 has it (issue 13), and says in
+ * its comment whether after that time the same request may succeed (a key or an e-mail still in progress) or
+ * only a follow-up read is worth making (a version conflict); so do a 429 and a 503.
  */
 export interface PassesByItself {
   readonly retryAfterSeconds: number;
@@ -105,13 +105,17 @@ export class IdempotencyKeyReused extends DomainError {
 }
 
 /**
- * The change was made on a stale copy, or the complaint's state no longer allows it. No Retry-After: the same
- * request, repeated, can only fail again; the caller reads the complaint and decides anew.
+ * The change was made on a stale copy, or the complaint's state no longer allows it. The same request, repeated
+ * unchanged, can only fail again: the caller reads the complaint and decides anew. Retry-After says when that
+ * follow-up read is worth making (RFC 9110 §10.2.3 speaks of a follow-up request, not the same one): the change
+ * that won is already stored when this is answered, and the workflow it woke takes one step (0.1–0.3 s,
+ * lambdas/functions.ts) to act on it; a read a second later shows the complaint as both left it.
  */
 export class VersionConflict extends DomainError {
   readonly status = 409;
   readonly type = 'version-conflict';
   readonly title = 'The resource was changed by someone else';
+  readonly retryAfterSeconds = 1;
 }
 
 export class Unauthenticated extends DomainError {

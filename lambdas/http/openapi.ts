@@ -87,7 +87,7 @@ function schemasFor(io: 'input' | 'output', named: ReadonlyMap<z.core.$ZodType, 
   return { components, refOf };
 }
 
-/** Statuses whose problem answers may carry Retry-After (lambdas/http/problem.ts). */
+/** Statuses whose problem answers carry Retry-After (lambdas/http/problem.ts, lambdas/core/errors.ts). */
 const RETRY_LATER = new Set([409, 429, 503]);
 const problemContent = { 'application/problem+json': { schema: { $ref: `${COMPONENT}Problem` } } };
 
@@ -205,14 +205,16 @@ export function openApiDocument(): Record<string, unknown> {
       responses: {
         Problem: { description: 'Problem details (RFC 9457)', content: problemContent },
         ProblemRetryLater: {
-          description: 'Problem details (RFC 9457), with Retry-After where the same request may succeed later',
+          description: 'Problem details (RFC 9457), with Retry-After',
           headers: {
             'Retry-After': {
               description:
-                'Seconds to wait before sending the same request again (RFC 9110 §10.2.3): always on a 503 and a 429; on a 409 only ' +
-                'when the conflict passes by itself (a request with the same Idempotency-Key still in progress), not when the ' +
-                'complaint changed meanwhile (read it again instead).',
-              required: false,
+                'Seconds to wait before the follow-up request (RFC 9110 §10.2.3), on every 409, 429 and 503. On a 409 the problem ' +
+                'type says which follow-up: after `idempotency-key-in-use` (1 s) and `email-being-sent` (what is left of the 15 s in ' +
+                "which SES may still confirm an earlier attempt's e-mail) the same request may succeed sent again; after a " +
+                '`version-conflict` (1 s: the workflow has acted on the change that won) read the complaint again and decide anew, ' +
+                'since the same request unchanged fails again.',
+              required: true,
               schema: { type: 'integer', minimum: 0 },
             },
           },

@@ -26,8 +26,8 @@ export function problemResponse(error: unknown, instance?: string, request: Requ
       ...(instance ? { instance } : {}),
     };
     if (error instanceof ValidationFailed) body.errors = error.issues;
-    // RFC 9110 §10.2.3: when to ask again, for the errors that pass by themselves (a 409 of a request still in
-    // progress, or of a change that raced another).
+    // RFC 9110 §10.2.3: when to ask again; every 409 says it (errors.ts): a request still in progress, or a
+    // change that raced another.
     const { retryAfterSeconds } = error as Partial<PassesByItself>;
     return problem(error.status, body, typeof retryAfterSeconds === 'number' ? { 'retry-after': String(Math.ceil(retryAfterSeconds)) } : {});
   }

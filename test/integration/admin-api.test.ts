@@ -42,8 +42,13 @@ async function call(staffId: string | undefined, { method = 'GET', path, query, 
     ? await signedHeaders({ method, url, headers, body: text }, { credentials: demoCredentials(staffId), region: 'eu-central-1', signingDate })
     : headers;
   const response = await fetch(url, { method, headers: tamper ? tamper(signed) : signed, body: sendBody ?? text });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the answer's JSON by path
-  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as any };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    retryAfter: response.headers.get('retry-after'),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the answer's JSON by path
+    body: (await response.json()) as any,
+  };
 }
 
 /** Every complaint this file stores, so the lists can be checked for gaps. */
@@ -160,7 +165,7 @@ describe('roles', () => {
 });
 
 describe('changes', () => {
-  it('refuses a stale write with 409 and keeps the first', async () => {
+  it('refuses a stale write with 409 and Retry-After: 1 (read it again, then decide), and keeps the first', async () => {
     const { id } = await register();
     await runtime.settled();
     const { version } = (await call(supervisor.id, { path: `/admin/complaints/${id}` })).body;
@@ -175,7 +180,7 @@ describe('changes', () => {
       path: `/admin/complaints/${id}/assignment`,
       body: { departmentId: 'logistics', version },
     });
-    expect(stale.status).toBe(409);
+    expect([stale.status, stale.retryAfter]).toEqual([409, '1']);
     expect((await call(supervisor.id, { path: `/admin/complaints/${id}` })).body.assignment.departmentId).toBe('payments');
   });
 

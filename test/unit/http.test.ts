@@ -3,7 +3,9 @@ import { readBody } from '../../lambdas/http/request-body';
 import { matchRoute } from '../../lambdas/http/routes';
 import { problemResponse } from '../../lambdas/http/problem';
 import { EmailTemporarilyUnavailable } from '../../lambdas/adapters/mailer';
+import * as errors from '../../lambdas/core/errors';
 import {
+  DomainError,
   IdempotencyKeyInUse,
   MalformedRequest,
   PayloadTooLarge,
@@ -107,10 +109,27 @@ describe('problem details', () => {
     expect(answer.headers['retry-after']).toBe('1');
   });
 
-  it('give no Retry-After to a version conflict, which the same request repeated cannot get past', () => {
+  it('give a version conflict Retry-After: 1, the time after which reading the complaint again is worth it', () => {
     const answer = problemResponse(new VersionConflict('decided meanwhile')) as { statusCode: number; headers: Record<string, string> };
     expect(answer.statusCode).toBe(409);
-    expect(answer.headers).not.toHaveProperty('retry-after');
+    expect(answer.headers['retry-after']).toBe('1');
+  });
+
+  it('give every 409 of the domain errors a Retry-After of 1 to 60 seconds', () => {
+    const conflicts = (Object.values(errors) as unknown[])
+      .filter((value): value is new (argument: never) => DomainError => typeof value === 'function' && value.prototype instanceof DomainError)
+      // Each constructor takes a message or the seconds to wait, for which 3 stands in (a 422 takes field issues).
+      .filter((Error) => Error !== errors.ValidationFailed)
+      .map((Conflict) => new Conflict(3 as never))
+      .filter((error) => error.status === 409);
+    expect(conflicts.map((error) => error.name).sort()).toEqual(['EmailBeingSent', 'IdempotencyKeyInUse', 'VersionConflict']);
+    for (const error of conflicts) {
+      const retryAfter = Number((problemResponse(error) as { headers: Record<string, string> }).headers['retry-after']);
+      expect({ error: error.name, retryAfterWithinBounds: retryAfter >= 1 && retryAfter <= 60 }).toEqual({
+        error: error.name,
+        retryAfterWithinBounds: true,
+      });
+    }
   });
 
   it('hide the details of an unexpected error behind a 500', () => {
