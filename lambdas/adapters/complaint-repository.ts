@@ -55,6 +55,18 @@ function split(complaint: Record<string, unknown>): { state: Record<string, unkn
   return { state, submission };
 }
 
+/**
+ * The decision, likewise: its texts (a justification of up to 10,000 characters, the ADR statement, the appeal
+ * routes, payment details) are written once, in the decision's own transaction, to COMPLAINT#id /
+ * COMPLAINT#DECISION, and the complaint item keeps what the workflow's conditions and the lists read. Every
+ * later write of the complaint (sending the answer, closing it, the delivery evidence) then stays ~1 KB.
+ */
+const DECISION_SUMMARY_FIELDS = ['outcome', 'remedy', 'delivery', 'decidedAt', 'decidedBy'] as const;
+
+function decisionSummary(decision: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(DECISION_SUMMARY_FIELDS.filter((field) => decision[field] !== undefined).map((field) => [field, decision[field]]));
+}
+
 function toComplaint(item: Record<string, unknown> | undefined): Complaint | undefined {
   return item ? complaintSchema.parse(item) : undefined;
 }
@@ -114,8 +126,16 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
     const state = Items.find((item) => item.SK === keys.complaint(id).SK);
     if (state) sequences.saw(id, Number(state.eventSequence ?? 0));
     const submission = Items.find((item) => item.SK === keys.submission(id).SK);
+    const decision = Items.find((item) => item.SK === keys.decision(id).SK);
     const wait = Items.find((item) => item.SK === keys.wait(id).SK);
-    return state && { ...submission, ...state, ...(wait ? { workflowWait: wait.workflowWait } : {}) };
+    return (
+      state && {
+        ...submission,
+        ...state,
+        ...(state.decision && decision ? { decision: decision.decision } : {}),
+        ...(wait ? { workflowWait: wait.workflowWait } : {}),
+      }
+    );
   }
 
   /**
@@ -128,6 +148,8 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
     change: Change,
     entry: HistoryEntry,
     keyed?: { record: (item: Record<string, unknown>, eventSequence: number) => Record<string, unknown>; nowSeconds: number },
+    /** Items of the complaint's partition written with the change (the complaint's condition guards them too). */
+    alsoPut: Record<string, unknown>[] = [],
   ): Promise<'written' | 'refused' | 'missing' | 'key_taken'> {
     // The number the complaint was last read at (a use case reads it just before it changes it) saves a read;
     // if another change took that number meanwhile, the condition on it refuses the write and we read afresh.
@@ -174,6 +196,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
                 },
               },
               ...(answer ? [answer] : []),
+              ...alsoPut.map((Item) => ({ Put: { TableName: tableName, Item } })),
             ],
           }),
         );
@@ -183,7 +206,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         const codes = reasons(error);
         if (!codes) throw error;
         if (codes.includes('TransactionConflict')) continue;
-        if (codes[2] === 'ConditionalCheckFailed') return 'key_taken';
+        if (answer && codes[2] === 'ConditionalCheckFailed') return 'key_taken';
         // The condition failed: because another change took the number (try again), or because of the change's own.
         const now = await complaintItem(id);
         if (!now) return 'missing';
@@ -305,7 +328,9 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
         ...change.set,
         ...(change.set.assignment ? departmentIndexAttributes(change.id, change.set.assignment.departmentId) : {}),
         ...(change.set.responseDueBy ? { dueKey: dueKeyOf(change.id, change.set.responseDueBy) } : {}),
+        ...(change.set.decision ? { decision: decisionSummary(change.set.decision) } : {}),
       };
+      const alsoPut = change.set.decision ? [{ ...keys.decision(change.id), decision: change.set.decision }] : [];
       const assignments = Object.entries(set).map(([field, value], i) => {
         names[`#f${i}`] = field;
         values[`:v${i}`] = value;
@@ -328,6 +353,7 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
           // The change's own time, from the product clock: an expired key is free again.
           nowSeconds: Math.floor(Date.parse(change.entry.at) / 1000),
         },
+        alsoPut,
       );
       if (outcome === 'key_taken') throw new IdempotencyKeyInUse('A request with this Idempotency-Key was stored meanwhile.');
       const current = await this.get(change.id);
@@ -351,7 +377,9 @@ export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableN
       // What the customer sent (which never changes) and the workflow's wait as they are now, the rest as it was.
       const now = (await complaintWithSubmission(String(stored.id))) ?? {};
       const current = Object.fromEntries([...SUBMISSION_FIELDS, 'workflowWait'].filter((field) => field in now).map((field) => [field, now[field]]));
-      const { history: _history, ...complaint } = complaintSchema.parse({ ...current, ...stored });
+      // A decision is recorded once and never changed: its texts as they are now are the ones it was stored with.
+      const decision = stored.decision && now.decision ? { decision: now.decision } : {};
+      const { history: _history, ...complaint } = complaintSchema.parse({ ...current, ...stored, ...decision });
       return {
         fingerprint: String(Item.fingerprint),
         status: Item.status,

@@ -104,6 +104,8 @@ export const keys = {
   complaint: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT' }),
   /** What the customer sent, written once at intake beside the complaint (sorts right after it). */
   submission: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT#SUBMISSION' }),
+  /** The decision in full (its texts run to 10,000 characters and more), written once beside the complaint. */
+  decision: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT#DECISION' }),
   /** The callback token the complaint's workflow waits on (replaced at every wait). */
   wait: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT#WAIT' }),
   /** One change of a complaint: its history entry and domain event, numbered from 1 (10 digits sort as numbers). */

@@ -1,6 +1,6 @@
 import { LOCAL_CURSOR_KEY, type Runtime } from '../../local/runtime';
 import { cursorSeal } from '../../lambdas/core/cursor-seal';
-import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 import { asStaff, demoStaff } from '../support/staff-event';
 
 // A complaint's history is items beside it, so it can grow without bound while the complaint item stays
@@ -50,6 +50,33 @@ it('takes 120 notes of 5,000 characters on one complaint, keeps the complaint it
   expect(entries[0].action).toBe('complaint_received');
   const times = entries.map((entry) => entry.at);
   expect([...times].sort()).toEqual(times);
+});
+
+it('keeps a decision of 10,000 characters beside the complaint item, and sends and shows it whole', async () => {
+  const { id, reference } = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
+  await runtime.settled();
+  const justification = `Uzasadnienie: ${'oględziny wykazały wadę fabryczną grzałki, którą usuniemy. '.repeat(200)}`.slice(0, 10_000);
+  const current = await asStaff(supervisor, 'GET', '/admin/complaints/{id}', { pathParameters: { id } });
+  const decided = await asStaff(supervisor, 'POST', '/admin/complaints/{id}/decision', {
+    pathParameters: { id },
+    body: { outcome: 'accepted', remedy: 'replacement', justification, version: current.body.version },
+  });
+  expect(decided.statusCode).toBe(200);
+  expect(decided.body.decision.justification).toBe(justification);
+  await runtime.settled();
+
+  const items = (await storedItems(runtime)).filter((item) => item.PK?.S === `COMPLAINT#${id}`);
+  const complaintItem = items.find((item) => item.SK?.S === 'COMPLAINT');
+  const decisionItem = items.find((item) => item.SK?.S === 'COMPLAINT#DECISION');
+  // The complaint item, rewritten by every later change (the answer sent, the complaint closed), stays small.
+  expect(Buffer.byteLength(JSON.stringify(complaintItem))).toBeLessThan(3 * 1024);
+  expect(complaintItem?.decision?.M?.justification).toBeUndefined();
+  expect(decisionItem?.decision?.M?.justification?.S).toBe(justification);
+
+  const shown = await asStaff(supervisor, 'GET', '/admin/complaints/{id}', { pathParameters: { id } });
+  expect(shown.body).toMatchObject({ status: 'closed', decision: { outcome: 'accepted', justification } });
+  const answer = (await mailbox(runtime)).find((email) => email.subject.includes(reference) && email.body.text?.includes('Uzasadnienie'));
+  expect(answer?.body.text).toContain(justification.slice(-60).trim());
 });
 
 it("refuses another complaint's history cursor, a tampered one and one sealed under another secret (400)", async () => {
