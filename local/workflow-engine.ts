@@ -40,8 +40,15 @@ function localResources(dynamo: DynamoDBClient): Record<string, TaskHandler> {
   const dynamoCall =
     (command: new (input: never) => unknown) =>
     async (input: Record<string, unknown>): Promise<unknown> => {
-      const { $metadata: _metadata, ...output } = (await dynamo.send(new command(input as never) as never)) as { $metadata: unknown };
-      return output;
+      try {
+        const { $metadata: _metadata, ...output } = (await dynamo.send(new command(input as never) as never)) as { $metadata: unknown };
+        return output;
+      } catch (error) {
+        // Step Functions names the optimized DynamoDB integration's errors after the service:
+        // `DynamoDB.ConditionalCheckFailedException`, which is what an ASL Retry or Catch must match.
+        if (error instanceof Error && !error.name.startsWith('DynamoDB.')) error.name = `DynamoDB.${error.name}`;
+        throw error;
+      }
     };
   return {
     'arn:aws:states:::lambda:invoke': async (input) => {

@@ -1,5 +1,6 @@
 import { handlerOf } from '../../local/handlers';
 import type { Runtime } from '../../local/runtime';
+import { LOCAL_STATE_MACHINE_ARN } from '../../local/stepfunctions-server';
 import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 import { taskFaults } from '../support/faults';
 
@@ -93,6 +94,21 @@ describe('the complaint workflow', () => {
     expect(attention?.error?.S).toBe('EmailPermanentlyRejected');
     expect(await emailsAbout(reference)).toHaveLength(0);
     expect(execution?.error).toBe('WorkflowStepFailed');
+  });
+
+  it('fails an execution whose complaint does not exist without making a stub complaint item', async () => {
+    const id = '00000000-0000-4000-8000-00000000dead';
+    const response = await fetch(runtime.urls.stepFunctions, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.StartExecution' },
+      body: JSON.stringify({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, name: id, input: JSON.stringify({ complaintId: id }) }),
+    });
+    expect(response.status).toBe(200);
+    await runtime.settled();
+    const execution = await runtime.stepFunctions.execution(id);
+    expect(execution?.status).toBe('FAILED');
+    expect(execution?.error).toBe('WorkflowStepFailed');
+    expect(await complaintItem(id)).toBeUndefined();
   });
 
   it('stops retrying an outage after its bounded attempts and flags the complaint', async () => {
