@@ -55,6 +55,8 @@ export default tseslint.config(
   {
     // The Lambda code builds its schemas with zod/mini through lambdas/core/zod.ts, which installs zod's English
     // messages: classic zod would put ~90 KiB more into every bundle, and a bare zod/mini answers "Invalid input".
+    // It talks to AWS through lambdas/adapters/aws-wire/ (README, "Bundle sizes"): an AWS SDK client brings
+    // ~200 KiB of @smithy/core into every bundle that imports it. Local tooling, the CLI and tests may use both.
     files: ['lambdas/**/*.ts'],
     ignores: ['lambdas/core/zod.ts'],
     rules: {
@@ -62,7 +64,13 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'zod', message: 'Import lambdas/core/zod.ts (zod/mini with English messages) instead.' }],
-          patterns: [{ regex: '^zod/', message: 'Import lambdas/core/zod.ts (zod/mini with English messages) instead.' }],
+          patterns: [
+            { regex: '^zod/', message: 'Import lambdas/core/zod.ts (zod/mini with English messages) instead.' },
+            {
+              group: ['@aws-sdk/*', '!@aws-sdk/util-dynamodb', '@smithy/*', '@aws-crypto/*'],
+              message: 'Lambda code calls AWS through lambdas/adapters/aws-wire/ (the SDK clients are too big for a Lambda bundle).',
+            },
+          ],
         },
       ],
     },

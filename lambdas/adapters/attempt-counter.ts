@@ -1,4 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDocumentClient } from './aws-wire/dynamodb-api';
 import type { AttemptCounter } from '../use-cases/look-up-status';
 import { keys } from './table-design';
 
@@ -8,7 +8,7 @@ import { keys } from './table-design';
  * Figures: a status lookup writes two counters; at the public routes' throttle (25/s) that is 50 WCU/s spread
  * over as many partition keys as there are references and clients, far from 1,000 writes/s on any one key.
  */
-export function dynamoAttemptCounter(client: DynamoDBDocumentClient, tableName: string): AttemptCounter {
+export function dynamoAttemptCounter(client: DynamoDocumentClient, tableName: string): AttemptCounter {
   return {
     async countAttempt(key, window) {
       const start = Math.floor(window.start.getTime() / 1000);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDocumentClient } from './aws-wire/dynamodb-api';
 import * as z from '../core/zod';
 import { complaintSummarySchema, type ComplaintSummary } from '../core/complaint-summary';
 import type { ComplaintLists, ListPage, ListRequest } from '../use-cases/ports';
@@ -61,7 +61,7 @@ interface Shard {
   lastShown?: StoredKey;
 }
 
-export function dynamoComplaintLists(client: DynamoDBDocumentClient, tableName: string): ComplaintLists {
+export function dynamoComplaintLists(client: DynamoDocumentClient, tableName: string): ComplaintLists {
   return {
     async list(request: ListRequest): Promise<ListPage> {
       const plan = planOf(request);
@@ -191,7 +191,7 @@ function queryParts(request: ListRequest, plan: Plan) {
 }
 
 /** The summary attributes of the complaints a keys-only index names, in the index's order (absent ones left out). */
-async function complaintRows(client: DynamoDBDocumentClient, tableName: string, indexRows: StoredKey[]): Promise<StoredKey[]> {
+async function complaintRows(client: DynamoDocumentClient, tableName: string, indexRows: StoredKey[]): Promise<StoredKey[]> {
   if (indexRows.length === 0) return [];
   const found = new Map<string, StoredKey>();
   const names = Object.fromEntries(LOOKUP_ROW_ATTRIBUTES.map((name, i) => [`#a${i}`, name]));

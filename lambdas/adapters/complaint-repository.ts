@@ -1,5 +1,13 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  isTransactionCanceled,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDocumentClient,
+} from './aws-wire/dynamodb-api';
+import { isServiceError } from './aws-wire/service-errors';
 import { complaintSchema, historyEntrySchema, receiptOf, type Complaint, type ComplaintReceipt, type HistoryEntry } from '../core/complaint';
 import type { ComplaintRepository, StaffIdempotency, StaffPrecondition, WorkflowFact } from '../use-cases/ports';
 import { historyEntryOf } from '../use-cases/workflow-facts';
@@ -12,7 +20,7 @@ import { IdempotencyKeyInUse, IdempotencyKeyReused, MalformedRequest, NotFound, 
 // domain event at once, in the same transaction as the change. `eventSequence` on the complaint item is the
 // last event's number; a change is conditioned on it, so two changes can never take the same number.
 
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+const isConditionFailure = (error: unknown) => isServiceError(error, 'ConditionalCheckFailedException');
 
 /** The staff preconditions, as conditions on the complaint item. */
 const PRECONDITIONS: Record<StaffPrecondition, { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }> = {
@@ -72,7 +80,7 @@ function toComplaint(item: Record<string, unknown> | undefined): Complaint | und
 }
 
 function reasons(error: unknown): string[] | undefined {
-  return error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None') : undefined;
+  return isTransactionCanceled(error) ? (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None') : undefined;
 }
 
 /** One change: the update of the complaint item, as an expression with its condition, names and values. */
@@ -105,7 +113,7 @@ function staffAnswerItem(idempotency: StaffIdempotency, complaint: Record<string
 /** A key may be taken again once expired, before DynamoDB's TTL (which can lag by days) deletes its record. */
 const KEY_FREE = 'attribute_not_exists(PK) OR expiresAt < :nowSeconds';
 
-export function dynamoComplaintRepository(client: DynamoDBDocumentClient, tableName: string): ComplaintRepository {
+export function dynamoComplaintRepository(client: DynamoDocumentClient, tableName: string): ComplaintRepository {
   const sequences = lastSeenSequences();
   const complaintItem = async (id: string) => {
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.complaint(id), ConsistentRead: true }));

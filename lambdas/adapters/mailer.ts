@@ -1,4 +1,5 @@
-import { SendEmailCommand, SESv2Client, SESv2ServiceException } from '@aws-sdk/client-sesv2';
+import { isServiceError } from './aws-wire/service-errors';
+import { SendEmailCommand, type SesClient } from './aws-wire/sesv2-api';
 import { emailTags } from '../core/delivery-evidence';
 import type { Mailer } from '../use-cases/ports';
 
@@ -24,7 +25,7 @@ export class EmailPermanentlyRejected extends Error {
 
 const TRANSIENT = new Set(['TooManyRequestsException', 'LimitExceededException', 'SendingPausedException', 'ThrottlingException']);
 
-export function sesMailer(client: SESv2Client, from: string, configurationSet?: string): Mailer {
+export function sesMailer(client: SesClient, from: string, configurationSet?: string): Mailer {
   return {
     async send(email) {
       try {
@@ -55,14 +56,14 @@ function classify(error: unknown): Error {
   if (error instanceof EmailTemporarilyUnavailable || error instanceof EmailPermanentlyRejected) return error;
   const name = error instanceof Error ? error.name : 'Unknown';
   const message = error instanceof Error ? error.message : String(error);
-  const serverFault = error instanceof SESv2ServiceException && error.$fault === 'server';
-  const networkFault = !(error instanceof SESv2ServiceException);
+  // SES's own retries are spent by now (aws-wire/standard-retry.ts); an error it did not answer (no connection)
+  // is a NetworkingError, with the socket's code.
+  const serverFault = isServiceError(error) && error.$fault === 'server';
+  const networkFault = !isServiceError(error);
   // Throttling and 503 are refusals before any work; another server error, or no answer at all, leaves open
   // whether SES accepted the e-mail (a refused connection does not).
   const refused =
-    TRANSIENT.has(name) ||
-    (serverFault && error.$metadata.httpStatusCode === 503) ||
-    (error as { code?: string }).code === 'ECONNREFUSED';
+    TRANSIENT.has(name) || (serverFault && error.$metadata.httpStatusCode === 503) || (error as { code?: string }).code === 'ECONNREFUSED';
   if (TRANSIENT.has(name) || serverFault || networkFault) return new EmailTemporarilyUnavailable(`${name}: ${message}`, !refused);
   return new EmailPermanentlyRejected(`${name}: ${message}`);
 }

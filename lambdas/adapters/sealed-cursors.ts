@@ -1,4 +1,4 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from './aws-wire/secrets-manager-api';
 import { cursorSeal, type CursorSeal } from '../core/cursor-seal';
 import { InvalidConfiguration } from '../core/errors';
 import type { ComplaintLists, ComplaintRepository } from '../use-cases/ports';

@@ -1,4 +1,4 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretsManagerClient, type SecretsManagerClient } from './aws-wire/secrets-manager-api';
 
 // The Secrets Manager client, made once per process (see clients.ts for why each service has a module of its
 // own). Only the admin function (the cursor key, sealed-cursors.ts) and the webhook function (the sources'
@@ -6,6 +6,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 let secretsClient: SecretsManagerClient | undefined;
 
 export function secretsManager(): SecretsManagerClient {
-  secretsClient ??= new SecretsManagerClient({});
+  secretsClient ??= secretsManagerClient();
   return secretsClient;
 }

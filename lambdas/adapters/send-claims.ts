@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDocumentClient } from './aws-wire/dynamodb-api';
+import { isServiceError } from './aws-wire/service-errors';
 import type { SendClaim, SendClaims, StoredSendClaim } from '../use-cases/ports';
 import { keys } from './table-design';
 
@@ -10,7 +10,7 @@ import { keys } from './table-design';
 
 const CLAIM_KEPT_SECONDS = 30 * 24 * 3600;
 
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+const isConditionFailure = (error: unknown) => isServiceError(error, 'ConditionalCheckFailedException');
 
 function storedClaim(item: Record<string, unknown> | undefined): StoredSendClaim | undefined {
   if (!item) return undefined;
@@ -35,7 +35,7 @@ function recordMessageId(record: string) {
   };
 }
 
-export function dynamoSendClaims(client: DynamoDBDocumentClient, tableName: string): SendClaims {
+export function dynamoSendClaims(client: DynamoDocumentClient, tableName: string): SendClaims {
   const read = async (complaintId: string, key: string) =>
     storedClaim((await client.send(new GetCommand({ TableName: tableName, Key: keys.sendClaim(complaintId, key), ConsistentRead: true }))).Item);
 

@@ -1,9 +1,9 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { sesClient as newSesClient, type SesClient } from './aws-wire/sesv2-api';
 
 // The SES client, made once per process (see clients.ts for why each service has a module of its own).
-let sesClient: SESv2Client | undefined;
+let sesClient: SesClient | undefined;
 
-export function ses(): SESv2Client {
-  sesClient ??= new SESv2Client({});
+export function ses(): SesClient {
+  sesClient ??= newSesClient();
   return sesClient;
 }

@@ -1,9 +1,9 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { stepFunctionsClient, type StepFunctionsClient } from './aws-wire/sfn-api';
 
 // The Step Functions client, made once per process (see clients.ts for why each service has a module of its own).
-let sfnClient: SFNClient | undefined;
+let sfnClient: StepFunctionsClient | undefined;
 
-export function stepFunctions(): SFNClient {
-  sfnClient ??= new SFNClient({});
+export function stepFunctions(): StepFunctionsClient {
+  sfnClient ??= stepFunctionsClient();
   return sfnClient;
 }

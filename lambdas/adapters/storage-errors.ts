@@ -1,6 +1,7 @@
-// DynamoDB throttling and passing network trouble, left over after the SDK's own three attempts, are worth
-// another try minutes later; the workflow's Retry backs off on this one name. Anything else (a condition
-// failed, a validation error, a missing table) would fail again the same way and is left as it is.
+// DynamoDB throttling and passing network trouble, left over after the client's own three attempts
+// (aws-wire/standard-retry.ts), are worth another try minutes later; the workflow's Retry backs off on this one
+// name. Anything else (a condition failed, a validation error, a missing table) would fail again the same way
+// and is left as it is. Errors are matched by name and shape (aws-wire/service-errors.ts), not by class.
 
 const TRANSIENT_NAMES = new Set([
   'ProvisionedThroughputExceededException',
@@ -12,6 +13,8 @@ const TRANSIENT_NAMES = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
+  // No answer at all (a refused, reset or timed-out connection): aws-wire/service-errors.ts.
+  'NetworkingError',
 ]);
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from './aws-wire/secrets-manager-api';
 import { InvalidConfiguration } from '../core/errors';
 import { parsedConfiguration } from '../core/validation';
 import { webhookSourcesSchema, type WebhookSources } from '../core/webhook-sources';

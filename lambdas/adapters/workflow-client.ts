@@ -1,18 +1,19 @@
-import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { isServiceError } from './aws-wire/service-errors';
+import { SendTaskSuccessCommand, StartExecutionCommand, type StepFunctionsClient } from './aws-wire/sfn-api';
 import type { WorkflowStarter, WorkflowWaker } from '../use-cases/ports';
 
 /**
  * The execution is named after the complaint id: Step Functions keeps a name unique for 90 days, so a
  * repeated start (a redelivered stream record, a retried batch) is a no-op rather than a second workflow.
  */
-export function stepFunctionsWorkflowStarter(client: SFNClient, stateMachineArn: string): WorkflowStarter {
+export function stepFunctionsWorkflowStarter(client: StepFunctionsClient, stateMachineArn: string): WorkflowStarter {
   return {
     async start(complaintId) {
       try {
         await client.send(new StartExecutionCommand({ stateMachineArn, name: complaintId, input: JSON.stringify({ complaintId }) }));
       } catch (error) {
         // Same name with the same input is not even an error in AWS; with other input it means "already ours".
-        if (error instanceof ExecutionAlreadyExists) return;
+        if (isServiceError(error, 'ExecutionAlreadyExists')) return;
         throw error;
       }
     },
@@ -23,13 +24,13 @@ export function stepFunctionsWorkflowStarter(client: SFNClient, stateMachineArn:
 // workflow reads the complaint afresh whenever it plans, so nothing is lost by ignoring these.
 const STALE_TOKEN = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
-export function stepFunctionsWorkflowWaker(client: SFNClient): WorkflowWaker {
+export function stepFunctionsWorkflowWaker(client: StepFunctionsClient): WorkflowWaker {
   return {
     async wake(taskToken) {
       try {
         await client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ woken: true }) }));
       } catch (error) {
-        if (error instanceof Error && STALE_TOKEN.has(error.name)) return;
+        if (isServiceError(error) && STALE_TOKEN.has(error.name)) return;
         throw error;
       }
     },

@@ -8,8 +8,8 @@ import type { SendClaim, SendClaims, StoredSendClaim } from './ports';
  * Once SES has accepted an e-mail, its record is all that stands between the customer and a second one: a
  * step that fails now is retried, finds no record and sends again (the chaos suite's DynamoDB throttling made
  * two acknowledgements out of one that way). So a write of the record that fails is tried again here, with
- * the message id still in hand: four more times over about 7.5 s (0.5, 1, 2, 4 s), on top of the SDK's own
- * three attempts, well inside a workflow step's 30 s and API Gateway's 29 s. A write still failing then fails
+ * the message id still in hand: four more times over about 7.5 s (0.5, 1, 2, 4 s), on top of the DynamoDB
+ * client's own three attempts, well inside a workflow step's 30 s and API Gateway's 29 s. A write still failing then fails
  * as before (and the claim below still keeps the e-mail from going out twice).
  */
 const RECORD_RETRY_PAUSES_MS = [500, 1_000, 2_000, 4_000];

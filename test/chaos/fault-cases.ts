@@ -138,6 +138,8 @@ export async function throttledSteps(product: FaultyProduct, options: { complain
     serverErrors: verdict.serverErrors,
     acknowledged: acknowledgements.acknowledged,
     failures: [...failures, ...verdict.failures, ...acknowledgements.failures],
-    notes: [`${throttled} of ${state.calls - before.calls} step calls throttled; ${stepRetries} step retries after the SDK's own gave up`],
+    notes: [
+      `${throttled} of ${state.calls - before.calls} step calls throttled; ${stepRetries} step retries after the DynamoDB client's own attempts gave up`,
+    ],
   };
 }

@@ -181,15 +181,8 @@ describe('a plain form post that fails as a whole gets a page, not problem+json'
   });
 
   it('500: a fault on our side says the complaint may or may not have been received, and keeps what was typed', async () => {
-    // The intake's own DynamoDB client fails every call below the SDK's retries: not a throttle, a fault.
-    let failing = true;
-    dynamo().middlewareStack.add(
-      (next) => async (args) => {
-        if (failing) throw new Error('injected DynamoDB fault');
-        return next(args);
-      },
-      { step: 'initialize', name: 'injectedFault' },
-    );
+    // The intake's own DynamoDB client gets no answer to any request (its own retries spent too): not a throttle, a fault.
+    const stopFailing = dynamo().intercept(() => Promise.reject(new Error('injected DynamoDB fault')));
     try {
       const response = await post(newClient(), asForm(formComplaint), 'form');
       expect(response.status).toBe(500);
@@ -199,8 +192,7 @@ describe('a plain form post that fails as a whole gets a page, not problem+json'
       expect(html).toContain('mogła zostać przyjęta albo nie');
       expect(html).toContain('value="Jan Nowak"');
     } finally {
-      failing = false;
-      dynamo().middlewareStack.remove('injectedFault');
+      stopFailing();
     }
   });
 });

@@ -1,4 +1,5 @@
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, sesClient } from '../../lambdas/adapters/aws-wire/sesv2-api';
+import { MAX_ATTEMPTS } from '../../lambdas/adapters/aws-wire/standard-retry';
 import type { Runtime } from '../../local/runtime';
 import { dynamo } from '../../lambdas/adapters/clients';
 import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
@@ -14,20 +15,25 @@ afterAll(async () => {
   await runtime.stop();
 });
 
-/** Fails the next `times` writes of the acknowledgement's record, as throttled DynamoDB would. */
+/**
+ * Fails the next `times` writes of the acknowledgement's record, as throttled DynamoDB would: every attempt of
+ * each, so the client's own three attempts (lambdas/adapters/aws-wire/standard-retry.ts) are spent too.
+ */
 function failAcknowledgementRecords(times: number) {
-  let left = times;
-  dynamo().middlewareStack.add(
-    (next) => async (args) => {
-      if (left > 0 && JSON.stringify(args.input).includes('SET acknowledgement = ')) {
-        left -= 1;
-        throw Object.assign(new Error('injected throttling of the acknowledgement record'), { name: 'ProvisionedThroughputExceededException' });
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'failAcknowledgementRecords' },
-  );
-  return () => dynamo().middlewareStack.remove('failAcknowledgementRecords');
+  let left = times * MAX_ATTEMPTS;
+  return dynamo().intercept(async (request, next) => {
+    if (left > 0 && (await request.clone().text()).includes('SET acknowledgement = ')) {
+      left -= 1;
+      return new Response(
+        JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+          message: 'injected throttling of the acknowledgement record',
+        }),
+        { status: 400, headers: { 'content-type': 'application/x-amz-json-1.0' } },
+      );
+    }
+    return next(request);
+  });
 }
 
 it("completes the acknowledgement from SES's Send event when its step failed after SES accepted it, and sends one e-mail", async () => {
@@ -62,7 +68,10 @@ it('keeps the Send event off the claim of an e-mail whose record was written (a 
 });
 
 it('refuses, as SES does, an e-mail whose tag value holds a character SES does not allow', async () => {
-  const ses = new SESv2Client({ endpoint: runtime.urls.mailbox, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  // The product's own SES client, pointed at the stand-in as the local runtime points it.
+  const ses = sesClient({
+    env: { AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'l', AWS_SECRET_ACCESS_KEY: 'l', AWS_ENDPOINT_URL_SESV2: runtime.urls.mailbox },
+  });
   const send = ses.send(
     new SendEmailCommand({
       FromEmailAddress: 'reklamacje@sklep.example',
@@ -71,6 +80,5 @@ it('refuses, as SES does, an e-mail whose tag value holds a character SES does n
       Content: { Simple: { Subject: { Data: 'Test' }, Body: { Text: { Data: 'Test' } } } },
     }),
   );
-  await expect(send).rejects.toMatchObject({ name: 'BadRequestException' });
-  ses.destroy();
+  await expect(send).rejects.toMatchObject({ name: 'BadRequestException', $metadata: { httpStatusCode: 400, attempts: 1 } });
 });

@@ -1,5 +1,5 @@
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { dynamo } from '../../lambdas/adapters/clients';
+import { ses } from '../../lambdas/adapters/ses-client';
 import type { Runtime } from '../../local/runtime';
 import { handlerOf } from '../../local/handlers';
 import { demoCredentials, signedHeaders } from '../../cli/signing';
@@ -141,26 +141,28 @@ describe('an information request (a staff e-mail: sent once, recorded with its e
   it('whose write failed after the e-mail went out, retried with its key, sends one e-mail and records it with its delivery', async () => {
     const id = await registered();
     const before = (await asked()).length;
-    // The staff change's transaction fails once, after SES accepted the e-mail (a DynamoDB error mid-request).
-    const realSend = DynamoDBDocumentClient.prototype.send;
+    // The staff change's transaction fails after SES accepted the e-mail: DynamoDB answers it 500 every time, so the
+    // client's own attempts (3) are spent too (the handlers' own client, in this process, as the local API runs them).
     let failed = 0;
-    const failOnce = function (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]): Promise<unknown> {
-      if (command instanceof TransactWriteCommand && failed === 0 && JSON.stringify(command.input).includes('information_requested')) {
+    const stopFailing = dynamo().intercept(async (outgoing, next) => {
+      const body = await outgoing.clone().text();
+      if (outgoing.headers.get('x-amz-target') === 'DynamoDB_20120810.TransactWriteItems' && body.includes('information_requested')) {
         failed += 1;
-        return Promise.reject(Object.assign(new Error('injected: the staff change was not stored'), { name: 'InternalServerError' }));
+        return new Response(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected: not stored' }), {
+          status: 500,
+          headers: { 'content-type': 'application/x-amz-json-1.0' },
+        });
       }
-      return (realSend as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
-    };
-    // `never`: send's overloads include a callback form returning void, which this promise form is not meant to match.
-    const spy = jest.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(failOnce as never);
+      return next(outgoing);
+    });
     const request = await signedPost(supervisor.id, `/admin/complaints/${id}/information-requests`, { question }, 'ask-once');
     let first;
     try {
       first = await send(request);
     } finally {
-      spy.mockRestore();
+      stopFailing();
     }
-    expect([failed, first.status]).toEqual([1, 500]);
+    expect([failed, first.status]).toEqual([3, 500]);
     const retried = await send(request);
     expect(retried.status).toBe(201);
     expect((await asked()).length - before).toBe(1);
@@ -185,15 +187,25 @@ describe('an information request (a staff e-mail: sent once, recorded with its e
     const id = await registered();
     const before = (await asked()).length;
     const request = await signedPost(supervisor.id, `/admin/complaints/${id}/information-requests`, { question }, 'ask-ses-down');
-    // SES throttles the send (the mailer's own client, in this process, as the local API runs its handlers).
-    const throttled = Object.assign(new Error('injected: Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
-    const spy = jest.spyOn(SESv2Client.prototype, 'send').mockImplementation((() => Promise.reject(throttled)) as never);
+    // SES throttles the send, every attempt (the mailer's own client, in this process, as the local API runs its handlers).
+    let throttled = 0;
+    const stopThrottling = ses().intercept(async () => {
+      throttled += 1;
+      return new Response(JSON.stringify({ message: 'injected: Maximum sending rate exceeded.' }), {
+        status: 429,
+        headers: {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'TooManyRequestsException:http://internal.amazon.com/coral/com.amazonaws.sesv2/',
+        },
+      });
+    });
     let refused;
     try {
       refused = await send(request);
     } finally {
-      spy.mockRestore();
+      stopThrottling();
     }
+    expect(throttled).toBe(3);
     expect(refused.status).toBe(503);
     expect((await read(supervisor.id, id)).informationRequest).toBeUndefined();
     expect((await send(request)).status).toBe(201);

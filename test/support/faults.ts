@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Readable } from 'node:stream';
+import type { Interceptor } from '../../lambdas/adapters/aws-wire/signed-transport';
 
 type TaskRun = (input: Record<string, unknown>) => Promise<unknown>;
 
@@ -33,45 +33,38 @@ export function taskFaults() {
 }
 
 /**
- * DynamoDB throttling inside workflow steps: while `rate` is above 0, that share of the DynamoDB calls a step
+ * DynamoDB throttling inside workflow steps: while `rate` is above 0, that share of the DynamoDB requests a step
  * makes is answered as DynamoDB answers a throttled request (HTTP 400, ProvisionedThroughputExceededException),
- * below the SDK's deserializer, so the SDK's own retries, the adapter's mapping to StorageTemporarilyUnavailable
- * and the ASL's Retry all take part. Only calls made while a Task runs are throttled (intake is not): `wrapTask`
- * marks them. `install` goes on the DynamoDB client the step handlers use (lambdas/adapters/clients.ts).
+ * under the client's retries, so the client's own attempts (lambdas/adapters/aws-wire/standard-retry.ts), the
+ * adapter's mapping to StorageTemporarilyUnavailable and the ASL's Retry all take part. Only requests made while
+ * a Task runs are throttled (intake is not): `wrapTask` marks them. `install` goes on the DynamoDB client the
+ * step handlers use (lambdas/adapters/clients.ts) and answers a function that takes it off.
  */
 export function dynamoDbThrottling(options: { rate: number; seed?: number }) {
   const inStep = new AsyncLocalStorage<string>();
   const random = seededRandom(options.seed ?? 13);
   const state = { rate: options.rate, calls: 0, throttled: 0 };
-  const throttledResponse = () => ({
-    statusCode: 400,
-    reason: 'Bad Request',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `throttled-${state.throttled}` },
-    body: Readable.from([
-      Buffer.from(
-        JSON.stringify({
-          __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-          message: 'The level of configured provisioned throughput for the table was exceeded (injected)',
-        }),
-      ),
-    ]),
-  });
+  const throttledResponse = () =>
+    new Response(
+      JSON.stringify({
+        __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+        message: 'The level of configured provisioned throughput for the table was exceeded (injected)',
+      }),
+      { status: 400, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `throttled-${state.throttled}` } },
+    );
   return {
     state,
     wrapTask(stateName: string, run: TaskRun): TaskRun {
       return (input) => inStep.run(stateName, () => run(input));
     },
-    install(client: { middlewareStack: { addRelativeTo(middleware: unknown, options: object): void } }) {
-      client.middlewareStack.addRelativeTo(
-        (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-          if (inStep.getStore() === undefined) return next(args);
-          state.calls += 1;
-          if (random() >= state.rate) return next(args);
-          state.throttled += 1;
-          return { response: throttledResponse(), output: undefined };
-        },
-        { name: 'injectedThrottling', relation: 'after', toMiddleware: 'deserializerMiddleware', override: true },
-      );
+    install(client: { intercept(interceptor: Interceptor): () => void }): () => void {
+      return client.intercept(async (request, next) => {
+        if (inStep.getStore() === undefined) return next(request);
+        state.calls += 1;
+        if (random() >= state.rate) return next(request);
+        state.throttled += 1;
+        return throttledResponse();
+      });
     },
   };
 }
