@@ -32,24 +32,24 @@ const SDK_PACKAGES_ALLOWED = ['@aws-sdk/util-dynamodb'];
 
 /**
  * Issue 10 item 7's goal is every bundle at most 150 KiB of minified JavaScript (what `npm run bench` reports; the
- * source map is a file of its own). health, openapi and workflowStarter meet it. The others carry ~45 KiB of
- * zod/mini, and the letter printer pdf-lib and fontkit (1.4 MB); each of those has a ceiling
- * a little above its size today, so a bundle cannot quietly grow; lower a ceiling when a bundle shrinks, and
- * move the function to the goal when it fits. README, "Bundle sizes", has the breakdown.
+ * source map is a file of its own). All but two meet it. admin (the whole staff API: every route, template and
+ * service client) is a little above; decisionLetter carries the letter printer, pdf-lib and fontkit (1.4 MB).
+ * Those two have a ceiling a little above their size today, so a bundle cannot quietly grow; lower a ceiling
+ * when a bundle shrinks, and move the function to the goal when it fits. README, "Bundle sizes", has the breakdown.
  */
 const GOAL_KIB = 150;
 const ceilingKiB: Record<FunctionName, number> = {
   health: GOAL_KIB,
   openapi: GOAL_KIB,
   workflowStarter: GOAL_KIB,
-  intake: 205,
-  webhookIntake: 199,
-  customerStatus: 191,
-  recordDelivery: 174,
-  registerWait: 175,
-  advanceComplaint: 205,
-  admin: 226,
-  decisionLetter: 1_640,
+  intake: GOAL_KIB,
+  webhookIntake: GOAL_KIB,
+  customerStatus: GOAL_KIB,
+  recordDelivery: GOAL_KIB,
+  registerWait: GOAL_KIB,
+  advanceComplaint: GOAL_KIB,
+  admin: 166,
+  decisionLetter: 1_575,
 };
 
 interface Bundle {
