@@ -30,6 +30,9 @@ const PRECONDITIONS: Record<StaffPrecondition, { expression: string; names?: Rec
   },
   not_posted: { expression: 'attribute_not_exists(decisionPosted)' },
   not_acknowledged_offline: { expression: 'attribute_not_exists(acknowledgedOffline)' },
+  information_request_pending: {
+    expression: 'informationRequest.messageId = :pendingMessageId AND attribute_not_exists(informationRequest.requestedAt)',
+  },
 };
 
 /** How often a change is tried again when another change took the next event number first. */
@@ -330,7 +333,11 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
     async applyStaffChange(change) {
       const precondition = change.precondition && PRECONDITIONS[change.precondition.holds];
       const names: Record<string, string> = { ...precondition?.names };
-      const values: Record<string, unknown> = { ...precondition?.values, ':one': 1 };
+      const values: Record<string, unknown> = {
+        ...precondition?.values,
+        ...(change.precondition?.messageId !== undefined ? { ':pendingMessageId': change.precondition.messageId } : {}),
+        ':one': 1,
+      };
       // The lists find a complaint by its department and its due date: their lookup attributes move with them.
       const set = {
         ...change.set,
@@ -350,7 +357,7 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
         values[':expected'] = change.expectedVersion;
       }
       if (precondition) conditions.push(`(${precondition.expression})`);
-      const { idempotency } = change;
+      const idempotency = change.idempotency ?? undefined;
       const outcome = await changeWithEvent(
         change.id,
         { set: [...assignments, 'version = version + :one'].join(', '), condition: conditions.join(' AND '), names, values },

@@ -85,15 +85,33 @@ export class IdempotencyKeyInUse extends DomainError {
 
 /**
  * An earlier attempt at this very e-mail claimed it and SES has not yet confirmed or denied sending it
- * (lambdas/use-cases/send-once.ts): sending now could send it twice. Retry-After is what is left of the window
- * in which SES's evidence of that attempt may still arrive; after it the e-mail is settled either way.
+ * (lambdas/use-cases/send-once.ts): sending now could send it twice. Retry-After is 1 s: an attempt still
+ * running records its e-mail within about that (an SES call of 0.1–0.3 s and one write), and the request sent
+ * again then gets its answer; one that died leaves the e-mail open for the rest of the window (`windowSeconds`),
+ * after which SES's evidence completes it or it is sent.
  */
 export class EmailBeingSent extends DomainError {
   readonly status = 409;
   readonly type = 'email-being-sent';
   readonly title = 'The e-mail this request sends is still being sent by an earlier attempt';
+  readonly retryAfterSeconds = 1;
+  constructor(readonly windowSeconds: number) {
+    super(`An earlier attempt is sending this e-mail; at most ${windowSeconds} s from now it is either confirmed or may be sent again.`);
+  }
+}
+
+/**
+ * Staff asked a new question while an earlier information request, its e-mail already sent, had not written
+ * its history entry (the request failed in between): that request's own retry is given the time to finish
+ * (lambdas/use-cases/staff-actions.ts, UNFINISHED_REQUEST_GRACE_MS). Retry-After is what is left of it, after
+ * which this request, sent again, completes the earlier one itself and goes on.
+ */
+export class EarlierRequestUnfinished extends DomainError {
+  readonly status = 409;
+  readonly type = 'earlier-request-unfinished';
+  readonly title = 'An earlier information request on this complaint is still unfinished';
   constructor(readonly retryAfterSeconds: number) {
-    super(`An earlier attempt is sending this e-mail; in ${retryAfterSeconds} s it is either confirmed or may be sent again.`);
+    super(`An earlier information request sent its e-mail but has not finished; ask again in ${retryAfterSeconds} s.`);
   }
 }
 

@@ -61,7 +61,9 @@ export type StaffPrecondition =
   /** The printed answer was not recorded as posted yet. */
   | 'not_posted'
   /** No acknowledgement given outside the product was recorded yet. */
-  | 'not_acknowledged_offline';
+  | 'not_acknowledged_offline'
+  /** The information request whose e-mail is `messageId` is recorded as sent and has no history entry yet. */
+  | 'information_request_pending';
 
 export interface StaffChange {
   id: string;
@@ -71,9 +73,12 @@ export interface StaffChange {
   set: Partial<Complaint>;
   entry: HistoryEntry;
   /** What must still be true when the change is written (checked in the same write), and the error if not. */
-  precondition?: { holds: StaffPrecondition; failure: () => Error };
-  /** The request's Idempotency-Key, stored with the change so that a retry replays instead of changing again. */
-  idempotency?: StaffIdempotency;
+  precondition?: { holds: StaffPrecondition; failure: () => Error; messageId?: string };
+  /**
+   * The request's Idempotency-Key, stored with the change so that a retry replays instead of changing again;
+   * null for a change made on another request's behalf, which never takes this request's key.
+   */
+  idempotency?: StaffIdempotency | null;
 }
 
 export interface StaffIdempotency {

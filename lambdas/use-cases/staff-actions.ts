@@ -1,6 +1,6 @@
 import type * as z from '../core/zod';
 import type { Complaint, HistoryEntry } from '../core/complaint';
-import { NotFound, ValidationFailed, VersionConflict } from '../core/errors';
+import { EarlierRequestUnfinished, NotFound, ValidationFailed, VersionConflict } from '../core/errors';
 import { sendClaimKey } from '../core/delivery-evidence';
 import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
 import { departmentById, type DepartmentRules } from '../core/department-rules';
@@ -298,21 +298,39 @@ export async function recordAcknowledgement(id: string, request: z.infer<typeof 
 }
 
 /**
+ * How long an information request whose e-mail went out but whose history entry was never written (the request
+ * failed in between) is left to its own retry, counted from its e-mail. A different question meanwhile is
+ * refused (409 with Retry-After) so as not to bury it; after this the new request writes the earlier one's
+ * entry itself and goes on. 60 s: the CLI retries a failed command at most 3 times, at most 5 s apart, and any
+ * client that retries at all does so within seconds; a retry later than this is taken as a new request.
+ */
+export const UNFINISHED_REQUEST_GRACE_MS = 60_000;
+
+/**
  * Staff e-mail the customer a question, through the workflow's send-once-and-record path (send-once.ts): the
  * e-mail is recorded on the complaint as soon as SES accepted it, with its message id (where SES's delivery
  * report is kept, delivery-evidence.ts), then the staff change writes the history entry (and, under an
  * Idempotency-Key, the key's answer). A request that failed after the send finds its e-mail when retried and
  * only writes what is missing: the customer gets one e-mail whatever failed. Of requests racing with the same
- * question, one sends and the others get a 409 with Retry-After (the e-mail's claim).
+ * question, one sends and the others get a 409 with Retry-After (the e-mail's claim) or its answer.
  */
 export async function requestInformation(id: string, request: z.infer<typeof informationRequestSchema>, staff: StaffMember, ports: StaffPorts) {
-  const complaint = await readComplaint(id, staff, ports);
+  let complaint = await readComplaint(id, staff, ports);
   authorize(staff, 'complaint:request-information', { department: departmentOf(complaint) });
   assertOpen(complaint);
   const { question } = request;
-  const earlier = complaint.informationRequest;
+  let earlier = complaint.informationRequest;
+  const pending = earlier && !earlier.requestedAt ? earlier : undefined;
   // Sent, but its history entry never written (no `requestedAt`): this request is that one's retry.
-  const unfinished = earlier && !earlier.requestedAt && earlier.question === question && earlier.requestedBy === staff.id ? earlier : undefined;
+  const unfinished = pending && pending.question === question && pending.requestedBy === staff.id ? pending : undefined;
+  if (pending && !unfinished) {
+    const age = ports.now().getTime() - Date.parse(pending.sentAt);
+    if (age < UNFINISHED_REQUEST_GRACE_MS) {
+      throw new EarlierRequestUnfinished(Math.ceil((UNFINISHED_REQUEST_GRACE_MS - age) / 1000));
+    }
+    complaint = await completeOnBehalf(id, pending, staff, ports);
+    earlier = complaint.informationRequest;
+  }
   const sent = await sendOnce(
     {
       // One e-mail per question after the last one: requests racing with the same question share its claim.
@@ -346,7 +364,46 @@ export async function requestInformation(id: string, request: z.infer<typeof inf
     // SES reports delivery seconds later, well after this write, which it then finds in place.
     set: { informationRequest: { ...(unfinished ?? sent), question, requestedBy: staff.id, requestedAt: now.toISOString() } },
     entry: entry(staff, now, 'information_requested', undefined, { question, messageId: sent.messageId }),
+    // Written once per e-mail: of two requests completing the same one, the second is refused (and, under the
+    // same Idempotency-Key, answered with the first's answer).
+    precondition: {
+      holds: 'information_request_pending',
+      messageId: sent.messageId,
+      failure: () => new VersionConflict('This information request was completed by another request meanwhile.'),
+    },
   });
+}
+
+/**
+ * A staff member's information request whose e-mail went out but whose request failed before its history entry,
+ * and was not retried in time: its entry is written now, in its sender's name (the e-mail is theirs), noting
+ * whose request completed it, so that the e-mail is never without its entry when a new question replaces it.
+ */
+async function completeOnBehalf(id: string, pending: NonNullable<Complaint['informationRequest']>, staff: StaffMember, ports: StaffPorts) {
+  const now = ports.now();
+  try {
+    return await ports.complaints.applyStaffChange({
+      id,
+      set: { informationRequest: { ...pending, requestedAt: pending.sentAt } },
+      entry: {
+        at: now.toISOString(),
+        actor: pending.requestedBy,
+        action: 'information_requested',
+        after: { question: pending.question, messageId: pending.messageId, sentAt: pending.sentAt, completedBy: staff.id },
+      },
+      precondition: {
+        holds: 'information_request_pending',
+        messageId: pending.messageId,
+        failure: () => new VersionConflict('The earlier information request was completed meanwhile.'),
+      },
+      // The entry is the earlier request's, not this one's: it never carries this request's Idempotency-Key.
+      idempotency: null,
+    });
+  } catch (error) {
+    if (!(error instanceof VersionConflict)) throw error;
+    // Completed by its own retry or by another request meanwhile: go on from the complaint as it is now.
+    return readComplaint(id, staff, ports);
+  }
 }
 
 export async function requestExtension(id: string, request: z.infer<typeof extensionRequestSchema>, staff: StaffMember, ports: StaffPorts) {

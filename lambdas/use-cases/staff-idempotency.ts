@@ -61,7 +61,8 @@ export async function keyedStaffWrite(
   const idempotency: StaffIdempotency = { scope, key, fingerprint, status: request.status, expiresAt: nowSeconds + IDEMPOTENCY_RETENTION_SECONDS };
   const complaints: ComplaintRepository = {
     ...ports.complaints,
-    applyStaffChange: (change) => ports.complaints.applyStaffChange({ ...change, idempotency }),
+    // A change made on another request's behalf (idempotency: null) never takes this request's key.
+    applyStaffChange: (change) => ports.complaints.applyStaffChange(change.idempotency === null ? change : { ...change, idempotency }),
   };
   try {
     const complaint = await write({ ...ports, complaints });

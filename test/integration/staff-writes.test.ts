@@ -213,3 +213,81 @@ describe('an information request (a staff e-mail: sent once, recorded with its e
     expect(await storedEvents(id, 'information_requested')).toHaveLength(1);
   });
 });
+
+describe('information requests racing or following a failed one (one e-mail each, a precise 409 otherwise)', () => {
+  const asking = (text: string) => async () => (await mailbox(runtime)).filter((email) => (email.body.text ?? '').includes(text));
+
+  it('sent five times at once under one key send one e-mail; each answer is its answer or a 409 with Retry-After', async () => {
+    const question = 'Czy czajnik był używany z filtrem kamienia? (pięć naraz)';
+    const id = await registered();
+    const request = await signedPost(supervisor.id, `/admin/complaints/${id}/information-requests`, { question }, 'ask-race');
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => fetch(request.url, { method: 'POST', headers: request.headers, body: request.text })),
+    );
+    const read = await Promise.all(
+      answers.map(async (answer) => ({
+        status: answer.status,
+        retryAfter: answer.headers.get('retry-after'),
+        body: (await answer.json()) as { type?: string },
+      })),
+    );
+    const stored = read.filter((answer) => answer.status === 201);
+    const busy = read.filter((answer) => answer.status === 409);
+    expect(stored.length + busy.length).toBe(5);
+    for (const answer of stored) expect(answer.body).toEqual(stored[0]!.body);
+    for (const answer of busy) {
+      expect(answer.body.type).toMatch(/(idempotency-key-in-use|email-being-sent)$/);
+      expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+    }
+    // Each 409 clears by itself: sent again after its Retry-After, the request gets the stored answer.
+    if (busy.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(...busy.map((answer) => Number(answer.retryAfter))) * 1000));
+      const again = await send(request);
+      expect([again.status, again.replayed]).toEqual([201, 'true']);
+    }
+    expect(await asking(question)()).toHaveLength(1);
+    expect(await storedEvents(id, 'information_requested')).toHaveLength(1);
+  }, 45_000);
+
+  it('a different question after a request that failed past its e-mail is a 409 with Retry-After until that one is retried, then goes out', async () => {
+    const first = 'Proszę podać numer seryjny czajnika z tabliczki.';
+    const second = 'Czy czajnik spadł lub został uszkodzony mechanicznie?';
+    const id = await registered();
+    // The first request's staff change fails after SES accepted its e-mail (a DynamoDB error mid-request).
+    const realSend = DynamoDBDocumentClient.prototype.send;
+    let failed = 0;
+    const failOnce = function (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]): Promise<unknown> {
+      if (command instanceof TransactWriteCommand && failed === 0 && JSON.stringify(command.input).includes('information_requested')) {
+        failed += 1;
+        return Promise.reject(Object.assign(new Error('injected: the staff change was not stored'), { name: 'InternalServerError' }));
+      }
+      return (realSend as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    };
+    const spy = jest.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(failOnce as never);
+    const firstRequest = await signedPost(supervisor.id, `/admin/complaints/${id}/information-requests`, { question: first }, 'ask-first');
+    try {
+      expect((await send(firstRequest)).status).toBe(500);
+    } finally {
+      spy.mockRestore();
+    }
+    const secondRequest = await signedPost(admin.id, `/admin/complaints/${id}/information-requests`, { question: second }, 'ask-second');
+    const refused = await fetch(secondRequest.url, { method: 'POST', headers: secondRequest.headers, body: secondRequest.text });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { type: string }).type).toMatch(/earlier-request-unfinished$/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(55);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    // The first one's retry finishes it with the e-mail already sent; then the second goes out.
+    const retried = await send(firstRequest);
+    expect(retried.status).toBe(201);
+    const asked = await send(secondRequest);
+    expect(asked.status).toBe(201);
+    expect(await asking(first)()).toHaveLength(1);
+    expect(await asking(second)()).toHaveLength(1);
+    const entries = await storedEvents(id, 'information_requested');
+    expect(entries.map((entry) => entry.after.M.question.S)).toEqual([first, second]);
+    expect(entries.map((entry) => entry.after.M.messageId.S)).toEqual([
+      retried.body.informationRequest.messageId,
+      asked.body.informationRequest.messageId,
+    ]);
+  });
+});

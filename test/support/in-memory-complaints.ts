@@ -90,10 +90,12 @@ export function inMemoryComplaints() {
     }
   };
 
-  const preconditionHolds: Record<StaffPrecondition, (complaint: Complaint) => boolean> = {
+  const preconditionHolds: Record<StaffPrecondition, (complaint: Complaint, messageId?: string) => boolean> = {
     undecided: (complaint) => !complaint.decision && (!complaint.deadlinePassed || complaint.deadlinePassed.effect === 'none'),
     not_posted: (complaint) => !complaint.decisionPosted,
     not_acknowledged_offline: (complaint) => !complaint.acknowledgedOffline,
+    information_request_pending: (complaint, messageId) =>
+      complaint.informationRequest?.messageId === messageId && !complaint.informationRequest?.requestedAt,
   };
 
   const repository: ComplaintRepository = {
@@ -136,10 +138,11 @@ export function inMemoryComplaints() {
       if (change.expectedVersion !== undefined && complaint.version !== change.expectedVersion) {
         throw new VersionConflict(`The complaint is at version ${complaint.version}, not ${change.expectedVersion}: reload it and try again.`);
       }
-      if (change.precondition && !preconditionHolds[change.precondition.holds](complaint)) throw change.precondition.failure();
+      if (change.precondition && !preconditionHolds[change.precondition.holds](complaint, change.precondition.messageId))
+        throw change.precondition.failure();
       const failure = failures.shift();
       if (failure) throw failure;
-      const { idempotency } = change;
+      const idempotency = change.idempotency ?? undefined;
       const scopedKey = idempotency && `${idempotency.scope}#${idempotency.key}`;
       const taken = scopedKey && staffAnswers.get(scopedKey);
       if (taken && taken.expiresAt >= Date.parse(change.entry.at) / 1000)

@@ -122,7 +122,12 @@ describe('problem details', () => {
       .filter((Error) => Error !== errors.ValidationFailed)
       .map((Conflict) => new Conflict(3 as never))
       .filter((error) => error.status === 409);
-    expect(conflicts.map((error) => error.name).sort()).toEqual(['EmailBeingSent', 'IdempotencyKeyInUse', 'VersionConflict']);
+    expect(conflicts.map((error) => error.name).sort()).toEqual([
+      'EarlierRequestUnfinished',
+      'EmailBeingSent',
+      'IdempotencyKeyInUse',
+      'VersionConflict',
+    ]);
     for (const error of conflicts) {
       const retryAfter = Number((problemResponse(error) as { headers: Record<string, string> }).headers['retry-after']);
       expect({ error: error.name, retryAfterWithinBounds: retryAfter >= 1 && retryAfter <= 60 }).toEqual({

@@ -131,12 +131,12 @@ it(`sends again when no SES evidence came within ${SEND_EVIDENCE_WINDOW_MS / 100
   expect([...claims.claims.values()][0]).toMatchObject({ attempt: 'attempt-1' });
 });
 
-it('refuses, with the seconds left of the window, when asked not to wait for an earlier attempt', async () => {
+it('refuses with a 409 (Retry-After 1 s, the window closing within its seconds left) when asked not to wait for an earlier attempt', async () => {
   const { run, sent, abandonedClaim } = harness();
   await abandonedClaim(3_500);
   const refusal = run({ whileUnconfirmed: 'refuse' });
   await expect(refusal).rejects.toBeInstanceOf(EmailBeingSent);
-  await expect(refusal).rejects.toMatchObject({ status: 409, retryAfterSeconds: 12 });
+  await expect(refusal).rejects.toMatchObject({ status: 409, retryAfterSeconds: 1, windowSeconds: 12 });
   expect(sent).toEqual([]);
 });
 

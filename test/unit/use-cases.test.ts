@@ -1,5 +1,6 @@
 import { readConfigFile } from '../../lambdas/adapters/config-files';
 import { EmailTemporarilyUnavailable } from '../../lambdas/adapters/mailer';
+import { EarlierRequestUnfinished } from '../../lambdas/core/errors';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
 import { supervisor } from '../support/staff-members';
 import type { Mailer, OutgoingEmail } from '../../lambdas/use-cases/ports';
@@ -157,6 +158,56 @@ describe('staff e-mails: sent once and recorded, whatever fails', () => {
     await expect(requestInformation(id, { question }, supervisor, ports)).rejects.toMatchObject({ name: 'EmailTemporarilyUnavailable' });
     expect((await ports.complaints.get(id))?.informationRequest).toBeUndefined();
     await requestInformation(id, { question }, supervisor, ports);
+    expect(sent).toHaveLength(1);
+    expect(store.historyOf(id).filter((entry) => entry.action === 'information_requested')).toHaveLength(1);
+  });
+
+  const otherQuestion = 'Czy czajnik spadł lub został uszkodzony mechanicznie?';
+  const colleague = { ...supervisor, id: 'ola.supervisor', name: 'Ola' };
+
+  it('a different question while an earlier request that sent its e-mail is unfinished is refused (409) for the rest of its minute', async () => {
+    const { ports, file, store, sent } = world();
+    const { id } = await file();
+    store.failNextStaffChange(new Error('ProvisionedThroughputExceededException'));
+    await expect(requestInformation(id, { question }, supervisor, ports)).rejects.toThrow('ProvisionedThroughput');
+    const refused = requestInformation(id, { question: otherQuestion }, colleague, { ...ports, now: () => new Date(NOW.getTime() + 20_000) });
+    await expect(refused).rejects.toBeInstanceOf(EarlierRequestUnfinished);
+    await expect(refused).rejects.toMatchObject({ status: 409, retryAfterSeconds: 40 });
+    expect(sent).toHaveLength(1);
+    expect((await ports.complaints.get(id))?.informationRequest).toMatchObject({ question, messageId: 'message-1' });
+  });
+
+  it("after that minute, a different question writes the earlier request's entry in its sender's name, then sends its own", async () => {
+    const { ports, file, store, sent } = world();
+    const { id } = await file();
+    store.failNextStaffChange(new Error('ProvisionedThroughputExceededException'));
+    await expect(requestInformation(id, { question }, supervisor, ports)).rejects.toThrow('ProvisionedThroughput');
+    const later = new Date(NOW.getTime() + 61_000);
+    const asked = await requestInformation(id, { question: otherQuestion }, colleague, { ...ports, now: () => later });
+    expect(sent).toHaveLength(2);
+    expect(asked.informationRequest).toMatchObject({ question: otherQuestion, messageId: 'message-2', requestedBy: colleague.id });
+    expect(store.historyOf(id).filter((entry) => entry.action === 'information_requested')).toEqual([
+      expect.objectContaining({
+        actor: supervisor.id,
+        at: later.toISOString(),
+        after: { question, messageId: 'message-1', sentAt: NOW.toISOString(), completedBy: colleague.id },
+      }),
+      expect.objectContaining({ actor: colleague.id, after: { question: otherQuestion, messageId: 'message-2' } }),
+    ]);
+  });
+
+  it('of two retries finishing the same unfinished request at once, one writes its entry and the other gets a 409', async () => {
+    const { ports, file, store, sent } = world();
+    const { id } = await file();
+    store.failNextStaffChange(new Error('ProvisionedThroughputExceededException'));
+    await expect(requestInformation(id, { question }, supervisor, ports)).rejects.toThrow('ProvisionedThroughput');
+    const outcomes = await Promise.allSettled([
+      requestInformation(id, { question }, supervisor, ports),
+      requestInformation(id, { question }, supervisor, ports),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refusal = outcomes.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult;
+    expect(refusal.reason).toMatchObject({ name: 'VersionConflict', status: 409, retryAfterSeconds: 1 });
     expect(sent).toHaveLength(1);
     expect(store.historyOf(id).filter((entry) => entry.action === 'information_requested')).toHaveLength(1);
   });
