@@ -253,22 +253,22 @@ describe('information requests racing or following a failed one (one e-mail each
     const first = 'Proszę podać numer seryjny czajnika z tabliczki.';
     const second = 'Czy czajnik spadł lub został uszkodzony mechanicznie?';
     const id = await registered();
-    // The first request's staff change fails after SES accepted its e-mail (a DynamoDB error mid-request).
-    const realSend = DynamoDBDocumentClient.prototype.send;
-    let failed = 0;
-    const failOnce = function (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]): Promise<unknown> {
-      if (command instanceof TransactWriteCommand && failed === 0 && JSON.stringify(command.input).includes('information_requested')) {
-        failed += 1;
-        return Promise.reject(Object.assign(new Error('injected: the staff change was not stored'), { name: 'InternalServerError' }));
+    // The first request's staff change fails after SES accepted its e-mail: DynamoDB answers it 500 every time.
+    const stopFailing = dynamo().intercept(async (outgoing, next) => {
+      const body = await outgoing.clone().text();
+      if (outgoing.headers.get('x-amz-target') === 'DynamoDB_20120810.TransactWriteItems' && body.includes('information_requested')) {
+        return new Response(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'injected: not stored' }), {
+          status: 500,
+          headers: { 'content-type': 'application/x-amz-json-1.0' },
+        });
       }
-      return (realSend as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
-    };
-    const spy = jest.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(failOnce as never);
+      return next(outgoing);
+    });
     const firstRequest = await signedPost(supervisor.id, `/admin/complaints/${id}/information-requests`, { question: first }, 'ask-first');
     try {
       expect((await send(firstRequest)).status).toBe(500);
     } finally {
-      spy.mockRestore();
+      stopFailing();
     }
     const secondRequest = await signedPost(admin.id, `/admin/complaints/${id}/information-requests`, { question: second }, 'ask-second');
     const refused = await fetch(secondRequest.url, { method: 'POST', headers: secondRequest.headers, body: secondRequest.text });
