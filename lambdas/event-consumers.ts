@@ -1,4 +1,5 @@
 import type { FunctionName } from './functions';
+import { complaintEventsWithSubscribers } from './core/outbound-webhooks';
 
 // Who reacts to the complaint events (lambdas/core/complaint-events.ts), once. In AWS the table's stream
 // feeds an EventBridge pipe into the complaint event bus, and each consumer below is a rule of its own on that
@@ -19,6 +20,11 @@ export const eventConsumers = {
     function: 'workflowStarter',
     events: ['complaint.received'],
     description: 'Starts the complaint workflow, named after the complaint id (a repeated start is the same execution)',
+  },
+  webhookDispatcher: {
+    function: 'webhookDispatcher',
+    events: complaintEventsWithSubscribers,
+    description: 'Outbound webhooks: a delivery per subscription that wants the event, each in an execution of its own',
   },
 } as const satisfies Record<string, EventConsumer>;
 

@@ -2,14 +2,15 @@
 // the local runtime loads the very same handler modules; the workflow refers to step functions by name.
 
 /** `cursorKey:read`: the secret the staff API signs its cursors with (lambdas/core/cursor-seal.ts). */
-export type Grant = 'email:send' | 'workflow:start' | 'workflow:callback' | 'webhookSources:read' | 'cursorKey:read';
+export type Grant = 'email:send' | 'workflow:start' | 'workflow:callback' | 'webhookSources:read' | 'cursorKey:read' | 'webhookDeliveries:start';
 
 /**
  * The DynamoDB actions a function may take on the complaints table (Query also on its indexes): exactly the
- * commands its code sends (adapters/complaint-repository.ts, idempotency-store.ts, complaint-lists.ts). Nothing
- * scans, deletes or batch-writes, so nothing may.
+ * commands its code sends (adapters/complaint-repository.ts, idempotency-store.ts, complaint-lists.ts,
+ * outbound-webhook-store.ts). Nothing scans or batch-writes, so nothing may; only the staff API deletes (a
+ * webhook subscription, a dead letter it redrives).
  */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query';
+export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query' | 'dynamodb:DeleteItem';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -50,8 +51,9 @@ export const functions = {
   admin: {
     entry: 'lambdas/handlers/admin.handler.ts',
     description: 'The staff API (/admin/...), behind IAM (SigV4) authorization',
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], // lists are index queries; registration puts
-    grants: ['email:send', 'workflow:callback', 'cursorKey:read'],
+    // Lists are index queries; registration puts; webhook subscriptions and redriven dead letters are deleted.
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    grants: ['email:send', 'workflow:callback', 'cursorKey:read', 'webhookDeliveries:start'], // a redrive starts a delivery
     timeout: 10,
     memory: 512,
   },
@@ -131,6 +133,26 @@ export const functions = {
     // One conditional UpdateItem, ~30 ms: 10 at once stores ~300 callback tokens a second.
     reservedConcurrency: 10,
   },
+  webhookDispatcher: {
+    entry: 'lambdas/handlers/webhook-dispatcher.handler.ts',
+    description: 'Outbound webhooks: stores a delivery per subscription that wants a complaint event and starts its execution (the event bus)',
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], // subscriptions, the complaint and its event, the deliveries
+    grants: ['webhookDeliveries:start'],
+    timeout: 30,
+    memory: 256,
+  },
+  deliverWebhook: {
+    entry: 'lambdas/handlers/deliver-webhook.handler.ts',
+    description: 'Webhook delivery step: one signed POST to a subscriber (10 s at most), recorded in the delivery log',
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], // the delivery, its subscription; a dead letter
+    grants: [],
+    timeout: 30,
+    memory: 256,
+    // A subscriber that hangs holds an invocation for the 10 s timeout: 50 at once is 5 slow deliveries a
+    // second at worst, 50–250 a second to healthy subscribers; the rest wait in their executions' Retry
+    // (Lambda.TooManyRequestsException), and intake's and the staff API's concurrency is untouched.
+    reservedConcurrency: 50,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -139,4 +161,9 @@ export type FunctionName = keyof typeof functions;
 export const workflowSteps = {
   advanceComplaint: 'AdvanceComplaintFunctionArn',
   registerWait: 'RegisterWaitFunctionArn',
+} as const satisfies Partial<Record<FunctionName, string>>;
+
+/** Functions that the webhook delivery state machine calls, and the ASL substitution variable of each one's ARN. */
+export const deliverySteps = {
+  deliverWebhook: 'DeliverWebhookFunctionArn',
 } as const satisfies Partial<Record<FunctionName, string>>;

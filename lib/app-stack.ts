@@ -13,6 +13,7 @@ import { EventStream } from './event-stream';
 import { importWebhookSources, type WebhookSourcesRef } from './webhook-sources-secret';
 import { Web } from './web';
 import { Workflow } from './workflow';
+import { WebhookDeliveries } from './webhook-deliveries';
 
 export interface AppStackProps extends StackProps {
   /** The complaints table, from the stateful stack. */
@@ -71,6 +72,9 @@ export class AppStack extends Stack {
 
     this.workflow = new Workflow(this, 'Workflow', { table: table, steps: this.functions.workflowSteps, alerts });
     this.functions.connectWorkflow(this.workflow);
+
+    const webhookDeliveries = new WebhookDeliveries(this, 'WebhookDeliveries', { steps: this.functions.deliverySteps, alerts });
+    this.functions.connectWebhookDeliveries(webhookDeliveries.stateMachine);
 
     const eventStream = new EventStream(this, 'EventStream', { table, functions: this.functions.byName, alerts });
 

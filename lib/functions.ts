@@ -3,7 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { functions, workflowSteps, type FunctionName, type FunctionSpec, type Grant, type TableAction } from '../lambdas/functions';
+import { deliverySteps, functions, workflowSteps, type FunctionName, type FunctionSpec, type Grant, type TableAction } from '../lambdas/functions';
 import type { DeploymentConfig } from './deployment-config';
 import type { Email } from './email';
 import { HouseFunction } from './house-function';
@@ -60,6 +60,7 @@ export class Functions extends Construct {
               props.cursorKey.grantRead(fn.function);
               fn.addEnvironment('CURSOR_KEY_SECRET_ARN', props.cursorKey.secretArn);
               break;
+            case 'webhookDeliveries:start': // needs the delivery state machine: connectWebhookDeliveries
             case 'workflow:start':
             case 'workflow:callback':
               break; // needs the state machine: connectWorkflow
@@ -70,6 +71,24 @@ export class Functions extends Construct {
         return [name, fn];
       }),
     ) as Record<FunctionName, HouseFunction>;
+  }
+
+  /** The Lambdas the webhook delivery state machine invokes, keyed by catalog name. */
+  get deliverySteps(): Partial<Record<FunctionName, lambda.IFunction>> {
+    return Object.fromEntries(Object.keys(deliverySteps).map((name) => [name, this.byName[name as FunctionName].function]));
+  }
+
+  /**
+   * Gives the functions with `webhookDeliveries:start` the permission to start delivery executions and the
+   * state machine's ARN. No delivery step starts one, so there is no circular reference to avoid here.
+   */
+  connectWebhookDeliveries(stateMachine: sfn.IStateMachine): void {
+    for (const [name, spec] of Object.entries(functions) as [FunctionName, (typeof functions)[FunctionName]][]) {
+      if (!(spec.grants as readonly Grant[]).includes('webhookDeliveries:start')) continue;
+      const fn = this.byName[name];
+      fn.addEnvironment('WEBHOOK_DELIVERY_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+      stateMachine.grantStartExecution(fn.function);
+    }
   }
 
   /** Every Lambda, keyed by catalog name. */

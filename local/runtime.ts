@@ -9,7 +9,7 @@ import { startSes, type SesFault } from './ses';
 import { DEMO_SHOPIFY_ORDERS, startShopifyAdminStandIn, type ShopifyAdminStandIn } from './shopify-admin';
 import { LOCAL_WEBHOOK_SOURCES_FILE } from '../lambdas/adapters/webhook-sources-store';
 import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
-import { localDefinition, localWorkflowEngine, productTimers, type RunOptions } from './workflow-engine';
+import { localDefinition, localWorkflowEngine, productTimers, WEBHOOK_DELIVERY_FILE, type RunOptions } from './workflow-engine';
 import { TaskTokens } from './task-tokens';
 import { lockDataFolder } from './data-lock';
 import { keepClockReading, restoredClockReading } from './product-clock-state';
@@ -27,6 +27,9 @@ const SES_BACKLOG_WAIT_MS = 10_000;
  * keys are in the repository too). In AWS the key is a generated secret (lib/stateful-stack.ts).
  */
 export const LOCAL_CURSOR_KEY = 'local cursor key, not a secret: never deployed';
+
+/** The webhook delivery state machine (statemachines/webhook-delivery.asl.json), in the local Step Functions. */
+export const LOCAL_WEBHOOK_DELIVERY_ARN = 'arn:aws:states:eu-central-1:000000000000:stateMachine:webhook-delivery';
 
 export interface RuntimeOptions {
   /** Where dynalite and the mailbox keep their data; in memory when absent. */
@@ -109,6 +112,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       dynamo: dynamodb.client,
       tokens,
       engine: localWorkflowEngine(localDefinition(COMPLAINTS_TABLE), dynamodb.client, tokens, productTimers(clock)),
+      otherStateMachines: {
+        [LOCAL_WEBHOOK_DELIVERY_ARN]: localWorkflowEngine(
+          localDefinition(COMPLAINTS_TABLE, WEBHOOK_DELIVERY_FILE),
+          dynamodb.client,
+          tokens,
+          productTimers(clock),
+        ),
+      },
       now: () => clock.now(),
       dataDir: options.dataDir,
       runOptions: options.workflow,
@@ -139,6 +150,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       // What CloudFront sends the API to prove a request came through it (lib/web.ts); the API server adds it.
       ORIGIN_VERIFY: 'local origin header, not a secret: never deployed',
       ...(options.intakeLimitPerClient !== undefined ? { INTAKE_LIMIT_PER_CLIENT: String(options.intakeLimitPerClient) } : {}),
+      WEBHOOK_DELIVERY_STATE_MACHINE_ARN: LOCAL_WEBHOOK_DELIVERY_ARN,
+      // Subscribers on this machine (http://127.0.0.1:…) are allowed here only: see lambdas/core/subscriber-address.ts.
+      OUTBOUND_WEBHOOKS_ALLOW_LOOPBACK: 'true',
       ...clockEnvironment,
     });
 

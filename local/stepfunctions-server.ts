@@ -13,6 +13,9 @@ import { UnknownTaskToken, type TaskTokens } from './task-tokens';
 // DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution and the task-token calls.
 // Executions are kept in dynalite, their history in an append-only journal; after a restart, RUNNING ones
 // are run again from the start (their history goes on), which is safe because every step is idempotent.
+// It holds the complaint workflow and any other state machines the runtime gives it (webhook deliveries). An
+// execution name is unique across them here, where AWS keeps it unique per state machine: the names the product
+// gives (complaint ids, delivery ids) never meet, and the executions table keeps its one key.
 
 export const EXECUTIONS_TABLE = 'local-workflow-executions';
 export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:eu-central-1:000000000000:stateMachine:complaint-workflow';
@@ -21,6 +24,8 @@ type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
 export interface ExecutionRecord {
   name: string;
+  /** Absent for the complaint workflow (records stored before there was more than one state machine). */
+  stateMachineArn?: string;
   executionArn: string;
   input: string;
   status: ExecutionStatus;
@@ -58,7 +63,10 @@ const epochSeconds = (iso: string | Date) => (typeof iso === 'string' ? Date.par
 export async function startStepFunctionsStandIn(options: {
   port: number;
   dynamo: DynamoDBClient;
+  /** The complaint workflow's (LOCAL_STATE_MACHINE_ARN). */
   engine: WorkflowEngine;
+  /** Other state machines, by ARN. */
+  otherStateMachines?: Record<string, WorkflowEngine>;
   tokens: TaskTokens;
   /** Where the execution history journal is kept; in memory only without one. */
   dataDir?: string;
@@ -72,7 +80,13 @@ export async function startStepFunctionsStandIn(options: {
   const documents = DynamoDBDocumentClient.from(options.dynamo);
   const inFlight = new Map<string, { done: Promise<void>; abort: () => void }>();
 
-  const arnOf = (name: string) => `${LOCAL_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
+  const engines: Record<string, WorkflowEngine> = { [LOCAL_STATE_MACHINE_ARN]: options.engine, ...options.otherStateMachines };
+  const machineOf = (record: ExecutionRecord) => record.stateMachineArn ?? LOCAL_STATE_MACHINE_ARN;
+  const knownMachine = (arn: string | undefined): string => {
+    if (arn === undefined || !Object.hasOwn(engines, arn)) throw new ApiError('StateMachineDoesNotExist', `No state machine ${arn}`);
+    return arn;
+  };
+  const arnOf = (name: string, machine = LOCAL_STATE_MACHINE_ARN) => `${machine.replace(':stateMachine:', ':execution:')}:${name}`;
   const nameOf = (arn: unknown) =>
     String(arn ?? '')
       .split(':')
@@ -138,8 +152,13 @@ export async function startStepFunctionsStandIn(options: {
 
   function launch(record: ExecutionRecord): void {
     if (inFlight.has(record.name)) return;
-    const { result, abort } = options.engine.run(
-      { name: record.name, arn: record.executionArn, stateMachineArn: LOCAL_STATE_MACHINE_ARN, startDate: new Date(record.startDate) },
+    const engine = engines[machineOf(record)];
+    if (!engine) {
+      options.log?.(`execution ${record.name} belongs to no state machine this runtime has (${machineOf(record)})`);
+      return;
+    }
+    const { result, abort } = engine.run(
+      { name: record.name, arn: record.executionArn, stateMachineArn: machineOf(record), startDate: new Date(record.startDate) },
       JSON.parse(record.input),
       recorder(record.name),
       options.runOptions,
@@ -170,10 +189,17 @@ export async function startStepFunctionsStandIn(options: {
   const executionAborters = new Map<string, () => void>();
 
   async function startExecution(body: { stateMachineArn?: string; name?: string; input?: string }) {
-    if (body.stateMachineArn !== LOCAL_STATE_MACHINE_ARN) throw new ApiError('StateMachineDoesNotExist', `No state machine ${body.stateMachineArn}`);
+    const machine = knownMachine(body.stateMachineArn);
     const name = body.name ?? crypto.randomUUID();
     const input = body.input ?? '{}';
-    const record: ExecutionRecord = { name, executionArn: arnOf(name), input, status: 'RUNNING', startDate: options.now().toISOString() };
+    const record: ExecutionRecord = {
+      name,
+      ...(machine === LOCAL_STATE_MACHINE_ARN ? {} : { stateMachineArn: machine }),
+      executionArn: arnOf(name, machine),
+      input,
+      status: 'RUNNING',
+      startDate: options.now().toISOString(),
+    };
     try {
       await documents.send(
         new PutCommand({
@@ -187,7 +213,8 @@ export async function startStepFunctionsStandIn(options: {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // As in AWS: the same name with the same input is the same execution; with other input it is an error.
       const existing = await execution(name);
-      if (existing?.input !== input) throw new ApiError('ExecutionAlreadyExists', `Execution ${name} already exists`);
+      if (existing?.input !== input || machineOf(existing) !== machine)
+        throw new ApiError('ExecutionAlreadyExists', `Execution ${name} already exists`);
       return { executionArn: existing.executionArn, startDate: epochSeconds(existing.startDate) };
     }
     launch(record);
@@ -204,7 +231,7 @@ export async function startStepFunctionsStandIn(options: {
     const record = await existing(body.executionArn);
     return {
       executionArn: record.executionArn,
-      stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+      stateMachineArn: machineOf(record),
       name: record.name,
       status: record.status,
       input: record.input,
@@ -238,15 +265,15 @@ export async function startStepFunctionsStandIn(options: {
   }
 
   async function listExecutions(body: { stateMachineArn?: string; statusFilter?: ExecutionStatus; maxResults?: number; nextToken?: string }) {
-    if (body.stateMachineArn !== LOCAL_STATE_MACHINE_ARN) throw new ApiError('StateMachineDoesNotExist', `No state machine ${body.stateMachineArn}`);
+    const machine = knownMachine(body.stateMachineArn);
     const all = (await executions())
-      .filter((record) => !body.statusFilter || record.status === body.statusFilter)
+      .filter((record) => machineOf(record) === machine && (!body.statusFilter || record.status === body.statusFilter))
       .sort((a, b) => b.startDate.localeCompare(a.startDate));
     const { items, nextToken } = page(all, body, 100);
     return {
       executions: items.map((record) => ({
         executionArn: record.executionArn,
-        stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+        stateMachineArn: machine,
         name: record.name,
         status: record.status,
         startDate: epochSeconds(record.startDate),
@@ -350,7 +377,9 @@ export async function startStepFunctionsStandIn(options: {
       // Twice in a row, so an execution between two steps is not mistaken for one that is waiting.
       let idleChecks = 0;
       while (idleChecks < 2) {
-        const busy = [...inFlight.keys()].some((name) => !options.tokens.isWaiting(name));
+        const busy = [...inFlight.keys()].some(
+          (name) => !options.tokens.isWaiting(name) && !Object.values(engines).some((engine) => engine.isSleeping(name)),
+        );
         idleChecks = busy ? 0 : idleChecks + 1;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -366,7 +395,7 @@ export async function startStepFunctionsStandIn(options: {
     async close() {
       for (const entry of inFlight.values()) entry.abort();
       await Promise.allSettled([...inFlight.values()].map((entry) => entry.done));
-      await options.engine.idle();
+      for (const engine of Object.values(engines)) await engine.idle();
       await new Promise<void>((resolve) => (journal ? journal.end(resolve) : resolve()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

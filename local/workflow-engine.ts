@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { workflowSteps } from '../lambdas/functions';
+import { deliverySteps, workflowSteps } from '../lambdas/functions';
 import type { Clock } from '../lambdas/adapters/clock';
 import { handlerOf, isFunctionName, REPOSITORY_ROOT } from './handlers';
 import { checkDefinition, runExecution, type Definition, type EnginePorts } from './asl/interpreter';
@@ -10,6 +10,7 @@ import type { Json } from './asl/paths';
 import { sleep, type TaskTokens } from './task-tokens';
 
 export const WORKFLOW_FILE = path.join(REPOSITORY_ROOT, 'statemachines/complaint-workflow.asl.json');
+export const WEBHOOK_DELIVERY_FILE = path.join(REPOSITORY_ROOT, 'statemachines/webhook-delivery.asl.json');
 const LOCAL_FUNCTION_ARN = 'arn:aws:lambda:eu-central-1:000000000000:function:';
 
 type TaskHandler = (input: Record<string, unknown>) => Promise<unknown>;
@@ -18,12 +19,12 @@ type TaskHandler = (input: Record<string, unknown>) => Promise<unknown>;
  * The ASL file with CDK's definition substitutions done the local way (step functions by local name) and
  * nothing else: every other field runs as written, timeouts and retries included.
  */
-export function localDefinition(tableName: string): Definition {
+export function localDefinition(tableName: string, file = WORKFLOW_FILE): Definition {
   const substitutions: Record<string, string> = { TableName: tableName };
-  for (const [name, variable] of Object.entries(workflowSteps)) substitutions[variable] = `${LOCAL_FUNCTION_ARN}${name}`;
-  const text = readFileSync(WORKFLOW_FILE, 'utf8').replace(/\$\{(\w+)\}/g, (_whole, variable: string) => {
+  for (const [name, variable] of Object.entries({ ...workflowSteps, ...deliverySteps })) substitutions[variable] = `${LOCAL_FUNCTION_ARN}${name}`;
+  const text = readFileSync(file, 'utf8').replace(/\$\{(\w+)\}/g, (_whole, variable: string) => {
     const value = substitutions[variable];
-    if (value === undefined) throw new Error(`${WORKFLOW_FILE} uses \${${variable}}, which has no local substitution`);
+    if (value === undefined) throw new Error(`${file} uses \${${variable}}, which has no local substitution`);
     return value;
   });
   const definition = JSON.parse(text) as Definition;
@@ -99,6 +100,8 @@ export interface WorkflowEngine {
   ): ExecutionRun;
   /** Resolves once no Task is running: an aborted execution's current step still finishes its I/O. */
   idle(): Promise<void>;
+  /** True while the execution sits in a Wait state: idle until its timer fires. */
+  isSleeping(execution: string): boolean;
 }
 
 export function localWorkflowEngine(
@@ -109,7 +112,9 @@ export function localWorkflowEngine(
 ): WorkflowEngine {
   const resources = localResources(dynamo);
   const runningTasks = new Set<Promise<unknown>>();
+  const sleeping = new Set<string>();
   return {
+    isSleeping: (execution) => sleeping.has(execution),
     async idle() {
       while (runningTasks.size > 0) await Promise.allSettled([...runningTasks]);
     },
@@ -118,6 +123,7 @@ export function localWorkflowEngine(
       const ports: EnginePorts = {
         ...timers,
         record,
+        waiting: (asleep) => (asleep ? sleeping.add(execution.name) : sleeping.delete(execution.name)),
         retryIntervalMs: options.retryIntervalMs,
         issueToken: () => tokens.issue(execution.name),
         runTask(resource, parameters, task) {

@@ -22,6 +22,13 @@ const environmentSchema = z.object({
   CURSOR_KEY: z.optional(z.string().check(z.minLength(32))),
   /** Complaints one client may file through the public form per 15 minutes (use-cases/file-public-complaint.ts). */
   INTAKE_LIMIT_PER_CLIENT: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
+  /** The state machine that makes one outbound webhook delivery with its retries (statemachines/webhook-delivery.asl.json). */
+  WEBHOOK_DELIVERY_STATE_MACHINE_ARN: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * `true` lets subscriber URLs be http: and loopback (local/runtime.ts sets it, so tests can receive on
+   * 127.0.0.1). Refused in Lambda: in AWS subscribers are HTTPS on public addresses only.
+   */
+  OUTBOUND_WEBHOOKS_ALLOW_LOOPBACK: z.optional(z.literal('true')),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

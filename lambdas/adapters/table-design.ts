@@ -116,6 +116,19 @@ export const keys = {
   idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
   /** A counter of attempts (status lookups) under one key in one fixed window; expires with the window. */
   attempts: (key: string, windowStart: number) => ({ PK: `ATTEMPTS#${key}#${windowStart}`, SK: 'ATTEMPTS' }),
+  /**
+   * Outbound webhooks (lambdas/adapters/outbound-webhook-store.ts). The subscriptions share one partition: a
+   * handful of items, read once per complaint event by the dispatcher (≈ 7 reads per complaint's life, far
+   * below a partition's 3,000 reads/s at the 300 complaints/s of issue 10's burst: ≈ 2,100/s, eventually
+   * consistent ½ RCU each). A delivery lives beside its complaint (its log is one Query). The dead letters
+   * share one partition too, written only when a delivery fails for a whole day.
+   */
+  webhookSubscription: (id: string) => ({ PK: 'WEBHOOK_SUBSCRIPTIONS', SK: `SUBSCRIPTION#${id}` }),
+  webhookDelivery: (complaintId: string, sequence: number, deliveryId: string) => ({
+    PK: `COMPLAINT#${complaintId}`,
+    SK: `DELIVERY#${String(sequence).padStart(10, '0')}#${deliveryId}`,
+  }),
+  webhookDeadLetter: (id: string) => ({ PK: 'WEBHOOK_DEAD_LETTERS', SK: id }),
 } as const;
 
 import { UNASSIGNED } from '../core/department-rules';

@@ -28,6 +28,18 @@ import {
 import { registerComplaint } from '../use-cases/submit-complaint';
 import { keyedStaffWrite, type KeyedStaffRequest } from '../use-cases/staff-idempotency';
 import type { StaffPorts } from '../use-cases/staff-actions';
+import {
+  createSubscription,
+  deleteSubscription,
+  deliveryLog,
+  disableSubscription,
+  listDeadLetters,
+  listSubscriptions,
+  redriveDeadLetter,
+} from '../use-cases/outbound-webhooks';
+import { isDeadLetterId, isSubscriptionId } from '../core/outbound-webhooks';
+import { outboundPorts } from './compose-outbound';
+import { deliveryStarter } from './compose-delivery-starter';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -40,6 +52,8 @@ interface StaffRequest<R extends StaffRoute> {
   body: Parsed<R extends { request: { body: infer B } } ? B : undefined>;
   query: Parsed<R extends { request: { query: infer Q } } ? Q : undefined>;
   idempotencyKey: string | undefined;
+  /** The path's parameters other than a complaint id (a subscription's, a dead letter's), unchecked. */
+  params: Record<string, string>;
   /** The Idempotency-Key (on routes that take one) with what was asked and the status a first answer has. */
   keyed: KeyedStaffRequest;
 }
@@ -48,7 +62,17 @@ interface StaffRequest<R extends StaffRoute> {
  * A JSON answer, or (a printed letter) a file with its own content type, base64-encoded as API Gateway wants
  * it. Without a status, the route's documented success status.
  */
-type Answer = ({ body: unknown } | { file: { contentType: string; name: string; bytes: Uint8Array } }) & { status?: number; replayed?: boolean };
+type Answer = ({ body: unknown } | { file: { contentType: string; name: string; bytes: Uint8Array } } | { empty: true }) & {
+  status?: number;
+  replayed?: boolean;
+};
+
+/** A path parameter in the shape of the ids this API hands out, else the 404 a name that names nothing gets. */
+function pathId(params: Record<string, string>, name: string, valid: (id: string) => boolean, what: string): string {
+  const id = params[name] ?? '';
+  if (!valid(id)) throw new NotFound(`No ${what} ${id.slice(0, 64)}`);
+  return id;
+}
 
 /** One action per staff route of the registry, by its name: the compiler refuses a route without one. */
 type Actions = { [R in StaffRoute as R['action']]: (request: StaffRequest<R>, staff: StaffMember) => Promise<Answer> };
@@ -81,6 +105,26 @@ const actions: Actions = {
   requestExtension: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => requestExtension(id, body, staff, ports)),
   recordDecisionPosting: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => recordDecisionPosting(id, body, staff, ports)),
   recordAcknowledgement: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => recordAcknowledgement(id, body, staff, ports)),
+  readWebhookDeliveries: async ({ id }, staff) => ({ body: { deliveries: await deliveryLog(id, staff, outboundPorts()) } }),
+  createWebhookSubscription: async ({ body, idempotencyKey }, staff) => {
+    const { subscription, replayed } = await createSubscription(body, staff, idempotencyKey, outboundPorts());
+    return { status: replayed ? 200 : 201, body: subscription, replayed };
+  },
+  listWebhookSubscriptions: async (_request, staff) => ({ body: { subscriptions: await listSubscriptions(staff, outboundPorts()) } }),
+  disableWebhookSubscription: async ({ params }, staff) => ({
+    body: await disableSubscription(pathId(params, 'subscriptionId', isSubscriptionId, 'webhook subscription'), staff, outboundPorts()),
+  }),
+  deleteWebhookSubscription: async ({ params }, staff) => {
+    await deleteSubscription(pathId(params, 'subscriptionId', isSubscriptionId, 'webhook subscription'), staff, outboundPorts());
+    return { empty: true };
+  },
+  listWebhookDeadLetters: async ({ query }, staff) => ({ body: await listDeadLetters(query, staff, outboundPorts()) }),
+  redriveWebhookDeadLetter: async ({ params }, staff) => ({
+    body: await redriveDeadLetter(pathId(params, 'deadLetterId', isDeadLetterId, 'dead letter'), staff, {
+      ...outboundPorts(),
+      deliveries: deliveryStarter(),
+    }),
+  }),
 };
 
 const staffRoutes = new Map(
@@ -98,6 +142,7 @@ function staffRequest(route: StaffRoute, event: APIGatewayProxyEventV2): StaffRe
     body,
     query: request.query ? validated(request.query, event.queryStringParameters ?? {}) : undefined,
     idempotencyKey,
+    params: event.pathParameters ?? {},
     keyed: { key: idempotencyKey, asked: { route: event.routeKey, id, body }, status: Number(Object.keys(route.responses)[0]) },
   } as StaffRequest<StaffRoute>;
 }
@@ -122,6 +167,7 @@ export const handler = httpHandler(async (event) => {
   const result = await action(staffRequest(route, event), staff);
   const status = result.status ?? Number(Object.keys(route.responses)[0]);
   log.info('staff action', { route: event.routeKey, staffId: staff.id, complaintId: event.pathParameters?.id, status, replayed: result.replayed });
+  if ('empty' in result) return { statusCode: status };
   if ('file' in result) {
     return {
       statusCode: status,

@@ -13,6 +13,13 @@ import {
 import { complaintPageSchema, complaintSummarySchema } from '../core/complaint-summary';
 import { healthSchema, routes, type Route, type RouteAnswer } from './routes';
 import { complaintCreatedEventSchema, complaintCreatedExample } from '../core/complaint-created-event';
+import {
+  createdSubscriptionSchema,
+  deadLetterSchema,
+  deliverySchema,
+  subscriptionRequestSchema,
+  subscriptionSchema,
+} from '../core/outbound-webhooks';
 
 // The OpenAPI 3.1 document, generated from the route registry and the very zod schemas the handlers validate
 // with (zod 4 writes JSON Schema 2020-12, which OpenAPI 3.1 uses as is). `npm run openapi` commits it.
@@ -41,6 +48,7 @@ const requestComponents: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$
   [decisionPostingSchema, 'DecisionPosting'],
   [acknowledgementRecordSchema, 'AcknowledgementRecord'],
   [complaintCreatedEventSchema, 'ComplaintCreatedEvent'],
+  [subscriptionRequestSchema, 'WebhookSubscriptionRequest'],
 ]);
 const answerComponents: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$ZodType, string>([
   [complaintSchema, 'Complaint'],
@@ -51,6 +59,10 @@ const answerComponents: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$Z
   [sentEmailSchema, 'SentEmail'],
   [healthSchema, 'Health'],
   [problemSchema, 'Problem'],
+  [subscriptionSchema, 'WebhookSubscription'],
+  [createdSubscriptionSchema, 'CreatedWebhookSubscription'],
+  [deliverySchema, 'WebhookDelivery'],
+  [deadLetterSchema, 'WebhookDeadLetter'],
 ]);
 
 type JsonSchema = Record<string, unknown>;

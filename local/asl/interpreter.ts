@@ -97,6 +97,8 @@ export interface EnginePorts {
   /** Resolves once the product's clock shows `at`; rejects with the signal's reason when it aborts. */
   sleepUntil(at: Date, signal: AbortSignal): Promise<void>;
   record(event: NewEvent): void;
+  /** Told when the execution enters a Wait state (true) and leaves it (false): it is idle in between. */
+  waiting?(asleep: boolean): void;
   /** Real milliseconds for every Retry pause instead of the definition's (tests only). */
   retryIntervalMs?: number;
   random?: () => number;
@@ -270,7 +272,12 @@ async function runState(
           : state.SecondsPath
             ? new Date(ports.now().getTime() + Number(readPath(state.SecondsPath, effective, context())) * 1000)
             : new Date(String(state.Timestamp ?? readPath(state.TimestampPath!, effective, context())));
-      await ports.sleepUntil(until, signal);
+      ports.waiting?.(true);
+      try {
+        await ports.sleepUntil(until, signal);
+      } finally {
+        ports.waiting?.(false);
+      }
       return next(selectPath(state.OutputPath, effective, context()));
     }
     case 'Succeed':

@@ -25,6 +25,9 @@ const servicesUsed: Record<FunctionName, Service[]> = {
   // Secrets Manager for the cursor key, read on the first list or history page (lambdas/adapters/sealed-cursors.ts).
   admin: ['dynamodb', 'sesv2', 'sfn', 'secrets-manager'],
   decisionLetter: ['dynamodb'],
+  webhookDispatcher: ['dynamodb', 'sfn'],
+  // The subscriber's POST is node's own http/https: no AWS client but DynamoDB.
+  deliverWebhook: ['dynamodb'],
 };
 
 /** The only package of the AWS SDK a Lambda bundle may carry: DynamoDB's marshalling (~5 KiB, no dependencies). */
@@ -48,8 +51,10 @@ const ceilingKiB: Record<FunctionName, number> = {
   recordDelivery: GOAL_KIB,
   registerWait: GOAL_KIB,
   advanceComplaint: GOAL_KIB,
-  admin: 166,
+  admin: 185, // 166 before issue 11's outbound webhooks: subscriptions, delivery logs, dead letters and their schemas (+16 KiB)
   decisionLetter: 1_575,
+  webhookDispatcher: GOAL_KIB,
+  deliverWebhook: GOAL_KIB,
 };
 
 interface Bundle {

@@ -10,11 +10,12 @@ import type { IConstruct } from 'constructs';
 import { buildApp } from '../../bin/app';
 import { configFiles, configLocation, readConfigFile, type ConfigFileSpec } from '../../lambdas/adapters/config-files';
 import { nonKeyAttributes, tableDesign, type IndexDesign } from '../../lambdas/adapters/table-design';
-import { functions, workflowSteps, type FunctionName } from '../../lambdas/functions';
+import { deliverySteps, functions, workflowSteps, type FunctionName } from '../../lambdas/functions';
 import { COMPLAINT_EVENT_SOURCE, eventConsumers } from '../../lambdas/event-consumers';
 import { routes } from '../../lambdas/http/routes';
 import { ORIGIN_VERIFY_HEADER } from '../../lambdas/http/client-address';
 import { complaintWorkflowFile } from '../../lib/workflow';
+import { webhookDeliveryFile } from '../../lib/webhook-deliveries';
 
 // Intent on the synthesized templates (STYLE.md §10), read from the same sources of truth the stacks are built
 // from: the function catalog, the route table, the table design and the ASL file. The app is synthesized once,
@@ -76,6 +77,16 @@ beforeAll(() => {
   data = Template.fromStack(built.stateful);
   app = Template.fromStack(built.application);
 }, 120_000);
+
+/** The state machine whose name ends so (the complaint workflow, the webhook deliveries). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, read by path
+function stateMachineNamed(suffix: string): { Properties: Record<string, any> } {
+  const found = Object.values(app.findResources('AWS::StepFunctions::StateMachine')).filter((machine) =>
+    String(machine.Properties.StateMachineName).endsWith(suffix),
+  );
+  expect(found).toHaveLength(1);
+  return found[0] as { Properties: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
 
 /** The logical id of the Lambda deployed for a catalog entry (descriptions are unique in the catalog). */
 function functionLogicalId(name: FunctionName): string {
@@ -294,33 +305,88 @@ describe('the HTTP API', () => {
   });
 });
 
+describe('the webhook deliveries', () => {
+  const asl = fs.readFileSync(webhookDeliveryFile, 'utf8');
+
+  it('deploy the ASL file as it is, its step function substituted', () => {
+    const machine = stateMachineNamed('-WebhookDelivery');
+    const key: string = machine.Properties.DefinitionS3Location.Key;
+    expect(JSON.parse(fs.readFileSync(path.join(assembly.directory, `asset.${key}`), 'utf8'))).toEqual(JSON.parse(asl));
+    const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, unknown>;
+    expect(Object.keys(substitutions)).toEqual(Object.values(deliverySteps));
+    for (const [name, variable] of Object.entries(deliverySteps) as [FunctionName, string][]) {
+      expect(substitutions[variable]).toEqual({ 'Fn::GetAtt': [functionLogicalId(name), 'Arn'] });
+    }
+  });
+
+  it('are started by the dispatcher and the staff API (a redrive) only, each told the ARN', () => {
+    const resources = app.toJSON().Resources as Resources;
+    const [machineId] = Object.entries(resources).find(
+      ([, resource]) =>
+        resource.Type === 'AWS::StepFunctions::StateMachine' && String(resource.Properties!.StateMachineName).endsWith('-WebhookDelivery'),
+    )!;
+    const starters = (Object.keys(functions) as FunctionName[]).filter((name) => {
+      const role = resources[functionLogicalId(name)]!.Properties!.Role['Fn::GetAtt'][0] as string;
+      return Object.values(resources)
+        .filter((resource) => resource.Type === 'AWS::IAM::Policy' && resource.Properties!.Roles.some((r: { Ref: string }) => r.Ref === role))
+        .flatMap((resource) => resource.Properties!.PolicyDocument.Statement)
+        .some(
+          (statement: { Action: string | string[]; Resource: unknown }) =>
+            [statement.Action].flat().includes('states:StartExecution') && JSON.stringify(statement.Resource) === JSON.stringify({ Ref: machineId }),
+        );
+    });
+    expect(starters.sort()).toEqual(['admin', 'webhookDispatcher']);
+    for (const name of starters) {
+      expect(resources[functionLogicalId(name)]!.Properties!.Environment.Variables.WEBHOOK_DELIVERY_STATE_MACHINE_ARN).toEqual({ Ref: machineId });
+    }
+  });
+
+  it('fan out from the event bus: the dispatcher is a consumer of the events subscribers may want', () => {
+    app.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: [COMPLAINT_EVENT_SOURCE], 'detail-type': [...eventConsumers.webhookDispatcher.events] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionLogicalId('webhookDispatcher'), 'Arn'] } })],
+    });
+  });
+
+  it('never hold a subscriber-facing function without a timeout and a cap on its concurrency', () => {
+    app.hasResourceProperties('AWS::Lambda::Function', {
+      Description: functions.deliverWebhook.description,
+      Timeout: functions.deliverWebhook.timeout,
+      ReservedConcurrentExecutions: functions.deliverWebhook.reservedConcurrency,
+    });
+  });
+});
+
 describe('the workflow', () => {
   const asl = fs.readFileSync(complaintWorkflowFile, 'utf8');
 
   it('is a Standard state machine with X-Ray tracing and full logging without execution data', () => {
-    app.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
-    app.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineType: 'STANDARD',
-      TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: {
-        Level: 'ALL',
-        IncludeExecutionData: false,
-        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
-      },
-    });
+    // The complaint workflow and the webhook deliveries, both alike.
+    app.resourceCountIs('AWS::StepFunctions::StateMachine', 2);
+    for (const machine of Object.values(app.findResources('AWS::StepFunctions::StateMachine'))) {
+      expect(machine.Properties).toMatchObject({
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: {
+          Level: 'ALL',
+          IncludeExecutionData: false,
+          Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: expect.anything() } }],
+        },
+      });
+    }
   });
 
   it('deploys the ASL file as it is, with every state', () => {
-    const [machine] = Object.values(app.findResources('AWS::StepFunctions::StateMachine'));
-    const key: string = machine!.Properties.DefinitionS3Location.Key;
+    const machine = stateMachineNamed('-ComplaintWorkflow');
+    const key: string = machine.Properties.DefinitionS3Location.Key;
     const deployed = fs.readFileSync(path.join(assembly.directory, `asset.${key}`), 'utf8');
     expect(JSON.parse(deployed)).toEqual(JSON.parse(asl));
     expect(Object.keys(JSON.parse(deployed).States)).toEqual(Object.keys(JSON.parse(asl).States));
   });
 
   it('substitutes every ${Variable} of the ASL: the table name and each step function ARN', () => {
-    const [machine] = Object.values(app.findResources('AWS::StepFunctions::StateMachine'));
-    const substitutions = machine!.Properties.DefinitionSubstitutions as Record<string, unknown>;
+    const machine = stateMachineNamed('-ComplaintWorkflow');
+    const substitutions = machine.Properties.DefinitionSubstitutions as Record<string, unknown>;
     const variables = new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
     expect(new Set(Object.keys(substitutions))).toEqual(variables);
     expect(substitutions.TableName).toBeDefined();
@@ -353,7 +419,8 @@ describe('the workflow', () => {
         .flatMap((statement: { Action: string | string[] }) => [statement.Action].flat())
         .filter((action: string) => action.startsWith('states:'));
       const grants = spec.grants as readonly string[];
-      expect(actions.includes('states:StartExecution')).toBe(grants.includes('workflow:start'));
+      // The webhook deliveries are started by their own grant (see 'the webhook deliveries' below).
+      expect(actions.includes('states:StartExecution')).toBe(grants.includes('workflow:start') || grants.includes('webhookDeliveries:start'));
       expect(actions.includes('states:SendTaskSuccess')).toBe(grants.includes('workflow:callback'));
     }
   });

@@ -159,6 +159,25 @@ export class UpdateCommand extends JsonCommand<UpdateCommandInput, UpdateCommand
   }
 }
 
+export interface DeleteCommandInput extends Conditional, Capacity {
+  TableName: string;
+  Key: DocumentItem;
+  ReturnValues?: 'NONE' | 'ALL_OLD';
+}
+export interface DeleteCommandOutput extends CapacityOutput {
+  Attributes?: DocumentItem;
+}
+
+export class DeleteCommand extends JsonCommand<DeleteCommandInput, DeleteCommandOutput> {
+  readonly operation = 'DeleteItem';
+  override toWire() {
+    return { ...conditional(this.input), Key: toWire(this.input.Key) };
+  }
+  override fromWire(body: Record<string, unknown>): DeleteCommandOutput {
+    return { ...body, Attributes: optional(body.Attributes, fromWire) };
+  }
+}
+
 export class QueryCommand extends JsonCommand<QueryCommandInput, QueryCommandOutput> {
   readonly operation = 'Query';
   override toWire() {
