@@ -22,7 +22,7 @@ export class ApiUnreachable extends Error {
 }
 
 export interface ApiRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   query?: Record<string, string | undefined>;
   body?: unknown;

@@ -17,6 +17,7 @@ import type {
 import type { ComplaintPage } from '../lambdas/core/complaint-summary';
 import { ApiError, type AdminApi } from './admin-api';
 import { changed, complaintDetails, complaintList, registered } from './format';
+import { webhookCommands } from './webhook-commands';
 
 // One entry per command: its options (for parseArgs and the usage text alike) and what it asks the API.
 // The request bodies are typed by the server's own zod schemas, so a renamed field fails the type check here.
@@ -421,4 +422,17 @@ const acknowledged: Command = {
   },
 };
 
-export const commands: readonly Command[] = [list, show, register, assign, note, ask, extend, decide, letter, posted, acknowledged];
+export const commands: readonly Command[] = [
+  list,
+  show,
+  register,
+  assign,
+  note,
+  ask,
+  extend,
+  decide,
+  letter,
+  posted,
+  acknowledged,
+  ...webhookCommands,
+];

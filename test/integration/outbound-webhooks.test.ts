@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { Runtime } from '../../local/runtime';
 import { demoCredentials, signedHeaders } from '../../cli/signing';
+import { main } from '../../cli/main';
 import { ATTEMPT_OFFSETS_SECONDS } from '../../lambdas/core/outbound-webhooks';
 import { postComplaint, startLocalProduct, validComplaint } from '../support/local-product';
 import { demoStaff } from '../support/staff-event';
@@ -318,5 +319,40 @@ describe('outbound webhooks', () => {
     expect((await call(admin.id, 'DELETE', `/admin/webhook-subscriptions/${subscription.id}`)).status).toBe(204);
     expect((await call(admin.id, 'DELETE', `/admin/webhook-subscriptions/${subscription.id}`)).status).toBe(404);
     expect((await call(admin.id, 'POST', '/admin/webhook-subscriptions/sub_nonsense/disable')).status).toBe(404);
+  });
+
+  it('has the same from the CLI: subscribe, list, the delivery log, dead letters, disable and delete', async () => {
+    const receiver = await subscriber(() => 200);
+    const cli = async (...argv: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await main([...argv, '--as', admin.id], {
+        stdout: (line) => (out += `${line}\n`),
+        stderr: (line) => (err += `${line}\n`),
+        env: { COMPLAINTS_API_URL: runtime.urls.api },
+      });
+      return { code, out, err };
+    };
+    const subscribed = await cli('subscribe', '--url', receiver.url, '--event', 'complaint.received', '--event', 'complaint.assigned', '--json');
+    expect(subscribed.code).toBe(0);
+    const created = JSON.parse(subscribed.out) as { id: string; secret: string };
+    expect(created.secret).toMatch(/^whsec_/);
+    const human = await cli('subscribe', '--url', receiver.url, '--event', 'complaint.closed');
+    expect(human.out).toMatch(/Signing secret .*\n {2}whsec_/);
+    expect((await cli('subscribe', '--url', 'http://169.254.169.254/', '--event', 'complaint.closed')).code).toBe(1);
+
+    expect((await cli('subscriptions')).out).toContain(created.id);
+    const complaintId = await fileComplaint();
+    await until('delivered', async () =>
+      (await deliveriesOf(complaintId)).find((each) => each.subscriptionId === created.id && each.state === 'delivered'),
+    );
+    const log = await cli('deliveries', complaintId);
+    expect(log.code).toBe(0);
+    expect(log.out).toMatch(new RegExp(`received +${created.id} +delivered +1`));
+    expect((await cli('dead-letters')).code).toBe(0);
+    expect((await cli('redrive', 'dl_0000000000000_msg_AAAAAAAAAAAAAAAAAAAAAA')).code).toBe(1);
+    expect((await cli('disable-subscription', created.id)).out).toContain(`Disabled ${created.id}`);
+    expect((await cli('delete-subscription', created.id)).code).toBe(0);
+    expect((await cli('subscriptions')).out).not.toContain(created.id);
   });
 });
