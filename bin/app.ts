@@ -64,7 +64,8 @@ export function buildApp(props: AppProps = {}) {
 
   const stateful = new StatefulStack(app, 'ReklamacjeData', {
     env,
-    description: 'Reklamacje: the complaints table (stateful, deletion-protected)',
+    description: 'Reklamacje: the complaints table and the attachments bucket (stateful, deletion-protected)',
+    uploadOrigin: context('publicBaseUrl'),
   });
   const application = new AppStack(app, 'ReklamacjeApp', {
     env,
@@ -72,6 +73,7 @@ export function buildApp(props: AppProps = {}) {
     table: stateful.tableRef,
     webhookSources: stateful.webhookSourcesRef,
     cursorKey: stateful.cursorKeyRef,
+    attachments: stateful.attachments.ref,
     senderAddress: senderAddress ?? PLACEHOLDER_SENDER,
     senderDomain: context('senderDomain'),
     companyName: context('companyName'),

@@ -15,6 +15,9 @@ import type {
   registrationSchema,
 } from '../lambdas/core/staff-requests';
 import type { ComplaintPage } from '../lambdas/core/complaint-summary';
+import type { attachmentLinkSchema } from '../lambdas/core/attachments';
+
+type AttachmentLink = z.output<typeof attachmentLinkSchema>;
 import { ApiError, type AdminApi } from './admin-api';
 import { changed, complaintDetails, complaintList, registered } from './format';
 import { webhookCommands } from './webhook-commands';
@@ -382,6 +385,30 @@ const letter: Command = {
   },
 };
 
+const attachments: Command = {
+  name: 'attachments',
+  positionals: ['id'],
+  summary: "The complaint's photos and PDFs with a download link each (links work for 5 minutes; the scan verdict beside each).",
+  options: {},
+  async run({ positionals: [argument], api }) {
+    const id = await complaintIdOf(argument!, api);
+    const complaint = await api.send<Complaint>({ method: 'GET', path: complaintPath(id) });
+    const links = await Promise.all(
+      (complaint.attachments ?? []).map((attachment) =>
+        api.send<AttachmentLink>({ method: 'GET', path: complaintPath(id, `/attachments/${encodeURIComponent(attachment.id)}`) }),
+      ),
+    );
+    const lines = links.map(
+      (link) =>
+        `${link.name}  (${link.type}, ${Math.ceil(link.size / 1024)} KB, ${link.scan === 'not_scanned' ? 'not scanned' : link.scan})\n  ${link.url}`,
+    );
+    return {
+      json: links,
+      text: links.length === 0 ? 'No attachments.' : [...lines, `Links work until ${links[0]!.expiresAt}.`].join('\n'),
+    };
+  },
+};
+
 const posted: Command = {
   name: 'posted',
   positionals: ['id'],
@@ -425,6 +452,7 @@ const acknowledged: Command = {
 export const commands: readonly Command[] = [
   list,
   show,
+  attachments,
   register,
   assign,
   note,

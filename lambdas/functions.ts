@@ -2,7 +2,17 @@
 // the local runtime loads the very same handler modules; the workflow refers to step functions by name.
 
 /** `cursorKey:read`: the secret the staff API signs its cursors with (lambdas/core/cursor-seal.ts). */
-export type Grant = 'email:send' | 'workflow:start' | 'workflow:callback' | 'webhookSources:read' | 'cursorKey:read' | 'webhookDeliveries:start';
+export type Grant =
+  | 'email:send'
+  | 'workflow:start'
+  | 'workflow:callback'
+  | 'webhookSources:read'
+  | 'cursorKey:read'
+  | 'webhookDeliveries:start'
+  // The attachments bucket (lib/attachments-bucket.ts): sign upload slots; check and keep uploads; staff links.
+  | 'attachments:upload'
+  | 'attachments:check'
+  | 'attachments:read';
 
 /**
  * The DynamoDB actions a function may take on the complaints table (Query also on its indexes): exactly the
@@ -42,9 +52,9 @@ export const functions = {
   },
   intake: {
     entry: 'lambdas/handlers/intake.handler.ts',
-    description: 'Takes a complaint in from the public form (POST /complaints)',
+    description: 'Takes a complaint in from the public form (POST /complaints) with its attachments (POST /complaints/attachments)',
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], // idempotency key, reference claim, the complaint
-    grants: [],
+    grants: ['attachments:upload', 'attachments:check'],
     timeout: 10,
     memory: 512,
   },
@@ -53,7 +63,7 @@ export const functions = {
     description: 'The staff API (/admin/...), behind IAM (SigV4) authorization',
     // Lists are index queries; registration puts; webhook subscriptions and redriven dead letters are deleted.
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
-    grants: ['email:send', 'workflow:callback', 'cursorKey:read', 'webhookDeliveries:start'], // a redrive starts a delivery
+    grants: ['email:send', 'workflow:callback', 'cursorKey:read', 'webhookDeliveries:start', 'attachments:read'], // a redrive starts a delivery
     timeout: 10,
     memory: 512,
   },

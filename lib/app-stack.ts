@@ -12,6 +12,7 @@ import { importComplaintsTable, importCursorKey, type ComplaintsTableRef, type C
 import { EventStream } from './event-stream';
 import { importWebhookSources, type WebhookSourcesRef } from './webhook-sources-secret';
 import { Web } from './web';
+import { importAttachmentsBucket, uploadOriginOf, type AttachmentsBucketRef } from './attachments-bucket';
 import { Workflow } from './workflow';
 import { WebhookDeliveries } from './webhook-deliveries';
 
@@ -22,6 +23,8 @@ export interface AppStackProps extends StackProps {
   readonly webhookSources: WebhookSourcesRef;
   /** The secret the staff API signs its cursors with, from the stateful stack. */
   readonly cursorKey: CursorKeyRef;
+  /** The customers' attachments, from the stateful stack. */
+  readonly attachments: AttachmentsBucketRef;
   readonly senderAddress: string;
   /** A CLOUDFRONT-scope WAF web ACL (us-east-1) for the pages and public routes: see lib/edge-waf.ts. */
   readonly webAclArn?: string;
@@ -50,6 +53,7 @@ export class AppStack extends Stack {
     super(scope, id, props);
 
     const table = importComplaintsTable(this, 'Complaints', props.table);
+    const attachments = importAttachmentsBucket(this, 'Attachments', props.attachments);
 
     const alerts = new Alerts(this, 'Alerts', { alertEmail: props.alertEmail });
     const email = new Email(this, 'Email', { senderAddress: props.senderAddress, senderDomain: props.senderDomain });
@@ -59,8 +63,11 @@ export class AppStack extends Stack {
       email,
       webhookSources: importWebhookSources(this, 'WebhookSources', props.webhookSources),
       cursorKey: importCursorKey(this, 'CursorKey', props.cursorKey),
+      attachments,
       environment: {
         TABLE_NAME: table.tableName,
+        // Every function: the pages a function renders name the bucket in their CSP (page-security.ts).
+        ATTACHMENTS_BUCKET: attachments.bucketName,
         SENDER_ADDRESS: props.senderAddress,
         SES_CONFIGURATION_SET: email.configurationSet.configurationSetName,
         ...(props.companyName ? { COMPANY_NAME: props.companyName } : {}),
@@ -98,7 +105,12 @@ export class AppStack extends Stack {
     const originSecretValue = originSecret.secretValue.unsafeUnwrap();
     for (const name of ['intake', 'customerStatus'] as const) this.functions.byName[name].addEnvironment('ORIGIN_VERIFY', originSecretValue);
     // The customer's pages and the public API behind one CloudFront origin; the customer's e-mails link to it.
-    this.web = new Web(this, 'Web', { httpApi: this.api.httpApi, webAclArn: props.webAclArn, originSecret: originSecretValue });
+    this.web = new Web(this, 'Web', {
+      httpApi: this.api.httpApi,
+      webAclArn: props.webAclArn,
+      originSecret: originSecretValue,
+      uploadOrigin: uploadOriginOf(attachments),
+    });
     this.functions.byName.advanceComplaint.addEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web.url);
 
     new Operations(this, 'Operations', {

@@ -1,6 +1,8 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { grantAttachments } from './attachments-bucket';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { deliverySteps, functions, workflowSteps, type FunctionName, type FunctionSpec, type Grant, type TableAction } from '../lambdas/functions';
@@ -16,6 +18,8 @@ export interface FunctionsProps {
   readonly webhookSources: secretsmanager.ISecret;
   /** The key the staff API signs its cursors with; read by the functions with `cursorKey:read` only. */
   readonly cursorKey: secretsmanager.ISecret;
+  /** The customers' attachments; each `attachments:*` grant gives its one use, on its prefix only. */
+  readonly attachments: s3.IBucket;
   /** Given to every function (TABLE_NAME, SENDER_ADDRESS, …); STATE_MACHINE_ARN is added by `connectWorkflow`. */
   readonly environment: Record<string, string>;
   /** The validated configuration files; each function's bundle carries those it reads. */
@@ -59,6 +63,15 @@ export class Functions extends Construct {
             case 'cursorKey:read':
               props.cursorKey.grantRead(fn.function);
               fn.addEnvironment('CURSOR_KEY_SECRET_ARN', props.cursorKey.secretArn);
+              break;
+            case 'attachments:upload':
+              grantAttachments(props.attachments, fn.function, 'upload');
+              break;
+            case 'attachments:check':
+              grantAttachments(props.attachments, fn.function, 'check');
+              break;
+            case 'attachments:read':
+              grantAttachments(props.attachments, fn.function, 'read');
               break;
             case 'webhookDeliveries:start': // needs the delivery state machine: connectWebhookDeliveries
             case 'workflow:start':

@@ -4,6 +4,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { nonKeyAttributes, tableDesign, type IndexDesign } from '../lambdas/adapters/table-design';
 import { WebhookSourcesSecret, type WebhookSourcesRef } from './webhook-sources-secret';
+import { AttachmentsBucket, type AttachmentsBucketProps } from './attachments-bucket';
 
 // Stateful and stateless apart (STYLE.md §8): the complaints live here, in a stack that is deployed rarely,
 // is protected from deletion and outlives any redeployment of the functions, API and workflow.
@@ -30,8 +31,9 @@ export class StatefulStack extends Stack {
   readonly webhookSourcesRef: WebhookSourcesRef;
   readonly cursorKey: secretsmanager.Secret;
   readonly cursorKeyRef: CursorKeyRef;
+  readonly attachments: AttachmentsBucket;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: StackProps & AttachmentsBucketProps) {
     super(scope, id, props);
 
     const string = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
@@ -85,6 +87,7 @@ export class StatefulStack extends Stack {
     this.cursorKeyRef = { secretArnExport: `${this.stackName}:CursorKeyArn` };
 
     this.webhookSources = new WebhookSourcesSecret(this, 'WebhookSources');
+    this.attachments = new AttachmentsBucket(this, 'Attachments', { uploadOrigin: props?.uploadOrigin });
     this.webhookSourcesRef = this.webhookSources.ref;
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The complaints table' });

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '../lambdas/http/client-address';
-import { CONTENT_SECURITY_POLICY, HSTS_SECONDS } from '../lambdas/http/pages/page-security';
+import { contentSecurityPolicy, HSTS_SECONDS } from '../lambdas/http/pages/page-security';
 import { siteFiles } from '../web/site';
 import { acknowledgeWildcardResource } from './nag';
 
@@ -23,6 +23,8 @@ export interface WebProps {
    * can tell a request that came through CloudFront (and its WAF) from one sent to execute-api directly.
    */
   readonly originSecret: string;
+  /** Where the form's script uploads attachments (the bucket's address): the CSP's connect-src allows it. */
+  readonly uploadOrigin?: string;
 }
 
 /** The paths CloudFront sends to the API; everything else is the static site in S3. */
@@ -65,7 +67,7 @@ export class Web extends Construct {
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Reklamacje: CSP without inline script, HSTS, no framing',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.uploadOrigin), override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_SECONDS), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },

@@ -6,6 +6,7 @@ import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
 import type { WriteMeter } from './dynamodb-transactions';
 import { localEventStream, type Outbox } from './outbox';
 import { startSes, type SesFault } from './ses';
+import { startS3 } from './s3';
 import { DEMO_SHOPIFY_ORDERS, startShopifyAdminStandIn, type ShopifyAdminStandIn } from './shopify-admin';
 import { LOCAL_WEBHOOK_SOURCES_FILE } from '../lambdas/adapters/webhook-sources-store';
 import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
@@ -35,7 +36,7 @@ export interface RuntimeOptions {
   /** Where dynalite and the mailbox keep their data; in memory when absent. */
   dataDir?: string;
   /** 0 picks a free port. */
-  ports?: { api?: number; dynamodb?: number; ses?: number; stepFunctions?: number };
+  ports?: { api?: number; dynamodb?: number; ses?: number; stepFunctions?: number; s3?: number };
   senderAddress?: string;
   companyName?: string;
   workflow?: RunOptions;
@@ -53,7 +54,7 @@ export interface RuntimeOptions {
 }
 
 export interface Runtime {
-  urls: { api: string; mailbox: string; dynamodb: string; stepFunctions: string; shopifyAdmin: string };
+  urls: { api: string; mailbox: string; dynamodb: string; stepFunctions: string; shopifyAdmin: string; s3: string };
   stepFunctions: StepFunctionsStandIn;
   /** The Shopify shops' Admin API (local/shopify-admin.ts), serving the demo orders. */
   shopifyAdmin: ShopifyAdminStandIn;
@@ -127,6 +128,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       log: options.log,
     });
     started.push(() => stepFunctions.close());
+    // The attachments bucket; browsers upload to it from the pages the API serves (CORS allows that origin only).
+    const s3 = await startS3({
+      port: ports.s3 ?? 0,
+      dataDir: options.dataDir,
+      allowedOrigin: `http://127.0.0.1:${apiPort}`,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      region: 'eu-central-1',
+    });
+    started.push(() => s3.close());
     const shopifyAdmin = await startShopifyAdminStandIn({ accessTokens: localShopifyTokens(), orders: DEMO_SHOPIFY_ORDERS });
     started.push(() => shopifyAdmin.close());
 
@@ -139,6 +149,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       // As in AWS (lib/app-stack.ts): the mailbox publishes the Send events of e-mails sent through it (ses.ts).
       SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
       AWS_ENDPOINT_URL_SFN: stepFunctions.url,
+      AWS_ENDPOINT_URL_S3: s3.url,
+      ATTACHMENTS_BUCKET: s3.bucket,
       SHOPIFY_ADMIN_ENDPOINT_URL: shopifyAdmin.url,
       TABLE_NAME: COMPLAINTS_TABLE,
       STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
@@ -171,7 +183,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     started.push(() => api.close());
 
     return {
-      urls: { api: api.url, mailbox: ses.url, dynamodb: dynamodb.url, stepFunctions: stepFunctions.url, shopifyAdmin: shopifyAdmin.url },
+      urls: { api: api.url, mailbox: ses.url, dynamodb: dynamodb.url, stepFunctions: stepFunctions.url, shopifyAdmin: shopifyAdmin.url, s3: s3.url },
       stepFunctions,
       shopifyAdmin,
       clock,

@@ -11,6 +11,7 @@ const PORTS = [
   { variable: 'SES_PORT', service: 'the mailbox (SES)', fallback: 8005 },
   { variable: 'DYNAMODB_PORT', service: 'DynamoDB (dynalite)', fallback: 8000 },
   { variable: 'STEPFUNCTIONS_PORT', service: 'Step Functions', fallback: 8083 },
+  { variable: 'S3_PORT', service: 'S3 (attachments)', fallback: 4568 },
 ] as const;
 
 /** SIGINT or SIGTERM ends everything within this long, whatever the workflows are doing. */
@@ -24,10 +25,16 @@ function port(variable: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(REPOSITORY_ROOT, '.data'));
-  const [api, ses, dynamodb, stepFunctions] = PORTS.map((entry) => port(entry.variable, entry.fallback)) as [number, number, number, number];
+  const [api, ses, dynamodb, stepFunctions, s3] = PORTS.map((entry) => port(entry.variable, entry.fallback)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const runtime = await startRuntime({
     dataDir,
-    ports: { api, ses, dynamodb, stepFunctions },
+    ports: { api, ses, dynamodb, stepFunctions, s3 },
     clockSpeed: Number(process.env.LOCAL_CLOCK_SPEED ?? 1),
     log: (line) => console.log(`[local] ${line}`),
   });
@@ -41,6 +48,7 @@ async function main(): Promise<void> {
       `  Mailbox          ${urls.mailbox}   (every e-mail sent; JSON at ${urls.mailbox}/store)`,
       `  DynamoDB         ${urls.dynamodb}   (dynalite, behind a front that adds transactions)`,
       `  Step Functions   ${urls.stepFunctions}   (local ASL interpreter; aws stepfunctions --endpoint-url ${urls.stepFunctions} ...)`,
+      `  S3               ${urls.s3}   (the attachments bucket: s3rver behind a front that checks POST policies and SigV4)`,
       `  Data             ${dataDir}`,
       `  Staff API        ${urls.api}/admin/...   (SigV4; demo keys in config/staff.local.json, try: npx complaints list --as <staff id>)`,
       `  OpenAPI          ${urls.api}/openapi.json`,

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { SECURITY_HEADERS } from '../lambdas/http/pages/page-security';
+import { securityHeaders } from '../lambdas/http/pages/page-security';
 import { siteFiles, type SiteFile } from '../web/site';
 
 // What S3 and CloudFront serve in AWS (lib/web.ts), locally: the same files with the same headers, from the
@@ -17,7 +17,7 @@ export function staticFile(method: string, pathname: string): APIGatewayProxyStr
   if (!file) return undefined;
   return {
     statusCode: 200,
-    headers: { 'content-type': file.contentType, 'cache-control': 'no-cache', ...SECURITY_HEADERS },
+    headers: { 'content-type': file.contentType, 'cache-control': 'no-cache', ...securityHeaders() },
     body: method === 'HEAD' ? '' : file.body.toString('base64'),
     isBase64Encoded: true,
   };

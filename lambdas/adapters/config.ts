@@ -29,6 +29,12 @@ const environmentSchema = z.object({
    * 127.0.0.1). Refused in Lambda: in AWS subscribers are HTTPS on public addresses only.
    */
   OUTBOUND_WEBHOOKS_ALLOW_LOOPBACK: z.optional(z.literal('true')),
+  /** The private bucket of the customers' attachments (lib/stateful-stack.ts; locally the S3 stand-in's). */
+  ATTACHMENTS_BUCKET: z.optional(z.string().check(z.minLength(3))),
+  /** Lambda sets it; the local runtime too. */
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-central-1'),
+  /** The S3 stand-in's address, locally (the SDK's own variable name, as for the other services). */
+  AWS_ENDPOINT_URL_S3: z.optional(z.url()),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -1,6 +1,7 @@
 import * as z from './zod';
 import { calendarDateSchema } from './calendar/calendar-date';
 import { appealRouteIds } from './company-profile';
+import { attachmentIdSchema, MAX_ATTACHMENTS, storedAttachmentSchema, type StoredAttachment } from './attachments';
 
 // The zod schemas are the types (STYLE.md §2): they validate requests, type the handlers and feed OpenAPI.
 
@@ -92,6 +93,8 @@ export type ComplaintContent = z.infer<typeof complaintContentSchema>;
 export const complaintSubmissionSchema = z.extend(complaintContentSchema, {
   description: multiLine(10_000, { length: 10, message: 'must say what is wrong in at least 10 characters' }),
   privacyNoticeAccepted: acknowledged,
+  /** Files uploaded through POST /complaints/attachments, by the ids of their slots; checked and linked at intake. */
+  attachments: z.optional(z.array(attachmentIdSchema).check(z.maxLength(MAX_ATTACHMENTS, `at most ${MAX_ATTACHMENTS} files`))),
 });
 
 export type ComplaintSubmission = z.infer<typeof complaintSubmissionSchema>;
@@ -146,6 +149,8 @@ export interface IntakeMetadata {
   shopDetails?: ShopDetails;
   /** The customer acknowledged the privacy notice (the public form makes sure of it). */
   privacyNoticeAccepted?: true;
+  /** The files the submission named, checked and kept (use-cases/attachments.ts). */
+  attachments?: StoredAttachment[];
 }
 
 export const outcomes = ['accepted', 'partly_accepted', 'rejected'] as const;
@@ -224,6 +229,8 @@ export const complaintSchema = z.extend(complaintContentSchema, {
   policyId: z.string(),
   /** The shop platform a complaint came from through a webhook (e.g. shopify); used by routing rules. */
   sourcePlatform: z.optional(z.string()),
+  /** Photos and PDFs the customer attached, checked and kept (staff open them through short-lived links). */
+  attachments: z.optional(z.array(storedAttachmentSchema)),
   /** The platform's own id of the complaint (a return, a claim): what it is called there. */
   externalId: z.optional(z.string()),
   /** A category given by an integration or staff; used by routing rules. */

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from '../core/zod';
-import { staffPorts, intakePorts } from './compose';
+import { attachmentStore, staffPorts, intakePorts } from './compose';
 import { log } from '../adapters/logger';
 import { NotFound } from '../core/errors';
 import type { StaffMember } from '../core/staff';
@@ -26,6 +26,8 @@ import {
   requestInformation,
 } from '../use-cases/staff-actions';
 import { registerComplaint } from '../use-cases/submit-complaint';
+import { attachmentLink } from '../use-cases/attachments';
+import { attachmentIdSchema } from '../core/attachments';
 import { keyedStaffWrite, type KeyedStaffRequest } from '../use-cases/staff-idempotency';
 import type { StaffPorts } from '../use-cases/staff-actions';
 import {
@@ -49,6 +51,7 @@ type Parsed<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 /** A staff request as its registry entry describes it, checked: the complaint id, the body, the query. */
 interface StaffRequest<R extends StaffRoute> {
   id: R['path'] extends `${string}{id}${string}` ? string : undefined;
+  attachmentId: R['path'] extends `${string}{attachmentId}${string}` ? string : undefined;
   body: Parsed<R extends { request: { body: infer B } } ? B : undefined>;
   query: Parsed<R extends { request: { query: infer Q } } ? Q : undefined>;
   idempotencyKey: string | undefined;
@@ -98,6 +101,9 @@ const actions: Actions = {
   },
   readComplaint: async ({ id }, staff) => ({ body: await view(readComplaint(id, staff, staffPorts())) }),
   readHistory: async ({ id, query }, staff) => ({ body: await readHistory(id, query, staff, staffPorts()) }),
+  linkAttachment: async ({ id, attachmentId }, staff) => ({
+    body: attachmentLink(await readComplaint(id, staff, staffPorts()), attachmentId, attachmentStore()),
+  }),
   assignComplaint: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => assignComplaint(id, body, staff, ports)),
   addNote: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => addNote(id, body, staff, ports)),
   recordDecision: ({ id, body, keyed }, staff) => change(keyed, staff, (ports) => recordDecision(id, body, staff, ports)),
@@ -135,16 +141,25 @@ const staffRoutes = new Map(
 function staffRequest(route: StaffRoute, event: APIGatewayProxyEventV2): StaffRequest<StaffRoute> {
   const request: { body?: z.core.$ZodType; query?: z.core.$ZodType } = 'request' in route ? route.request : {};
   const id = route.path.includes('{id}') ? complaintId(event) : undefined;
+  const attachmentId = route.path.includes('{attachmentId}') ? attachmentIdOf(event) : undefined;
   const body: unknown = request.body ? validated(request.body, readBody(event, MAX_BODY_BYTES)) : undefined;
   const idempotencyKey = 'idempotencyKey' in request && request.idempotencyKey === true ? header(event, 'idempotency-key') : undefined;
   return {
     id,
+    attachmentId,
     body,
     query: request.query ? validated(request.query, event.queryStringParameters ?? {}) : undefined,
     idempotencyKey,
     params: event.pathParameters ?? {},
     keyed: { key: idempotencyKey, asked: { route: event.routeKey, id, body }, status: Number(Object.keys(route.responses)[0]) },
   } as StaffRequest<StaffRoute>;
+}
+
+/** An attachment id that cannot be one names nothing: 404, as a malformed complaint id is. */
+function attachmentIdOf(event: APIGatewayProxyEventV2): string {
+  const value = event.pathParameters?.attachmentId ?? '';
+  if (!attachmentIdSchema.safeParse(value).success) throw new NotFound(`No attachment ${value.slice(0, 64)}`);
+  return value;
 }
 
 /** What a failed staff request's answer may say about retrying it (lambdas/http/problem.ts). */

@@ -22,6 +22,11 @@ import type { StepPorts } from '../use-cases/workflow-steps';
 import type { LetterPorts, StaffPorts } from '../use-cases/staff-actions';
 import type { SubmitComplaintPorts } from '../use-cases/submit-complaint';
 import { INTAKE_LIMITS, type PublicIntakePorts } from '../use-cases/file-public-complaint';
+import type { UploadSlotPorts } from '../use-cases/attachments';
+import { s3AttachmentStore } from '../adapters/attachment-store';
+import { noScanner } from '../adapters/attachment-scanner';
+import { credentialsFromEnvironment, s3Location } from '../adapters/s3-signing';
+import { randomUUID } from 'node:crypto';
 
 // The composition root: each handler asks for the ports it needs, built once per process (at cold start)
 // from the environment and the configuration files (config-files.ts), each validated on first use and failing
@@ -53,11 +58,29 @@ export const intakePorts = /* @__PURE__ */ once((): SubmitComplaintPorts => ({
   newReference: () => newReference(),
 }));
 
-/** The public form's door: intake plus the per-client limit's counters. */
+/** The public form's door: intake plus the per-client limit's counters and the attachments' bucket and scanner. */
 export const publicIntakePorts = /* @__PURE__ */ once((): PublicIntakePorts => ({
   ...intakePorts(),
   attempts: dynamoAttemptCounter(dynamo(), shared().env.TABLE_NAME),
   intakeLimitPerClient: shared().env.INTAKE_LIMIT_PER_CLIENT ?? INTAKE_LIMITS.perClient,
+  attachments: attachmentStore(),
+  scanner: noScanner,
+}));
+
+/** The attachments bucket, signed with the function role's credentials (read from the environment when used). */
+export const attachmentStore = /* @__PURE__ */ once(() => {
+  const env = shared().env;
+  return s3AttachmentStore(s3Location(required(env, 'ATTACHMENTS_BUCKET'), env.AWS_REGION, env.AWS_ENDPOINT_URL_S3), () =>
+    credentialsFromEnvironment(),
+  );
+});
+
+/** POST /complaints/attachments: upload slots, counted per client. */
+export const uploadSlotPorts = /* @__PURE__ */ once((): UploadSlotPorts => ({
+  store: attachmentStore(),
+  attempts: dynamoAttemptCounter(dynamo(), shared().env.TABLE_NAME),
+  now: shared().now,
+  newId: () => randomUUID(),
 }));
 
 /** The status page reads a complaint and its history and counts attempts; it sends nothing. */

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { publicIntakePorts } from './compose';
+import { publicIntakePorts, uploadSlotPorts } from './compose';
 import { errorFields, log } from '../adapters/logger';
 import type { Language } from '../core/complaint';
 import { DomainError, ValidationFailed } from '../core/errors';
@@ -15,9 +15,14 @@ import { renderReceiptPage, renderSentPage } from '../http/pages/status-page';
 import { formProblem } from '../http/pages/form-problems';
 import { clientOf } from '../http/client-address';
 import { filePublicComplaint } from '../use-cases/file-public-complaint';
+import { issueUploadSlots } from '../use-cases/attachments';
+import { uploadSlotsRequestSchema } from '../core/attachments';
+import { validated } from '../core/validation';
 
 // A complaint is text; attachments arrive separately (presigned uploads), so 64 KiB is generous.
 const MAX_BODY_BYTES = 64 * 1024;
+// Ten files' names, types and sizes.
+const MAX_SLOTS_BODY_BYTES = 8 * 1024;
 
 // What a failed submission's answer may say: POST /complaints honours an Idempotency-Key (routes.ts).
 const intakeRoute = {
@@ -36,6 +41,7 @@ const intakeRoute = {
  */
 export const handler = httpHandler(async (event) => {
   if (event.routeKey === 'GET /complaints/received') return receiptPage(event);
+  if (event.routeKey === 'POST /complaints/attachments') return uploadSlots(event);
   const html = wantsHtml(event.headers);
   let body: unknown;
   let language = languageOf(event.queryStringParameters?.lang);
@@ -67,6 +73,14 @@ export const handler = httpHandler(async (event) => {
     return formFailure(error, language, flatten(body));
   }
 }, intakeRoute);
+
+/** Upload slots for the files the page is about to attach: a presigned POST each (use-cases/attachments.ts). */
+async function uploadSlots(event: APIGatewayProxyEventV2) {
+  const request = validated(uploadSlotsRequestSchema, readBody(event, MAX_SLOTS_BODY_BYTES));
+  const slots = await issueUploadSlots(request, clientOf(event), uploadSlotPorts());
+  log.info('upload slots issued', { count: slots.length });
+  return json(201, { slots }, { 'cache-control': 'no-store' });
+}
 
 /** A failed plain form post: the form again, as it was sent, saying what is wrong. */
 function formFailure(error: unknown, language: Language, values: Record<string, string>) {

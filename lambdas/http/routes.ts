@@ -26,6 +26,7 @@ import {
   subscriptionRequestSchema,
   subscriptionSchema,
 } from '../core/outbound-webhooks';
+import { attachmentLinkSchema, uploadSlotsRequestSchema, uploadSlotsSchema } from '../core/attachments';
 
 // The route registry, once. API Gateway's routes (lib/api.ts), the local server, the admin function's
 // dispatcher and the OpenAPI document (openapi.ts) are all built from these entries, so a route cannot be
@@ -115,6 +116,20 @@ export const routes = [
       303: { description: "Received (a browser's form post): Location is the confirmation page" },
     },
     problems: [409, 429],
+  },
+  {
+    method: 'POST',
+    path: '/complaints/attachments',
+    function: 'intake',
+    authorization: 'none',
+    action: 'requestUploadSlots',
+    summary:
+      'Upload slots for photos (JPEG, PNG, WebP, HEIC) and PDFs, at most 10 files of 10 MB: a presigned POST each, to the private bucket ' +
+      'under quarantine/, pinned to the declared type and at most the declared size, good for 15 minutes. POST the fields, then the file ' +
+      'as `file`, to `url`; then file the complaint with the slot ids in `attachments`. Limited per client (429)',
+    request: { body: uploadSlotsRequestSchema },
+    responses: { 201: { description: 'One slot per file, in the order asked', schema: uploadSlotsSchema } },
+    problems: [429],
   },
   {
     method: 'POST',
@@ -222,6 +237,15 @@ export const routes = [
     request: { query: historyQuerySchema },
     responses: { 200: { description: 'A page of history', schema: historyPageSchema } },
     problems: [400],
+  },
+  {
+    method: 'GET',
+    path: '/admin/complaints/{id}/attachments/{attachmentId}',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'linkAttachment',
+    summary: "One of the complaint's attachments (its record and scan verdict) with a presigned link to download it, good for 5 minutes",
+    responses: { 200: { description: 'The attachment and its link', schema: attachmentLinkSchema } },
   },
   {
     method: 'POST',

@@ -1,9 +1,10 @@
 import { honeypotFilled } from '../core/honeypot';
 import { clientKey, countAndLimit } from './attempt-limits';
+import { checkAttachments, type AttachmentCheckPorts } from './attachments';
 import type { AttemptCounter } from './look-up-status';
 import { submitPublicForm, type SubmitComplaintPorts, type SubmitComplaintResult } from './submit-complaint';
 
-export interface PublicIntakePorts extends SubmitComplaintPorts {
+export interface PublicIntakePorts extends SubmitComplaintPorts, AttachmentCheckPorts {
   attempts: AttemptCounter;
   /** Complaints one client may file per window (INTAKE_LIMIT_PER_CLIENT). */
   intakeLimitPerClient: number;
@@ -21,7 +22,7 @@ export type PublicFiling = ({ outcome: 'filed' } & SubmitComplaintResult) | { ou
 
 /**
  * The public form's door as a whole: the per-client limit (every post counts, a bot's too), then the honeypot
- * (a filled one files nothing and says so only to the log), then the form's rules and intake.
+ * (a filled one files nothing and says so only to the log), then the form's rules, its attachments and intake.
  */
 export async function filePublicComplaint(
   body: unknown,
@@ -33,5 +34,5 @@ export async function filePublicComplaint(
     { key: clientKey('intake', client), limit: ports.intakeLimitPerClient },
   ]);
   if (honeypotFilled(body)) return { outcome: 'discarded' };
-  return { outcome: 'filed', ...(await submitPublicForm(body, idempotencyKey, ports)) };
+  return { outcome: 'filed', ...(await submitPublicForm(body, idempotencyKey, ports, (ids) => checkAttachments(ids, ports))) };
 }

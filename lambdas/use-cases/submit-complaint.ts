@@ -9,6 +9,7 @@ import {
 } from '../core/complaint';
 import { IdempotencyKeyReused, ValidationFailed, type FieldIssue } from '../core/errors';
 import { validated } from '../core/validation';
+import type { StoredAttachment } from '../core/attachments';
 import type { ComplaintRepository } from './ports';
 import type { PolicyRegistry } from '../core/deadline-policy';
 import { computeInternalTarget, computeResponseDueBy } from '../core/deadline-policy';
@@ -99,14 +100,27 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
   throw new Error(`No free reference found in ${REFERENCE_ATTEMPTS} attempts`);
 }
 
-/** The public form's door: its rules (privacy notice, a description that says something), then intake. */
+/**
+ * The public form's door: its rules (privacy notice, a description that says something), the attachments it
+ * names checked and kept (`checkAttachments`, when the form names any), then intake.
+ */
 export async function submitPublicForm(
   body: unknown,
   idempotencyKey: string | undefined,
   ports: SubmitComplaintPorts,
+  checkAttachments?: (ids: readonly string[]) => Promise<StoredAttachment[]>,
 ): Promise<SubmitComplaintResult> {
-  const { privacyNoticeAccepted, ...content } = validated(complaintSubmissionSchema, body);
-  return submitComplaint({ content, metadata: { channel: 'web', actor: 'customer', privacyNoticeAccepted }, idempotencyKey }, ports);
+  const { privacyNoticeAccepted, attachments: ids = [], ...content } = validated(complaintSubmissionSchema, body);
+  if (ids.length > 0 && !checkAttachments) throw new ValidationFailed([{ field: 'attachments', message: 'are not accepted here' }]);
+  const attachments = ids.length > 0 && checkAttachments ? await checkAttachments(ids) : [];
+  return submitComplaint(
+    {
+      content,
+      metadata: { channel: 'web', actor: 'customer', privacyNoticeAccepted, ...(attachments.length > 0 ? { attachments } : {}) },
+      idempotencyKey,
+    },
+    ports,
+  );
 }
 
 function newComplaint(content: ComplaintContent, metadata: IntakeMetadata, ports: SubmitComplaintPorts): Complaint {
@@ -119,6 +133,7 @@ function newComplaint(content: ComplaintContent, metadata: IntakeMetadata, ports
     ...(metadata.privacyNoticeAccepted ? { privacyNoticeAccepted: true as const } : {}),
     ...(metadata.sourcePlatform ? { sourcePlatform: metadata.sourcePlatform } : {}),
     ...(metadata.externalId ? { externalId: metadata.externalId } : {}),
+    ...(metadata.attachments?.length ? { attachments: metadata.attachments } : {}),
     // The shop's reason code is the category routing rules read (config/departments.json).
     ...(metadata.shopDetails ? { shopDetails: metadata.shopDetails, category: metadata.shopDetails.reason.code } : {}),
     id: ports.newId(),
@@ -188,6 +203,7 @@ export function requestFingerprint(content: ComplaintContent, metadata: IntakeMe
     sourcePlatform: metadata.sourcePlatform,
     externalId: metadata.externalId,
     shopDetails: metadata.shopDetails,
+    attachments: metadata.attachments?.map((attachment) => attachment.id),
   };
   return fingerprintOf(asked);
 }

@@ -42,11 +42,12 @@ export interface Ports {
   SES_PORT: number;
   DYNAMODB_PORT: number;
   STEPFUNCTIONS_PORT: number;
+  S3_PORT: number;
 }
 
 export async function freePorts(): Promise<Ports> {
-  const [api, ses, dynamodb, stepFunctions] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  return { PORT: api, SES_PORT: ses, DYNAMODB_PORT: dynamodb, STEPFUNCTIONS_PORT: stepFunctions };
+  const [api, ses, dynamodb, stepFunctions, s3] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  return { PORT: api, SES_PORT: ses, DYNAMODB_PORT: dynamodb, STEPFUNCTIONS_PORT: stepFunctions, S3_PORT: s3 };
 }
 
 export interface StartedProduct {

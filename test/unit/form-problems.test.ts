@@ -78,6 +78,8 @@ describe('the per-client limit of the public form', () => {
       policies: loadPolicyRegistry(undefined, undefined),
       newId: () => 'c',
       newReference: () => 'RK',
+      attachments: { inspect: async () => undefined, keep: async () => 'never' },
+      scanner: { scan: async () => 'not_scanned' as const },
     };
     const bot = { website: 'x' };
     for (let i = 0; i < INTAKE_LIMITS.perClient; i += 1)

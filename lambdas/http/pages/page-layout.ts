@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Language } from '../../core/complaint';
 import { escapeHtml } from '../../core/templates/email-layout';
-import { SECURITY_HEADERS } from './page-security';
+import { securityHeaders } from './page-security';
 
 // The one layout the customer's pages share: the same on the static form (web/site.ts renders it at build
 // time) and on the pages the functions render (confirmation, status, a form sent back with its errors).
@@ -93,7 +93,7 @@ export function renderPage(page: Page): string {
 export function htmlResponse(statusCode: number, html: string, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS, ...headers },
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...securityHeaders(), ...headers },
     body: html,
   };
 }
