@@ -2,6 +2,7 @@
 import { complaintSubmissionSchema } from '../lambdas/core/complaint';
 import type { Language } from '../lambdas/core/complaint';
 import { complaintFormFields, errorId, fieldId, formCopy, formError, hintId, remedyOptions } from '../lambdas/http/pages/complaint-form-fields';
+import { attachmentTypes, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, type AttachmentType, type UploadSlot } from '../lambdas/core/attachments';
 
 // The complaint form, better with JavaScript: the same schema as the API checks every field before anything
 // is sent (inline, as the customer leaves a field, and all at once on submit); the form posts JSON with an
@@ -26,11 +27,18 @@ function enhance(form: HTMLFormElement): void {
   // One key per complaint as sent: the same content sent again (a second click, a retry) reuses it.
   let idempotency: { key: string; body: string } | undefined;
   const touched = new Set<string>();
+  const attachments = attachmentField(language);
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (sending) return;
+    if (attachments.uploading()) {
+      status.textContent = copy.files.stillUploading;
+      return;
+    }
     const body = formObject(form);
+    const attached = attachments.ids();
+    if (attached.length > 0) body.attachments = attached;
     const issues = validate(body);
     complaintFormFields.forEach((field) => touched.add(field.name));
     if (issues.length > 0) {
@@ -81,7 +89,15 @@ function enhance(form: HTMLFormElement): void {
       const problem = (await response.json().catch(() => ({}))) as { errors?: Issue[]; detail?: string };
       if (response.status === 422 && problem.errors?.length) {
         status.textContent = '';
-        showErrors(problem.errors, true);
+        // A file the server refused (attachments.<n>) is named in the files' own error.
+        const refused = problem.errors.filter((issue) => issue.field.startsWith('attachments'));
+        attachments.refused(refused.map((issue) => Number(issue.field.split('.')[1])));
+        showErrors(
+          problem.errors.map((issue) =>
+            issue.field.startsWith('attachments') ? { field: 'attachments', message: copy.errors.attachments! } : issue,
+          ),
+          true,
+        );
       } else {
         status.textContent = problem.detail ? `${copy.networkError} (${problem.detail})` : copy.networkError;
       }
@@ -160,6 +176,156 @@ function enhance(form: HTMLFormElement): void {
       else described.removeAttribute('aria-describedby');
     }
   }
+}
+
+interface Attached {
+  file: File;
+  item: HTMLLIElement;
+  state: 'uploading' | 'attached' | 'failed';
+  id?: string;
+}
+
+/**
+ * The attachments field: each chosen file gets an upload slot (POST /complaints/attachments), is uploaded straight
+ * to the bucket with the slot's presigned POST, and is listed with what happened to it and a button to remove it;
+ * the form then files the complaint with the ids of the files attached. The list is a polite live region, so a
+ * screen reader hears "attached" or "could not be uploaded"; a file refused before upload is named in the field's
+ * error, announced by the status line.
+ */
+function attachmentField(language: Language) {
+  const copy = formCopy[language];
+  const name = 'attachments';
+  const wrapper = document.getElementById(`${fieldId(name)}-field`);
+  const input = document.getElementById(fieldId(name));
+  const list = document.getElementById(`${fieldId(name)}-list`);
+  const error = document.getElementById(errorId(name));
+  const status = document.getElementById('form-status');
+  const files: Attached[] = [];
+  if (!wrapper || !(input instanceof HTMLInputElement) || !list || !error || !status) {
+    return { ids: () => [] as string[], uploading: () => false, refused: (_positions: number[]) => undefined };
+  }
+  wrapper.hidden = false;
+
+  const showError = (messages: string[]) => {
+    error.hidden = messages.length === 0;
+    error.replaceChildren();
+    if (messages.length > 0) {
+      const prefix = document.createElement('span');
+      prefix.className = 'visually-hidden';
+      prefix.textContent = language === 'pl' ? 'Błąd:' : 'Error:';
+      error.append(prefix, ` ${messages.join(' ')}`);
+      status.textContent = messages.join(' ');
+    }
+    wrapper.classList.toggle('field--error', messages.length > 0);
+    if (messages.length > 0) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+    input.setAttribute('aria-describedby', [hintId(name), messages.length > 0 ? errorId(name) : ''].filter(Boolean).join(' '));
+  };
+
+  const render = (entry: Attached) => {
+    const label = entry.state === 'uploading' ? copy.files.uploading : entry.state === 'attached' ? copy.files.attached : copy.files.failed;
+    const text = document.createElement('span');
+    text.textContent = `${entry.file.name} (${Math.max(1, Math.round(entry.file.size / 1024))} KB): ${label}`;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'link-button';
+    remove.textContent = copy.files.remove;
+    const hidden = document.createElement('span');
+    hidden.className = 'visually-hidden';
+    hidden.textContent = ` ${entry.file.name}`;
+    remove.append(hidden);
+    remove.addEventListener('click', () => {
+      files.splice(files.indexOf(entry), 1);
+      entry.item.remove();
+      showError([]);
+      input.focus();
+    });
+    entry.item.className = `attachment attachment--${entry.state}`;
+    entry.item.replaceChildren(text, ' ', remove);
+  };
+
+  input.addEventListener('change', () => {
+    const chosen = [...(input.files ?? [])];
+    input.value = '';
+    const problems: string[] = [];
+    const accepted: { file: File; type: AttachmentType }[] = [];
+    for (const file of chosen) {
+      const type = typeOf(file);
+      if (files.length + accepted.length >= MAX_ATTACHMENTS) {
+        problems.push(copy.files.tooMany);
+        break;
+      }
+      if (!type) problems.push(copy.files.wrongType(file.name));
+      else if (file.size > MAX_ATTACHMENT_BYTES) problems.push(copy.files.tooLarge(file.name));
+      else if (file.size === 0) problems.push(copy.files.empty(file.name));
+      else accepted.push({ file, type });
+    }
+    showError(problems);
+    if (accepted.length > 0) void upload(accepted);
+  });
+
+  async function upload(chosen: { file: File; type: AttachmentType }[]): Promise<void> {
+    const entries = chosen.map(({ file }) => {
+      const entry: Attached = { file, item: document.createElement('li'), state: 'uploading' };
+      files.push(entry);
+      list!.append(entry.item);
+      render(entry);
+      return entry;
+    });
+    let slots: UploadSlot[] = [];
+    try {
+      const response = await fetch('/complaints/attachments', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ files: chosen.map(({ file, type }) => ({ name: file.name, type, size: file.size })) }),
+      });
+      if (response.status === 201) slots = ((await response.json()) as { slots: UploadSlot[] }).slots;
+    } catch {
+      slots = [];
+    }
+    await Promise.all(
+      entries.map(async (entry, index) => {
+        const slot = slots[index];
+        let uploaded = false;
+        if (slot) {
+          const body = new FormData();
+          for (const [field, value] of Object.entries(slot.fields)) body.append(field, value);
+          body.append('file', entry.file);
+          uploaded = await fetch(slot.url, { method: 'POST', body }).then(
+            (answer) => answer.ok,
+            () => false,
+          );
+        }
+        entry.state = uploaded ? 'attached' : 'failed';
+        if (uploaded) entry.id = slot!.id;
+        render(entry);
+      }),
+    );
+    const failed = entries.filter((entry) => entry.state === 'failed');
+    if (failed.length > 0) showError(failed.map((entry) => copy.files.notSent(entry.file.name)));
+  }
+
+  return {
+    ids: () => files.filter((entry) => entry.state === 'attached').map((entry) => entry.id!),
+    uploading: () => files.some((entry) => entry.state === 'uploading'),
+    /** The files the server refused, by their position among those sent: marked as failed. */
+    refused(positions: number[]) {
+      const sent = files.filter((entry) => entry.state === 'attached');
+      for (const position of positions) {
+        const entry = sent[position];
+        if (entry) {
+          entry.state = 'failed';
+          render(entry);
+        }
+      }
+    },
+  };
+}
+
+/** The declared type: what the browser says, or by the name for HEIC (which many browsers leave untyped). */
+function typeOf(file: File): AttachmentType | undefined {
+  const type = file.type === '' && /\.heic$/i.test(file.name) ? 'image/heic' : file.type;
+  return (attachmentTypes as readonly string[]).includes(type) ? (type as AttachmentType) : undefined;
 }
 
 /** The form as the API reads it: dotted names become nested objects; an unticked checkbox is absent. */

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startRuntime, type Runtime } from '../../local/runtime';
+import { storedItems } from '../support/local-product';
 
 // The customer's side in a real browser (Debian's Chromium, driven by playwright-core): the form filled by
 // keyboard alone, the confirmation, the acknowledgement e-mail's link to the status page, the status itself;
@@ -14,6 +15,9 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 const NO_SCRIPT = { javaScriptEnabled: false };
+
+/** A small JPEG as a phone would name it: its first bytes are what intake checks. */
+const PHOTO = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]), Buffer.alloc(800, 9)]);
 
 // What the callbacks evaluated in the browser use of it (this project has no DOM types; only they run there).
 interface AxeResult {
@@ -123,6 +127,13 @@ it('files a complaint by keyboard alone, once for a double press, and follows it
   await typeInto(page, '#f-customer-email', email);
   await typeInto(page, '#f-product', 'Czajnik KE-200');
   await typeInto(page, '#f-description', 'Czajnik przestał grzać po dwóch tygodniach.');
+  // The file field is next in the tab order; choosing the file is the system dialog's work, which a headless
+  // browser has none of, so the test hands the field the file as the dialog would.
+  await tabTo(page, '#f-attachments');
+  await page.setInputFiles('#f-attachments', { name: 'czajnik.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
+  await page.locator('#f-attachments-list .attachment--attached').waitFor();
+  expect(await page.locator('#f-attachments-list').textContent()).toContain('czajnik.jpg (1 KB): dołączony');
+  await checkPage(page, 'pl-form-with-photo');
   await tabTo(page, 'input[name="desiredRemedy"]');
   await page.keyboard.press('ArrowDown'); // the second option: replacement
   await tabTo(page, '#f-privacyNoticeAccepted');
@@ -132,6 +143,11 @@ it('files a complaint by keyboard alone, once for a double press, and follows it
 
   const reference = (await page.locator('#reference').textContent())!;
   expect(reference).toMatch(/^RK-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+  // The photo was checked and kept with the complaint.
+  const stored = (await storedItems(runtime)).find((item) => item.SK?.S === 'COMPLAINT' && item.reference?.S === reference);
+  expect(stored?.attachments?.L?.map((entry: { M: { name: { S: string }; type: { S: string } } }) => [entry.M.name.S, entry.M.type.S])).toEqual([
+    ['czajnik.jpg', 'image/jpeg'],
+  ]);
   expect(await page.locator('#response-due-by time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   await checkPage(page, 'pl-received');
 
@@ -227,3 +243,25 @@ it('works without JavaScript: the server lists the errors, keeps the input, and 
   await checkPage(page, 'en-status-lookup', NO_SCRIPT);
   await context.close();
 }, 45_000);
+
+it("uploads under the page's own CSP (connect-src names the bucket), says which file was refused, and removes one by keyboard", async () => {
+  // No bypassCSP here: the upload must pass the policy the pages really carry.
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${api}/en/`);
+  await page.setInputFiles('#f-attachments', [
+    { name: 'receipt.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n%%EOF\n') },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') },
+  ]);
+  await page.locator('#f-attachments-list .attachment--attached').waitFor();
+  expect(await page.locator('#f-attachments-list').textContent()).toContain('receipt.pdf (1 KB): attached');
+  expect(await page.locator('#f-attachments-error').textContent()).toContain('notes.txt: attach a photo (JPEG, PNG, WebP, HEIC) or a PDF.');
+  expect(await page.locator('#f-attachments').getAttribute('aria-describedby')).toBe('f-attachments-hint f-attachments-error');
+  expect(await page.locator('#form-status').textContent()).toContain('notes.txt');
+  await checkPage(page, 'en-form-with-file-refused');
+  await tabTo(page, '#f-attachments-list button');
+  await page.keyboard.press('Enter');
+  expect(await page.locator('#f-attachments-list li').count()).toBe(0);
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-attachments');
+  await context.close();
+});

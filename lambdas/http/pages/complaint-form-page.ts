@@ -55,6 +55,7 @@ export function renderComplaintForm(state: ComplaintFormState): string {
     render('purchaseDate'),
     '</fieldset>',
     render('description'),
+    render('attachments'),
     render('desiredRemedy'),
     render('answerByEmail'),
     render('privacyNoticeAccepted'),
@@ -105,6 +106,21 @@ function renderField(field: FormField, language: Language, values: Readonly<Reco
       return wrapper(
         `${errorHtml}\n<div class="choice"><input type="checkbox" id="${id}" name="${field.name}"${checked}${invalid}${described}${required}><label for="${id}">${label} ${marker}</label></div>`,
       );
+    }
+    case 'file': {
+      // Shown by the script, which uploads each file as it is chosen; no `name`, so a post without JavaScript
+      // carries nothing of it. The list below says, politely, what happened to each file.
+      const accept = 'image/jpeg,image/png,image/webp,image/heic,.heic,application/pdf';
+      return [
+        `<div class="field${error ? ' field--error' : ''}" data-field="${field.name}" id="${id}-field" hidden>`,
+        `<label for="${id}">${label} ${marker}</label>`,
+        hintHtml,
+        errorHtml,
+        `<input type="file" id="${id}" multiple accept="${accept}"${invalid}${described}>`,
+        `<ul class="attachment-list" id="${id}-list" aria-live="polite"></ul>`,
+        '</div>',
+        `<noscript><p class="hint">${escapeHtml(copy.files.noScript)}</p></noscript>`,
+      ].join('\n');
     }
     case 'textarea':
       return wrapper(
