@@ -35,9 +35,9 @@ const SDK_PACKAGES_ALLOWED = ['@aws-sdk/util-dynamodb'];
 
 /**
  * Issue 10 item 7's goal is every bundle at most 150 KiB of minified JavaScript (what `npm run bench` reports; the
- * source map is a file of its own). All but two meet it. admin (the whole staff API: every route, template and
+ * source map is a file of its own). All but three meet it: intake (see below), admin (the whole staff API: every route, template and
  * service client) is a little above; decisionLetter carries the letter printer, pdf-lib and fontkit (1.4 MB).
- * Those two have a ceiling a little above their size today, so a bundle cannot quietly grow; lower a ceiling
+ * Those three have a ceiling a little above their size today, so a bundle cannot quietly grow; lower a ceiling
  * when a bundle shrinks, and move the function to the goal when it fits. README, "Bundle sizes", has the breakdown.
  */
 const GOAL_KIB = 150;
@@ -45,13 +45,17 @@ const ceilingKiB: Record<FunctionName, number> = {
   health: GOAL_KIB,
   openapi: GOAL_KIB,
   workflowStarter: GOAL_KIB,
-  intake: GOAL_KIB,
+  // Attachments (issue 12) put intake over the goal: S3 signing with node:crypto (3.4 KiB), the upload store
+  // (1.7 KiB), the magic-byte checks and their schemas (3 KiB). Still no SDK client.
+  intake: 156,
   webhookIntake: GOAL_KIB,
   customerStatus: GOAL_KIB,
   recordDelivery: GOAL_KIB,
   registerWait: GOAL_KIB,
   advanceComplaint: GOAL_KIB,
-  admin: 185, // 166 before issue 11's outbound webhooks: subscriptions, delivery logs, dead letters and their schemas (+16 KiB)
+  // 166 before issue 11's outbound webhooks (subscriptions, delivery logs, dead letters and their schemas: +16 KiB)
+  // and issue 12's attachments (the staff links' presigned GET and the attachment schemas: ~7 KiB).
+  admin: 192,
   decisionLetter: 1_575,
   webhookDispatcher: GOAL_KIB,
   deliverWebhook: GOAL_KIB,
