@@ -20,6 +20,8 @@ const environmentSchema = z.object({
   CURSOR_KEY_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   /** …or, locally, the key itself. */
   CURSOR_KEY: z.optional(z.string().check(z.minLength(32))),
+  /** …and, locally, the key a rotation replaced: cursors it sealed still open (the secret's AWSPREVIOUS in AWS). */
+  CURSOR_PREVIOUS_KEY: z.optional(z.string().check(z.minLength(32))),
   /** Complaints one client may file through the public form per 15 minutes (use-cases/file-public-complaint.ts). */
   INTAKE_LIMIT_PER_CLIENT: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
   /** The state machine that makes one outbound webhook delivery with its retries (statemachines/webhook-delivery.asl.json). */

@@ -13,6 +13,7 @@ export const MIN_KEY_BYTES = 32;
 
 /** The HMAC in base64url: 32 bytes are 43 characters, so a sealed cursor is its position plus 44. */
 const MAC_CHARS = 43;
+const MAC_BYTES = 32;
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -23,12 +24,21 @@ export interface CursorSeal {
   open(purpose: string, cursor: string): string;
 }
 
-export function cursorSeal(key: string | Uint8Array): CursorSeal {
-  const secret = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
-  if (secret.byteLength < MIN_KEY_BYTES) throw new InvalidConfiguration(`The cursor key must be at least ${MIN_KEY_BYTES} bytes`);
+/**
+ * Seals with `key`; opens what `key` or one of `previousKeys` sealed. During a rotation of the secret the key it
+ * replaced is still accepted, so cursors already handed out keep working until their paging ends, while every
+ * new cursor is sealed with the new key; once the old key is dropped its cursors are a 400 like any other.
+ */
+export function cursorSeal(key: string | Uint8Array, previousKeys: readonly (string | Uint8Array)[] = []): CursorSeal {
+  const secrets = [key, ...previousKeys].map((candidate) => {
+    const secret = typeof candidate === 'string' ? Buffer.from(candidate, 'utf8') : Buffer.from(candidate);
+    if (secret.byteLength < MIN_KEY_BYTES) throw new InvalidConfiguration(`The cursor key must be at least ${MIN_KEY_BYTES} bytes`);
+    return secret;
+  });
   // The purpose and the position are joined by a byte neither can contain (a position is base64url), so no
   // pair of them signs the same text as another.
-  const mac = (purpose: string, position: string) => createHmac('sha256', secret).update(`${purpose}\n${position}`).digest();
+  const macWith = (secret: Buffer, purpose: string, position: string) => createHmac('sha256', secret).update(`${purpose}\n${position}`).digest();
+  const mac = (purpose: string, position: string) => macWith(secrets[0]!, purpose, position);
   return {
     seal(purpose, position) {
       if (!BASE64URL.test(position)) throw new Error('A cursor position must be base64url');
@@ -42,11 +52,12 @@ export function cursorSeal(key: string | Uint8Array): CursorSeal {
       // 43 base64url characters (Buffer.from ignores characters outside the alphabet, which would let a
       // changed character pass).
       if (dot <= 0 || !BASE64URL.test(position) || given.length !== MAC_CHARS || !BASE64URL.test(given)) throw refused();
-      const expected = mac(purpose, position);
       const presented = Buffer.from(given, 'base64url');
       // 43 characters carry 258 bits: the last character's two spare bits must be zero, as seal writes them.
-      if (presented.byteLength !== expected.byteLength || presented.toString('base64url') !== given) throw refused();
-      if (!timingSafeEqual(presented, expected)) throw refused();
+      if (presented.byteLength !== MAC_BYTES || presented.toString('base64url') !== given) throw refused();
+      // Every key is compared, whichever matches, so the time taken does not tell which key sealed it.
+      const matches = secrets.map((secret) => timingSafeEqual(presented, macWith(secret, purpose, position)));
+      if (!matches.includes(true)) throw refused();
       return position;
     },
   };

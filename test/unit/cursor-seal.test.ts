@@ -56,7 +56,18 @@ describe('a sealed cursor', () => {
     );
   });
 
+  it('during a rotation, opens what the previous key sealed and seals with the current one only', () => {
+    const previous = 'the key before the rotation, 32+ bytes long';
+    const rotated = cursorSeal('the key after the rotation, 32+ bytes long', [previous]);
+    expect(rotated.open('list', cursorSeal(previous).seal('list', position))).toBe(position);
+    const fresh = rotated.seal('list', position);
+    expect(cursorSeal('the key after the rotation, 32+ bytes long').open('list', fresh)).toBe(position);
+    expect(() => cursorSeal(previous).open('list', fresh)).toThrow(MalformedRequest);
+    expect(() => rotated.open('list', cursorSeal('neither key of this deployment, 32+ bytes').seal('list', position))).toThrow(MalformedRequest);
+  });
+
   it('needs a key of at least 32 bytes: a shorter one is a deployment fault', () => {
     expect(() => cursorSeal('short')).toThrow(InvalidConfiguration);
+    expect(() => cursorSeal(KEY, ['short'])).toThrow(InvalidConfiguration);
   });
 });
