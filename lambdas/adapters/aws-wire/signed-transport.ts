@@ -1,10 +1,10 @@
-import { AwsV4Signer } from 'aws4fetch';
 import { awsTargetOf, type AwsService, type AwsTarget } from './aws-environment';
 import { NetworkingError, serviceErrorOf } from './service-errors';
+import { signPost } from './sigv4';
 import { backoffMs, MAX_ATTEMPTS, retryKindOf, RetryQuota } from './standard-retry';
 
-// One signed request to an AWS service, and its answer: signed with SigV4 by aws4fetch (WebCrypto, ~7 KiB
-// minified, against ~16 for @smithy/signature-v4 and its hash), sent with Node's fetch, retried as the SDK's
+// One signed request to an AWS service, and its answer: signed with SigV4 (sigv4.ts, node:crypto), sent with
+// Node's fetch, retried as the SDK's
 // standard mode retries (standard-retry.ts), and turned into the body's JSON or a named error
 // (service-errors.ts). The services' own modules (dynamodb-api.ts, sesv2-api.ts, sfn-api.ts,
 // secrets-manager-api.ts) say what goes in the request.
@@ -39,33 +39,33 @@ export interface TransportOptions {
   now?: () => Date;
 }
 
-/** 20150830T123600Z */
-const amzDate = (date: Date) => date.toISOString().replace(/[:-]|\.\d{3}/g, '');
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function signedTransport(service: AwsService, options: TransportOptions = {}): SignedTransport {
   let target: AwsTarget | undefined;
   const interceptors: Interceptor[] = [];
   const quota = new RetryQuota();
-  // The signing key changes once a day; aws4fetch derives it again only when the date changes.
-  const signingKeys = new Map<string, ArrayBuffer>();
+  // The signing key changes once a day: derived again only when the date changes.
+  const signingKeys = new Map<string, Buffer>();
   const sleep = options.sleep ?? wait;
   const send = options.fetch ?? ((request: Request) => fetch(request));
 
   async function attempt(request: WireRequest): Promise<Response> {
     target ??= awsTargetOf(service, options.env);
-    const signed = await new AwsV4Signer({
-      method: 'POST',
-      url: `${target.endpoint}${request.path}`,
-      headers: request.headers,
-      body: request.body,
-      ...target.credentials,
-      service: service.signingName,
-      region: target.region,
-      cache: signingKeys,
-      ...(options.now ? { datetime: amzDate(options.now()) } : {}),
-    }).sign();
-    const outgoing = new Request(signed.url, { method: signed.method, headers: signed.headers, body: request.body });
+    const url = new URL(`${target.endpoint}${request.path}`);
+    const headers = signPost(
+      {
+        url,
+        headers: request.headers,
+        body: request.body,
+        credentials: target.credentials,
+        region: target.region,
+        service: service.signingName,
+        now: options.now?.() ?? new Date(),
+      },
+      signingKeys,
+    );
+    const outgoing = new Request(url, { method: 'POST', headers, body: request.body });
     const chain = interceptors.reduceRight<(request: Request) => Promise<Response>>((next, interceptor) => (req) => interceptor(req, next), send);
     try {
       return await chain(outgoing);
