@@ -265,4 +265,4 @@ it("uploads under the page's own CSP (connect-src names the bucket), says which 
   expect(await page.locator('#f-attachments-list li').count()).toBe(0);
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-attachments');
   await context.close();
-});
+}, 45_000);
