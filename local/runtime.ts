@@ -96,6 +96,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     started.push(() => dynamodb.close());
     // Known before anything starts, so that the handlers read their links from the environment at first load.
     const apiPort = ports.api || (await freePort());
+    // The attachments bucket; browsers upload to it from the pages the API serves (CORS allows that origin only).
+    // Started before the product clock's origin is read: s3rver takes a moment to load, and at a fast clock
+    // speed that moment would be product days gone before the first request.
+    const s3 = await startS3({
+      port: ports.s3 ?? 0,
+      dataDir: options.dataDir,
+      allowedOrigin: `http://127.0.0.1:${apiPort}`,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      region: 'eu-central-1',
+    });
+    started.push(() => s3.close());
     const realNow = Date.now();
     const clockEnvironment = {
       LOCAL_CLOCK_SPEED: String(options.clockSpeed ?? 1),
@@ -128,15 +139,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       log: options.log,
     });
     started.push(() => stepFunctions.close());
-    // The attachments bucket; browsers upload to it from the pages the API serves (CORS allows that origin only).
-    const s3 = await startS3({
-      port: ports.s3 ?? 0,
-      dataDir: options.dataDir,
-      allowedOrigin: `http://127.0.0.1:${apiPort}`,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      region: 'eu-central-1',
-    });
-    started.push(() => s3.close());
     const shopifyAdmin = await startShopifyAdminStandIn({ accessTokens: localShopifyTokens(), orders: DEMO_SHOPIFY_ORDERS });
     started.push(() => shopifyAdmin.close());
 
