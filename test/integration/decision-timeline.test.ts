@@ -85,6 +85,15 @@ describe('a complaint answered after its three reminders, read with the ordinary
       const stored = await complaint(id);
       return stored.reminders?.['1'] && stored;
     });
+    // The reminder is recorded inside the step that sends it: the decision is meant for the wait after that
+    // step, not for the same step's next look at the complaint, which would send it without a fourth wait.
+    await until('the wait after the last reminder', async () => {
+      const waits = (await runtime().stepFunctions.history(id)).filter(
+        (event) =>
+          event.type === 'TaskStateEntered' && (event.stateEnteredEventDetails as { name?: string } | undefined)?.name === 'AwaitChangeOrTimer',
+      );
+      return waits.length === 4;
+    });
     const decided = await asStaff(supervisor(), 'POST', '/admin/complaints/{id}/decision', {
       pathParameters: { id },
       body: { outcome: 'accepted', remedy: 'replacement', version: reminded.version },
