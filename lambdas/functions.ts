@@ -86,9 +86,11 @@ export const functions = {
   },
   customerStatus: {
     entry: 'lambdas/handlers/customer-status.handler.ts',
-    description: 'The status page (GET and POST /complaints/status): a complaint as its customer sees it, for reference and e-mail',
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], // reference and complaint, attempt counters, history
-    grants: [],
+    description:
+      "The status page (GET and POST /complaints/status): a complaint as its customer sees it, for reference and e-mail; the customer's answer to a question (POST /complaints/status/reply)",
+    // Reference and complaint, attempt counters, history; a reply is a change with its event (a put) in one transaction.
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    grants: ['attachments:check', 'workflow:callback'], // a reply's files are checked and kept; it wakes the workflow
     timeout: 10,
     memory: 256,
   },

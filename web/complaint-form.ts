@@ -16,6 +16,8 @@ interface Issue {
 
 const form = document.getElementById('complaint-form');
 if (form instanceof HTMLFormElement) enhance(form);
+const replyForm = document.getElementById('reply-form');
+if (replyForm instanceof HTMLFormElement) enhanceReply(replyForm);
 
 function enhance(form: HTMLFormElement): void {
   const language: Language = form.dataset.language === 'en' ? 'en' : 'pl';
@@ -320,6 +322,25 @@ function attachmentField(language: Language) {
       }
     },
   };
+}
+
+/**
+ * The status page's answer to a question: files are uploaded as on the complaint form, then the form posts
+ * itself as it would without this script, their ids in its `attachments` field; the server answers with the page.
+ */
+function enhanceReply(form: HTMLFormElement): void {
+  const language: Language = form.dataset.language === 'en' ? 'en' : 'pl';
+  const attachments = attachmentField(language);
+  const status = document.getElementById('form-status');
+  const ids = form.elements.namedItem('attachments');
+  form.addEventListener('submit', (event) => {
+    if (attachments.uploading()) {
+      event.preventDefault();
+      if (status) status.textContent = formCopy[language].files.stillUploading;
+      return;
+    }
+    if (ids instanceof HTMLInputElement) ids.value = attachments.ids().join(' ');
+  });
 }
 
 /** The declared type: what the browser says, or by the name for HEIC (which many browsers leave untyped). */

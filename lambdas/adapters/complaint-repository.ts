@@ -33,6 +33,14 @@ const PRECONDITIONS: Record<StaffPrecondition, { expression: string; names?: Rec
   information_request_pending: {
     expression: 'informationRequest.messageId = :pendingMessageId AND attribute_not_exists(informationRequest.requestedAt)',
   },
+  information_request_open: {
+    expression:
+      'informationRequest.messageId = :pendingMessageId AND attribute_exists(informationRequest.requestedAt)' +
+      ' AND (attribute_not_exists(customerReply) OR customerReply.toRequest <> :pendingMessageId)' +
+      ' AND attribute_not_exists(decision) AND #status IN (:received, :acknowledged, :assigned)',
+    names: { '#status': 'status' },
+    values: { ':received': 'received', ':acknowledged': 'acknowledged', ':assigned': 'assigned' },
+  },
 };
 
 /** How often a change is tried again when another change took the next event number first. */
@@ -539,6 +547,12 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
     case 'informationRequestSent':
       // Every question is a new e-mail: the record of the last one sent is replaced, never refused.
       return { expression: 'SET informationRequest = :value', condition: 'attribute_exists(PK)', values: { ':value': fact.value } };
+    case 'replyForwarded':
+      return {
+        expression: 'SET replyForwarded = :value',
+        condition: 'customerReply.toRequest = :toRequest AND (attribute_not_exists(replyForwarded) OR replyForwarded.toRequest <> :toRequest)',
+        values: { ':value': fact.value, ':toRequest': fact.value.toRequest },
+      };
   }
 }
 

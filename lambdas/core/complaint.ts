@@ -10,6 +10,9 @@ export const languages = ['pl', 'en'] as const;
 export const channels = ['web', 'letter', 'phone', 'in_person', 'email', 'webhook'] as const;
 export const statuses = ['received', 'acknowledged', 'assigned', 'decided', 'closed', 'deemed_accepted', 'deemed_resolved_for_customer'] as const;
 
+/** The statuses in which a complaint waits for its answer: staff and the customer can still act on it. */
+export const OPEN = ['received', 'acknowledged', 'assigned'] as const;
+
 export type Language = (typeof languages)[number];
 export type ComplaintStatus = (typeof statuses)[number];
 
@@ -35,7 +38,7 @@ const singleLine = (max: number, min = { length: 1, message: 'is required' }) =>
   );
 
 /** Text of several lines (a description): newlines and tabs, but no other control characters. */
-const multiLine = (max: number, min = { length: 1, message: 'is required' }) =>
+export const multiLine = (max: number, min = { length: 1, message: 'is required' }) =>
   z.string().check(
     z.trim(),
     z.minLength(min.length, min.message),
@@ -285,6 +288,16 @@ export const complaintSchema = z.extend(complaintContentSchema, {
   informationRequest: z.optional(
     z.extend(sentEmailSchema, { question: z.string(), requestedBy: z.string(), requestedAt: z.optional(z.iso.datetime()) }),
   ),
+  /**
+   * The customer's answer to the information request whose e-mail is `toRequest` (one answer per request), given
+   * on the status page. Its text is in the history entry (customer_replied); here only what the workflow and the
+   * status page decide on, and a digest of what was sent, so that the same reply sent twice is recognised.
+   */
+  customerReply: z.optional(
+    z.object({ at: z.iso.datetime(), toRequest: z.string(), digest: z.string(), attachments: z.number().check(z.int(), z.nonnegative()) }),
+  ),
+  /** The department was e-mailed the customer's reply to the request `toRequest`. */
+  replyForwarded: z.optional(z.extend(sentEmailSchema, { toRequest: z.string(), departmentId: z.string() })),
   deadlinePassed: z.optional(
     z.object({
       at: z.iso.datetime(),

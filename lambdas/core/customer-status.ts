@@ -1,6 +1,7 @@
 import * as z from './zod';
 import { calendarDateSchema } from './calendar/calendar-date';
-import { languages, type Complaint, type HistoryEntry } from './complaint';
+import { attachmentIdSchema, MAX_ATTACHMENTS } from './attachments';
+import { languages, multiLine, OPEN, type Complaint, type HistoryEntry } from './complaint';
 import { DomainError } from './errors';
 import { parseReference } from './reference';
 
@@ -31,7 +32,16 @@ export type StatusLookup = z.infer<typeof statusLookupSchema>;
 export const customerStatuses = ['received', 'in_progress', 'answered', 'deemed_accepted'] as const;
 export type CustomerStatus = (typeof customerStatuses)[number];
 
-export const customerEvents = ['received', 'acknowledged', 'assigned', 'information_requested', 'extended', 'answered', 'deemed_accepted'] as const;
+export const customerEvents = [
+  'received',
+  'acknowledged',
+  'assigned',
+  'information_requested',
+  'replied',
+  'extended',
+  'answered',
+  'deemed_accepted',
+] as const;
 export type CustomerEvent = (typeof customerEvents)[number];
 
 export const customerStatusSchema = z.object({
@@ -43,13 +53,58 @@ export const customerStatusSchema = z.object({
     z.object({
       at: z.iso.datetime(),
       event: z.enum(customerEvents),
-      /** The question asked (information_requested) or the new due date (extended): what the customer was told. */
+      /**
+       * The question asked (information_requested), the customer's own answer (replied) or the new due date
+       * (extended): what the customer was told, or said.
+       */
       detail: z.optional(z.string()),
     }),
   ),
+  /** An information request waits for the customer's answer, which they can give on the status page. */
+  awaitingReply: z.boolean(),
 });
 
 export type CustomerStatusView = z.infer<typeof customerStatusSchema>;
+
+/** The most a customer's answer to a question may say: as much as a staff member's question. */
+export const MAX_REPLY_CHARACTERS = 5_000;
+
+/** The customer's answer to an information request, given on the status page with reference and e-mail. */
+export const customerReplySchema = z.extend(statusLookupSchema, {
+  text: multiLine(MAX_REPLY_CHARACTERS),
+  /**
+   * Files uploaded through POST /complaints/attachments, as at filing. An HTML form sends them as one field, the
+   * ids separated by spaces (the page's script fills it in; without JavaScript it is empty).
+   */
+  attachments: z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value),
+    z._default(z.array(attachmentIdSchema).check(z.maxLength(MAX_ATTACHMENTS, `at most ${MAX_ATTACHMENTS} files`)), []),
+  ),
+});
+
+export type CustomerReply = z.infer<typeof customerReplySchema>;
+
+/**
+ * A reply when no question waits for one: none was asked, it was answered already (with something else than
+ * this reply), or the complaint was decided meanwhile. Repeating the reply cannot help; reading the status again
+ * (Retry-After, as every 409 here) shows why.
+ */
+export class NoQuestionToAnswer extends DomainError {
+  readonly status = 409;
+  readonly type = 'no-question-to-answer';
+  readonly title = 'No question waits for your answer';
+  readonly retryAfterSeconds = 1;
+  constructor() {
+    super('This complaint is not waiting for information from you: the question was answered already, or none was asked.');
+  }
+}
+
+/** The information request a reply would answer now, if one waits for it. */
+export function openQuestion(complaint: Complaint): NonNullable<Complaint['informationRequest']> | undefined {
+  const request = complaint.informationRequest;
+  if (!request?.requestedAt || complaint.decision || !(OPEN as readonly string[]).includes(complaint.status)) return undefined;
+  return complaint.customerReply?.toRequest === request.messageId ? undefined : request;
+}
 
 /** Too many attempts (status lookups, complaints filed) for one reference or from one client: try again later (HTTP 429). */
 export class TooManyAttempts extends DomainError {
@@ -112,6 +167,10 @@ function customerEventOf(entry: HistoryEntry): CustomerStatusView['history'][num
       const question = entry.after?.question;
       return { at, event: 'information_requested', ...(typeof question === 'string' ? { detail: question } : {}) };
     }
+    case 'customer_replied': {
+      const text = entry.after?.text;
+      return { at, event: 'replied', ...(typeof text === 'string' ? { detail: text } : {}) };
+    }
     case 'deadline_extended': {
       const dueBy = entry.after?.responseDueBy;
       return { at, event: 'extended', ...(typeof dueBy === 'string' ? { detail: dueBy } : {}) };
@@ -138,5 +197,6 @@ export function customerView(complaint: Complaint, history: readonly HistoryEntr
     receivedOn: complaint.receivedOn,
     responseDueBy: complaint.responseDueBy,
     history: shown,
+    awaitingReply: openQuestion(complaint) !== undefined,
   };
 }

@@ -9,6 +9,7 @@ export type WorkflowAction =
   | { action: 'acknowledge' }
   | { action: 'assign' }
   | { action: 'notify_department' }
+  | { action: 'forward_reply' }
   | { action: 'send_extension_notice' }
   | { action: 'send_decision' }
   | { action: 'remind'; offset: number; escalation: boolean }
@@ -73,6 +74,8 @@ export function nextWorkflowAction({ complaint, reminderDates, now }: PlanInput)
   if (complaint.assignment && complaint.departmentNotified?.departmentId !== complaint.assignment.departmentId) {
     return { action: 'notify_department' };
   }
+  // The customer answered a question on the status page: the department hears of it at once, not at a reminder.
+  if (complaint.customerReply && complaint.replyForwarded?.toRequest !== complaint.customerReply.toRequest) return { action: 'forward_reply' };
   if (complaint.extension && !complaint.extension.noticeSent) return { action: 'send_extension_notice' };
 
   const deadline = endOfWarsawDay(complaint.responseDueBy);

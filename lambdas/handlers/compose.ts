@@ -23,6 +23,7 @@ import type { LetterPorts, StaffPorts } from '../use-cases/staff-actions';
 import type { SubmitComplaintPorts } from '../use-cases/submit-complaint';
 import { INTAKE_LIMITS, type PublicIntakePorts } from '../use-cases/file-public-complaint';
 import type { UploadSlotPorts } from '../use-cases/attachments';
+import type { CustomerReplyPorts } from '../use-cases/customer-reply';
 import { s3AttachmentStore } from '../adapters/attachment-store';
 import { noScanner } from '../adapters/attachment-scanner';
 import { credentialsFromEnvironment, s3Location } from '../adapters/s3-signing';
@@ -88,6 +89,14 @@ export const statusPorts = /* @__PURE__ */ once(() => ({
   complaints: shared().complaints,
   attempts: dynamoAttemptCounter(dynamo(), shared().env.TABLE_NAME),
   now: shared().now,
+}));
+
+/** The status page's reply: the lookup's ports, the attachments' checks, and the waiting workflow's callback. */
+export const replyPorts = /* @__PURE__ */ once((): CustomerReplyPorts => ({
+  ...statusPorts(),
+  attachments: attachmentStore(),
+  scanner: noScanner,
+  waker: stepFunctionsWorkflowWaker(stepFunctions()),
 }));
 
 /**

@@ -11,6 +11,7 @@ import {
   registrationSchema,
 } from '../core/staff-requests';
 import { complaintPageSchema, complaintSummarySchema } from '../core/complaint-summary';
+import { customerReplySchema, customerStatusSchema } from '../core/customer-status';
 import { healthSchema, routes, type Route, type RouteAnswer } from './routes';
 import { complaintCreatedEventSchema, complaintCreatedExample } from '../core/complaint-created-event';
 import {
@@ -49,6 +50,7 @@ const requestComponents: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$
   [acknowledgementRecordSchema, 'AcknowledgementRecord'],
   [complaintCreatedEventSchema, 'ComplaintCreatedEvent'],
   [subscriptionRequestSchema, 'WebhookSubscriptionRequest'],
+  [customerReplySchema, 'CustomerReply'],
 ]);
 const answerComponents: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$ZodType, string>([
   [complaintSchema, 'Complaint'],
@@ -63,6 +65,7 @@ const answerComponents: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$Z
   [createdSubscriptionSchema, 'CreatedWebhookSubscription'],
   [deliverySchema, 'WebhookDelivery'],
   [deadLetterSchema, 'WebhookDeadLetter'],
+  [customerStatusSchema, 'CustomerStatus'],
 ]);
 
 type JsonSchema = Record<string, unknown>;

@@ -14,7 +14,7 @@ import {
   registrationSchema,
 } from '../core/staff-requests';
 import { complaintPageSchema } from '../core/complaint-summary';
-import { customerStatusSchema, statusLookupSchema } from '../core/customer-status';
+import { customerReplySchema, customerStatusSchema, statusLookupSchema } from '../core/customer-status';
 import { complaintCreatedEventSchema } from '../core/complaint-created-event';
 import {
   createdSubscriptionSchema,
@@ -183,6 +183,21 @@ export const routes = [
       200: { description: "The complaint as its customer sees it (or, to a browser's form post, the page)", schema: customerStatusSchema },
     },
     problems: [404, 429],
+  },
+  {
+    method: 'POST',
+    path: '/complaints/status/reply',
+    function: 'customerStatus',
+    authorization: 'none',
+    action: 'replyToQuestion',
+    summary:
+      "The customer's answer to the information request waiting on their complaint (text and files uploaded through " +
+      '/complaints/attachments), with its reference and e-mail address as for a lookup. One answer per question: the same ' +
+      'answer again is answered as the first was; another gets 409. The department is told of it by e-mail. ' +
+      "A browser's form post gets the status page instead.",
+    request: { body: customerReplySchema, form: true },
+    responses: { 200: { description: 'The complaint as its customer sees it now, with the answer in its history', schema: customerStatusSchema } },
+    problems: [404, 409, 429],
   },
   {
     method: 'GET',

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { customerView, StatusNotFound, type CustomerStatusView, type StatusLookup } from '../core/customer-status';
 import { clientKey, countAndLimit } from './attempt-limits';
+import type { Complaint } from '../core/complaint';
 import type { ComplaintRepository } from './ports';
 
 /** Counts attempts under a key within a fixed window; the count after this attempt. */
@@ -39,11 +40,23 @@ export async function lookUpStatus(lookup: StatusLookup, client: string, ports: 
     { key: `status#reference#${lookup.reference}`, limit: STATUS_LIMITS.perReference },
     { key: clientKey('status', client), limit: STATUS_LIMITS.perClient },
   ]);
+  return statusView(await findOwnComplaint(lookup, ports), ports);
+}
 
+/** The complaint with this reference, if it was filed with this e-mail address; else StatusNotFound, either way alike. */
+export async function findOwnComplaint(
+  lookup: Pick<StatusLookup, 'reference' | 'email'>,
+  ports: Pick<StatusLookupPorts, 'complaints'>,
+): Promise<Complaint> {
   const complaint = await ports.complaints.findByReference(lookup.reference);
   // Compared even when there is no complaint, against an address that matches nothing, so the work is the same.
   const emailMatches = sameAddress(complaint?.customer.email ?? '', lookup.email) && complaint !== undefined;
   if (!complaint || !emailMatches) throw new StatusNotFound();
+  return complaint;
+}
+
+/** What the customer sees of their complaint: its state and the history meant for them. */
+export async function statusView(complaint: Complaint, ports: Pick<StatusLookupPorts, 'complaints'>): Promise<CustomerStatusView> {
   const { entries } = await ports.complaints.history(complaint.id, { limit: HISTORY_ENTRIES });
   return customerView(complaint, entries);
 }

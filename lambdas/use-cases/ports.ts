@@ -63,7 +63,12 @@ export type StaffPrecondition =
   /** No acknowledgement given outside the product was recorded yet. */
   | 'not_acknowledged_offline'
   /** The information request whose e-mail is `messageId` is recorded as sent and has no history entry yet. */
-  | 'information_request_pending';
+  | 'information_request_pending'
+  /**
+   * The information request whose e-mail is `messageId` is the complaint's latest, was asked (has its history
+   * entry), has no answer from the customer yet, and the complaint is open and undecided.
+   */
+  | 'information_request_open';
 
 export interface StaffChange {
   id: string;
@@ -119,7 +124,9 @@ export type WorkflowFact =
    * Staff's question e-mailed to the customer, recorded as soon as SES accepted it (it replaces an earlier
    * one); the staff change that follows writes its history entry. No history entry of its own.
    */
-  | { kind: 'informationRequestSent'; value: SentEmail & { question: string; requestedBy: string } };
+  | { kind: 'informationRequestSent'; value: SentEmail & { question: string; requestedBy: string } }
+  /** The department was e-mailed the customer's answer to the information request `toRequest`, once per answer. */
+  | { kind: 'replyForwarded'; value: SentEmail & { toRequest: string; departmentId: string } };
 
 export interface OutgoingEmail {
   to: string;

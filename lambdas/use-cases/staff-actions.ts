@@ -1,5 +1,5 @@
 import type * as z from '../core/zod';
-import type { Complaint, HistoryEntry } from '../core/complaint';
+import { OPEN, type Complaint, type HistoryEntry } from '../core/complaint';
 import { EarlierRequestUnfinished, NotFound, ValidationFailed, VersionConflict } from '../core/errors';
 import { sendClaimKey } from '../core/delivery-evidence';
 import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
@@ -38,8 +38,6 @@ export interface StaffPorts extends SendOncePorts {
   /** The company's standing positions answers must state (config/company.json). */
   company: CompanyProfile;
 }
-
-const OPEN = ['received', 'acknowledged', 'assigned'] as const;
 
 const departmentOf = (complaint: Complaint) => complaint.assignment?.departmentId ?? UNASSIGNED;
 

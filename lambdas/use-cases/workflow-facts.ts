@@ -21,6 +21,8 @@ export function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
       return entry(fact.value.at, 'deadline_passed', { effect: fact.value.effect });
     case 'deadlineEmail':
       return entry(fact.value.sentAt, fact.field === 'supervisorAlerted' ? 'supervisor_alerted' : 'customer_told_of_deadline', {});
+    case 'replyForwarded':
+      return entry(fact.value.sentAt, 'customer_reply_forwarded', { departmentId: fact.value.departmentId, toRequest: fact.value.toRequest });
     case 'status':
     case 'informationRequestSent':
       return undefined;

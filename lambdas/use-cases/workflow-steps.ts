@@ -7,6 +7,7 @@ import {
   decisionEmail,
   decisionInputOf,
   deemedAcceptedEmail,
+  customerReplyEmail,
   departmentAssignmentEmail,
   extensionNoticeEmail,
   reminderEmail,
@@ -110,6 +111,9 @@ export async function advanceComplaint(id: string, ports: StepPorts): Promise<Re
       case 'notify_department':
         await notifyDepartment(complaint, ports);
         break;
+      case 'forward_reply':
+        await forwardReply(complaint, ports);
+        break;
       case 'send_extension_notice':
         await sendExtensionNotice(complaint, ports);
         break;
@@ -179,6 +183,38 @@ async function notifyDepartment(complaint: Complaint, ports: StepPorts) {
           }),
         }),
       record: (value) => ports.complaints.record(id, { kind: 'departmentNotified', value: { ...value, departmentId: assignment.departmentId } }),
+    },
+    ports,
+  );
+}
+
+/** The department hears that the customer answered its question (once per answer). */
+async function forwardReply(complaint: Complaint, ports: StepPorts) {
+  const id = complaint.id;
+  const reply = complaint.customerReply;
+  if (!reply) throw new NotFound(`Complaint ${id} has no reply to forward`);
+  // The plan assigns before it forwards: the department the complaint is with now hears of the answer.
+  const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
+  return sendOnce(
+    {
+      email: { complaintId: id, name: `customer reply to ${reply.toRequest}`, record: 'replyForwarded' },
+      recorded: complaint.replyForwarded?.toRequest === reply.toRequest ? complaint.replyForwarded : undefined,
+      send: (attempt) =>
+        ports.mailer.send({
+          to: department.email,
+          attempt,
+          ...customerReplyEmail({
+            language: STAFF_LANGUAGE,
+            companyName: ports.companyName,
+            reference: complaint.reference,
+            departmentName: department.name,
+            repliedAt: reply.at,
+            attachments: reply.attachments,
+            responseDueBy: complaint.responseDueBy,
+          }),
+        }),
+      record: (value) =>
+        ports.complaints.record(id, { kind: 'replyForwarded', value: { ...value, toRequest: reply.toRequest, departmentId: department.id } }),
     },
     ports,
   );

@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startRuntime, type Runtime } from '../../local/runtime';
-import { storedItems } from '../support/local-product';
+import { demoCredentials, signedHeaders } from '../../cli/signing';
+import { postComplaint, storedItems, validComplaint } from '../support/local-product';
 
 // The customer's side in a real browser (Debian's Chromium, driven by playwright-core): the form filled by
 // keyboard alone, the confirmation, the acknowledgement e-mail's link to the status page, the status itself;
@@ -165,6 +166,45 @@ it('files a complaint by keyboard alone, once for a double press, and follows it
   expect(await page.locator('#complaint-history li').count()).toBeGreaterThanOrEqual(2);
   expect(await page.locator('#complaint-history').textContent()).toContain('Potwierdziliśmy przyjęcie');
   await checkPage(page, 'pl-status');
+  await context.close();
+}, 60_000);
+
+it('answers an information request on the status page by keyboard, with a photo, in English; the department hears of it', async () => {
+  const email = 'john.reply@example.com';
+  const filed = await postComplaint(runtime, { ...validComplaint, customer: { ...validComplaint.customer, email }, language: 'en' });
+  const { id, reference } = (await filed.json()) as { id: string; reference: string };
+  await runtime.settled();
+  const url = new URL(`/admin/complaints/${id}/information-requests`, api);
+  const body = JSON.stringify({ question: 'Please send a photo of the rating plate.' });
+  const headers = await signedHeaders(
+    { method: 'POST', url, headers: { 'content-type': 'application/json' }, body },
+    { credentials: demoCredentials('marek.supervisor'), region: 'eu-central-1' },
+  );
+  expect((await fetch(url, { method: 'POST', headers, body })).status).toBe(201);
+
+  const { context, page } = await newPage();
+  await page.goto(`${api}/complaints/status?reference=${reference}&lang=en`);
+  await typeInto(page, '#status-email', email);
+  expect(await submit(page, () => page.keyboard.press('Enter'))).toBe(200);
+  expect(await page.locator('#complaint-history').textContent()).toContain('Please send a photo of the rating plate.');
+  await checkPage(page, 'en-status-question');
+
+  await typeInto(page, '#reply-text', 'The plate is in the photo: KE200-55121.');
+  await tabTo(page, '#f-attachments');
+  await page.setInputFiles('#f-attachments', { name: 'plate.jpg', mimeType: 'image/jpeg', buffer: PHOTO });
+  await page.locator('#f-attachments-list .attachment--attached').waitFor();
+  await tabTo(page, '#reply-form button[type="submit"]');
+  expect(await submit(page, () => page.keyboard.press('Enter'))).toBe(200);
+  expect(await page.locator('[role="status"]').first().textContent()).toContain('Your answer has been passed on');
+  expect(await page.locator('#complaint-history').textContent()).toContain('Your answer: The plate is in the photo: KE200-55121.');
+  expect(await page.locator('#reply-form').count()).toBe(0);
+  await checkPage(page, 'en-status-replied');
+
+  const stored = (await storedItems(runtime)).find((item) => item.SK?.S === 'COMPLAINT' && item.reference?.S === reference);
+  expect(stored?.attachments?.L?.map((entry: { M: { name: { S: string } } }) => entry.M.name.S)).toEqual(['plate.jpg']);
+  await runtime.settled();
+  const { emails } = (await (await fetch(`${runtime.urls.mailbox}/store`)).json()) as { emails: StoredEmail[] };
+  expect(emails.filter((sent) => sent.subject === `Klient odpowiedział na pytanie – reklamacja ${reference}`)).toHaveLength(1);
   await context.close();
 }, 60_000);
 

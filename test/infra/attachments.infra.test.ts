@@ -93,10 +93,20 @@ describe('the attachments bucket', () => {
     expect(s3Grants('intake')).toHaveLength(3);
   });
 
+  it("gives the status page GetObject under quarantine/ and PutObject under attachments/ (checking and keeping a reply's files), nothing more", () => {
+    expect(s3Grants('customerStatus')).toEqual(
+      expect.arrayContaining([
+        { actions: ['s3:GetObject'], prefix: 'quarantine' },
+        { actions: ['s3:PutObject'], prefix: 'attachments' },
+      ]),
+    );
+    expect(s3Grants('customerStatus')).toHaveLength(2);
+  });
+
   it('gives the staff API GetObject under attachments/ only (its links), and no other function any S3 right', () => {
     expect(s3Grants('admin')).toEqual([{ actions: ['s3:GetObject'], prefix: 'attachments' }]);
     for (const name of Object.keys(functions) as FunctionName[]) {
-      if (name !== 'intake' && name !== 'admin') expect(s3Grants(name)).toEqual([]);
+      if (!['intake', 'admin', 'customerStatus'].includes(name)) expect(s3Grants(name)).toEqual([]);
     }
   });
 

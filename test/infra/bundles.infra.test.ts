@@ -17,7 +17,7 @@ const servicesUsed: Record<FunctionName, Service[]> = {
   intake: ['dynamodb'],
   // Secrets Manager for the sources' secrets, read once per cold start (lambdas/adapters/webhook-sources-store.ts).
   webhookIntake: ['dynamodb', 'secrets-manager'],
-  customerStatus: ['dynamodb'],
+  customerStatus: ['dynamodb', 'sfn'], // a customer's reply wakes the waiting workflow
   recordDelivery: ['dynamodb'],
   workflowStarter: ['sfn'],
   registerWait: ['dynamodb', 'sfn'],

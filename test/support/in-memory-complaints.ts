@@ -1,4 +1,5 @@
 import { receiptOf, type Complaint, type HistoryEntry } from '../../lambdas/core/complaint';
+import { openQuestion } from '../../lambdas/core/customer-status';
 import { IdempotencyKeyInUse, NotFound, VersionConflict } from '../../lambdas/core/errors';
 import type {
   ComplaintRepository,
@@ -49,6 +50,8 @@ export function inMemoryComplaints() {
         return Boolean(complaint.deadlinePassed) && !complaint.deadlinePassed?.[fact.field];
       case 'informationRequestSent':
         return true;
+      case 'replyForwarded':
+        return complaint.customerReply?.toRequest === fact.value.toRequest && complaint.replyForwarded?.toRequest !== fact.value.toRequest;
     }
   };
 
@@ -87,6 +90,9 @@ export function inMemoryComplaints() {
       case 'informationRequestSent':
         complaint.informationRequest = fact.value;
         return;
+      case 'replyForwarded':
+        complaint.replyForwarded = fact.value;
+        return;
     }
   };
 
@@ -96,6 +102,7 @@ export function inMemoryComplaints() {
     not_acknowledged_offline: (complaint) => !complaint.acknowledgedOffline,
     information_request_pending: (complaint, messageId) =>
       complaint.informationRequest?.messageId === messageId && !complaint.informationRequest?.requestedAt,
+    information_request_open: (complaint, messageId) => openQuestion(complaint)?.messageId === messageId,
   };
 
   const repository: ComplaintRepository = {

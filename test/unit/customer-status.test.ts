@@ -1,4 +1,4 @@
-import { customerView, StatusNotFound, statusLookupSchema, TooManyAttempts } from '../../lambdas/core/customer-status';
+import { customerReplySchema, customerView, StatusNotFound, statusLookupSchema, TooManyAttempts } from '../../lambdas/core/customer-status';
 import type { Complaint, HistoryEntry } from '../../lambdas/core/complaint';
 import { newReference } from '../../lambdas/core/reference';
 import { lookUpStatus, STATUS_LIMITS, type AttemptCounter, type StatusLookupPorts } from '../../lambdas/use-cases/look-up-status';
@@ -63,6 +63,31 @@ describe("the customer's view of a complaint", () => {
   it('tells the question asked and the new due date, which the customer was told anyway', () => {
     expect(view.history.find((event) => event.event === 'information_requested')?.detail).toBe('Proszę o zdjęcie tabliczki.');
     expect(view.history.find((event) => event.event === 'extended')?.detail).toBe('2026-12-18');
+  });
+
+  it("shows the customer's own answer, and offers the reply form only while a question waits for one", () => {
+    const request = { messageId: 'm-q', sentAt: '2026-11-21T10:00:00.000Z', question: 'Zdjęcie?', requestedBy: 'jan.returns' };
+    const asked = { ...complaint, informationRequest: { ...request, requestedAt: '2026-11-21T10:00:01.000Z' } } as Complaint;
+    expect(customerView(asked, history).awaitingReply).toBe(true);
+    // Sent but its history entry not written yet: the customer was not asked yet as far as the product knows.
+    expect(customerView({ ...asked, informationRequest: request }, history).awaitingReply).toBe(false);
+    const answered = { ...asked, customerReply: { at: '2026-11-22T08:00:00.000Z', toRequest: 'm-q', digest: 'd', attachments: 0 } };
+    const withAnswer = [...history, entry('customer_replied', 'customer', { text: 'Zdjęcie w załączniku.', toRequest: 'm-q' })];
+    const view = customerView(answered, withAnswer);
+    expect(view.awaitingReply).toBe(false);
+    expect(view.history.at(-1)).toEqual({ at: '2026-11-20T10:00:00.000Z', event: 'replied', detail: 'Zdjęcie w załączniku.' });
+    expect(customerView({ ...asked, status: 'decided' }, history).awaitingReply).toBe(false);
+  });
+
+  it("reads a form's attachments field (ids separated by spaces) as the JSON list, and an empty one as none", () => {
+    const base = { reference: REFERENCE, email: 'anna@example.com', text: 'Odpowiedź.' };
+    const id = '6f1c2a9e-1b2c-4d3e-8f90-0123456789ab';
+    expect(customerReplySchema.parse({ ...base, attachments: ` ${id}  ${id.replace('ab', 'cd')} ` }).attachments).toEqual([
+      id,
+      id.replace('ab', 'cd'),
+    ]);
+    expect(customerReplySchema.parse({ ...base, attachments: '' }).attachments).toEqual([]);
+    expect(customerReplySchema.parse(base).attachments).toEqual([]);
   });
 
   it.each([

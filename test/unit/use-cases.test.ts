@@ -8,6 +8,8 @@ import { addNote, recordDecision, requestInformation, type StaffPorts } from '..
 import { keyedStaffWrite } from '../../lambdas/use-cases/staff-idempotency';
 import { submitPublicForm } from '../../lambdas/use-cases/submit-complaint';
 import { advanceComplaint, type StepPorts } from '../../lambdas/use-cases/workflow-steps';
+import { replyToInformationRequest, type CustomerReplyPorts } from '../../lambdas/use-cases/customer-reply';
+import { NoQuestionToAnswer } from '../../lambdas/core/customer-status';
 import { inMemoryComplaints, inMemorySendClaims } from '../support/in-memory-complaints';
 import { validComplaint } from '../support/local-product';
 
@@ -296,5 +298,68 @@ describe('staff writes under an Idempotency-Key', () => {
     expect(sent).toHaveLength(1);
     expect(retried.replayed).toBe(false);
     expect(replayed).toEqual({ ...retried, replayed: true });
+  });
+});
+
+describe("the customer's answer to an information request", () => {
+  const question = 'Proszę przesłać zdjęcie tabliczki znamionowej.';
+  const replyPorts = (ports: StepPorts & StaffPorts): CustomerReplyPorts => ({
+    ...ports,
+    attempts: { countAttempt: async () => 1 },
+    attachments: { inspect: async () => undefined, keep: async (id) => `attachments/${id}` },
+    scanner: { scan: async () => 'not_scanned' },
+  });
+
+  it('is stored with its history entry, wakes the waiting workflow, and the department is e-mailed once', async () => {
+    const { ports, file, store, sent, woken } = world();
+    const { id, reference } = await file();
+    await advanceComplaint(id, ports);
+    await requestInformation(id, { question }, supervisor, ports);
+    await ports.complaints.storeWait(id, {
+      taskToken: 'token-1',
+      plannedVersion: (await ports.complaints.get(id))!.version,
+      since: NOW.toISOString(),
+    });
+    const reply = { reference, email: validComplaint.customer.email, language: 'pl' as const, text: 'Zdjęcie wyślę jutro.', attachments: [] };
+
+    const view = await replyToInformationRequest(reply, '203.0.113.9', replyPorts(ports));
+    expect(view.awaitingReply).toBe(false);
+    expect(woken).toEqual(['token-1']);
+    expect(store.historyOf(id).at(-1)).toMatchObject({ actor: 'customer', action: 'customer_replied', after: { text: 'Zdjęcie wyślę jutro.' } });
+
+    const before = sent.length;
+    await advanceComplaint(id, ports);
+    await advanceComplaint(id, ports);
+    expect(sent.slice(before).map((email) => email.subject)).toEqual([`Klient odpowiedział na pytanie – reklamacja ${reference}`]);
+    expect(store.historyOf(id).at(-1)).toMatchObject({ action: 'customer_reply_forwarded' });
+  });
+
+  it('the same answer again is answered alike and stores nothing; another answer is refused', async () => {
+    const { ports, file, store } = world();
+    const { id, reference } = await file();
+    await advanceComplaint(id, ports);
+    await requestInformation(id, { question }, supervisor, ports);
+    const reply = { reference, email: validComplaint.customer.email, language: 'pl' as const, text: 'Tabliczka: KE200.', attachments: [] };
+    const first = await replyToInformationRequest(reply, '203.0.113.9', replyPorts(ports));
+    const entries = store.historyOf(id).length;
+    expect(await replyToInformationRequest(reply, '203.0.113.9', replyPorts(ports))).toEqual(first);
+    await expect(replyToInformationRequest({ ...reply, text: 'Coś innego.' }, '203.0.113.9', replyPorts(ports))).rejects.toBeInstanceOf(
+      NoQuestionToAnswer,
+    );
+    expect(store.historyOf(id)).toHaveLength(entries);
+  });
+
+  it('of two different answers sent at once, one is stored and the other refused', async () => {
+    const { ports, file, store } = world();
+    const { id, reference } = await file();
+    await advanceComplaint(id, ports);
+    await requestInformation(id, { question }, supervisor, ports);
+    const reply = { reference, email: validComplaint.customer.email, language: 'pl' as const, text: 'Pierwsza.', attachments: [] };
+    const outcomes = await Promise.allSettled([
+      replyToInformationRequest(reply, '203.0.113.9', replyPorts(ports)),
+      replyToInformationRequest({ ...reply, text: 'Druga.' }, '203.0.113.9', replyPorts(ports)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(store.historyOf(id).filter((entry) => entry.action === 'customer_replied')).toHaveLength(1);
   });
 });

@@ -111,6 +111,16 @@ describe('what the workflow does next', () => {
     expect(plan({ assignment }, '2026-11-24T10:00:00Z')).toEqual({ action: 'notify_department' });
   });
 
+  it("forwards the customer's answer to a question once, and not a second time for the same question", () => {
+    const customerReply = { at: '2026-11-24T10:00:00.000Z', toRequest: 'm-q1', digest: 'd', attachments: 0 };
+    expect(plan({ customerReply }, '2026-11-24T10:00:01Z')).toEqual({ action: 'forward_reply' });
+    const replyForwarded = { ...sent('2026-11-24T10:00:02.000Z'), toRequest: 'm-q1', departmentId: 'returns' };
+    expect(plan({ customerReply, replyForwarded }, '2026-11-24T10:00:03Z')).toMatchObject({ action: 'wait' });
+    expect(plan({ customerReply: { ...customerReply, toRequest: 'm-q2' }, replyForwarded }, '2026-11-25T10:00:00Z')).toEqual({
+      action: 'forward_reply',
+    });
+  });
+
   it('sends the extension notice once an extension is requested', () => {
     const extension = {
       reason: 'r',

@@ -7,5 +7,6 @@ export { deemedAcceptedEmail, type DeemedAcceptedEmailInput } from './deemed-acc
 export { deadlinePassedAlertEmail, type DeadlinePassedAlertEmailInput } from './deadline-passed-alert-email';
 export { extensionNoticeEmail, type ExtensionNoticeEmailInput } from './extension-notice-email';
 export { informationRequestEmail, type InformationRequestEmailInput } from './information-request-email';
+export { customerReplyEmail, type CustomerReplyEmailInput } from './customer-reply-email';
 export { escapeHtml, type Block, type Letter, type RenderedEmail } from './email-layout';
 export { formatCalendarDate, remedyWords } from './wording';

@@ -73,6 +73,16 @@ export function renderComplaintForm(state: ComplaintFormState): string {
   });
 }
 
+/** The attachments field as the form has it, for another form the same script enhances (the status page's reply). */
+export function renderAttachmentField(language: Language, error?: string): string {
+  return renderField(
+    complaintFormFields.find((field) => field.kind === 'file')!,
+    language,
+    {},
+    error,
+  );
+}
+
 function renderField(field: FormField, language: Language, values: Readonly<Record<string, string>>, error: string | undefined): string {
   const copy = formCopy[language];
   const id = fieldId(field.name);

@@ -1,8 +1,8 @@
 import type { Language } from '../../core/complaint';
-import type { CustomerEvent, CustomerStatus, CustomerStatusView } from '../../core/customer-status';
+import { MAX_REPLY_CHARACTERS, type CustomerEvent, type CustomerStatus, type CustomerStatusView } from '../../core/customer-status';
 import type { FieldIssue } from '../../core/errors';
 import { formatCalendarDate } from '../../core/templates/wording';
-import { errorText } from './complaint-form-page';
+import { errorText, renderAttachmentField } from './complaint-form-page';
 import { errorSummary, escapeHtml, pagePaths, renderPage } from './page-layout';
 
 // The customer's pages after filing: the confirmation (reference and due date) and the status page (ask with
@@ -31,6 +31,16 @@ const copy = {
     another: 'Sprawdź inną reklamację',
     notFound: 'Nie znaleźliśmy reklamacji o tym numerze i adresie e-mail. Sprawdź oba pola.',
     tooMany: (minutes: number) => `Zbyt wiele prób. Spróbuj ponownie za ${minutes} min.`,
+    reply: {
+      heading: 'Odpowiedz na nasze pytanie',
+      intro: 'Czekamy na Twoją odpowiedź na pytanie powyżej. Możesz dołączyć zdjęcia lub dokumenty.',
+      label: 'Twoja odpowiedź',
+      hint: `Do ${MAX_REPLY_CHARACTERS.toLocaleString('pl-PL')} znaków.`,
+      send: 'Wyślij odpowiedź',
+      sent: 'Dziękujemy. Twoja odpowiedź została przekazana osobie rozpatrującej reklamację.',
+      alreadyAnswered: 'Na to pytanie odpowiedź już została wysłana albo reklamacja została już rozpatrzona.',
+      errors: { text: 'Wpisz odpowiedź na pytanie.', attachments: 'Nie udało się dołączyć pliku. Dołącz go ponownie.' },
+    },
     errors: { reference: 'Podaj numer reklamacji, na przykład RK-7XK4M-9QPZT.', email: 'Podaj adres e-mail, na przykład anna@example.com.' },
     statuses: {
       received: 'Przyjęta',
@@ -43,6 +53,7 @@ const copy = {
       acknowledged: 'Potwierdziliśmy przyjęcie',
       assigned: 'Reklamacja przekazana do rozpatrzenia',
       information_requested: 'Poprosiliśmy o dodatkowe informacje',
+      replied: 'Twoja odpowiedź',
       extended: 'Termin odpowiedzi przedłużony do',
       answered: 'Odpowiedź wysłana',
       deemed_accepted: 'Reklamacja uznana z powodu upływu terminu',
@@ -70,6 +81,16 @@ const copy = {
     another: 'Check another complaint',
     notFound: 'We found no complaint with this reference and e-mail address. Check both fields.',
     tooMany: (minutes: number) => `Too many attempts. Try again in ${minutes} min.`,
+    reply: {
+      heading: 'Answer our question',
+      intro: 'We are waiting for your answer to the question above. You can attach photos or documents.',
+      label: 'Your answer',
+      hint: `Up to ${MAX_REPLY_CHARACTERS.toLocaleString('en-GB')} characters.`,
+      send: 'Send the answer',
+      sent: 'Thank you. Your answer has been passed on to the person considering the complaint.',
+      alreadyAnswered: 'This question has been answered already, or the complaint has been decided.',
+      errors: { text: 'Enter your answer to the question.', attachments: 'A file could not be attached. Attach it again.' },
+    },
     errors: { reference: 'Enter a reference such as RK-7XK4M-9QPZT.', email: 'Enter an e-mail address, for example anna@example.com.' },
     statuses: {
       received: 'Received',
@@ -82,6 +103,7 @@ const copy = {
       acknowledged: 'We confirmed receipt',
       assigned: 'Complaint passed on for consideration',
       information_requested: 'We asked for more information',
+      replied: 'Your answer',
       extended: 'Answer date extended to',
       answered: 'Answer sent',
       deemed_accepted: 'Complaint accepted because the deadline passed',
@@ -184,7 +206,19 @@ export function renderStatusLookup(state: StatusFormState): string {
   });
 }
 
-export function renderStatusResult(language: Language, view: CustomerStatusView): string {
+/** The status page's reply form, as it was sent and what became of it. */
+export interface ReplyState {
+  /** The reference and e-mail address the page was asked with: the reply form sends them again. */
+  lookup: { reference: string; email: string };
+  text?: string;
+  errors?: readonly FieldIssue[];
+  /** The reply was stored (or was stored before: the same reply again). */
+  sent?: boolean;
+  /** A reply came when no question waited for one. */
+  alreadyAnswered?: boolean;
+}
+
+export function renderStatusResult(language: Language, view: CustomerStatusView, reply?: ReplyState): string {
   const words = copy[language];
   const date = (value: string) => escapeHtml(formatCalendarDate(value, language));
   const events = view.history.map((entry) => {
@@ -195,8 +229,13 @@ export function renderStatusResult(language: Language, view: CustomerStatusView)
         : `${words.events[entry.event]}${entry.detail ? `: <q>${escapeHtml(entry.detail)}</q>` : ''}`;
     return `<li>${when} – ${what}</li>`;
   });
+  const form = view.awaitingReply && reply ? replyForm(language, reply) : undefined;
   const main = [
     `<h1>${words.statusTitle}</h1>`,
+    form
+      ? form.summary
+      : errorSummary(language, reply?.alreadyAnswered ? [{ href: '#complaint-history', message: words.reply.alreadyAnswered }] : []),
+    reply?.sent ? `<div class="panel" role="status"><p>${words.reply.sent}</p></div>` : '',
     '<div class="panel">',
     '<dl class="facts">',
     `<dt>${words.reference}</dt><dd><strong class="reference" id="reference">${escapeHtml(view.reference)}</strong></dd>`,
@@ -209,7 +248,56 @@ export function renderStatusResult(language: Language, view: CustomerStatusView)
     `<ol class="history" id="complaint-history">`,
     ...events,
     '</ol>',
+    form?.html ?? '',
     `<p><a href="${escapeHtml(pagePaths.status(language))}">${words.another}</a></p>`,
-  ].join('\n');
-  return renderPage({ language, title: words.statusTitle, otherLanguageHref: pagePaths.status(other(language), view.reference), main });
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return renderPage({
+    language,
+    title: words.statusTitle,
+    otherLanguageHref: pagePaths.status(other(language), view.reference),
+    main,
+    // The page's script uploads the reply's files, as the complaint form's.
+    script: form !== undefined,
+    hasErrors: form?.hasErrors || reply?.alreadyAnswered,
+  });
+}
+
+/**
+ * The answer to an information request: the text, and files uploaded by the page's script (the complaint form's
+ * attachments field; without JavaScript the text alone is sent). Reference and e-mail travel as hidden fields:
+ * they are what the customer just typed, on a page that is never cached.
+ */
+function replyForm(language: Language, reply: ReplyState): { html: string; summary: string; hasErrors: boolean } {
+  const words = copy[language].reply;
+  const textError = reply.errors?.some((issue) => issue.field === 'text') ? words.errors.text : undefined;
+  const filesError = reply.errors?.some((issue) => issue.field.startsWith('attachments')) ? words.errors.attachments : undefined;
+  const listed = [
+    ...(textError ? [{ href: '#reply-text', message: textError }] : []),
+    ...(filesError ? [{ href: '#f-attachments', message: filesError }] : []),
+  ];
+  const describedBy = ['reply-text-hint', textError ? 'reply-text-error' : ''].filter(Boolean).join(' ');
+  const html = [
+    `<h2 id="reply-heading">${words.heading}</h2>`,
+    `<p>${words.intro}</p>`,
+    `<form id="reply-form" method="post" action="/complaints/status/reply" novalidate data-language="${language}" aria-labelledby="reply-heading">`,
+    `<input type="hidden" name="language" value="${language}">`,
+    `<input type="hidden" name="reference" value="${escapeHtml(reply.lookup.reference)}">`,
+    `<input type="hidden" name="email" value="${escapeHtml(reply.lookup.email)}">`,
+    '<input type="hidden" name="attachments" value="">',
+    `<div class="field${textError ? ' field--error' : ''}">`,
+    `<label for="reply-text">${words.label} <span class="marker">(${copy[language].required})</span></label>`,
+    `<p class="hint" id="reply-text-hint">${escapeHtml(words.hint)}</p>`,
+    textError ? `<p class="field-error" id="reply-text-error">${errorText(language, textError)}</p>` : '',
+    `<textarea id="reply-text" name="text" rows="8" maxlength="${MAX_REPLY_CHARACTERS}" required aria-required="true"${textError ? ' aria-invalid="true"' : ''} aria-describedby="${describedBy}">${escapeHtml(reply.text ?? '')}</textarea>`,
+    '</div>',
+    renderAttachmentField(language, filesError),
+    `<p class="form-status" id="form-status" role="status" aria-live="polite"></p>`,
+    `<button type="submit" class="button">${words.send}</button>`,
+    '</form>',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return { html, summary: errorSummary(language, listed), hasErrors: listed.length > 0 };
 }
