@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Runtime } from '../../local/runtime';
+import { ATTACHMENTS_BUCKET } from '../../local/s3';
+import { s3AttachmentStore } from '../../lambdas/adapters/attachment-store';
+import { s3Location } from '../../lambdas/adapters/s3-signing';
 import { demoCredentials, signedHeaders } from '../../cli/signing';
 import { adminApi } from '../../cli/admin-api';
 import { commands } from '../../cli/commands';
@@ -137,6 +141,24 @@ describe('attachments', () => {
     });
     const junk = await postComplaint(runtime, { ...validComplaint, attachments: ['../../etc/passwd'] });
     expect(junk.status).toBe(422);
+  });
+
+  it("an upload after its slot's 15 minutes is refused as S3 refuses it (403, policy expired), and the complaint naming it gets a 422", async () => {
+    // A slot signed 16 minutes ago by the same store the intake uses, with the stand-in's credentials.
+    const store = s3AttachmentStore(
+      s3Location(ATTACHMENTS_BUCKET, 'eu-central-1', runtime.urls.s3),
+      () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+      () => new Date(Date.now() - 16 * 60 * 1000),
+    );
+    const slot = store.uploadSlot({ id: randomUUID(), name: 'late.jpg', type: 'image/jpeg', size: JPEG.length });
+    const late = await upload(slot, JPEG, 'image/jpeg');
+    expect(late.status).toBe(403);
+    expect(await late.text()).toContain('Policy expired');
+    const filed = await postComplaint(runtime, { ...validComplaint, attachments: [slot.id] });
+    expect(filed.status).toBe(422);
+    expect(((await filed.json()) as { errors: { message: string }[] }).errors[0]!.message).toBe(
+      'was not uploaded, or its upload expired: attach the file again',
+    );
   });
 
   it('slots are refused (422) for more than 10 files, another type, a file over 10 MB or a name with a path', async () => {
