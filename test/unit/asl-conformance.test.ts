@@ -453,6 +453,11 @@ describe('the complaint workflow retries what the real world throws at it', () =
     expect(storage!.MaxAttempts).toBeGreaterThanOrEqual(5);
   });
 
+  it("retries the Advance step when its Lambda timed out or its runtime died (the step is idempotent), not only Lambda's service errors", () => {
+    const errors = definition.States.Advance!.Retry!.flatMap((retrier) => retrier.ErrorEquals);
+    expect(errors).toEqual(expect.arrayContaining(['Sandbox.Timedout', 'Lambda.Unknown', 'States.Timeout', 'Lambda.ServiceException']));
+  });
+
   it('never retries the timer of the callback wait', () => {
     const wait = definition.States.AwaitChangeOrTimer!;
     expect(wait.Retry!.flatMap((retrier) => retrier.ErrorEquals)).not.toEqual(expect.arrayContaining(['States.Timeout']));
