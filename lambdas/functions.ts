@@ -17,10 +17,12 @@ export type Grant =
 /**
  * The DynamoDB actions a function may take on the complaints table (Query also on its indexes): exactly the
  * commands its code sends (adapters/complaint-repository.ts, idempotency-store.ts, complaint-lists.ts,
- * outbound-webhook-store.ts). Nothing scans or batch-writes, so nothing may; only the staff API deletes (a
- * webhook subscription, a dead letter it redrives).
+ * outbound-webhook-store.ts); the local runtime refuses any other, as IAM does (local/function-policies.ts).
+ * Nothing scans or batch-writes, so nothing may; only the staff API deletes (a webhook subscription, a dead
+ * letter it redrives) and batch-reads (a list's rows, complaint-lists.ts).
  */
-export type TableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query' | 'dynamodb:DeleteItem';
+export type TableAction =
+  'dynamodb:GetItem' | 'dynamodb:BatchGetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query' | 'dynamodb:DeleteItem';
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
@@ -61,8 +63,9 @@ export const functions = {
   admin: {
     entry: 'lambdas/handlers/admin.handler.ts',
     description: 'The staff API (/admin/...), behind IAM (SigV4) authorization',
-    // Lists are index queries; registration puts; webhook subscriptions and redriven dead letters are deleted.
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    // Lists are index queries and a batch read of their rows; registration puts; webhook subscriptions and
+    // redriven dead letters are deleted.
+    table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
     grants: ['email:send', 'workflow:callback', 'cursorKey:read', 'webhookDeliveries:start', 'attachments:read'], // a redrive starts a delivery
     timeout: 10,
     memory: 512,
@@ -138,11 +141,11 @@ export const functions = {
   registerWait: {
     entry: 'lambdas/handlers/register-wait.handler.ts',
     description: 'Workflow step: stores the callback token the workflow waits on',
-    table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem'], // the wait's own item put, the complaint's version read
     grants: ['workflow:callback'],
     timeout: 30,
     memory: 256,
-    // One conditional UpdateItem, ~30 ms: 10 at once stores ~300 callback tokens a second.
+    // One PutItem and one consistent GetItem, ~30 ms: 10 at once store ~300 callback tokens a second.
     reservedConcurrency: 10,
   },
   webhookDispatcher: {

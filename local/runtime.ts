@@ -16,6 +16,10 @@ import { lockDataFolder } from './data-lock';
 import { keepClockReading, restoredClockReading } from './product-clock-state';
 import { clockFromEnvironment, type Clock } from '../lambdas/adapters/clock';
 import { handlerOf } from './handlers';
+import { dynamo } from '../lambdas/adapters/clients';
+import { ses as sesClient } from '../lambdas/adapters/ses-client';
+import { stepFunctions as stepFunctionsClient } from '../lambdas/adapters/sfn-client';
+import { dynamoDbRequestActions, functionPolicy, sesRequestActions, stepFunctionsRequestActions } from './function-policies';
 
 /** The configuration set the local product sends through, whose Send events the mailbox publishes. */
 const LOCAL_CONFIGURATION_SET = 'reklamacje-local';
@@ -169,6 +173,13 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       OUTBOUND_WEBHOOKS_ALLOW_LOOPBACK: 'true',
       ...clockEnvironment,
     });
+
+    // Each handler's AWS calls are checked against its function's role, as IAM checks them in AWS (function-policies.ts).
+    const stateMachines = { workflow: LOCAL_STATE_MACHINE_ARN, deliveries: LOCAL_WEBHOOK_DELIVERY_ARN };
+    const denied = (name: string, action: string) => options.log?.(`AccessDenied: the ${name} function may not ${action} (lambdas/functions.ts)`);
+    started.push(dynamo().intercept(functionPolicy(dynamoDbRequestActions, stateMachines, 400, denied)));
+    started.push(sesClient().intercept(functionPolicy(sesRequestActions, stateMachines, 403, denied)));
+    started.push(stepFunctionsClient().intercept(functionPolicy(stepFunctionsRequestActions, stateMachines, 400, denied)));
 
     // SES's events (the configuration set's EventBridge destination and rule, lib/email.ts) reach recordDelivery.
     // Those of e-mails accepted before a kill are handled before the workflows run again, as in AWS, where SES

@@ -191,7 +191,7 @@ describe('API throttling', () => {
 });
 
 describe('IAM', () => {
-  const NEVER = ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:PartiQLDelete'];
+  const NEVER = ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLDelete'];
 
   function actionsOfRole(roleId: string, prefix: string): string[] {
     return Object.values(resources)
@@ -209,13 +209,16 @@ describe('IAM', () => {
     expect(tableActions).toEqual([...spec.table].sort());
   });
 
-  it('lets nothing scan or batch-write, only the staff API delete, and the state machines only update items or nothing', () => {
+  it('lets nothing scan or batch-write, only the staff API delete and batch-read, and the state machines only update items or nothing', () => {
     const all = Object.values(resources)
       .filter((resource) => resource.Type === 'AWS::IAM::Policy')
       .flatMap((resource) => resource.Properties.PolicyDocument.Statement)
       .flatMap((statement: { Action: string | string[] }) => [statement.Action].flat());
     for (const action of NEVER) expect(all).not.toContain(action);
     expect(catalog.filter(([, spec]) => (spec.table as readonly string[]).includes('dynamodb:DeleteItem')).map(([name]) => name)).toEqual(['admin']);
+    expect(catalog.filter(([, spec]) => (spec.table as readonly string[]).includes('dynamodb:BatchGetItem')).map(([name]) => name)).toEqual([
+      'admin',
+    ]);
     const roleOf = (suffix: string) =>
       Object.values(resources).find(
         (resource) => resource.Type === 'AWS::StepFunctions::StateMachine' && String(resource.Properties.StateMachineName).endsWith(suffix),
