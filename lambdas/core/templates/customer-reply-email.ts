@@ -1,6 +1,6 @@
 import type { Language } from '../complaint';
-import { facts, paragraph, renderLetter, type RenderedEmail } from './email-layout';
-import { formatCalendarDate, staffGreeting, systemSignOff, type CalendarDate } from './wording';
+import { facts, paragraph, staffLetter, type RenderedEmail } from './email-layout';
+import { formatCalendarDate, formatWarsawDateTime, type CalendarDate } from './wording';
 
 export interface CustomerReplyEmailInput {
   language: Language;
@@ -14,11 +14,6 @@ export interface CustomerReplyEmailInput {
   responseDueBy: CalendarDate;
 }
 
-const warsawDateTime: Record<Language, Intl.DateTimeFormat> = {
-  pl: new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', dateStyle: 'long', timeStyle: 'short' }),
-  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Warsaw', dateStyle: 'long', timeStyle: 'short' }),
-};
-
 /**
  * To the department: the customer answered its question, so the complaint can move on. Like the assignment
  * notice it carries neither the answer nor the files (personal data stays in the panel), only that there is
@@ -27,7 +22,7 @@ const warsawDateTime: Record<Language, Intl.DateTimeFormat> = {
 export function customerReplyEmail(input: CustomerReplyEmailInput): RenderedEmail {
   const { language, reference } = input;
   const due = formatCalendarDate(input.responseDueBy, language);
-  const when = warsawDateTime[language].format(new Date(input.repliedAt));
+  const when = formatWarsawDateTime(input.repliedAt, language);
   const copy =
     language === 'pl'
       ? {
@@ -52,13 +47,9 @@ export function customerReplyEmail(input: CustomerReplyEmailInput): RenderedEmai
           ] as const,
           where: "The answer and the files are in the complaint's history in the complaints panel. The response deadline has not changed.",
         };
-  return renderLetter({
-    language,
-    companyName: input.companyName,
-    reference,
-    subject: copy.subject,
-    greeting: staffGreeting(language),
-    blocks: [paragraph(copy.intro), facts(copy.rows), paragraph(copy.where)],
-    signOff: systemSignOff(language, input.companyName),
-  });
+  return staffLetter({ language, companyName: input.companyName, reference }, copy.subject, [
+    paragraph(copy.intro),
+    facts(copy.rows),
+    paragraph(copy.where),
+  ]);
 }

@@ -1,6 +1,6 @@
 import type { Language } from '../complaint';
-import { facts, paragraph, renderLetter, type RenderedEmail } from './email-layout';
-import { formatCalendarDate, staffGreeting, systemSignOff, type CalendarDate, type SilenceEffect } from './wording';
+import { facts, paragraph, staffLetter, type RenderedEmail } from './email-layout';
+import { formatCalendarDate, type CalendarDate, type SilenceEffect } from './wording';
 
 export interface DeadlinePassedAlertEmailInput {
   language: Language;
@@ -47,13 +47,9 @@ export function deadlinePassedAlertEmail(input: DeadlinePassedAlertEmailInput): 
             ['Response due by', due],
           ] as const,
         };
-  return renderLetter({
-    language,
-    companyName: input.companyName,
-    reference,
-    subject: copy.subject,
-    greeting: staffGreeting(language),
-    blocks: [paragraph(copy.passed), paragraph(copy.effect), facts(copy.rows)],
-    signOff: systemSignOff(language, input.companyName),
-  });
+  return staffLetter({ language, companyName: input.companyName, reference }, copy.subject, [
+    paragraph(copy.passed),
+    paragraph(copy.effect),
+    facts(copy.rows),
+  ]);
 }

@@ -1,6 +1,6 @@
 import type { Language } from '../complaint';
-import { facts, paragraph, renderLetter, type RenderedEmail } from './email-layout';
-import { formatCalendarDate, staffGreeting, systemSignOff, type CalendarDate } from './wording';
+import { facts, paragraph, staffLetter, type RenderedEmail } from './email-layout';
+import { formatCalendarDate, type CalendarDate } from './wording';
 
 export interface DepartmentAssignmentEmailInput {
   language: Language;
@@ -50,13 +50,10 @@ export function departmentAssignmentEmail(input: DepartmentAssignmentEmailInput)
           action: `Please send the answer by ${target} so that it reaches the customer before the deadline of ${due}.`,
           where: "The customer's details and the description are in the complaints panel.",
         };
-  return renderLetter({
-    language,
-    companyName: input.companyName,
-    reference,
-    subject: copy.subject,
-    greeting: staffGreeting(language),
-    blocks: [paragraph(copy.intro), facts(copy.rows), paragraph(copy.action), paragraph(copy.where)],
-    signOff: systemSignOff(language, input.companyName),
-  });
+  return staffLetter({ language, companyName: input.companyName, reference }, copy.subject, [
+    paragraph(copy.intro),
+    facts(copy.rows),
+    paragraph(copy.action),
+    paragraph(copy.where),
+  ]);
 }

@@ -1,4 +1,5 @@
 import type { Language } from '../complaint';
+import { staffGreeting, systemSignOff } from './wording';
 
 // Every template describes its message once, as a list of blocks, and this module renders the blocks both as
 // plain text and as HTML. Escaping lives here and nowhere else, so no template can forget it.
@@ -132,4 +133,15 @@ export function renderLetter(letter: Letter): RenderedEmail {
     '</html>',
   ].join('\n');
   return { subject, text, html };
+}
+
+/** An e-mail to staff (a department, a supervisor): the product writes it, so it greets plainly and signs as the system. */
+export function staffLetter(to: { language: Language; companyName: string; reference: string }, subject: string, blocks: Block[]): RenderedEmail {
+  return renderLetter({
+    ...to,
+    subject,
+    greeting: staffGreeting(to.language),
+    blocks,
+    signOff: systemSignOff(to.language, to.companyName),
+  });
 }

@@ -1,6 +1,6 @@
 import type { Language } from '../complaint';
-import { facts, paragraph, renderLetter, type RenderedEmail } from './email-layout';
-import { formatCalendarDate, staffGreeting, systemSignOff, workingDays, type CalendarDate } from './wording';
+import { facts, paragraph, staffLetter, type RenderedEmail } from './email-layout';
+import { formatCalendarDate, workingDays, type CalendarDate } from './wording';
 
 export interface ReminderEmailInput {
   language: Language;
@@ -46,13 +46,9 @@ export function reminderEmail(input: ReminderEmailInput): RenderedEmail {
             ['Response due by', due],
           ] as const,
         };
-  return renderLetter({
-    language,
-    companyName: input.companyName,
-    reference,
-    subject: copy.subject,
-    greeting: staffGreeting(language),
-    blocks: [paragraph(copy.intro), paragraph(copy.left), facts(copy.rows)],
-    signOff: systemSignOff(language, input.companyName),
-  });
+  return staffLetter({ language, companyName: input.companyName, reference }, copy.subject, [
+    paragraph(copy.intro),
+    paragraph(copy.left),
+    facts(copy.rows),
+  ]);
 }

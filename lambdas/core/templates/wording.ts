@@ -23,6 +23,19 @@ export function formatCalendarDate(date: CalendarDate, language: Language): stri
   return dateFormats[language].format(utcMidnight(date));
 }
 
+// Made at first use: most functions that load the templates never show a time, and each costs at cold start.
+const dateTimeFormats: Partial<Record<Language, Intl.DateTimeFormat>> = {};
+
+/** An instant on the Warsaw wall clock: '2026-11-24T09:05:00Z' → '24 listopada 2026 10:05' (pl). */
+export function formatWarsawDateTime(instant: string, language: Language): string {
+  dateTimeFormats[language] ??= new Intl.DateTimeFormat(language === 'pl' ? 'pl-PL' : 'en-GB', {
+    timeZone: 'Europe/Warsaw',
+    dateStyle: 'long',
+    timeStyle: 'short',
+  });
+  return dateTimeFormats[language].format(new Date(instant));
+}
+
 /**
  * The remedy in words. 'refund' is "zwrot pieniędzy" rather than "odstąpienie od umowy": for goods the refund
  * follows the consumer's withdrawal (art. 43e–43f of the consumer rights act), but the same remedy serves

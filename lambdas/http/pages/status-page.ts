@@ -1,7 +1,7 @@
 import type { Language } from '../../core/complaint';
 import { MAX_REPLY_CHARACTERS, type CustomerEvent, type CustomerStatus, type CustomerStatusView } from '../../core/customer-status';
 import type { FieldIssue } from '../../core/errors';
-import { formatCalendarDate } from '../../core/templates/wording';
+import { formatCalendarDate, formatWarsawDateTime } from '../../core/templates/wording';
 import { errorText, renderAttachmentField } from './complaint-form-page';
 import { errorSummary, escapeHtml, pagePaths, renderPage } from './page-layout';
 
@@ -113,11 +113,6 @@ const copy = {
 
 const other = (language: Language): Language => (language === 'pl' ? 'en' : 'pl');
 
-const dateTime: Record<Language, Intl.DateTimeFormat> = {
-  pl: new Intl.DateTimeFormat('pl-PL', { timeZone: 'Europe/Warsaw', dateStyle: 'long', timeStyle: 'short' }),
-  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Warsaw', dateStyle: 'long', timeStyle: 'short' }),
-};
-
 export function renderReceiptPage(language: Language, reference: string, responseDueBy: string): string {
   const words = copy[language];
   const main = [
@@ -222,7 +217,7 @@ export function renderStatusResult(language: Language, view: CustomerStatusView,
   const words = copy[language];
   const date = (value: string) => escapeHtml(formatCalendarDate(value, language));
   const events = view.history.map((entry) => {
-    const when = `<time datetime="${escapeHtml(entry.at)}">${escapeHtml(dateTime[language].format(new Date(entry.at)))}</time>`;
+    const when = `<time datetime="${escapeHtml(entry.at)}">${escapeHtml(formatWarsawDateTime(entry.at, language))}</time>`;
     const what =
       entry.event === 'extended' && entry.detail
         ? `${words.events.extended} ${date(entry.detail)}`
