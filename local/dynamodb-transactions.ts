@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { writeUnits, type IndexShape } from './write-units';
+import { itemSize, writeUnits, type IndexShape } from './write-units';
 import { transactionJournal, undoTransaction, undoUnfinished, type TransactionJournal, type UndoStep } from './transaction-journal';
 
 // dynalite does not implement TransactWriteItems, which the product's writes rely on (a change, its history
@@ -102,7 +102,15 @@ async function tableShapeOf(call: Call, table: string, cache: Map<string, string
 }
 
 /** Told of the write units each write consumed (bench only: it costs a read before and after each write). */
-export type WriteMeter = (table: string, units: { table: number; index: number }) => void;
+export type WriteMeter = (table: string, units: { table: number; index: number }, write: MeteredWrite) => void;
+
+/** One metered write, for a breakdown: which item, how large before and after, and what each index took. */
+export interface MeteredWrite {
+  key: Json;
+  transactional: boolean;
+  bytes: { before: number; after: number };
+  byIndex: Record<string, number>;
+}
 
 async function imageOf(call: Call, table: string, key: Json): Promise<Json | undefined> {
   const { status, body } = await call('GetItem', { TableName: table, Key: key, ConsistentRead: true });
@@ -124,7 +132,15 @@ async function metered<T>(
   for (const [i, target] of writes.entries()) {
     const shape = await tableShapeOf(call, target.table, cache);
     const after = await imageOf(call, target.table, target.key);
-    meter(target.table, writeUnits(befores[i] as never, after as never, shape.keys, shape.indexes, transactional));
+    const before = befores[i] as Parameters<typeof itemSize>[0] | undefined;
+    const image = after as Parameters<typeof itemSize>[0] | undefined;
+    const { byIndex, ...consumed } = writeUnits(before, image, shape.keys, shape.indexes, transactional);
+    meter(target.table, consumed, {
+      key: target.key,
+      transactional,
+      bytes: { before: before ? itemSize(before) : 0, after: image ? itemSize(image) : 0 },
+      byIndex,
+    });
   }
   return result;
 }

@@ -46,6 +46,7 @@ export function writeUnits(before: Item | undefined, after: Item | undefined, ta
   const factor = transactional ? 2 : 1;
   const table = factor * units(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0));
   let index = 0;
+  const byIndex: Record<string, number> = {};
   for (const shape of indexes) {
     const old = before && projected(before, shape, tableKeys);
     const now = after && projected(after, shape, tableKeys);
@@ -53,7 +54,9 @@ export function writeUnits(before: Item | undefined, after: Item | undefined, ta
     const sameKeys = old && now && shape.keys.every((key) => JSON.stringify(old[key]) === JSON.stringify(now[key]));
     if (old && now && JSON.stringify(old) === JSON.stringify(now)) continue; // nothing the index holds changed
     // A changed index key is a delete of the old index item and a put of the new one.
-    index += sameKeys ? units(Math.max(itemSize(old), itemSize(now))) : (old ? units(itemSize(old)) : 0) + (now ? units(itemSize(now)) : 0);
+    const consumed = sameKeys ? units(Math.max(itemSize(old), itemSize(now))) : (old ? units(itemSize(old)) : 0) + (now ? units(itemSize(now)) : 0);
+    byIndex[shape.name] = consumed;
+    index += consumed;
   }
-  return { table, index };
+  return { table, index, byIndex };
 }

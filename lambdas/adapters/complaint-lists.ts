@@ -22,6 +22,15 @@ interface Plan {
   sortAtMost?: string;
 }
 
+/**
+ * Complaints nobody routed yet are in no department index (table-design.ts `departmentIndexAttributes`): their
+ * list is the list of all complaints, filtered on the department they show.
+ */
+function unroutedAsFiltered(request: ListRequest): ListRequest {
+  if (request.scope.kind !== 'department' || request.scope.department !== UNASSIGNED) return request;
+  return { ...request, scope: { kind: 'all' }, filter: { ...request.filter, departments: [UNASSIGNED] } };
+}
+
 function planOf(request: ListRequest): Plan {
   const urgent = request.order === 'urgent';
   const dueBound = urgent && request.filter.dueOnOrBefore ? `${request.filter.dueOnOrBefore}#\uffff` : undefined;
@@ -63,7 +72,8 @@ interface Shard {
 
 export function dynamoComplaintLists(client: DynamoDocumentClient, tableName: string): ComplaintLists {
   return {
-    async list(request: ListRequest): Promise<ListPage> {
+    async list(asked: ListRequest): Promise<ListPage> {
+      const request = unroutedAsFiltered(asked);
       const plan = planOf(request);
       const index = tableDesign.indexes[plan.indexName];
       const cursor = decodeCursor(request.cursor, plan);

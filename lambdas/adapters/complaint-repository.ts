@@ -165,7 +165,8 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
   async function changeWithEvent(
     id: string,
     change: Change,
-    entry: HistoryEntry,
+    /** One entry per event, numbered in this order after the last event. */
+    entries: readonly HistoryEntry[],
     keyed?: { record: (item: Record<string, unknown>, eventSequence: number) => Record<string, unknown>; nowSeconds: number },
     /** Items of the complaint's partition written with the change (the complaint's condition guards them too). */
     alsoPut: Record<string, unknown>[] = [],
@@ -204,28 +205,28 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
                   UpdateExpression: `SET ${change.set}, eventSequence = :nextSequence`,
                   ConditionExpression: `attribute_exists(PK) AND eventSequence = :sequence AND (${change.condition})`,
                   ExpressionAttributeNames: change.names && Object.keys(change.names).length > 0 ? change.names : undefined,
-                  ExpressionAttributeValues: { ...change.values, ':sequence': sequence, ':nextSequence': sequence + 1 },
+                  ExpressionAttributeValues: { ...change.values, ':sequence': sequence, ':nextSequence': sequence + entries.length },
                 },
               },
-              {
+              ...entries.map((entry, i) => ({
                 Put: {
                   TableName: tableName,
-                  Item: { ...keys.event(id, sequence + 1), ...complaintEvent(id, sequence + 1, entry) },
+                  Item: { ...keys.event(id, sequence + 1 + i), ...complaintEvent(id, sequence + 1 + i, entry) },
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
-              },
+              })),
               ...(answer ? [answer] : []),
               ...alsoPut.map((Item) => ({ Put: { TableName: tableName, Item } })),
             ],
           }),
         );
-        sequences.saw(id, sequence + 1);
+        sequences.saw(id, sequence + entries.length);
         return 'written';
       } catch (error) {
         const codes = reasons(error);
         if (!codes) throw error;
         if (codes.includes('TransactionConflict')) continue;
-        if (answer && codes[2] === 'ConditionalCheckFailed') return 'key_taken';
+        if (answer && codes[1 + entries.length] === 'ConditionalCheckFailed') return 'key_taken';
         // The condition failed: because another change took the number (try again), or because of the change's own.
         const now = await complaintItem(id);
         if (!now) return 'missing';
@@ -315,11 +316,12 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
       return { entries, ...(LastEvaluatedKey ? { before: encodeHistoryCursor(LastEvaluatedKey) } : {}) };
     },
 
-    async record(id, fact) {
-      const update = workflowUpdate(id, fact);
-      const entry = historyEntryOf(fact);
+    async record(id, fact, ...together) {
+      const facts = [fact, ...together];
+      const update = facts.length === 1 ? workflowUpdate(id, fact) : combinedUpdate(facts.map((each) => workflowUpdate(id, each)));
+      const entries = facts.flatMap((each) => historyEntryOf(each) ?? []);
       const change = { set: update.expression.replace(/^SET /, ''), condition: update.condition, names: update.names, values: update.values };
-      if (entry) return (await changeWithEvent(id, change, entry)) === 'written';
+      if (entries.length > 0) return (await changeWithEvent(id, change, entries)) === 'written';
       try {
         await client.send(
           new UpdateCommand({
@@ -369,7 +371,7 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
       const outcome = await changeWithEvent(
         change.id,
         { set: [...assignments, 'version = version + :one'].join(', '), condition: conditions.join(' AND '), names, values },
-        change.entry,
+        [change.entry],
         idempotency && {
           record: (item, eventSequence) =>
             staffAnswerItem(idempotency, { ...item, ...set, version: Number(item.version) + 1, eventSequence }, eventSequence),
@@ -431,7 +433,7 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
           names,
           values: { ':delivery': evidence.delivery, ':at': evidence.at, ':messageId': evidence.messageId, ':delivered': 'delivered' },
         },
-        entry,
+        [entry],
       );
       return outcome === 'written';
     },
@@ -466,6 +468,31 @@ interface UpdateSpec {
   condition: string;
   names?: Record<string, string>;
   values: Record<string, unknown>;
+}
+
+/**
+ * Several facts as one update: every SET and every condition, each fact's placeholders renamed apart (two
+ * facts may both say `:value` or `#status`). The update applies only if all the conditions hold.
+ */
+function combinedUpdate(updates: readonly UpdateSpec[]): UpdateSpec {
+  const parts = updates.map((update, i) => {
+    const rename = (text: string) => text.replace(/([:#])(\w+)/g, `$1f${i}_$2`);
+    const renamed = <T>(entries: Record<string, T> | undefined) =>
+      Object.fromEntries(Object.entries(entries ?? {}).map(([name, value]) => [rename(name), value]));
+    return {
+      set: rename(update.expression.replace(/^SET /, '')),
+      condition: `(${rename(update.condition)})`,
+      names: renamed(update.names),
+      values: renamed(update.values),
+    };
+  });
+  const names = Object.assign({}, ...parts.map((part) => part.names)) as Record<string, string>;
+  return {
+    expression: `SET ${parts.map((part) => part.set).join(', ')}`,
+    condition: parts.map((part) => part.condition).join(' AND '),
+    ...(Object.keys(names).length > 0 ? { names } : {}),
+    values: Object.assign({}, ...parts.map((part) => part.values)) as Record<string, unknown>,
+  };
 }
 
 /**

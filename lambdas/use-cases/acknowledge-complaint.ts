@@ -1,7 +1,7 @@
 import type { Complaint, SentEmail } from '../core/complaint';
 import { NotFound } from '../core/errors';
 import { acknowledgementEmail } from '../core/templates';
-import type { ComplaintRepository, Mailer } from './ports';
+import type { ComplaintRepository, Mailer, WorkflowFact } from './ports';
 import { sendOnce, type SendOncePorts } from './send-once';
 
 export interface AcknowledgePorts extends SendOncePorts {
@@ -12,8 +12,18 @@ export interface AcknowledgePorts extends SendOncePorts {
   statusPageUrl?: (reference: string, language: Complaint['language']) => string;
 }
 
-/** Workflow step 1: the customer learns the reference and the date by which the company must answer. */
-export async function acknowledgeComplaint(complaintId: string, ports: AcknowledgePorts): Promise<SentEmail> {
+/**
+ * Workflow step 1: the customer learns the reference and the date by which the company must answer.
+ * `together`: facts recorded in the same change as the acknowledgement (the routing, decided a moment before:
+ * one complaint write instead of two). If any of them no longer applies, the acknowledgement is recorded
+ * alone: its record is what keeps the e-mail from going out twice.
+ */
+export async function acknowledgeComplaint(
+  complaintId: string,
+  ports: AcknowledgePorts,
+  /** Made when the e-mail has gone out, so what they record happened after it. */
+  together: () => WorkflowFact[] = () => [],
+): Promise<SentEmail> {
   const complaint = await ports.complaints.get(complaintId);
   if (!complaint) throw new NotFound(`No complaint ${complaintId}`);
   const email = () =>
@@ -37,11 +47,17 @@ export async function acknowledgeComplaint(complaintId: string, ports: Acknowled
       recorded: complaint.acknowledgement,
       send: (attempt) =>
         ports.mailer.send({ to: complaint.customer.email, evidence: { complaintId, record: 'acknowledgement' }, attempt, ...email() }),
-      record: (value) => ports.complaints.record(complaintId, { kind: 'acknowledgement', value }),
+      record: async (value) => {
+        const alongside = together();
+        return (
+          (alongside.length > 0 && (await ports.complaints.record(complaintId, { kind: 'acknowledgement', value }, ...alongside))) ||
+          ports.complaints.record(complaintId, { kind: 'acknowledgement', value })
+        );
+      },
     },
     ports,
   );
-  // The status stays `received` until the department is assigned, a moment later in the same step: a write
-  // for a status nobody would see costs a complaint write and one per list index.
+  // The status stays `received` until the department is assigned (with the acknowledgement, or a moment later
+  // in the same step): a write for a status nobody would see costs a complaint write and one per list index.
   return sent;
 }

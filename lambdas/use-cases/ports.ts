@@ -19,8 +19,11 @@ export interface ComplaintRepository {
    * ends the page at that event (the history as it was right after it).
    */
   history(id: string, page: { limit: number; before?: string; through?: number }): Promise<HistoryPage>;
-  /** Writes one fact of the workflow's, once; false when it was already written (or no longer applies). */
-  record(id: string, fact: WorkflowFact): Promise<boolean>;
+  /**
+   * Writes one fact of the workflow's, once; false when it was already written (or no longer applies). Facts
+   * given `together` are written in the same change, all or none: false when any of them no longer applies.
+   */
+  record(id: string, fact: WorkflowFact, ...together: WorkflowFact[]): Promise<boolean>;
   /**
    * A staff edit: sets fields on the complaint as it was at `expectedVersion` (else VersionConflict),
    * bumps the version and stores its history entry in the same transaction. Returns the complaint as it is now.

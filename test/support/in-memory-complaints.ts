@@ -131,12 +131,17 @@ export function inMemoryComplaints() {
       const start = Math.max(0, end - page.limit);
       return { entries: deepCopy(all.slice(start, end)), ...(start > 0 ? { before: String(start) } : {}) };
     },
-    async record(id, fact) {
+    async record(id, fact, ...together) {
       const complaint = complaints.get(id);
-      if (!complaint || !factApplies(complaint, fact)) return false;
-      applyFact(complaint, deepCopy(fact));
-      const entry = historyEntryOf(fact);
-      if (entry) histories.get(id)!.push(entry);
+      if (!complaint) return false;
+      // All or none, each fact's condition checked against the complaint as it was (as in one DynamoDB update).
+      const facts = [fact, ...together];
+      if (!facts.every((each) => factApplies(complaint, each))) return false;
+      for (const each of facts) applyFact(complaint, deepCopy(each));
+      for (const each of facts) {
+        const entry = historyEntryOf(each);
+        if (entry) histories.get(id)!.push(entry);
+      }
       return true;
     },
     async applyStaffChange(change) {

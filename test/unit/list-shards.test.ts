@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { departmentIndexAttributes, indexAttributes, LIST_SHARDS, listShardOf } from '../../lambdas/adapters/table-design';
+import type { DynamoDocumentClient, QueryCommandInput } from '../../lambdas/adapters/aws-wire/dynamodb-api';
+import { dynamoComplaintLists } from '../../lambdas/adapters/complaint-lists';
+import { allComplaintsPartitions, departmentIndexAttributes, indexAttributes, LIST_SHARDS, listShardOf } from '../../lambdas/adapters/table-design';
 
 // The shard function behind the lists of all complaints and of each department (table-design.ts).
 
@@ -35,14 +37,45 @@ describe('list shards', () => {
   it('keeps a complaint on its shard when it moves between departments, so only the department part changes', () => {
     const id = randomUUID();
     const shard = listShardOf(id);
+    expect(departmentIndexAttributes(id, 'returns')).toEqual({ listDepartment: 'returns', departmentShard: `returns#${shard}` });
+    expect(departmentIndexAttributes(id, 'service')).toEqual({ listDepartment: 'service', departmentShard: `service#${shard}` });
+  });
+
+  it('keeps a complaint nobody routed yet out of the department indexes (sparse), while its list rows say unassigned', () => {
+    const id = randomUUID();
     const received = indexAttributes({ id, responseDueBy: '2026-12-07', customer: { email: 'Anna@Example.com' } });
     expect(received).toEqual({
-      listShard: `ALL#${shard}`,
+      listShard: `ALL#${listShardOf(id)}`,
       listDepartment: 'unassigned',
-      departmentShard: `unassigned#${shard}`,
       dueKey: `2026-12-07#${id}`,
       customerEmail: 'anna@example.com',
     });
-    expect(departmentIndexAttributes(id, 'returns')).toEqual({ listDepartment: 'returns', departmentShard: `returns#${shard}` });
+  });
+});
+
+describe('the list of complaints nobody routed yet', () => {
+  it('reads the shards of all complaints, filtered on the unassigned department, since no department index holds them', async () => {
+    const queries: QueryCommandInput[] = [];
+    const client = {
+      send: async (command: { input: unknown }) => {
+        queries.push(command.input as QueryCommandInput);
+        return { Items: [] };
+      },
+      intercept: () => undefined,
+    } as unknown as DynamoDocumentClient;
+    const page = await dynamoComplaintLists(client, 'complaints').list({
+      scope: { kind: 'department', department: 'unassigned' },
+      order: 'newest',
+      filter: {},
+      limit: 25,
+    });
+    expect(page.complaints).toEqual([]);
+    expect(queries.map((query) => [query.IndexName, query.ExpressionAttributeValues?.[':pk']])).toEqual(
+      allComplaintsPartitions().map((partition) => ['allShardsByReceived', partition]),
+    );
+    for (const query of queries) {
+      expect(query.FilterExpression).toBe('listDepartment IN (:dept0)');
+      expect(query.ExpressionAttributeValues?.[':dept0']).toBe('unassigned');
+    }
   });
 });

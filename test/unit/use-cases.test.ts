@@ -94,6 +94,46 @@ describe('advancing a complaint (the workflow step)', () => {
   });
 });
 
+describe('acknowledging with the routing in the same change', () => {
+  it('records the acknowledgement and the department in one write, in that order', async () => {
+    const { ports, file, store } = world();
+    const { id } = await file();
+    const writes: number[] = [];
+    const record = ports.complaints.record.bind(ports.complaints);
+    ports.complaints = { ...ports.complaints, record: (complaintId, ...facts) => (writes.push(facts.length), record(complaintId, ...facts)) };
+    await advanceComplaint(id, ports);
+    expect(writes[0]).toBe(2);
+    expect(
+      store
+        .historyOf(id)
+        .map((entry) => entry.action)
+        .slice(1, 3),
+    ).toEqual(['acknowledgement_sent', 'department_assigned']);
+  });
+
+  it('records the acknowledgement alone when the routing no longer applies, and sends nothing twice', async () => {
+    const { ports, sent, file, store } = world();
+    const { id } = await file();
+    const record = ports.complaints.record.bind(ports.complaints);
+    // Staff moved the complaint on between the plan and the record: the combined write is refused.
+    ports.complaints = {
+      ...ports.complaints,
+      record: (complaintId, fact, ...together) => (together.length > 0 ? Promise.resolve(false) : record(complaintId, fact)),
+    };
+    await advanceComplaint(id, ports);
+    const stored = await ports.complaints.get(id);
+    expect(stored?.acknowledgement).toBeDefined();
+    expect(stored?.assignment).toBeDefined();
+    expect(sent.filter((email) => email.to === validComplaint.customer.email)).toHaveLength(1);
+    expect(
+      store
+        .historyOf(id)
+        .map((entry) => entry.action)
+        .slice(1, 3),
+    ).toEqual(['acknowledgement_sent', 'department_assigned']);
+  });
+});
+
 describe('staff actions', () => {
   it('records a decision made on the current version and wakes the waiting workflow', async () => {
     const { ports, file, woken } = world();
