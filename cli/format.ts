@@ -68,6 +68,14 @@ function sentAt(sent: { sentAt: string; delivery?: string } | undefined): string
   return sent.delivery ? `${warsawTime(sent.sentAt)} (${sent.delivery})` : warsawTime(sent.sentAt);
 }
 
+/** What the workflow read from the shop's platform, or why it could not (then nothing is e-mailed to the customer). */
+function platformLookupLine(lookup: Complaint['platformLookup']): string | undefined {
+  if (!lookup) return undefined;
+  if (lookup.state === 'pending') return `reading order ${lookup.orderId} from ${lookup.source}…`;
+  if (lookup.state === 'done') return `order ${lookup.orderId} read from ${lookup.source}`;
+  return `FAILED for order ${lookup.orderId} (${lookup.source}): ${lookup.reason ?? 'no reason recorded'}`;
+}
+
 /** `show`: the complaint's fields, then its history as a timeline. */
 export function complaintDetails(complaint: Complaint): string {
   const { customer, assignment, decision, extension, deadlinePassed, workflowAttention } = complaint;
@@ -82,7 +90,8 @@ export function complaintDetails(complaint: Complaint): string {
     ['Answer due by', extension ? `${complaint.responseDueBy} (extended from ${extension.previousResponseDueBy})` : complaint.responseDueBy],
     ['Internal target', complaint.internalTarget],
     ['Department', assignment ? `${assignment.departmentId} (${assignment.reason})` : 'not assigned yet'],
-    ['Customer', [customer.name, `<${customer.email}>`, customer.phone].filter(Boolean).join(' ')],
+    ['Customer', [customer.name, customer.email ? `<${customer.email}>` : '(no e-mail address)', customer.phone].filter(Boolean).join(' ')],
+    ['Shop lookup', platformLookupLine(complaint.platformLookup)],
     ['Language', complaint.language],
     ['Order', complaint.orderNumber],
     ['Product', complaint.product],

@@ -148,6 +148,19 @@ export const functions = {
     // One PutItem and one consistent GetItem, ~30 ms: 10 at once store ~300 callback tokens a second.
     reservedConcurrency: 10,
   },
+  lookUpPlatformOrder: {
+    entry: 'lambdas/handlers/look-up-platform-order.handler.ts',
+    description: "Workflow step: reads the order behind a shop's return request (Shopify Admin API) and completes the complaint",
+    // The complaint is read with a Query; the lookup's outcome is an update with its history event (a put) and
+    // the submission's update, in one transaction.
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    grants: ['webhookSources:read'], // the shop's Admin API access token is in the webhook sources' secret
+    timeout: 30,
+    memory: 256,
+    // One Admin API query (~0.3 s, at most 10 s when a shop hangs) per Shopify complaint: 10 at once is 30 a
+    // second, far above the rate shops file returns, and a hanging shop cannot take the other steps' concurrency.
+    reservedConcurrency: 10,
+  },
   webhookDispatcher: {
     entry: 'lambdas/handlers/webhook-dispatcher.handler.ts',
     description: 'Outbound webhooks: stores a delivery per subscription that wants a complaint event and starts its execution (the event bus)',
@@ -176,6 +189,7 @@ export type FunctionName = keyof typeof functions;
 export const workflowSteps = {
   advanceComplaint: 'AdvanceComplaintFunctionArn',
   registerWait: 'RegisterWaitFunctionArn',
+  lookUpPlatformOrder: 'LookUpPlatformOrderFunctionArn',
 } as const satisfies Partial<Record<FunctionName, string>>;
 
 /** Functions that the webhook delivery state machine calls, and the ASL substitution variable of each one's ARN. */

@@ -170,6 +170,8 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
     keyed?: { record: (item: Record<string, unknown>, eventSequence: number) => Record<string, unknown>; nowSeconds: number },
     /** Items of the complaint's partition written with the change (the complaint's condition guards them too). */
     alsoPut: Record<string, unknown>[] = [],
+    /** Items of the complaint's partition updated with the change (the submission a platform lookup completes). */
+    alsoUpdate: { key: Record<string, string>; set: string; values: Record<string, unknown> }[] = [],
   ): Promise<'written' | 'refused' | 'missing' | 'key_taken'> {
     // The number the complaint was last read at (a use case reads it just before it changes it) saves a read;
     // if another change took that number meanwhile, the condition on it refuses the write and we read afresh.
@@ -217,6 +219,9 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
               })),
               ...(answer ? [answer] : []),
               ...alsoPut.map((Item) => ({ Put: { TableName: tableName, Item } })),
+              ...alsoUpdate.map((update) => ({
+                Update: { TableName: tableName, Key: update.key, UpdateExpression: `SET ${update.set}`, ExpressionAttributeValues: update.values },
+              })),
             ],
           }),
         );
@@ -321,7 +326,9 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
       const update = facts.length === 1 ? workflowUpdate(id, fact) : combinedUpdate(facts.map((each) => workflowUpdate(id, each)));
       const entries = facts.flatMap((each) => historyEntryOf(each) ?? []);
       const change = { set: update.expression.replace(/^SET /, ''), condition: update.condition, names: update.names, values: update.values };
-      if (entries.length > 0) return (await changeWithEvent(id, change, entries)) === 'written';
+      // A platform lookup completes the submission too (it is never recorded together with another fact).
+      const alsoUpdate = update.submission ? [{ key: keys.submission(id), ...update.submission }] : [];
+      if (entries.length > 0) return (await changeWithEvent(id, change, entries, undefined, [], alsoUpdate)) === 'written';
       try {
         await client.send(
           new UpdateCommand({
@@ -468,6 +475,8 @@ interface UpdateSpec {
   condition: string;
   names?: Record<string, string>;
   values: Record<string, unknown>;
+  /** `a = :a, …` on the submission item, in the same transaction (only facts with a history entry). */
+  submission?: { set: string; values: Record<string, unknown> };
 }
 
 /**
@@ -571,6 +580,37 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
         condition: `attribute_exists(deadlinePassed) AND attribute_not_exists(deadlinePassed.${fact.field})`,
         values: { ':value': fact.value },
       };
+    case 'platformLookup': {
+      // Once: only a lookup still pending is settled. What the platform told completes the customer and the
+      // product on the submission, and the order number, the items and the e-mail's index on the complaint.
+      const enrichment = fact.enrichment;
+      const state: Record<string, unknown> = {
+        platformLookup: fact.value,
+        ...(enrichment?.orderNumber ? { orderNumber: enrichment.orderNumber } : {}),
+        ...(enrichment?.shopDetails ? { shopDetails: enrichment.shopDetails } : {}),
+        ...(enrichment?.customer.email ? { customerEmail: enrichment.customer.email.toLowerCase() } : {}),
+      };
+      const submission: Record<string, unknown> = enrichment
+        ? {
+            customer: enrichment.customer,
+            ...(enrichment.product ? { product: enrichment.product } : {}),
+            ...(enrichment.purchaseDate ? { purchaseDate: enrichment.purchaseDate } : {}),
+          }
+        : {};
+      const clauses = (fields: Record<string, unknown>, prefix: string) =>
+        Object.keys(fields)
+          .map((field) => `${field} = :${prefix}${field}`)
+          .join(', ');
+      const valuesOf = (fields: Record<string, unknown>, prefix: string) =>
+        Object.fromEntries(Object.entries(fields).map(([field, value]) => [`:${prefix}${field}`, value]));
+      return {
+        expression: `SET ${clauses(state, '')}`,
+        condition: 'platformLookup.#lookupState = :pending',
+        names: { '#lookupState': 'state' },
+        values: { ...valuesOf(state, ''), ':pending': 'pending' },
+        ...(Object.keys(submission).length > 0 ? { submission: { set: clauses(submission, 's_'), values: valuesOf(submission, 's_') } } : {}),
+      };
+    }
     case 'informationRequestSent':
       // Every question is a new e-mail: the record of the last one sent is replaced, never refused.
       return { expression: 'SET informationRequest = :value', condition: 'attribute_exists(PK)', values: { ':value': fact.value } };

@@ -1,4 +1,4 @@
-import { PlatformUnavailable } from '../core/errors';
+import { PlatformAccessRefused, PlatformTemporarilyUnavailable } from '../core/errors';
 import type { ShopifyOrderFacts } from '../core/platforms/shopify';
 import { log } from './logger';
 
@@ -10,8 +10,11 @@ import { log } from './logger';
 /** Shopify supports each quarterly version for a year; bump it with the quarterly release notes. */
 export const SHOPIFY_ADMIN_API_VERSION = '2026-10';
 
-/** Within the sender's patience: Shopify waits 5 s for our answer, and intake needs the rest. */
-const REQUEST_TIMEOUT_MS = 3_000;
+/**
+ * A workflow step waits for it (the Lambda has 30 s, the ASL task 60 s); Shopify answers a query like this in
+ * well under a second, so 10 s is an outage, which the ASL's Retry waits out.
+ */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export interface ShopifyAdminAccess {
   /** The shop's own domain at Shopify, `<shop>.myshopify.com`. */
@@ -68,9 +71,9 @@ export function shopifyOrderReader(options: { endpointBase?: string; fetch?: typ
       throw unavailable(access, `no answer (${(error as { name?: string } | null)?.name ?? 'error'})`);
     }
     if (response.status === 401 || response.status === 403) {
-      // Our configuration, not the shop's outage: operators must renew the token. Shopify's retries give them time.
+      // Our configuration, not the shop's outage: asking again will not help until operators renew the token.
       log.error('Shopify refused the access token', { shopDomain: access.shopDomain, status: response.status });
-      throw unavailable(access, `HTTP ${response.status}: the access token was refused`);
+      throw new PlatformAccessRefused(`The Shopify Admin API of ${access.shopDomain} refused the access token (HTTP ${response.status}).`);
     }
     if (!response.ok) throw unavailable(access, `HTTP ${response.status}`);
     let answer: GraphQlAnswer;
@@ -80,9 +83,12 @@ export function shopifyOrderReader(options: { endpointBase?: string; fetch?: typ
       throw unavailable(access, 'an answer that is not JSON');
     }
     if (answer.errors && answer.errors.length > 0) {
-      // THROTTLED passes by itself; ACCESS_DENIED (a scope the app lacks) needs operators: both are retried later.
+      // THROTTLED passes by itself; ACCESS_DENIED (a scope the app lacks) needs operators, so it is not retried.
       const codes = answer.errors.map((error) => error.extensions?.code ?? error.message ?? 'error').join(', ');
-      if (!codes.includes('THROTTLED')) log.error('Shopify refused the order query', { shopDomain: access.shopDomain, codes });
+      if (codes.includes('ACCESS_DENIED')) {
+        log.error('Shopify refused the order query', { shopDomain: access.shopDomain, codes });
+        throw new PlatformAccessRefused(`The Shopify Admin API of ${access.shopDomain} refused the order query (${codes}).`);
+      }
       throw unavailable(access, `GraphQL errors: ${codes}`);
     }
     const order = answer.data?.order;
@@ -108,8 +114,6 @@ function factsOf(order: NonNullable<NonNullable<GraphQlAnswer['data']>['order']>
   };
 }
 
-function unavailable(access: ShopifyAdminAccess, why: string): PlatformUnavailable {
-  return new PlatformUnavailable(
-    `The Shopify Admin API of ${access.shopDomain} could not tell the order behind this return request (${why}). Nothing was stored; deliver it again later.`,
-  );
+function unavailable(access: ShopifyAdminAccess, why: string): PlatformTemporarilyUnavailable {
+  return new PlatformTemporarilyUnavailable(`The Shopify Admin API of ${access.shopDomain} did not answer usefully (${why}).`);
 }

@@ -155,13 +155,14 @@ export const dueKeyOf = (complaintId: string, responseDueBy: string) => `${respo
 export function indexAttributes(complaint: {
   id: string;
   responseDueBy: string;
-  customer: { email: string };
+  customer: { email?: string };
   assignment?: { departmentId: string };
 }) {
   return {
     listShard: `ALL#${listShardOf(complaint.id)}`,
     ...departmentIndexAttributes(complaint.id, complaint.assignment?.departmentId),
     dueKey: dueKeyOf(complaint.id, complaint.responseDueBy),
-    customerEmail: complaint.customer.email.toLowerCase(),
+    // A complaint whose customer the platform has yet to tell gets the attribute when it does (or never).
+    ...(complaint.customer.email ? { customerEmail: complaint.customer.email.toLowerCase() } : {}),
   };
 }

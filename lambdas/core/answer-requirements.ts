@@ -27,7 +27,11 @@ export const paysMoney = (decision: DecisionDraft) =>
 export function completeAnswer(
   policy: Pick<DeadlinePolicy, 'answerMustContain' | 'answerByEmailOnlyOnRequest'>,
   draft: DecisionDraft,
-  context: { company: CompanyProfile; complaint: Pick<Complaint, 'language' | 'answerByEmail'>; today: CalendarDate },
+  context: {
+    company: CompanyProfile;
+    complaint: Pick<Complaint, 'language' | 'answerByEmail'> & { customer?: Pick<Complaint['customer'], 'email'> };
+    today: CalendarDate;
+  },
 ): { decision: CompletedDecision; issues: FieldIssue[] } {
   const required = new Set(policy.answerMustContain);
   const { company, complaint, today } = context;
@@ -94,7 +98,9 @@ export function completeAnswer(
     if (!draft.paymentMethod) issues.push({ field: 'paymentMethod', message: 'an accepted payment or credit must state how it is paid or credited' });
   }
 
-  // Art. 5(2) of the act of 5 August 2015: on paper unless the customer asked for e-mail.
-  decision.delivery = policy.answerByEmailOnlyOnRequest && complaint.answerByEmail !== true ? 'post' : 'email';
+  // Art. 5(2) of the act of 5 August 2015: on paper unless the customer asked for e-mail. And on paper when
+  // no e-mail address is known (a shop that could not tell it): staff print the letter and post it.
+  const noAddress = complaint.customer !== undefined && complaint.customer.email === undefined;
+  decision.delivery = noAddress || (policy.answerByEmailOnlyOnRequest && complaint.answerByEmail !== true) ? 'post' : 'email';
   return { decision, issues };
 }

@@ -1,5 +1,5 @@
 import * as z from './zod';
-import { complaintContentSchema, shopDetailsSchema } from './complaint';
+import { complaintContentSchema, shopDetailsSchema, storedCustomerSchema } from './complaint';
 
 // The canonical event: what any shop, plugin or connector sends to `POST /webhooks/{source}` (signed with
 // Standard Webhooks) to file a complaint, and what each platform mapping (./platforms/) turns the platform's own
@@ -19,6 +19,15 @@ export const complaintCreatedEventSchema = z.object({
 });
 
 export type ComplaintCreatedEvent = z.infer<typeof complaintCreatedEventSchema>;
+
+/**
+ * A platform's event that names no customer yet (a Shopify return request): stored at once, and the workflow
+ * reads the customer from the platform before acknowledging (Complaint.platformLookup). Only a mapping whose
+ * source can make that lookup validates against this instead of the canonical event.
+ */
+export const awaitingPlatformEventSchema = z.extend(complaintCreatedEventSchema, {
+  data: z.extend(complaintCreatedDataSchema, { customer: storedCustomerSchema }),
+});
 export type ComplaintCreatedData = z.infer<typeof complaintCreatedDataSchema>;
 
 /** The documented example (OpenAPI `webhooks`, README): a kettle that stopped heating, ordered in a shop. */

@@ -1,4 +1,5 @@
 import * as z from './zod';
+import { CustomerHasNoEmail } from './errors';
 import { calendarDateSchema } from './calendar/calendar-date';
 import { appealRouteIds } from './company-profile';
 import { attachmentIdSchema, MAX_ATTACHMENTS, storedAttachmentSchema, type StoredAttachment } from './attachments';
@@ -89,6 +90,39 @@ export const complaintContentSchema = z.object({
 export type ComplaintContent = z.infer<typeof complaintContentSchema>;
 
 /**
+ * The customer as stored. Every door but one gives name and e-mail at intake; a Shopify return request names
+ * neither, and the workflow reads them from the shop's order afterwards (`platformLookup`). Until then, or
+ * when the shop could not tell, they are absent: nothing is e-mailed to the customer, and staff see why.
+ */
+export const storedCustomerSchema = z.extend(customerSchema, {
+  name: z.optional(customerSchema.shape.name),
+  email: z.optional(customerSchema.shape.email),
+});
+
+export type StoredCustomer = z.infer<typeof storedCustomerSchema>;
+
+/** A complaint's content as intake stores it: the customer may still lack what the platform will tell. */
+export type IntakeContent = Omit<ComplaintContent, 'customer'> & { customer: StoredCustomer };
+
+/**
+ * What the workflow must still read from the shop's platform before acknowledging (Shopify: the order behind
+ * a return request, through the Admin API with the shop's token), and how that went. `failed` carries the
+ * reason staff read; the legal term runs from receipt whatever happens here.
+ */
+export const platformLookupSchema = z.object({
+  platform: z.literal('shopify'),
+  /** The webhook source whose Admin API access reads it (config/webhooks.local.json, the secret in AWS). */
+  source: z.string(),
+  /** The platform's id of the order, e.g. gid://shopify/Order/450789469. */
+  orderId: z.string(),
+  state: z.enum(['pending', 'done', 'failed']),
+  at: z.optional(z.iso.datetime()),
+  reason: z.optional(z.string()),
+});
+
+export type PlatformLookup = z.infer<typeof platformLookupSchema>;
+
+/**
  * What a customer sends to `POST /complaints` (the public contract): the content, plus the form's own rules:
  * a description that says something, and the privacy notice acknowledged (complaint handling is a legal
  * obligation, GDPR art. 6(1)(c): the customer acknowledges the notice rather than consenting).
@@ -150,6 +184,8 @@ export interface IntakeMetadata {
   externalId?: string;
   /** What the shop knows (its ids, the items, the reason code): a webhook door gives it. */
   shopDetails?: ShopDetails;
+  /** What the workflow is to read from the platform before acknowledging (a Shopify return request's order). */
+  platformLookup?: Pick<PlatformLookup, 'platform' | 'source' | 'orderId'>;
   /** The customer acknowledged the privacy notice (the public form makes sure of it). */
   privacyNoticeAccepted?: true;
   /** The files the submission named, checked and kept (use-cases/attachments.ts). */
@@ -223,6 +259,7 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 /** A complaint as stored and read back: the submission plus what the product decided on receipt. */
 /** A complaint as stored and read back: its content, where it came from, and what happened to it since. */
 export const complaintSchema = z.extend(complaintContentSchema, {
+  customer: storedCustomerSchema,
   /** Set when the customer acknowledged the privacy notice at intake (the public form); other doors may not ask. */
   privacyNoticeAccepted: z.optional(z.literal(true)),
   id: z.string(),
@@ -314,6 +351,8 @@ export const complaintSchema = z.extend(complaintContentSchema, {
   olderHistory: z.optional(z.string()),
   /** The callback the workflow is waiting on, so a staff action can wake it at once. */
   workflowWait: z.optional(z.object({ taskToken: z.string(), plannedVersion: z.number().check(z.int()), since: z.iso.datetime() })),
+  /** What the workflow reads from the shop's platform before acknowledging, and how it went (staff see a failure's reason). */
+  platformLookup: z.optional(platformLookupSchema),
   /** Set by the workflow when a step failed for good, so staff see it and can redrive. */
   workflowAttention: z.optional(z.object({ step: z.string(), error: z.string(), at: z.string() })),
 });
@@ -336,6 +375,18 @@ export const complaintReceiptSchema = z.pick(complaintSchema, {
 });
 
 export type ComplaintReceipt = z.infer<typeof complaintReceiptSchema>;
+
+/** The customer as what is written to them names them: their name, else their e-mail, else a plain salutation. */
+export function customerNameOf(complaint: Pick<Complaint, 'customer' | 'language'>): string {
+  return complaint.customer.name ?? complaint.customer.email ?? (complaint.language === 'en' ? 'Customer' : 'Klient');
+}
+
+/** Where an e-mail to the customer goes. The workflow plans none without an address; staff are refused one. */
+export function customerEmailOf(complaint: Pick<Complaint, 'customer' | 'reference' | 'platformLookup'>): string {
+  if (complaint.customer.email) return complaint.customer.email;
+  const why = complaint.platformLookup?.reason ? ` (${complaint.platformLookup.reason})` : '';
+  throw new CustomerHasNoEmail(`Complaint ${complaint.reference} has no customer e-mail address${why}; reach the customer another way.`);
+}
 
 export function receiptOf(complaint: Complaint): ComplaintReceipt {
   const { id, reference, status, receivedAt, responseDueBy } = complaint;

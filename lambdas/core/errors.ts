@@ -136,6 +136,12 @@ export class VersionConflict extends DomainError {
   readonly retryAfterSeconds = 1;
 }
 
+/**
+ * Something must be e-mailed to a customer whose e-mail address is not known (the shop could not tell it,
+ * Complaint.platformLookup): the complaint's state does not allow it until staff reach the customer another way.
+ */
+export class CustomerHasNoEmail extends VersionConflict {}
+
 export class Unauthenticated extends DomainError {
   readonly status = 401;
   readonly type = 'unauthenticated';
@@ -168,12 +174,18 @@ export class WebhookTimestampOutOfTolerance extends DomainError {
 }
 
 /**
- * A platform the request needs (a shop's Admin API) did not answer usefully: a 503 with Retry-After, so that
- * the sender delivers again later (Shopify retries a failed webhook for 4 hours). Nothing was stored.
+ * A shop's platform (its Admin API) did not answer usefully just now: an outage, throttling, a timeout. Not a
+ * DomainError: no HTTP request waits on it. The workflow step throws it by this name and the ASL retries it
+ * with backoff (statemachines/complaint-workflow.asl.json, LookUpPlatformOrder).
  */
-export class PlatformUnavailable extends DomainError implements PassesByItself {
-  readonly status = 503;
-  readonly type = 'platform-unavailable';
-  readonly title = 'A platform this request needs did not answer';
-  readonly retryAfterSeconds = 60;
+export class PlatformTemporarilyUnavailable extends Error {
+  override name = 'PlatformTemporarilyUnavailable';
+}
+
+/**
+ * The platform refused our access (a revoked token, a scope the app lacks): asking again will not help until
+ * operators renew the token or the shop grants the scope, so the workflow records why and goes on.
+ */
+export class PlatformAccessRefused extends Error {
+  override name = 'PlatformAccessRefused';
 }

@@ -6,6 +6,7 @@ import { endOfWarsawDay, warsawInstant } from './calendar/warsaw-time';
 // make the workflow do a thing twice or skip one.
 
 export type WorkflowAction =
+  | { action: 'look_up_order' }
   | { action: 'acknowledge' }
   | { action: 'assign' }
   | { action: 'notify_department' }
@@ -50,8 +51,14 @@ export function reminderTime(complaintId: string): string {
 const IDLE_RECHECK_SECONDS = 7 * 24 * 3600;
 
 export function nextWorkflowAction({ complaint, reminderDates, now }: PlanInput): WorkflowAction {
+  // What the shop's payload lacked (a Shopify return request's customer) is read from the platform first: the
+  // acknowledgement goes to the address it tells. A step of its own, outside Advance, with its own retries.
+  if (complaint.platformLookup?.state === 'pending') return { action: 'look_up_order' };
+  // Without an address (the platform could not tell it) nothing goes to the customer by e-mail; staff see why
+  // on the complaint (platformLookup.reason), a decision is printed for posting, and the term runs regardless.
+  const reachable = complaint.customer.email !== undefined;
   // The customer learns the reference before anything else happens, whatever staff did meanwhile.
-  if (!complaint.acknowledgement) return { action: 'acknowledge' };
+  if (!complaint.acknowledgement && reachable) return { action: 'acknowledge' };
   if (!complaint.assignment || complaint.status === 'received' || complaint.status === 'acknowledged') return { action: 'assign' };
   if (complaint.decisionSent) return { action: 'finish', why: 'the decision was sent to the customer' };
   if (complaint.decisionPosted) return { action: 'finish', why: 'the printed decision was posted to the customer' };
@@ -76,7 +83,7 @@ export function nextWorkflowAction({ complaint, reminderDates, now }: PlanInput)
   }
   // The customer answered a question on the status page: the department hears of it at once, not at a reminder.
   if (complaint.customerReply && complaint.replyForwarded?.toRequest !== complaint.customerReply.toRequest) return { action: 'forward_reply' };
-  if (complaint.extension && !complaint.extension.noticeSent) return { action: 'send_extension_notice' };
+  if (complaint.extension && !complaint.extension.noticeSent && reachable) return { action: 'send_extension_notice' };
 
   const deadline = endOfWarsawDay(complaint.responseDueBy);
   if (!complaint.deadlinePassed && now >= deadline) return { action: 'deadline_passed' };

@@ -124,6 +124,9 @@ function statusPageUrl(base: string | undefined) {
   return base === undefined ? undefined : (reference: string, language: Language) => new URL(pagePaths.status(language, reference), base).toString();
 }
 
+/** The platform lookup step reads and records the complaint, nothing more: no SES or Step Functions client. */
+export const complaintRecordPorts = /* @__PURE__ */ once(() => ({ complaints: shared().complaints, now: shared().now }));
+
 /** The workflow's wait needs no mailer: its bundle carries no SES client. */
 export const waitPorts = /* @__PURE__ */ once(() => ({
   complaints: shared().complaints,

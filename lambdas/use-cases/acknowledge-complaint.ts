@@ -1,4 +1,4 @@
-import type { Complaint, SentEmail } from '../core/complaint';
+import { customerEmailOf, customerNameOf, type Complaint, type SentEmail } from '../core/complaint';
 import { NotFound } from '../core/errors';
 import { acknowledgementEmail } from '../core/templates';
 import type { ComplaintRepository, Mailer, WorkflowFact } from './ports';
@@ -31,7 +31,7 @@ export async function acknowledgeComplaint(
       language: complaint.language,
       companyName: ports.companyName,
       reference: complaint.reference,
-      customerName: complaint.customer.name,
+      customerName: customerNameOf(complaint),
       receivedOn: complaint.receivedOn,
       responseDueBy: complaint.responseDueBy,
       product: complaint.product,
@@ -46,7 +46,7 @@ export async function acknowledgeComplaint(
       email: { complaintId, name: 'acknowledgement', record: 'acknowledgement' },
       recorded: complaint.acknowledgement,
       send: (attempt) =>
-        ports.mailer.send({ to: complaint.customer.email, evidence: { complaintId, record: 'acknowledgement' }, attempt, ...email() }),
+        ports.mailer.send({ to: customerEmailOf(complaint), evidence: { complaintId, record: 'acknowledgement' }, attempt, ...email() }),
       record: async (value) => {
         const alongside = together();
         return (

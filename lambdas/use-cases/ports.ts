@@ -1,4 +1,5 @@
-import type { Assignment, Complaint, ComplaintReceipt, ComplaintStatus, HistoryEntry, SentEmail } from '../core/complaint';
+import type { Assignment, Complaint, ComplaintReceipt, ComplaintStatus, HistoryEntry, PlatformLookup, SentEmail } from '../core/complaint';
+import type { OrderEnrichment } from '../core/platforms/shopify';
 import type { ComplaintPage } from '../core/complaint-summary';
 import type { DeliveryEvidence, DeliveryEvidenceTarget, SendAttempt, SendEvidence } from '../core/delivery-evidence';
 
@@ -123,6 +124,8 @@ export type WorkflowFact =
   | { kind: 'extensionNotice'; value: SentEmail }
   | { kind: 'deadlinePassed'; value: NonNullable<Complaint['deadlinePassed']>; status?: ComplaintStatus }
   | { kind: 'deadlineEmail'; field: 'supervisorAlerted' | 'customerNotified'; value: SentEmail }
+  /** The platform lookup settled (done or failed, with why), with what it told; refused unless it was pending. */
+  | { kind: 'platformLookup'; value: PlatformLookup & { at: string }; enrichment?: Omit<OrderEnrichment, 'lookup'> }
   /**
    * Staff's question e-mailed to the customer, recorded as soon as SES accepted it (it replaces an earlier
    * one); the staff change that follows writes its history entry. No history entry of its own.

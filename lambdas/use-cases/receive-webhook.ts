@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ComplaintReceipt } from '../core/complaint';
-import { complaintCreatedEventSchema, COMPLAINT_CREATED } from '../core/complaint-created-event';
+import { awaitingPlatformEventSchema, complaintCreatedEventSchema, COMPLAINT_CREATED } from '../core/complaint-created-event';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
-import { MalformedRequest, NotFound, ValidationFailed, WebhookTimestampOutOfTolerance } from '../core/errors';
+import { MalformedRequest, NotFound, WebhookTimestampOutOfTolerance } from '../core/errors';
 import type { Headers, MappedDelivery } from '../core/platforms/mapped-delivery';
 import { mapShoperDelivery } from '../core/platforms/shoper';
-import { mapShopifyDelivery, shopifyOrderIdOf, type ShopifyOrderFacts } from '../core/platforms/shopify';
+import { mapShopifyDelivery, shopifyOrderIdOf } from '../core/platforms/shopify';
 import { isWooCommercePing, mapWooCommerceDelivery } from '../core/platforms/woocommerce';
 import { validated } from '../core/validation';
 import { verifyWebhookSignature } from '../core/webhook-signatures';
@@ -15,18 +15,15 @@ import { submitComplaint, type SubmitComplaintPorts } from './submit-complaint';
 // A shop's webhook, from raw bytes to a stored complaint: find the source, check the signature over the bytes
 // as they came, only then parse, map the platform's payload to the canonical complaint.created event, check
 // it, and take it in through the one intake. The delivery's own key (per scheme) is the Idempotency-Key, so
-// a delivery creates one complaint however often and however concurrently it arrives.
+// a delivery creates one complaint however often and however concurrently it arrives. Nothing here waits on
+// another system: what a platform's payload lacks (a Shopify return request's customer) the workflow reads
+// later (`platformLookup`), so the sender is answered within a second.
 
 export interface ReceiveWebhookPorts extends SubmitComplaintPorts {
   /** The configured sources with their secrets (read once per cold start). */
   sources(): Promise<WebhookSources>;
   /** Seconds since 1970 on the wall clock: signature freshness is about the sender's clock and ours. */
   wallClockSeconds(): number;
-  /**
-   * The order behind a Shopify return request (customer, line item titles): null when the shop has no such
-   * order, undefined when the source cannot ask its Admin API (none configured).
-   */
-  shopifyOrder?(sourceName: string, orderGid: string): Promise<ShopifyOrderFacts | null | undefined>;
 }
 
 export interface WebhookDelivery {
@@ -71,10 +68,14 @@ export async function receiveWebhook(delivery: WebhookDelivery, ports: ReceiveWe
   if (source.scheme === 'shopify') refuseStaleShopifyDelivery(delivery.header('x-shopify-triggered-at'), ports.wallClockSeconds());
 
   const payload = parseJson(delivery.body);
-  const mapped = await mapDelivery(source, delivery, payload, ports);
+  const mapped = mapDelivery(source, delivery, payload);
   if (mapped.kind === 'ignored') return { outcome: 'ignored', reason: mapped.reason };
 
-  const event = validated(complaintCreatedEventSchema, mapped.event);
+  // A Shopify return request names its customer only through the order; a source with Admin API access
+  // lets the workflow read it, so the complaint is stored now and completed before it is acknowledged.
+  const orderGid = source.scheme === 'shopify' && source.adminApi ? shopifyOrderIdOf(payload) : undefined;
+  const platformLookup = orderGid ? { platform: 'shopify' as const, source: delivery.source, orderId: orderGid } : undefined;
+  const event = platformLookup ? validated(awaitingPlatformEventSchema, mapped.event) : validated(complaintCreatedEventSchema, mapped.event);
   const idempotencyKey = createHash('sha256').update(JSON.stringify(mapped.deliveryKey)).digest('base64url');
   const { orderId, returnId, items, reason, ...content } = event.data;
   const { receipt, replayed } = await submitComplaint(
@@ -89,6 +90,7 @@ export async function receiveWebhook(delivery: WebhookDelivery, ports: ReceiveWe
         sourcePlatform: mapped.sourcePlatform,
         externalId: returnId ?? orderId,
         shopDetails: { orderId, returnId, items, reason },
+        ...(platformLookup ? { platformLookup } : {}),
       },
       // Each source's keys are its own: one shop cannot answer for another's delivery ids.
       idempotencyScope: `webhook:${delivery.source}`,
@@ -102,7 +104,7 @@ export async function receiveWebhook(delivery: WebhookDelivery, ports: ReceiveWe
   return { outcome: 'complaint', receipt, replayed, sourcePlatform: mapped.sourcePlatform };
 }
 
-async function mapDelivery(source: WebhookSource, delivery: WebhookDelivery, payload: unknown, ports: ReceiveWebhookPorts): Promise<MappedDelivery> {
+function mapDelivery(source: WebhookSource, delivery: WebhookDelivery, payload: unknown): MappedDelivery {
   switch (source.scheme) {
     case 'standard-webhooks': {
       const type = (payload as { type?: unknown } | null)?.type;
@@ -116,14 +118,8 @@ async function mapDelivery(source: WebhookSource, delivery: WebhookDelivery, pay
         deliveryKey: ['standard-webhooks', delivery.header('webhook-id')!],
       };
     }
-    case 'shopify': {
-      const orderGid = shopifyOrderIdOf(payload);
-      const order = orderGid && ports.shopifyOrder ? await ports.shopifyOrder(delivery.source, orderGid) : undefined;
-      if (order === null) {
-        throw new ValidationFailed([{ field: 'order', message: `The shop has no order ${orderGid} that this app may read.` }]);
-      }
-      return mapShopifyDelivery(payload, delivery.header, source.language, order);
-    }
+    case 'shopify':
+      return mapShopifyDelivery(payload, delivery.header, source.language);
     case 'woocommerce':
       return mapWooCommerceDelivery(payload, delivery.body, delivery.header, source);
     case 'shoper':

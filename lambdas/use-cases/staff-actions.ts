@@ -1,5 +1,5 @@
 import type * as z from '../core/zod';
-import { OPEN, type Complaint, type HistoryEntry } from '../core/complaint';
+import { customerEmailOf, customerNameOf, OPEN, type Complaint, type HistoryEntry } from '../core/complaint';
 import { EarlierRequestUnfinished, NotFound, ValidationFailed, VersionConflict } from '../core/errors';
 import { sendClaimKey } from '../core/delivery-evidence';
 import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
@@ -226,7 +226,7 @@ export async function printDecisionLetter(id: string, staff: StaffMember, ports:
   const pdf = await ports.printLetter({
     letter: decisionLetter(input),
     letterhead: { companyName: ports.companyName, addressLines: ports.company.letterhead.addressLines },
-    recipientName: complaint.customer.name,
+    recipientName: customerNameOf(complaint),
     dateLine: formatCalendarDate(warsawCalendarDate(new Date(complaint.decision.decidedAt)), complaint.language),
   });
   return { reference: complaint.reference, pdf };
@@ -316,6 +316,8 @@ export async function requestInformation(id: string, request: z.infer<typeof inf
   let complaint = await readComplaint(id, staff, ports);
   authorize(staff, 'complaint:request-information', { department: departmentOf(complaint) });
   assertOpen(complaint);
+  // Refused before anything is claimed or sent: a question to nobody is not a question asked.
+  const to = customerEmailOf(complaint);
   const { question } = request;
   let earlier = complaint.informationRequest;
   const pending = earlier && !earlier.requestedAt ? earlier : undefined;
@@ -340,14 +342,14 @@ export async function requestInformation(id: string, request: z.infer<typeof inf
       recorded: unfinished && { messageId: unfinished.messageId, sentAt: unfinished.sentAt },
       send: (attempt) =>
         ports.mailer.send({
-          to: complaint.customer.email,
+          to,
           evidence: { complaintId: id, record: 'informationRequest' },
           attempt,
           ...informationRequestEmail({
             language: complaint.language,
             companyName: ports.companyName,
             reference: complaint.reference,
-            customerName: complaint.customer.name,
+            customerName: customerNameOf(complaint),
             question,
           }),
         }),

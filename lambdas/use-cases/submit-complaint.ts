@@ -2,8 +2,8 @@ import type * as z from '../core/zod';
 import {
   complaintSubmissionSchema,
   type Complaint,
-  type ComplaintContent,
   type ComplaintReceipt,
+  type IntakeContent,
   type HistoryEntry,
   type IntakeMetadata,
 } from '../core/complaint';
@@ -28,8 +28,11 @@ export interface SubmitComplaintPorts {
 }
 
 export interface SubmitComplaintRequest {
-  /** What the complaint says, already checked against its door's own rules (the form's, a mapping's). */
-  content: ComplaintContent;
+  /**
+   * What the complaint says, already checked against its door's own rules (the form's, a mapping's). Only a
+   * complaint with a `platformLookup` may lack the customer's name and e-mail: the workflow reads them.
+   */
+  content: IntakeContent;
   metadata: IntakeMetadata;
   idempotencyKey?: string;
   /** Whose keys these are: the public's (the default) or one staff member's (staffIdempotencyScope). */
@@ -123,7 +126,7 @@ export async function submitPublicForm(
   );
 }
 
-function newComplaint(content: ComplaintContent, metadata: IntakeMetadata, ports: SubmitComplaintPorts): Complaint {
+function newComplaint(content: IntakeContent, metadata: IntakeMetadata, ports: SubmitComplaintPorts): Complaint {
   const receivedAt = metadata.receivedOn ? warsawInstant(metadata.receivedOn) : ports.now();
   const receivedOn = metadata.receivedOn ?? warsawCalendarDate(receivedAt);
   const policy = metadata.policyId ? ports.policies.policyFor(metadata.policyId) : ports.policies.defaultPolicy();
@@ -136,6 +139,7 @@ function newComplaint(content: ComplaintContent, metadata: IntakeMetadata, ports
     ...(metadata.attachments?.length ? { attachments: metadata.attachments } : {}),
     // The shop's reason code is the category routing rules read (config/departments.json).
     ...(metadata.shopDetails ? { shopDetails: metadata.shopDetails, category: metadata.shopDetails.reason.code } : {}),
+    ...(metadata.platformLookup ? { platformLookup: { ...metadata.platformLookup, state: 'pending' as const } } : {}),
     id: ports.newId(),
     reference: ports.newReference(),
     status: 'received',
@@ -194,7 +198,7 @@ function datesAfterToday(dates: Record<string, string | undefined>, now: Date): 
  * Same complaint through the same door, same fingerprint: whether it came as JSON or as a form, whatever
  * the key order. A registration's channel, date and policy are part of what was asked.
  */
-export function requestFingerprint(content: ComplaintContent, metadata: IntakeMetadata): string {
+export function requestFingerprint(content: IntakeContent, metadata: IntakeMetadata): string {
   const asked = {
     ...content,
     channel: metadata.channel,

@@ -23,6 +23,10 @@ export function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
       return entry(fact.value.sentAt, fact.field === 'supervisorAlerted' ? 'supervisor_alerted' : 'customer_told_of_deadline', {});
     case 'replyForwarded':
       return entry(fact.value.sentAt, 'customer_reply_forwarded', { departmentId: fact.value.departmentId, toRequest: fact.value.toRequest });
+    case 'platformLookup':
+      return fact.value.state === 'done'
+        ? entry(fact.value.at, 'platform_order_read', { orderId: fact.value.orderId })
+        : entry(fact.value.at, 'platform_lookup_failed', { orderId: fact.value.orderId, reason: fact.value.reason ?? null });
     case 'status':
     case 'informationRequestSent':
       return undefined;

@@ -1,4 +1,4 @@
-import type { Complaint } from '../core/complaint';
+import { customerEmailOf, customerNameOf, type Complaint } from '../core/complaint';
 import { NotFound } from '../core/errors';
 import { assignDepartment, departmentById, type DepartmentRules } from '../core/department-rules';
 import { computeReminderDates, type PolicyRegistry } from '../core/deadline-policy';
@@ -98,7 +98,8 @@ async function planNextStep(id: string, ports: StepPorts): Promise<{ plan: Workf
   return { plan: { ...action, version: complaint.version }, complaint };
 }
 
-type Resting = Extract<WorkflowAction, { action: 'wait' | 'finish' }> & { version: number };
+/** Where Advance hands over: to a wait, to the end, or to the platform lookup (a state of its own in the ASL). */
+type Resting = Extract<WorkflowAction, { action: 'wait' | 'finish' | 'look_up_order' }> & { version: number };
 
 /**
  * A complaint needs a handful of actions at one moment at most (acknowledge, assign, notify, and perhaps a
@@ -118,6 +119,7 @@ export async function advanceComplaint(id: string, ports: StepPorts): Promise<Re
     switch (plan.action) {
       case 'wait':
       case 'finish':
+      case 'look_up_order':
         return plan;
       case 'acknowledge':
         await acknowledgeAndRoute(complaint, ports);
@@ -305,7 +307,7 @@ async function handleDeadline(planned: Complaint, ports: StepPorts): Promise<voi
     },
     ports,
   );
-  if (passed.effect === 'none' || !policy.notifyCustomerOnSilence) return;
+  if (passed.effect === 'none' || !policy.notifyCustomerOnSilence || complaint.customer.email === undefined) return;
   const effect = passed.effect;
   await sendOnce(
     {
@@ -314,13 +316,13 @@ async function handleDeadline(planned: Complaint, ports: StepPorts): Promise<voi
       send: (attempt) =>
         ports.mailer.send({
           attempt,
-          to: complaint.customer.email,
+          to: customerEmailOf(complaint),
           evidence: { complaintId: id, record: 'deadlinePassed.customerNotified' },
           ...deemedAcceptedEmail({
             language: complaint.language,
             companyName: ports.companyName,
             reference: complaint.reference,
-            customerName: complaint.customer.name,
+            customerName: customerNameOf(complaint),
             responseDueBy: complaint.responseDueBy,
             silence: effect,
           }),
@@ -342,7 +344,7 @@ async function sendDecision(complaint: Complaint, ports: StepPorts) {
       send: (attempt) =>
         ports.mailer.send({
           attempt,
-          to: complaint.customer.email,
+          to: customerEmailOf(complaint),
           evidence: { complaintId: id, record: 'decisionSent' },
           // The stored answer as the customer reads it: the ADR statement and the appeal routes as sentences.
           ...decisionEmail(decisionInputOf(complaint, ports.companyName)),
@@ -364,13 +366,13 @@ async function sendExtensionNotice(complaint: Complaint, ports: StepPorts) {
       send: (attempt) =>
         ports.mailer.send({
           attempt,
-          to: complaint.customer.email,
+          to: customerEmailOf(complaint),
           evidence: { complaintId: id, record: 'extension.noticeSent' },
           ...extensionNoticeEmail({
             language: complaint.language,
             companyName: ports.companyName,
             reference: complaint.reference,
-            customerName: complaint.customer.name,
+            customerName: customerNameOf(complaint),
             reason: extension.reason,
             stillToEstablish: extension.stillToEstablish,
             newResponseDueBy: complaint.responseDueBy,

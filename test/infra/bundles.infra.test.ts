@@ -22,6 +22,8 @@ const servicesUsed: Record<FunctionName, Service[]> = {
   workflowStarter: ['sfn'],
   registerWait: ['dynamodb', 'sfn'],
   advanceComplaint: ['dynamodb', 'sesv2', 'sfn'],
+  // Secrets Manager for the shop's Admin API token, in the webhook sources' secret (lambdas/handlers/compose-platforms.ts).
+  lookUpPlatformOrder: ['dynamodb', 'secrets-manager'],
   // Secrets Manager for the cursor key, read on the first list or history page (lambdas/adapters/sealed-cursors.ts).
   admin: ['dynamodb', 'sesv2', 'sfn', 'secrets-manager'],
   decisionLetter: ['dynamodb'],
@@ -53,6 +55,7 @@ const ceilingKiB: Record<FunctionName, number> = {
   recordDelivery: GOAL_KIB,
   registerWait: GOAL_KIB,
   advanceComplaint: GOAL_KIB,
+  lookUpPlatformOrder: GOAL_KIB,
   // 166 before issue 11's outbound webhooks (subscriptions, delivery logs, dead letters and their schemas: +16 KiB)
   // and issue 12's attachments (the staff links' presigned GET and the attachment schemas: ~7 KiB); 193 with the
   // cursor key's rotation (issue 13: the previous key, the re-read after a refusal, ~1 KiB).

@@ -1,4 +1,4 @@
-import { PlatformUnavailable } from '../../lambdas/core/errors';
+import { PlatformAccessRefused, PlatformTemporarilyUnavailable } from '../../lambdas/core/errors';
 import { shopifyOrderReader, SHOPIFY_ADMIN_API_VERSION } from '../../lambdas/adapters/shopify-admin';
 import { DEMO_SHOPIFY_ORDERS, startShopifyAdminStandIn, type ShopifyAdminStandIn } from '../../local/shopify-admin';
 
@@ -48,15 +48,23 @@ describe('the Shopify order reader', () => {
   });
 
   it.each([
-    ['a refused token', { status: 401 }],
     ['an outage', { status: 503 }],
     ['throttling', { graphqlErrorCode: 'THROTTLED' }],
-    ['a scope the app lacks', { graphqlErrorCode: 'ACCESS_DENIED' }],
-  ] as const)('%s is PlatformUnavailable (a 503 with Retry-After, so the shop delivers again)', async (_, fault) => {
+  ] as const)('%s is PlatformTemporarilyUnavailable (the workflow retries it with backoff)', async (_, fault) => {
     shop.failNext(fault, 1);
     const error = await read(access, 'gid://shopify/Order/450789469').catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(PlatformUnavailable);
-    expect(error).toMatchObject({ status: 503, retryAfterSeconds: 60 });
+    expect(error).toBeInstanceOf(PlatformTemporarilyUnavailable);
+    expect((error as Error).name).toBe('PlatformTemporarilyUnavailable');
+    expect((error as Error).message).toContain('reklamacje-test.myshopify.com');
+  });
+
+  it.each([
+    ['a refused token', { status: 401 }],
+    ['a scope the app lacks', { graphqlErrorCode: 'ACCESS_DENIED' }],
+  ] as const)('%s is PlatformAccessRefused (asking again will not help)', async (_, fault) => {
+    shop.failNext(fault, 1);
+    const error = await read(access, 'gid://shopify/Order/450789469').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PlatformAccessRefused);
     expect((error as Error).message).toContain('reklamacje-test.myshopify.com');
   });
 
@@ -67,10 +75,10 @@ describe('the Shopify order reader', () => {
     expect((error as Error).message).toContain('HTTP 401');
   });
 
-  it('an API that does not answer within 3 s is PlatformUnavailable', async () => {
+  it('an API that does not answer within 10 s is PlatformTemporarilyUnavailable', async () => {
     shop.failNext({ hang: true }, 1);
     const error = await read(access, 'gid://shopify/Order/450789469').catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(PlatformUnavailable);
+    expect(error).toBeInstanceOf(PlatformTemporarilyUnavailable);
     expect((error as Error).message).toContain('no answer (TimeoutError)');
-  });
+  }, 20_000);
 });

@@ -1,5 +1,5 @@
 import type { Runtime } from '../../local/runtime';
-import { startLocalProduct, storedItems } from '../support/local-product';
+import { mailbox, startLocalProduct, storedItems } from '../support/local-product';
 import {
   canonicalEvent,
   shoperOrder,
@@ -90,39 +90,87 @@ describe('POST /webhooks/{source}', () => {
     expect(response.status).toBe(200);
   });
 
-  it('Shopify returns/request: the order is read from the Admin API (the stand-in), and the complaint names its customer and product', async () => {
-    const response = await post('shopify-demo', shopifyWebhook(shopifyReturnRequest, { eventId: 'evt-http-1' }));
+  it('Shopify returns/request: answered at once; the workflow reads the order (the stand-in) and acknowledges to its customer', async () => {
+    const returnRequest = { ...shopifyReturnRequest, id: 76, admin_graphql_api_id: 'gid://shopify/Return/76' };
+    const response = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-1' }));
     expect(response.status).toBe(200);
-    const [stored] = await complaintsFrom('gid://shopify/Return/1234567890');
+    const receipt = (await response.json()) as { reference: string };
+    await runtime.settled();
+    const [stored] = await complaintsFrom('gid://shopify/Return/76');
     expect(stored?.sourcePlatform?.S).toBe('shopify');
     expect(stored?.orderNumber?.S).toBe('#1001');
     expect(stored?.customerEmail?.S).toBe('anna@example.com');
+    expect(stored?.platformLookup?.M?.state?.S).toBe('done');
+    expect(stored?.acknowledgement).toBeDefined();
     const submission = (await storedItems(runtime)).find((item) => item.PK?.S === stored?.PK?.S && item.SK?.S === 'COMPLAINT#SUBMISSION');
     expect(JSON.stringify(submission)).toContain('Czajnik KE-200');
     expect(runtime.shopifyAdmin.requests.at(-1)?.variables).toEqual({ id: 'gid://shopify/Order/450789469' });
+    const acknowledgement = (await mailbox(runtime)).find((email) => email.body.text?.includes(receipt.reference));
+    expect(acknowledgement?.destination.to).toEqual(['anna@example.com']);
   });
 
-  it('Shopify returns/request while the Admin API is down: a 503 with Retry-After, nothing stored; the redelivery is filed', async () => {
+  it('Shopify returns/request while the Admin API is down: stored at once; the workflow retries until the shop answers, then acknowledges', async () => {
     const returnRequest = { ...shopifyReturnRequest, id: 77, admin_graphql_api_id: 'gid://shopify/Return/77' };
-    const before = await itemCount();
-    runtime.shopifyAdmin.failNext({ status: 503 }, 1);
-    const refused = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-down' }));
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('60');
-    expect(((await refused.json()) as { type: string }).type).toMatch(/platform-unavailable$/);
-    expect(await itemCount()).toBe(before);
-    const redelivered = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-down' }));
-    expect(redelivered.status).toBe(200);
-    expect(await complaintsFrom('gid://shopify/Return/77')).toHaveLength(1);
+    const asked = runtime.shopifyAdmin.requests.length;
+    runtime.shopifyAdmin.failNext({ status: 503 }, 2);
+    const response = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-down' }));
+    expect(response.status).toBe(200);
+    await runtime.settled();
+    const [stored] = await complaintsFrom('gid://shopify/Return/77');
+    expect(runtime.shopifyAdmin.requests.length - asked).toBe(3);
+    expect(stored?.platformLookup?.M?.state?.S).toBe('done');
+    expect(stored?.customerEmail?.S).toBe('anna@example.com');
+    expect(stored?.acknowledgement).toBeDefined();
   });
 
-  it('Shopify returns/request for an order the shop does not have: a 422 naming the order, nothing stored', async () => {
-    const before = await itemCount();
-    const orphan = { ...shopifyReturnRequest, id: 78, order: { id: 999, admin_graphql_api_id: 'gid://shopify/Order/999', name: '#999' } };
+  it('Shopify returns/request for an order the shop does not have: stored and routed, the lookup failed with a reason staff read, and no acknowledgement', async () => {
+    const orphan = {
+      ...shopifyReturnRequest,
+      id: 78,
+      admin_graphql_api_id: 'gid://shopify/Return/78',
+      order: { id: 999, admin_graphql_api_id: 'gid://shopify/Order/999', name: '#999' },
+    };
     const response = await post('shopify-demo', shopifyWebhook(orphan, { eventId: 'evt-http-orphan' }));
-    expect(response.status).toBe(422);
-    expect(((await response.json()) as { errors: { field: string }[] }).errors.map((issue) => issue.field)).toEqual(['order']);
-    expect(await itemCount()).toBe(before);
+    expect(response.status).toBe(200);
+    const receipt = (await response.json()) as { responseDueBy: string };
+    await runtime.settled();
+    const [stored] = await complaintsFrom('gid://shopify/Return/78');
+    expect(stored?.platformLookup?.M?.state?.S).toBe('failed');
+    expect(stored?.platformLookup?.M?.reason?.S).toContain('no order gid://shopify/Order/999');
+    expect(stored?.acknowledgement).toBeUndefined();
+    expect(stored?.customerEmail).toBeUndefined();
+    // The term runs from receipt whatever the shop could tell; the department has the complaint.
+    expect(stored?.responseDueBy?.S).toBe(receipt.responseDueBy);
+    expect(stored?.status?.S).toBe('assigned');
+    expect(stored?.workflowAttention).toBeUndefined();
+  });
+
+  it('Shopify returns/request whose shop refuses the access token: the lookup failed with the reason, without retrying', async () => {
+    const returnRequest = { ...shopifyReturnRequest, id: 79, admin_graphql_api_id: 'gid://shopify/Return/79' };
+    const asked = runtime.shopifyAdmin.requests.length;
+    runtime.shopifyAdmin.failNext({ status: 401 }, 1);
+    expect((await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-401' }))).status).toBe(200);
+    await runtime.settled();
+    const [stored] = await complaintsFrom('gid://shopify/Return/79');
+    expect(runtime.shopifyAdmin.requests.length - asked).toBe(1);
+    expect(stored?.platformLookup?.M?.state?.S).toBe('failed');
+    expect(stored?.platformLookup?.M?.reason?.S).toContain('refused the access token (HTTP 401)');
+  });
+
+  it('Shopify returns/request while the Admin API stays down past every retry: the lookup failed with the last error, and the workflow went on', async () => {
+    const returnRequest = { ...shopifyReturnRequest, id: 80, admin_graphql_api_id: 'gid://shopify/Return/80' };
+    const asked = runtime.shopifyAdmin.requests.length;
+    runtime.shopifyAdmin.failNext({ status: 503 }, 1_000);
+    expect((await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-gone' }))).status).toBe(200);
+    await runtime.settled();
+    runtime.shopifyAdmin.failNext({ status: 503 }, 0);
+    const [stored] = await complaintsFrom('gid://shopify/Return/80');
+    // The first attempt and the ASL's 12 retries (statemachines/complaint-workflow.asl.json, LookUpPlatformOrder).
+    expect(runtime.shopifyAdmin.requests.length - asked).toBe(13);
+    expect(stored?.platformLookup?.M?.state?.S).toBe('failed');
+    expect(stored?.platformLookup?.M?.reason?.S).toContain('HTTP 503');
+    expect(stored?.status?.S).toBe('assigned');
+    expect(stored?.workflowAttention).toBeUndefined();
   });
 
   it('WooCommerce: the creation ping gets 200 and files nothing; a return request is filed once however often it comes', async () => {

@@ -52,6 +52,8 @@ export function inMemoryComplaints() {
         return true;
       case 'replyForwarded':
         return complaint.customerReply?.toRequest === fact.value.toRequest && complaint.replyForwarded?.toRequest !== fact.value.toRequest;
+      case 'platformLookup':
+        return complaint.platformLookup?.state === 'pending';
     }
   };
 
@@ -59,6 +61,10 @@ export function inMemoryComplaints() {
     switch (fact.kind) {
       case 'acknowledgement':
         complaint.acknowledgement = fact.value;
+        return;
+      case 'platformLookup':
+        complaint.platformLookup = fact.value;
+        Object.assign(complaint, fact.enrichment ?? {});
         return;
       case 'assignment':
         complaint.assignment = fact.value;

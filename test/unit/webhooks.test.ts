@@ -4,8 +4,9 @@ import { receiptOf, type Complaint } from '../../lambdas/core/complaint';
 import { complaintCreatedEventSchema, complaintCreatedExample } from '../../lambdas/core/complaint-created-event';
 import { DomainError, SignatureInvalid, ValidationFailed, WebhookTimestampOutOfTolerance } from '../../lambdas/core/errors';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
+import { enrichmentFrom } from '../../lambdas/core/platforms/shopify';
 import { verifyWebhookSignature } from '../../lambdas/core/webhook-signatures';
-import { webhookSourcesSchema, type WebhookSources } from '../../lambdas/core/webhook-sources';
+import { webhookSourcesSchema, type WebhookSource, type WebhookSources } from '../../lambdas/core/webhook-sources';
 import type { CreateOutcome, NewComplaint } from '../../lambdas/use-cases/ports';
 import { receiveWebhook, type ReceiveWebhookPorts, type WebhookOutcome } from '../../lambdas/use-cases/receive-webhook';
 import {
@@ -202,23 +203,14 @@ describe('mappings to the canonical complaint.created event', () => {
     expect(to.stored).toHaveLength(0);
   });
 
-  it('Shopify returns/request with the order’s customer: line items, quantities, the platform’s reason beside ours', async () => {
+  it('Shopify returns/request is stored at once, awaiting its customer from the order: line items, quantities, the platform’s reason beside ours', async () => {
     const to = ports();
-    to.shopifyOrder = async () => ({
-      email: 'anna@example.com',
-      customerName: 'Anna Kowalska',
-      orderName: '#1001',
-      processedAt: '2026-11-02T10:00:00Z',
-      lineItemTitles: { '466157049': 'Czajnik KE-200' },
-    });
     const outcome = await deliver('shopify-demo', shopifyWebhook(shopifyReturnRequest, { eventId: 'evt-1' }), to);
     expect(outcome.outcome).toBe('complaint');
     expect(to.stored[0]).toMatchObject({
+      customer: {},
       sourcePlatform: 'shopify',
       externalId: 'gid://shopify/Return/1234567890',
-      orderNumber: '#1001',
-      product: 'Czajnik KE-200',
-      purchaseDate: '2026-11-02',
       desiredRemedy: 'refund',
       description: 'The kettle stopped heating after two weeks.',
       receivedOn: '2026-11-23',
@@ -227,11 +219,15 @@ describe('mappings to the canonical complaint.created event', () => {
         items: [{ lineItemId: '466157049', quantity: 1 }],
         reason: { code: 'defective', platformCode: 'defective' },
       },
+      platformLookup: { platform: 'shopify', source: 'shopify-demo', orderId: 'gid://shopify/Order/450789469', state: 'pending' },
     });
+    expect(to.stored[0]?.customer.email).toBeUndefined();
   });
 
-  it('Shopify returns/request without a way to read the order: a 422 naming the customer’s e-mail, never a half-filled complaint', async () => {
+  it('Shopify returns/request from a source without Admin API access: a 422 naming the customer’s e-mail, never a half-filled complaint', async () => {
     const to = ports();
+    const { adminApi: _access, ...withoutAccess } = sources['shopify-demo'] as Extract<WebhookSource, { scheme: 'shopify' }>;
+    to.sources = async () => ({ ...sources, 'shopify-demo': withoutAccess });
     const error = await refusal(deliver('shopify-demo', shopifyWebhook(shopifyReturnRequest, { eventId: 'evt-2' }), to));
     expect((error as ValidationFailed).issues.map((issue) => issue.field)).toContain('data.customer.email');
     expect(to.stored).toHaveLength(0);
@@ -354,5 +350,40 @@ describe('exactly once', () => {
     await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder(withoutId)), to);
     await deliver('woocommerce-demo', wooCommerceWebhook({ ...wooCommerceOrder(withoutId), date_modified_gmt: '2026-11-25T08:00:00' }), to);
     expect(to.stored).toHaveLength(2);
+  });
+});
+
+describe('completing a Shopify complaint from its order', () => {
+  const pending = {
+    customer: {},
+    orderNumber: undefined,
+    product: undefined,
+    purchaseDate: undefined,
+    receivedOn: '2026-11-23',
+    shopDetails: { items: [{ lineItemId: '466157049', quantity: 1 }], reason: { code: 'defective' as const } },
+  };
+
+  it('takes the customer, the line item titles, the product line, the order’s name and day', () => {
+    const enrichment = enrichmentFrom(pending, {
+      email: 'anna@example.com',
+      customerName: 'Anna Kowalska',
+      orderName: '#1001',
+      processedAt: '2026-11-02T10:00:00Z',
+      lineItemTitles: { '466157049': 'Czajnik KE-200' },
+    });
+    expect(enrichment).toEqual({
+      customer: { name: 'Anna Kowalska', email: 'anna@example.com' },
+      product: 'Czajnik KE-200',
+      purchaseDate: '2026-11-02',
+      orderNumber: '#1001',
+      shopDetails: { items: [{ lineItemId: '466157049', quantity: 1, name: 'Czajnik KE-200' }], reason: { code: 'defective' } },
+      lookup: { state: 'done' },
+    });
+  });
+
+  it('an order without a usable e-mail leaves the lookup failed, with the reason, and no name the schema would refuse', () => {
+    const enrichment = enrichmentFrom(pending, { email: 'not an address', customerName: 'Anna\u202EKowalska', lineItemTitles: {} });
+    expect(enrichment.customer).toEqual({});
+    expect(enrichment.lookup).toEqual({ state: 'failed', reason: expect.stringContaining('no usable customer e-mail') });
   });
 });

@@ -44,6 +44,31 @@ const plan = (overrides: Partial<Complaint>, now: string) =>
 
 describe('what the workflow does next', () => {
   // Complaint c-1's reminders go out at 11:32 Warsaw time (10:32 UTC in winter): see reminderTime below.
+  const lookup = { platform: 'shopify' as const, source: 'shopify-demo', orderId: 'gid://shopify/Order/1' };
+  const unknownCustomer = { customer: {}, acknowledgement: undefined, assignment: undefined, status: 'received' as const };
+
+  it('reads the order from the shop before acknowledging a complaint that names no customer yet', () => {
+    expect(plan({ ...unknownCustomer, platformLookup: { ...lookup, state: 'pending' } }, '2026-11-23T09:00:01Z')).toEqual({
+      action: 'look_up_order',
+    });
+  });
+
+  it('when the shop could not tell the customer’s e-mail, sends no acknowledgement and goes on to assign', () => {
+    const failed = { ...lookup, state: 'failed' as const, reason: 'The shop has no order' };
+    expect(plan({ ...unknownCustomer, platformLookup: failed }, '2026-11-23T09:00:01Z')).toEqual({ action: 'assign' });
+  });
+
+  it('announces no extension to a customer without an e-mail address', () => {
+    const extension = {
+      reason: 'r',
+      stillToEstablish: 's',
+      requestedAt: '2026-11-24T09:00:00.000Z',
+      requestedBy: 'agent-1',
+      previousResponseDueBy: '2026-12-07',
+    };
+    expect(plan({ customer: {}, acknowledgement: undefined, extension }, '2026-11-24T09:00:01Z')).toMatchObject({ action: 'wait' });
+  });
+
   it('acknowledges a complaint before anything else, even one staff already decided', () => {
     const decision = { outcome: 'accepted' as const, decidedAt: '2026-11-23T09:00:00.000Z', decidedBy: 'agent-1' };
     expect(plan({ acknowledgement: undefined, assignment: undefined, decision }, '2026-11-23T09:00:01Z')).toEqual({ action: 'acknowledge' });

@@ -1,11 +1,14 @@
+import { customerSchema, type Complaint, type PlatformLookup, type ShopDetails, type StoredCustomer } from '../complaint';
 import { COMPLAINT_CREATED } from '../complaint-created-event';
 import { MalformedRequest } from '../errors';
 import { list, reasonCodeOf, record, text, type Headers, type MappedDelivery, productOf } from './mapped-delivery';
 
 // Shopify's `returns/request` webhook: a customer asked to return line items of an order, with a reason and
 // a note. Its payload names no customer and no product (only ids): those come from the order, which Shopify
-// gives only through its Admin API (`ShopifyOrderFacts`). Without them the complaint cannot be filed, and the
-// answer is a 422 naming `data.customer.email` (README, "Connecting a Shopify store", says what is missing).
+// gives only through its Admin API (`ShopifyOrderFacts`). Shopify waits 5 s for our answer, so the complaint
+// is stored at once without them and the workflow reads the order before acknowledging (`enrichmentFrom`).
+// A source with no Admin API access cannot ever learn them: its return requests are a 422 naming
+// `data.customer.email` (README, "Connecting a Shopify store", says what is missing).
 
 export const SHOPIFY_RETURN_REQUEST_TOPIC = 'returns/request';
 
@@ -20,7 +23,7 @@ export interface ShopifyOrderFacts {
   lineItemTitles: Record<string, string>;
 }
 
-export function mapShopifyDelivery(payload: unknown, header: Headers, language: string, order?: ShopifyOrderFacts): MappedDelivery {
+export function mapShopifyDelivery(payload: unknown, header: Headers, language: string): MappedDelivery {
   const topic = header('x-shopify-topic');
   if (topic !== SHOPIFY_RETURN_REQUEST_TOPIC) return { kind: 'ignored', reason: `The topic ${topic ?? '(none)'} files no complaint.` };
   const returnRequest = record(payload);
@@ -35,7 +38,7 @@ export function mapShopifyDelivery(payload: unknown, header: Headers, language: 
       lineItemId,
       productId: text(lineItem.product_id),
       sku: text(lineItem.sku),
-      name: text(lineItem.title) ?? text(lineItem.name) ?? (lineItemId ? order?.lineItemTitles[lineItemId] : undefined),
+      name: text(lineItem.title) ?? text(lineItem.name),
       quantity: line.quantity,
     };
   });
@@ -45,10 +48,9 @@ export function mapShopifyDelivery(payload: unknown, header: Headers, language: 
     type: COMPLAINT_CREATED,
     timestamp: text(returnRequest.requested_at) ?? text(returnRequest.created_at) ?? header('x-shopify-triggered-at'),
     data: {
-      customer: { name: order?.customerName ?? order?.email, email: order?.email, phone: order?.phone },
-      orderNumber: text(orderRef.name) ?? order?.orderName,
+      customer: {},
+      orderNumber: text(orderRef.name),
       product: productOf(items),
-      purchaseDate: order?.processedAt?.slice(0, 10),
       // The customer's own words when given; otherwise what they chose in Shopify's return form.
       description: notes.length > 0 ? notes.join('\n') : `Zgłoszenie zwrotu ${returnName ?? ''} w Shopify, powód: ${reason ?? 'nie podano'}.`,
       // A return asks for the money back; one with exchange items asks for other goods.
@@ -75,4 +77,61 @@ export function mapShopifyDelivery(payload: unknown, header: Headers, language: 
 export function shopifyOrderIdOf(payload: unknown): string | undefined {
   const orderRef = record(record(payload).order);
   return text(orderRef.admin_graphql_api_id) ?? (text(orderRef.id) ? `gid://shopify/Order/${text(orderRef.id)}` : undefined);
+}
+
+/** What reading the order added to a complaint, and what it could not (the planner reads the lookup's state). */
+export interface OrderEnrichment {
+  customer: StoredCustomer;
+  product?: string;
+  purchaseDate?: string;
+  orderNumber?: string;
+  shopDetails?: ShopDetails;
+  lookup: Pick<PlatformLookup, 'state' | 'reason'>;
+}
+
+/**
+ * The complaint completed from its order: the customer (name, else their e-mail, as Shopify shows an order
+ * without a named customer), the line items' titles, the product line, the purchase day and the order's name.
+ * What the customer already gave is kept. An order without a usable e-mail leaves the lookup `failed`: nothing
+ * can be e-mailed to the customer, and staff read why.
+ */
+export function enrichmentFrom(
+  complaint: Pick<Complaint, 'customer' | 'product' | 'purchaseDate' | 'orderNumber' | 'shopDetails' | 'receivedOn'>,
+  order: ShopifyOrderFacts,
+): OrderEnrichment {
+  // Checked as intake checks them: a stored complaint that its own schema refuses could not be read back.
+  const orderEmail = valid(customerSchema.shape.email, order.email);
+  const orderName = valid(customerSchema.shape.name, order.customerName?.slice(0, 200));
+  const email = complaint.customer.email ?? orderEmail;
+  const name = complaint.customer.name ?? orderName ?? orderEmail;
+  const customer: StoredCustomer = {
+    ...complaint.customer,
+    ...(email ? { email } : {}),
+    ...(name ? { name } : {}),
+    ...(complaint.customer.phone === undefined && order.phone && /^\+?[0-9][0-9 ()-]{5,19}$/.test(order.phone) ? { phone: order.phone } : {}),
+  };
+  const items = complaint.shopDetails?.items?.map((item) => {
+    const title = item.lineItemId ? valid(customerSchema.shape.name, order.lineItemTitles[item.lineItemId]?.slice(0, 200)) : undefined;
+    return item.name === undefined && title ? { ...item, name: title } : item;
+  });
+  const shopDetails = complaint.shopDetails && { ...complaint.shopDetails, ...(items ? { items } : {}) };
+  // The order's day as Shopify records it (UTC); never after the complaint's own day.
+  const processedOn = order.processedAt?.slice(0, 10);
+  const purchaseDate = complaint.purchaseDate ?? (processedOn && processedOn <= complaint.receivedOn ? processedOn : undefined);
+  return {
+    customer,
+    product: complaint.product ?? (items ? productOf(items) : undefined),
+    purchaseDate,
+    orderNumber: complaint.orderNumber ?? order.orderName,
+    shopDetails,
+    lookup: customer.email
+      ? { state: 'done' }
+      : { state: 'failed', reason: 'The order has no usable customer e-mail address: no acknowledgement or answer can be e-mailed.' },
+  };
+}
+
+function valid<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }, value: string | undefined): T | undefined {
+  if (value === undefined) return undefined;
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -1,4 +1,4 @@
-import type { Complaint, Language } from '../complaint';
+import { customerNameOf, type Complaint, type Language } from '../complaint';
 import { facts, heading, list, paragraph, renderLetter, type Block, type Letter, type RenderedEmail } from './email-layout';
 import { customerGreeting, formatCalendarDate, remedyWords, signOff, type CalendarDate, type DecisionDraft, type Outcome } from './wording';
 
@@ -112,7 +112,7 @@ export function decisionInputOf(complaint: Complaint, companyName: string): Deci
     language: complaint.language,
     companyName,
     reference: complaint.reference,
-    customerName: complaint.customer.name,
+    customerName: customerNameOf(complaint),
     outcome: decision.outcome,
     remedy: decision.remedy,
     justification: decision.justification,

@@ -1,0 +1,24 @@
+import { shopifyOrderReader } from '../adapters/shopify-admin';
+import { webhookSourcesFrom } from '../adapters/webhook-sources-store';
+import type { PlatformLookupPorts } from '../use-cases/look-up-platform-order';
+import { complaintRecordPorts } from './compose';
+
+// The ports of the steps that talk to shops' platforms (their Admin APIs, with the access in the webhook
+// sources' secret). A module of its own so the Secrets Manager client reaches these bundles and no other.
+
+const sources = /* @__PURE__ */ webhookSourcesFrom(process.env);
+// Locally the Shopify stand-in (local/shopify-admin.ts); in AWS each shop's own domain.
+const readShopifyOrder = /* @__PURE__ */ shopifyOrderReader({ endpointBase: process.env.SHOPIFY_ADMIN_ENDPOINT_URL });
+
+export function platformLookupPorts(): PlatformLookupPorts {
+  const { complaints, now } = complaintRecordPorts();
+  return {
+    complaints,
+    now,
+    async shopifyOrder(sourceName, orderGid) {
+      const source = (await sources())[sourceName];
+      if (source?.scheme !== 'shopify' || !source.adminApi) return undefined;
+      return readShopifyOrder(source.adminApi, orderGid);
+    },
+  };
+}
