@@ -51,7 +51,9 @@ const ceilingKiB: Record<FunctionName, number> = {
   // (1.7 KiB), the magic-byte checks and their schemas (3 KiB). Still no SDK client.
   intake: 156,
   webhookIntake: GOAL_KIB,
-  customerStatus: GOAL_KIB,
+  // 149.3 KiB before the Shopify lookup; the stored complaint's schema then learned a customer who may lack an
+  // e-mail and the platform lookup's record (150.7 KiB, +1.4 KiB). Back to the goal when the schema is slimmed.
+  customerStatus: 151,
   recordDelivery: GOAL_KIB,
   registerWait: GOAL_KIB,
   advanceComplaint: GOAL_KIB,
