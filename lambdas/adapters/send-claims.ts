@@ -26,11 +26,11 @@ function storedClaim(item: Record<string, unknown> | undefined): StoredSendClaim
   };
 }
 
-/** `reminders.3` as a projection of its message id, with the names it needs. */
-function recordMessageId(record: string) {
+/** `reminders.3` as a projection of the record, with the names it needs. */
+function recordProjection(record: string) {
   const segments = record.split('.');
   return {
-    expression: [...segments.map((_, i) => `#r${i}`), 'messageId'].join('.'),
+    expression: segments.map((_, i) => `#r${i}`).join('.'),
     names: Object.fromEntries(segments.map((segment, i) => [`#r${i}`, segment])),
   };
 }
@@ -100,7 +100,7 @@ export function dynamoSendClaims(client: DynamoDocumentClient, tableName: string
       const claim = await read(evidence.complaintId, evidence.key);
       // Another attempt's claim now (this one's e-mail went out late, and the record will show the later one).
       if (!claim || claim.attempt !== evidence.attempt || claim.sent) return false;
-      const projection = recordMessageId(claim.record);
+      const projection = recordProjection(claim.record);
       const { Item } = await client.send(
         new GetCommand({
           TableName: tableName,
@@ -111,8 +111,11 @@ export function dynamoSendClaims(client: DynamoDocumentClient, tableName: string
         }),
       );
       let recorded: unknown = Item;
-      for (const segment of [...claim.record.split('.'), 'messageId']) recorded = (recorded as Record<string, unknown> | undefined)?.[segment];
-      if (recorded === evidence.messageId) return false;
+      for (const segment of claim.record.split('.')) recorded = (recorded as Record<string, unknown> | undefined)?.[segment];
+      // Already recorded: as this message, or (a reminder, whose record keeps no message id) at a path only
+      // one e-mail ever takes.
+      const messageId = (recorded as { messageId?: unknown } | undefined)?.messageId;
+      if (recorded !== undefined && (messageId === undefined || messageId === evidence.messageId)) return false;
       return updateOwn(claim, 'sentMessageId = :messageId, sentAt = :at', { ':messageId': evidence.messageId, ':at': evidence.at });
     },
   };

@@ -296,7 +296,11 @@ export const complaintSchema = z.extend(complaintContentSchema, {
   /** The department that was last told about the complaint; differs from assignment after a reassignment. */
   departmentNotified: z.optional(z.extend(sentEmailSchema, { departmentId: z.string() })),
   /** Reminders sent, by offset in working days before the due date: one per offset, ever. */
-  reminders: z.optional(z.record(z.string(), z.extend(sentEmailSchema, { escalation: z.boolean() }))),
+  /**
+   * The record is when and how it went out; SES's message id is in the reminder's history entry (internal
+   * e-mails carry no delivery evidence), which keeps the complaint item under 1 KB (adapters/complaint-repository.ts).
+   */
+  reminders: z.optional(z.record(z.string(), z.object({ sentAt: z.iso.datetime(), escalation: z.boolean() }))),
   decision: z.optional(storedDecisionSchema),
   decisionSent: z.optional(sentEmailSchema),
   /** A printed answer: the day staff posted it (what a `dispatch` deadline checks), and who recorded it. */

@@ -39,14 +39,14 @@ export interface SendOncePorts {
   newAttempt?: () => string;
 }
 
-export interface SendOnceRequest {
+export interface SendOnceRequest<Recorded = SentEmail> {
   /**
    * Which e-mail of the complaint's life this is. The name is the e-mail's identity: a legitimately new e-mail
    * (a second question, a notice to another department) must get a name no earlier one had.
    */
   email: { complaintId: string; name: string; record: string };
   /** The e-mail's record on the complaint, when it has one: then nothing is sent. */
-  recorded: SentEmail | undefined;
+  recorded: Recorded | undefined;
   /** Sends the e-mail tagged with `attempt` (OutgoingEmail.attempt), answering SES's message id. */
   send: (attempt: SendAttempt) => Promise<string>;
   record: (sent: SentEmail) => Promise<unknown>;
@@ -67,7 +67,7 @@ export interface SendOnceRequest {
  * without a record completes the record from that evidence, waits for it while the claim is young
  * (SEND_EVIDENCE_WINDOW_MS), and sends again only when none came.
  */
-export async function sendOnce(request: SendOnceRequest, ports: SendOncePorts): Promise<SentEmail> {
+export async function sendOnce<Recorded = SentEmail>(request: SendOnceRequest<Recorded>, ports: SendOncePorts): Promise<Recorded | SentEmail> {
   if (request.recorded) return request.recorded;
   const realTime = ports.realTime ?? Date.now;
   const pause = ports.pause ?? pauseFor;

@@ -12,7 +12,10 @@ export function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
     case 'departmentNotified':
       return entry(fact.value.sentAt, 'department_notified', { departmentId: fact.value.departmentId });
     case 'reminder':
-      return entry(fact.value.sentAt, fact.value.escalation ? 'escalation_sent' : 'reminder_sent', { offset: fact.offset });
+      return entry(fact.value.sentAt, fact.value.escalation ? 'escalation_sent' : 'reminder_sent', {
+        offset: fact.offset,
+        messageId: fact.value.messageId,
+      });
     case 'decisionSent':
       return entry(fact.value.sentAt, 'decision_sent', { messageId: fact.value.messageId });
     case 'extensionNotice':

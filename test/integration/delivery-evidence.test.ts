@@ -1,6 +1,10 @@
 import type { Runtime } from '../../local/runtime';
 import { handlerOf } from '../../local/handlers';
 import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+import { COMPLAINTS_TABLE } from '../../local/dynamodb';
+import { dynamoDocumentClient, UpdateCommand } from '../../lambdas/adapters/aws-wire/dynamodb-api';
+import { dynamoSendClaims } from '../../lambdas/adapters/send-claims';
+import { keys } from '../../lambdas/adapters/table-design';
 
 // SES reports deliveries and bounces through EventBridge in AWS; aws-ses-v2-local reports nothing, so these
 // hand the handler the events SES would send, shaped as SES documents them.
@@ -65,4 +69,35 @@ it('ignores events about other messages, untagged e-mails and things that are no
   await handlerOf('recordDelivery')({ source: 'aws.ses', detail: { eventType: 'Delivery', mail: { messageId: 'x' }, delivery: { timestamp: 't' } } });
   await handlerOf('recordDelivery')({ hello: 'world' });
   expect((await acknowledgementOf(id)).acknowledgement.M.delivery).toBeUndefined();
+});
+
+it("keeps no SES Send evidence on a reminder's claim once the reminder is recorded (its record holds no message id)", async () => {
+  const { id } = await acknowledged();
+  const client = dynamoDocumentClient();
+  const claims = dynamoSendClaims(client, COMPLAINTS_TABLE);
+  const claim = {
+    complaintId: id,
+    key: 'reminder-evidence-test',
+    attempt: 'attempt-1',
+    email: 'reminder 7',
+    record: 'reminders.7',
+    claimedAtMs: Date.now(),
+  };
+  expect(await claims.claim(claim)).toBeUndefined();
+  const evidence = { complaintId: id, key: claim.key, attempt: claim.attempt, messageId: 'ses-reminder-7', at: '2026-11-23T10:00:00.000Z' };
+  // Not recorded yet: SES's word is kept on the claim, for a retry to record.
+  expect(await claims.keepSendEvidence(evidence)).toBe(true);
+  const second = { ...claim, key: 'reminder-evidence-test-2', attempt: 'attempt-2' };
+  expect(await claims.claim(second)).toBeUndefined();
+  await client.send(
+    new UpdateCommand({
+      TableName: COMPLAINTS_TABLE,
+      Key: keys.complaint(id),
+      UpdateExpression: 'SET reminders.#offset = :value',
+      ExpressionAttributeNames: { '#offset': '7' },
+      ExpressionAttributeValues: { ':value': { sentAt: '2026-11-23T10:00:00.000Z', escalation: false } },
+    }),
+  );
+  expect(await claims.keepSendEvidence({ ...evidence, key: second.key, attempt: second.attempt })).toBe(false);
+  expect((await claims.read(id, second.key))?.sent).toBeUndefined();
 });
