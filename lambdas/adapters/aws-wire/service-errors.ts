@@ -1,3 +1,5 @@
+import type { WireResponse } from './node-http-post';
+
 // The errors an AWS call ends with, shaped as the SDK's were, so that callers match on names: `name` is the
 // service's error type (ConditionalCheckFailedException, MessageRejected, ExecutionAlreadyExists...), with
 // `$fault`, `$metadata.httpStatusCode` and the error's own members (a cancelled transaction's
@@ -64,7 +66,7 @@ export function isServiceError(error: unknown, name?: string): error is AwsServi
  * X-Amzn-ErrorType header, else the body's `code`, else its `__type`, each cleaned of a namespace
  * (`com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException`) and of a trailing `:<uri>`.
  */
-export async function serviceErrorOf(response: Response, attempts: number): Promise<AwsServiceError> {
+export async function serviceErrorOf(response: WireResponse, attempts: number): Promise<AwsServiceError> {
   const text = await response.text();
   let body: Record<string, unknown> = {};
   try {

@@ -1,10 +1,11 @@
 import { awsTargetOf, type AwsService, type AwsTarget } from './aws-environment';
 import { NetworkingError, serviceErrorOf } from './service-errors';
 import { signPost } from './sigv4';
+import { nodeHttpPost, type WireResponse } from './node-http-post';
 import { backoffMs, MAX_ATTEMPTS, retryKindOf, RetryQuota } from './standard-retry';
 
 // One signed request to an AWS service, and its answer: signed with SigV4 (sigv4.ts, node:crypto), sent with
-// Node's fetch, retried as the SDK's
+// node:http(s) (node-http-post.ts; Node's fetch when a test intercepts or supplies it), retried as the SDK's
 // standard mode retries (standard-retry.ts), and turned into the body's JSON or a named error
 // (service-errors.ts). The services' own modules (dynamodb-api.ts, sesv2-api.ts, sfn-api.ts,
 // secrets-manager-api.ts) say what goes in the request.
@@ -50,7 +51,7 @@ export function signedTransport(service: AwsService, options: TransportOptions =
   const sleep = options.sleep ?? wait;
   const send = options.fetch ?? ((request: Request) => fetch(request));
 
-  async function attempt(request: WireRequest): Promise<Response> {
+  async function attempt(request: WireRequest): Promise<WireResponse> {
     target ??= awsTargetOf(service, options.env);
     const url = new URL(`${target.endpoint}${request.path}`);
     const headers = signPost(
@@ -65,9 +66,11 @@ export function signedTransport(service: AwsService, options: TransportOptions =
       },
       signingKeys,
     );
-    const outgoing = new Request(url, { method: 'POST', headers, body: request.body });
-    const chain = interceptors.reduceRight<(request: Request) => Promise<Response>>((next, interceptor) => (req) => interceptor(req, next), send);
     try {
+      // Nothing to see the request on its way: node:http, without fetch's Request and Response (node-http-post.ts).
+      if (!options.fetch && interceptors.length === 0) return await nodeHttpPost(url, headers, request.body);
+      const outgoing = new Request(url, { method: 'POST', headers, body: request.body });
+      const chain = interceptors.reduceRight<(request: Request) => Promise<Response>>((next, interceptor) => (req) => interceptor(req, next), send);
       return await chain(outgoing);
     } catch (error) {
       throw new NetworkingError(error);
