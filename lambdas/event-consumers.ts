@@ -26,6 +26,11 @@ export const eventConsumers = {
     events: complaintEventsWithSubscribers,
     description: 'Outbound webhooks: a delivery per subscription that wants the event, each in an execution of its own',
   },
+  shopDecisionReporter: {
+    function: 'reportDecisionToShop',
+    events: ['complaint.decided'],
+    description: 'Tells a Shopify shop the decision on its return request; a shop that is down is retried alone',
+  },
 } as const satisfies Record<string, EventConsumer>;
 
 export type EventConsumerName = keyof typeof eventConsumers;

@@ -161,6 +161,14 @@ export const functions = {
     // second, far above the rate shops file returns, and a hanging shop cannot take the other steps' concurrency.
     reservedConcurrency: 10,
   },
+  reportDecisionToShop: {
+    entry: 'lambdas/handlers/report-decision-to-shop.handler.ts',
+    description: 'Tells a Shopify shop our decision on its return request (returnApproveRequest / returnDeclineRequest), on complaint.decided',
+    table: ['dynamodb:GetItem', 'dynamodb:Query'], // reads the complaint
+    grants: ['webhookSources:read'], // the shop's Admin API access token
+    timeout: 30,
+    memory: 256,
+  },
   webhookDispatcher: {
     entry: 'lambdas/handlers/webhook-dispatcher.handler.ts',
     description: 'Outbound webhooks: stores a delivery per subscription that wants a complaint event and starts its execution (the event bus)',

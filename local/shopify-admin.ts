@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 // A stand-in for one Shopify shop's Admin GraphQL API, as far as the product uses it: the `order(id:)` query
-// behind a return request (lambdas/adapters/shopify-admin.ts). Shopify has no local edition, so this answers
+// behind a return request, and the `returnApproveRequest` / `returnDeclineRequest` mutations that report our
+// decision (lambdas/adapters/shopify-admin.ts); the mutations are recorded for tests to read. Shopify has no local edition, so this answers
 // in Shopify's documented shapes: 401 without the shop's access token, `{ data: { order: null } }` for an
 // unknown id, a THROTTLED error when told to. `npm start` serves the demo shop's orders; tests add their own.
 
@@ -27,6 +28,8 @@ export interface ShopifyAdminStandIn {
   failNext(fault: ShopifyFault, times: number): void;
   /** The requests answered so far (the query's variables), newest last. */
   requests: { accessToken: string | undefined; variables: unknown }[];
+  /** The return decisions applied so far, newest last: the mutation and its input. */
+  returnDecisions: { mutation: 'returnApproveRequest' | 'returnDeclineRequest'; input: Record<string, unknown> }[];
   close(): Promise<void>;
 }
 
@@ -51,6 +54,9 @@ export async function startShopifyAdminStandIn(options: {
 }): Promise<ShopifyAdminStandIn> {
   const orders = new Map((options.orders ?? []).map((order) => [order.id, order]));
   const requests: ShopifyAdminStandIn['requests'] = [];
+  const returnDecisions: ShopifyAdminStandIn['returnDecisions'] = [];
+  // As Shopify: a return request is decided once; a second decision is a user error, not a change.
+  const decidedReturns = new Map<string, string>();
   let fault: { fault: ShopifyFault; remaining: number } | undefined;
   const hanging = new Set<ServerResponse>();
 
@@ -83,6 +89,23 @@ export async function startShopifyAdminStandIn(options: {
       if (accessToken === undefined || !options.accessTokens.includes(accessToken)) {
         return answer(response, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
       }
+      const mutation = ['returnApproveRequest', 'returnDeclineRequest'].find((name) => body.query?.includes(`${name}(input: $input)`)) as
+        'returnApproveRequest' | 'returnDeclineRequest' | undefined;
+      if (mutation) {
+        const input = (body.variables as { input?: Record<string, unknown> } | undefined)?.input ?? {};
+        const id = String(input.id ?? '');
+        if (decidedReturns.has(id)) {
+          return answer(response, 200, {
+            data: {
+              [mutation]: { return: null, userErrors: [{ code: 'INVALID_STATE', field: ['input', 'id'], message: 'Return is not requested' }] },
+            },
+          });
+        }
+        const status = mutation === 'returnApproveRequest' ? 'OPEN' : 'DECLINED';
+        decidedReturns.set(id, status);
+        returnDecisions.push({ mutation, input });
+        return answer(response, 200, { data: { [mutation]: { return: { id, status }, userErrors: [] } } });
+      }
       if (!body.query?.includes('order(id: $id)')) return answer(response, 200, { errors: [{ message: 'This stand-in answers only order(id:)' }] });
       const order = orders.get(body.variables?.id ?? '');
       return answer(response, 200, {
@@ -109,6 +132,7 @@ export async function startShopifyAdminStandIn(options: {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    returnDecisions,
     addOrder(order) {
       orders.set(order.id, order);
     },

@@ -1,5 +1,6 @@
 import { PlatformAccessRefused, PlatformTemporarilyUnavailable } from '../core/errors';
 import type { ShopifyOrderFacts } from '../core/platforms/shopify';
+import type { ShopDecision } from '../use-cases/report-decision-to-shop';
 import { log } from './logger';
 
 // The order behind a Shopify return request, read from the shop's Admin GraphQL API with the access token of
@@ -116,4 +117,71 @@ function factsOf(order: NonNullable<NonNullable<GraphQlAnswer['data']>['order']>
 
 function unavailable(access: ShopifyAdminAccess, why: string): PlatformTemporarilyUnavailable {
   return new PlatformTemporarilyUnavailable(`The Shopify Admin API of ${access.shopDomain} did not answer usefully (${why}).`);
+}
+
+const APPROVE_MUTATION = `mutation ApproveReturn($input: ReturnApproveRequestInput!) {
+  returnApproveRequest(input: $input) { return { id status } userErrors { code field message } }
+}`;
+
+const DECLINE_MUTATION = `mutation DeclineReturn($input: ReturnDeclineRequestInput!) {
+  returnDeclineRequest(input: $input) { return { id status } userErrors { code field message } }
+}`;
+
+interface MutationAnswer {
+  data?: Record<string, { return?: { id: string; status: string } | null; userErrors?: { code?: string; message?: string }[] } | null>;
+  errors?: { message?: string; extensions?: { code?: string } }[];
+}
+
+/**
+ * Reports decisions back to shops (`returnApproveRequest`, `returnDeclineRequest` with reason OTHER and our
+ * justification as the note). `notifyCustomer` stays false: the customer gets our own answer, by e-mail or
+ * post, which is the one the law counts. Answers the return's status, or the user errors Shopify gave (a
+ * return already approved, declined or closed: telling again cannot change it, so nothing is retried).
+ */
+export function shopifyReturnDecider(options: { endpointBase?: string; fetch?: typeof fetch } = {}) {
+  const send = options.fetch ?? fetch;
+  return async (access: ShopifyAdminAccess, returnGid: string, decision: ShopDecision): Promise<{ status: string } | { userErrors: string }> => {
+    const base = options.endpointBase ?? `https://${access.shopDomain}`;
+    const url = `${base.replace(/\/$/, '')}/admin/api/${SHOPIFY_ADMIN_API_VERSION}/graphql.json`;
+    const [mutation, field, input] = decision.approve
+      ? [APPROVE_MUTATION, 'returnApproveRequest', { id: returnGid, notifyCustomer: false }]
+      : [
+          DECLINE_MUTATION,
+          'returnDeclineRequest',
+          { id: returnGid, declineReason: 'OTHER', notifyCustomer: false, ...(decision.declineNote ? { declineNote: decision.declineNote } : {}) },
+        ];
+    let response: Response;
+    try {
+      response = await send(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-shopify-access-token': access.accessToken },
+        body: JSON.stringify({ query: mutation, variables: { input } }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw unavailable(access, `no answer (${(error as { name?: string } | null)?.name ?? 'error'})`);
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new PlatformAccessRefused(`The Shopify Admin API of ${access.shopDomain} refused the access token (HTTP ${response.status}).`);
+    }
+    if (!response.ok) throw unavailable(access, `HTTP ${response.status}`);
+    let answer: MutationAnswer;
+    try {
+      answer = (await response.json()) as MutationAnswer;
+    } catch {
+      throw unavailable(access, 'an answer that is not JSON');
+    }
+    if (answer.errors && answer.errors.length > 0) {
+      const codes = answer.errors.map((error) => error.extensions?.code ?? error.message ?? 'error').join(', ');
+      if (codes.includes('ACCESS_DENIED'))
+        throw new PlatformAccessRefused(`The Shopify Admin API of ${access.shopDomain} refused ${field} (${codes}).`);
+      throw unavailable(access, `GraphQL errors: ${codes}`);
+    }
+    const payload = answer.data?.[field];
+    if (!payload) throw unavailable(access, 'an answer without data');
+    if (payload.userErrors && payload.userErrors.length > 0) {
+      return { userErrors: payload.userErrors.map((error) => error.message ?? error.code ?? 'error').join('; ') };
+    }
+    return { status: payload.return?.status ?? 'unknown' };
+  };
 }

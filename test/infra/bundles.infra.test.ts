@@ -24,6 +24,7 @@ const servicesUsed: Record<FunctionName, Service[]> = {
   advanceComplaint: ['dynamodb', 'sesv2', 'sfn'],
   // Secrets Manager for the shop's Admin API token, in the webhook sources' secret (lambdas/handlers/compose-platforms.ts).
   lookUpPlatformOrder: ['dynamodb', 'secrets-manager'],
+  reportDecisionToShop: ['dynamodb', 'secrets-manager'],
   // Secrets Manager for the cursor key, read on the first list or history page (lambdas/adapters/sealed-cursors.ts).
   admin: ['dynamodb', 'sesv2', 'sfn', 'secrets-manager'],
   decisionLetter: ['dynamodb'],
@@ -59,6 +60,7 @@ const ceilingKiB: Record<FunctionName, number> = {
   registerWait: GOAL_KIB,
   advanceComplaint: GOAL_KIB,
   lookUpPlatformOrder: GOAL_KIB,
+  reportDecisionToShop: GOAL_KIB,
   // 166 before issue 11's outbound webhooks (subscriptions, delivery logs, dead letters and their schemas: +16 KiB)
   // and issue 12's attachments (the staff links' presigned GET and the attachment schemas: ~7 KiB); 193 with the
   // cursor key's rotation (issue 13: the previous key, the re-read after a refusal, ~1 KiB).

@@ -1,5 +1,7 @@
 import type { Runtime } from '../../local/runtime';
+import { demoCredentials, signedHeaders } from '../../cli/signing';
 import { mailbox, startLocalProduct, storedItems } from '../support/local-product';
+import { demoStaff } from '../support/staff-event';
 import {
   canonicalEvent,
   shoperOrder,
@@ -26,6 +28,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime.stop();
 });
+
+const supervisor = demoStaff((staff) => staff.role === 'supervisor');
+
+async function asSupervisor(method: 'GET' | 'POST', path: string, body?: unknown) {
+  const url = new URL(path, runtime.urls.api);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers = await signedHeaders(
+    { method, url, headers: text === undefined ? {} : { 'content-type': 'application/json' }, body: text },
+    { credentials: demoCredentials(supervisor.id), region: 'eu-central-1' },
+  );
+  const response = await fetch(url, { method, headers, body: text });
+  // JSON.parse's any: the test reads the answer by path.
+  return { status: response.status, body: JSON.parse(await response.text()) };
+}
 
 function post(source: string, delivery: Delivery): Promise<Response> {
   return fetch(`${runtime.urls.api}/webhooks/${source}`, { method: 'POST', headers: delivery.headers, body: delivery.body });
@@ -171,6 +187,43 @@ describe('POST /webhooks/{source}', () => {
     expect(stored?.platformLookup?.M?.reason?.S).toContain('HTTP 503');
     expect(stored?.status?.S).toBe('assigned');
     expect(stored?.workflowAttention).toBeUndefined();
+  });
+
+  it('a decision on a Shopify complaint is reported to the shop, retried while the shop is down: accepted approves the return, rejected declines it with our justification', async () => {
+    const decide = async (returnNumber: number, decision: Record<string, unknown>, shopDownFor = 0) => {
+      const returnRequest = { ...shopifyReturnRequest, id: returnNumber, admin_graphql_api_id: `gid://shopify/Return/${returnNumber}` };
+      const filed = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: `evt-decide-${returnNumber}` }));
+      const { id } = (await filed.json()) as { id: string };
+      await runtime.settled();
+      const current = await asSupervisor('GET', `/admin/complaints/${id}`);
+      runtime.shopifyAdmin.failNext({ status: 503 }, shopDownFor);
+      const decided = await asSupervisor('POST', `/admin/complaints/${id}/decision`, { ...decision, version: current.body.version });
+      expect(decided.status).toBe(200);
+      await runtime.settled();
+      await runtime.settled();
+    };
+    // The shop is down when the first decision is made: its consumer retries the event until the shop answers.
+    const asked = runtime.shopifyAdmin.requests.length;
+    await decide(81, { outcome: 'accepted', remedy: 'refund' }, 2);
+    // The outbox pauses a failing consumer with backoff (local/outbox.ts); wait for its retries to get through.
+    for (let waited = 0; runtime.shopifyAdmin.returnDecisions.length === 0 && waited < 20_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // The lookup, two refused reports, the one that got through.
+    expect(runtime.shopifyAdmin.requests.length - asked).toBe(4);
+    await decide(82, { outcome: 'rejected', justification: 'Czajnik nosi ślady zalania; usterka nie wynika z wady.' });
+    expect(runtime.shopifyAdmin.returnDecisions).toEqual([
+      { mutation: 'returnApproveRequest', input: { id: 'gid://shopify/Return/81', notifyCustomer: false } },
+      {
+        mutation: 'returnDeclineRequest',
+        input: {
+          id: 'gid://shopify/Return/82',
+          declineReason: 'OTHER',
+          notifyCustomer: false,
+          declineNote: 'Czajnik nosi ślady zalania; usterka nie wynika z wady.',
+        },
+      },
+    ]);
   });
 
   it('WooCommerce: the creation ping gets 200 and files nothing; a return request is filed once however often it comes', async () => {
