@@ -165,6 +165,29 @@ const redrive: Command = {
   },
 };
 
+const redriveAll: Command = {
+  name: 'redrive-all',
+  positionals: [],
+  summary: 'Deliver again every dead letter, or those of one subscription, each once (admin).',
+  options: {
+    subscription: { type: 'string', value: 'ID', description: 'only the dead letters of this subscription' },
+  },
+  async run({ values, api }) {
+    const subscriptionId = text(values, 'subscription');
+    const answer = await api.send<{ redriven: { deliveryId: string }[]; skipped: { deadLetterId: string; reason: string }[]; more: boolean }>({
+      method: 'POST',
+      path: '/admin/webhook-dead-letters/redrive',
+      body: { subscriptionId: subscriptionId ?? 'all' },
+    });
+    const lines = [
+      `Redriving ${answer.redriven.length} dead letter(s).`,
+      ...answer.skipped.map((each) => `Skipped ${each.deadLetterId}: ${each.reason}`),
+      ...(answer.more ? ['More remain: run it again.'] : []),
+    ];
+    return { json: answer, text: lines.join('\n') };
+  },
+};
+
 export const webhookCommands: readonly Command[] = [
   subscribe,
   subscriptions,
@@ -173,4 +196,5 @@ export const webhookCommands: readonly Command[] = [
   deliveries,
   deadLetters,
   redrive,
+  redriveAll,
 ];

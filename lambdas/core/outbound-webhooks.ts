@@ -150,6 +150,21 @@ export const deadLetterQuerySchema = z.object({
 
 export const redriveAnswerSchema = z.object({ deliveryId: z.string(), complaintId: z.string(), state: z.enum(deliveryStates) });
 
+/** Bulk redrive: the dead letters of one subscription, or all of them. */
+export const bulkRedriveRequestSchema = z.object({
+  /** A subscription's id, or `all`: said outright, so an empty request redrives nothing by accident. */
+  subscriptionId: z.string().check(z.regex(/^(all|sub_[A-Za-z0-9_-]{16})$/, 'must be the id of a webhook subscription, or all')),
+});
+
+export const bulkRedriveAnswerSchema = z.object({
+  /** Taken out of the dead letters and being delivered again. */
+  redriven: z.array(redriveAnswerSchema),
+  /** Left in the dead letters, with why (their subscription is disabled or deleted). */
+  skipped: z.array(z.object({ deadLetterId: z.string(), reason: z.string() })),
+  /** More dead letters remain than one call takes: call again. */
+  more: z.boolean(),
+});
+
 /** The dead letter's own id: when it was parked (so the list reads newest first), then which delivery. */
 export function deadLetterIdOf(parkedAt: Date, deliveryId: string): string {
   return `dl_${String(parkedAt.getTime()).padStart(13, '0')}_${deliveryId}`;

@@ -38,6 +38,7 @@ import {
   listDeadLetters,
   listSubscriptions,
   redriveDeadLetter,
+  redriveDeadLetters,
 } from '../use-cases/outbound-webhooks';
 import { isDeadLetterId, isSubscriptionId } from '../core/outbound-webhooks';
 import { outboundPorts } from './compose-outbound';
@@ -130,6 +131,9 @@ const actions: Actions = {
       ...outboundPorts(),
       deliveries: deliveryStarter(),
     }),
+  }),
+  redriveWebhookDeadLetters: async ({ body }, staff) => ({
+    body: await redriveDeadLetters(body, staff, { ...outboundPorts(), deliveries: deliveryStarter() }),
   }),
 };
 

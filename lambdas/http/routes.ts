@@ -22,6 +22,8 @@ import {
   deadLetterQuerySchema,
   deliveryLogSchema,
   redriveAnswerSchema,
+  bulkRedriveAnswerSchema,
+  bulkRedriveRequestSchema,
   subscriptionListSchema,
   subscriptionRequestSchema,
   subscriptionSchema,
@@ -420,6 +422,18 @@ export const routes = [
     action: 'redriveWebhookDeadLetter',
     summary: 'Deliver a dead letter again, with the same webhook-id and body and a new day of retries; its subscription must be active (admin)',
     responses: { 202: { description: 'Taken out of the dead letters and being delivered', schema: redriveAnswerSchema } },
+  },
+  {
+    method: 'POST',
+    path: '/admin/webhook-dead-letters/redrive',
+    function: 'admin',
+    authorization: 'iam',
+    action: 'redriveWebhookDeadLetters',
+    summary:
+      'Deliver again every dead letter of one subscription (subscriptionId) or all of them, each once; those whose subscription is not active stay, with why (admin)',
+    request: { body: bulkRedriveRequestSchema },
+    responses: { 202: { description: 'Taken out of the dead letters and being delivered', schema: bulkRedriveAnswerSchema } },
+    problems: [422],
   },
 ] as const satisfies readonly Route[];
 

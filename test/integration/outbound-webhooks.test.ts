@@ -234,6 +234,37 @@ describe('outbound webhooks', () => {
     expect((await call(admin.id, 'POST', `/admin/webhook-dead-letters/${deadLetter.id}/redrive`)).status).toBe(404);
   });
 
+  it('redrives every dead letter of one subscription at once, once each; a second bulk redrive finds none', async () => {
+    const down = await subscriber(() => 500);
+    const subscription = await subscribe(down.url, ['complaint.received']);
+    const complaints = [await fileComplaint(), await fileComplaint()];
+    const parked = await Promise.all(
+      complaints.map((complaintId) =>
+        until(
+          'parked',
+          async () => (await deliveriesOf(complaintId)).find((each) => each.subscriptionId === subscription.id && each.state === 'parked'),
+          60_000,
+        ),
+      ),
+    );
+    down.answer = () => 200;
+    const bulk = await call(admin.id, 'POST', '/admin/webhook-dead-letters/redrive', { subscriptionId: subscription.id });
+    expect(bulk.status).toBe(202);
+    expect(new Set(bulk.body.redriven.map((each: { deliveryId: string }) => each.deliveryId))).toEqual(
+      new Set(parked.map((each) => each.deliveryId)),
+    );
+    expect(bulk.body).toMatchObject({ skipped: [], more: false });
+    await Promise.all(
+      complaints.map((complaintId, i) =>
+        until('delivered after the bulk redrive', async () =>
+          (await deliveriesOf(complaintId)).find((each) => each.deliveryId === parked[i]!.deliveryId && each.state === 'delivered'),
+        ),
+      ),
+    );
+    const again = await call(admin.id, 'POST', '/admin/webhook-dead-letters/redrive', { subscriptionId: subscription.id });
+    expect(again.body).toEqual({ redriven: [], skipped: [], more: false });
+  });
+
   it('does not let a slow subscriber hold up another one', async () => {
     const slow = await subscriber(() => 200, 3_000);
     const quick = await subscriber(() => 200);
