@@ -18,8 +18,8 @@ export type Grant =
  * The DynamoDB actions a function may take on the complaints table (Query also on its indexes): exactly the
  * commands its code sends (adapters/complaint-repository.ts, idempotency-store.ts, complaint-lists.ts,
  * outbound-webhook-store.ts); the local runtime refuses any other, as IAM does (local/function-policies.ts).
- * Nothing scans or batch-writes, so nothing may; only the staff API deletes (a webhook subscription, a dead
- * letter it redrives) and batch-reads (a list's rows, complaint-lists.ts).
+ * Nothing scans or batch-writes, so nothing may; only the staff API's webhooks function deletes (a webhook
+ * subscription, a dead letter it redrives), and only its reads batch-read (a lookup's rows, complaint-lists.ts).
  */
 export type TableAction =
   'dynamodb:GetItem' | 'dynamodb:BatchGetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query' | 'dynamodb:DeleteItem';
@@ -60,13 +60,41 @@ export const functions = {
     timeout: 10,
     memory: 512,
   },
-  admin: {
-    entry: 'lambdas/handlers/admin.handler.ts',
-    description: 'The staff API (/admin/...), behind IAM (SigV4) authorization',
-    // Lists are index queries and a batch read of their rows; registration puts; webhook subscriptions and
-    // redriven dead letters are deleted.
-    table: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
-    grants: ['email:send', 'workflow:callback', 'cursorKey:read', 'webhookDeliveries:start', 'attachments:read'], // a redrive starts a delivery
+  // The staff API (/admin/..., behind IAM (SigV4) authorization) is three functions, split along the route
+  // registry (each route names its function): one for reads, one for changes to complaints, one for outbound
+  // webhooks. Each bundles only its routes' use cases and ports (≤ 150 KiB, where the single function was 187)
+  // and holds only their rights: the reads send no e-mail, the changes delete nothing, only the webhooks start
+  // deliveries.
+  staffReads: {
+    entry: 'lambdas/handlers/staff-reads.handler.ts',
+    description: "The staff API's reads: lists and lookups, a complaint, its history, an attachment's download link",
+    // A complaint and its history; lists are index queries, and a lookup by e-mail or order number reads its
+    // rows from the complaints in one BatchGetItem (the customer and order indexes hold keys only).
+    table: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
+    grants: ['cursorKey:read', 'attachments:read'],
+    timeout: 10,
+    memory: 512,
+  },
+  staffChanges: {
+    entry: 'lambdas/handlers/staff-changes.handler.ts',
+    description:
+      "The staff API's changes to complaints: registration, assignment, notes, information requests, decision, extension, posting, acknowledgement",
+    // Registration puts; a change updates the complaint and puts its history event, with its key's answer, in
+    // one transaction; the answer carries the newest page of history (a Query).
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    // An information request is an e-mail; a decision wakes the workflow waiting on it. The answer's history
+    // page carries a sealed cursor.
+    grants: ['email:send', 'workflow:callback', 'cursorKey:read'],
+    timeout: 10,
+    memory: 512,
+  },
+  staffWebhooks: {
+    entry: 'lambdas/handlers/staff-webhooks.handler.ts',
+    description: "The staff API's outbound webhooks: subscriptions, a complaint's delivery log, dead letters and their redrive",
+    // Subscriptions are put, updated (disabled) and deleted; a redriven dead letter is deleted and its delivery
+    // updated in one transaction.
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    grants: ['webhookDeliveries:start'], // a redrive starts a delivery
     timeout: 10,
     memory: 512,
   },

@@ -201,7 +201,7 @@ async function handle(request: http.IncomingMessage, body: Buffer): Promise<APIG
 
 let directory: StaffDirectory | undefined;
 function staffDirectory(): StaffDirectory {
-  // The same file the admin handler reads (config/staff.local.json locally), through the same adapter.
+  // The same file the staff functions read (config/staff.local.json locally), through the same adapter.
   directory ??= readConfigFile('staffDirectory');
   return directory;
 }

@@ -66,7 +66,7 @@ export const configFiles = {
     // Never the demo keys in AWS: without -c staffDirectory nobody may use the staff API.
     fallback: { staff: [] },
     shipRepositoryFile: false,
-    readBy: ['admin', 'decisionLetter'],
+    readBy: ['staffReads', 'staffChanges', 'staffWebhooks', 'decisionLetter'],
     load: (json: unknown, source: string) => {
       try {
         return loadStaffDirectory(json);

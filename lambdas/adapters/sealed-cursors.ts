@@ -2,7 +2,7 @@ import { GetSecretValueCommand } from './aws-wire/secrets-manager-api';
 import { cursorSeal, type CursorSeal } from '../core/cursor-seal';
 import { InvalidConfiguration, MalformedRequest } from '../core/errors';
 import { isServiceError } from './aws-wire/service-errors';
-import type { ComplaintLists, ComplaintRepository } from '../use-cases/ports';
+import type { ComplaintLists, ComplaintRepository, ListRequest } from '../use-cases/ports';
 import type { Environment } from './config';
 import { secretsManager } from './secrets-client';
 
@@ -103,8 +103,8 @@ async function opened(keys: CursorKeys, purpose: string, cursor: string | undefi
 const LIST = 'list';
 const historyOf = (complaintId: string) => `history:${complaintId}`;
 
-/** The same ports, with every cursor they take or give sealed. */
-export function sealedCursors<P extends { complaints: ComplaintRepository; lists: ComplaintLists }>(ports: P, keys: CursorKeys): P {
+/** The same ports, with every cursor they take or give sealed (the lists' too, where the ports have lists). */
+export function sealedCursors<P extends { complaints: ComplaintRepository; lists?: ComplaintLists }>(ports: P, keys: CursorKeys): P {
   const { complaints, lists } = ports;
   return {
     ...ports,
@@ -116,12 +116,14 @@ export function sealedCursors<P extends { complaints: ComplaintRepository; lists
         return found.before === undefined ? found : { ...found, before: sealer.seal(historyOf(id), found.before) };
       },
     },
-    lists: {
-      async list(request) {
-        const { position: cursor, sealer } = await opened(keys, LIST, request.cursor);
-        const page = await lists.list({ ...request, cursor });
-        return page.cursor === undefined ? page : { ...page, cursor: sealer.seal(LIST, page.cursor) };
+    ...(lists && {
+      lists: {
+        async list(request: ListRequest) {
+          const { position: cursor, sealer } = await opened(keys, LIST, request.cursor);
+          const page = await lists.list({ ...request, cursor });
+          return page.cursor === undefined ? page : { ...page, cursor: sealer.seal(LIST, page.cursor) };
+        },
       },
-    },
+    }),
   };
 }

@@ -134,19 +134,19 @@ export const waitPorts = /* @__PURE__ */ once(() => ({
   now: shared().now,
 }));
 
+/** Who is who on the staff API: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments. */
+export const staffDirectory = /* @__PURE__ */ once(() => readConfigFile('staffDirectory'));
+
 /** The cursors the staff API hands out are sealed with the deployment's cursor key (sealed-cursors.ts). */
-export const staffPorts = /* @__PURE__ */ once((): StaffPorts & { staff: StaffDirectory } =>
-  sealedCursors(
-    {
-      ...stepPorts(),
-      lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME),
-      company: loadCompanyProfile(),
-      // Who is who: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments.
-      staff: readConfigFile('staffDirectory'),
-    },
-    cursorSealFrom(shared().env),
-  ),
+const cursorKeys = /* @__PURE__ */ once(() => cursorSealFrom(shared().env));
+
+/** The staff API's reads (staff-reads.handler.ts): complaints, their history and the lists; no mailer, no workflow. */
+export const staffReadPorts = /* @__PURE__ */ once(() =>
+  sealedCursors({ complaints: shared().complaints, lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME), now: shared().now }, cursorKeys()),
 );
+
+/** The staff API's changes to complaints (staff-changes.handler.ts): the steps' ports and the company; no lists. */
+export const staffPorts = /* @__PURE__ */ once((): StaffPorts => sealedCursors({ ...stepPorts(), company: loadCompanyProfile() }, cursorKeys()));
 
 /**
  * The printed decision letter, a function of its own (decision-letter.handler.ts): only its bundle carries

@@ -1,38 +1,20 @@
 import * as z from '../core/zod';
 import type { FunctionName } from '../functions';
 import { MalformedRequest } from '../core/errors';
-import { complaintReceiptSchema, complaintSchema, complaintSubmissionSchema, historyEntrySchema } from '../core/complaint';
-import {
-  acknowledgementRecordSchema,
-  assignmentRequestSchema,
-  decisionPostingSchema,
-  decisionRequestSchema,
-  extensionRequestSchema,
-  informationRequestSchema,
-  listQuerySchema,
-  noteRequestSchema,
-  registrationSchema,
-} from '../core/staff-requests';
-import { complaintPageSchema } from '../core/complaint-summary';
+import { complaintReceiptSchema, complaintSubmissionSchema } from '../core/complaint';
 import { customerReplySchema, customerStatusSchema, statusLookupSchema } from '../core/customer-status';
 import { complaintCreatedEventSchema } from '../core/complaint-created-event';
-import {
-  createdSubscriptionSchema,
-  deadLetterPageSchema,
-  deadLetterQuerySchema,
-  deliveryLogSchema,
-  redriveAnswerSchema,
-  bulkRedriveAnswerSchema,
-  bulkRedriveRequestSchema,
-  subscriptionListSchema,
-  subscriptionRequestSchema,
-  subscriptionSchema,
-} from '../core/outbound-webhooks';
-import { attachmentLinkSchema, uploadSlotsRequestSchema, uploadSlotsSchema } from '../core/attachments';
+import { uploadSlotsRequestSchema, uploadSlotsSchema } from '../core/attachments';
+import { staffReadRoutes } from './staff-read-routes';
+import { staffChangeRoutes } from './staff-change-routes';
+import { staffWebhookRoutes } from './staff-webhook-routes';
 
-// The route registry, once. API Gateway's routes (lib/api.ts), the local server, the admin function's
-// dispatcher and the OpenAPI document (openapi.ts) are all built from these entries, so a route cannot be
-// served without being documented, or validated against another schema than the one documented.
+// The route registry, once. API Gateway's routes (lib/api.ts), the local server, the staff functions'
+// dispatcher (staff-dispatcher.ts) and the OpenAPI document (openapi.ts) are all built from these entries, so a
+// route cannot be served without being documented, or validated against another schema than the one
+// documented. The staff API's entries are kept in a module per function (staff-*-routes.ts) and spread in
+// here: a staff function's dispatcher imports its own module only, so its bundle carries its own routes'
+// schemas and not the whole API's.
 
 export type Authorization = 'none' | 'iam';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -73,16 +55,6 @@ export interface Route {
 }
 
 export const healthSchema = z.object({ status: z.literal('ok') });
-
-const theComplaint = { description: 'The complaint', schema: complaintSchema };
-
-const historyQuerySchema = z.object({
-  /** The `olderHistory` of a complaint, or the `before` of the previous page. */
-  before: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(200))),
-});
-
-const historyPageSchema = z.object({ entries: z.array(historyEntrySchema), before: z.optional(z.string()) });
 
 /** What a post that fills the honeypot is answered (core/honeypot.ts): success in form, no reference. */
 export const honeypotAnswerSchema = z.object({ status: z.literal('received') });
@@ -210,116 +182,8 @@ export const routes = [
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1' } },
   },
-  {
-    method: 'GET',
-    path: '/admin/complaints',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'listComplaints',
-    summary: 'List complaints (filters, newest or most urgent first, cursor pagination) or find one',
-    request: { query: listQuerySchema },
-    responses: { 200: { description: 'A page of complaint summaries (open one for the whole complaint)', schema: complaintPageSchema } },
-    problems: [400],
-  },
-  {
-    method: 'POST',
-    path: '/admin/complaints',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'registerComplaint',
-    summary: 'Register a complaint received by letter, phone or in person',
-    request: { body: registrationSchema, idempotencyKey: true },
-    responses: {
-      200: { description: 'The first answer again: a retried registration with the same Idempotency-Key', schema: complaintReceiptSchema },
-      201: { description: 'Registered', schema: complaintReceiptSchema },
-    },
-    problems: [409],
-  },
-  {
-    method: 'GET',
-    path: '/admin/complaints/{id}',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'readComplaint',
-    summary: 'A complaint with the newest page of its history (olderHistory continues it)',
-    responses: { 200: theComplaint },
-  },
-  {
-    method: 'GET',
-    path: '/admin/complaints/{id}/history',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'readHistory',
-    summary: "Older entries of a complaint's history, a page at a time, oldest of the page first",
-    request: { query: historyQuerySchema },
-    responses: { 200: { description: 'A page of history', schema: historyPageSchema } },
-    problems: [400],
-  },
-  {
-    method: 'GET',
-    path: '/admin/complaints/{id}/attachments/{attachmentId}',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'linkAttachment',
-    summary: "One of the complaint's attachments (its record and scan verdict) with a presigned link to download it, good for 5 minutes",
-    responses: { 200: { description: 'The attachment and its link', schema: attachmentLinkSchema } },
-  },
-  {
-    method: 'POST',
-    path: '/admin/complaints/{id}/assignment',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'assignComplaint',
-    summary: 'Assign or reassign a department (supervisor)',
-    request: { body: assignmentRequestSchema, idempotencyKey: true },
-    responses: { 200: theComplaint },
-    problems: [409],
-  },
-  {
-    method: 'POST',
-    path: '/admin/complaints/{id}/notes',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'addNote',
-    summary: 'Add an internal note',
-    request: { body: noteRequestSchema, idempotencyKey: true },
-    responses: { 201: theComplaint },
-    problems: [409],
-  },
-  {
-    method: 'POST',
-    path: '/admin/complaints/{id}/decision',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'recordDecision',
-    summary: "Record the decision; the workflow sends it to the customer at once. Checked against the policy's required answer elements.",
-    request: { body: decisionRequestSchema, idempotencyKey: true },
-    responses: { 200: theComplaint },
-    problems: [409],
-  },
-  {
-    method: 'POST',
-    path: '/admin/complaints/{id}/information-requests',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'requestInformation',
-    summary: 'Ask the customer for more information (e-mail)',
-    request: { body: informationRequestSchema, idempotencyKey: true },
-    responses: { 201: theComplaint },
-    problems: [409, 503],
-  },
-  {
-    method: 'POST',
-    path: '/admin/complaints/{id}/extension',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'requestExtension',
-    summary:
-      'Extend the deadline where the policy allows it (financial: to 60 days, the notice sent within the 30-day term as art. 115 KC moves its last day)',
-    request: { body: extensionRequestSchema, idempotencyKey: true },
-    responses: { 200: theComplaint },
-    problems: [409],
-  },
+  ...staffReadRoutes,
+  ...staffChangeRoutes,
   {
     method: 'GET',
     path: '/admin/complaints/{id}/decision-letter',
@@ -329,112 +193,7 @@ export const routes = [
     summary: 'The decision as a printable letter (PDF), for an answer that goes by post (financial: art. 5(2) of the act of 5 August 2015)',
     responses: { 200: { description: 'The letter', mediaType: 'application/pdf' } },
   },
-  {
-    method: 'POST',
-    path: '/admin/complaints/{id}/decision-posting',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'recordDecisionPosting',
-    summary: 'Record the day the printed answer was posted; a dispatch deadline checks this date, and the complaint closes',
-    request: { body: decisionPostingSchema, idempotencyKey: true },
-    responses: { 200: theComplaint },
-    problems: [409],
-  },
-  {
-    method: 'POST',
-    path: '/admin/complaints/{id}/acknowledgement',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'recordAcknowledgement',
-    summary:
-      'Record an acknowledgement of receipt given outside the product (handed over in person, by letter or phone); the history says whether it was in time',
-    request: { body: acknowledgementRecordSchema, idempotencyKey: true },
-    responses: { 201: theComplaint },
-    problems: [409],
-  },
-  {
-    method: 'GET',
-    path: '/admin/complaints/{id}/webhook-deliveries',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'readWebhookDeliveries',
-    summary: "The complaint's outbound webhook deliveries: each event sent to each subscription, with its attempts (admin)",
-    responses: { 200: { description: 'The delivery log, in event order', schema: deliveryLogSchema } },
-  },
-  {
-    method: 'POST',
-    path: '/admin/webhook-subscriptions',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'createWebhookSubscription',
-    summary:
-      'Subscribe an endpoint to complaint events, for one webhook source or all complaints (admin). Deliveries are signed with ' +
-      'Standard Webhooks using the secret in this answer, which is shown here only. In AWS the URL must be HTTPS to a public address.',
-    request: { body: subscriptionRequestSchema, idempotencyKey: true },
-    responses: {
-      200: { description: 'The first answer again: a retried create with the same Idempotency-Key', schema: createdSubscriptionSchema },
-      201: { description: 'Subscribed; the signing secret is in this answer only', schema: createdSubscriptionSchema },
-    },
-  },
-  {
-    method: 'GET',
-    path: '/admin/webhook-subscriptions',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'listWebhookSubscriptions',
-    summary: 'The webhook subscriptions, oldest first, without their secrets (admin)',
-    responses: { 200: { description: 'The subscriptions', schema: subscriptionListSchema } },
-  },
-  {
-    method: 'POST',
-    path: '/admin/webhook-subscriptions/{subscriptionId}/disable',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'disableWebhookSubscription',
-    summary: 'Stop delivering to a subscription; deliveries still being retried are cancelled at their next attempt (admin)',
-    responses: { 200: { description: 'The subscription, disabled', schema: subscriptionSchema } },
-  },
-  {
-    method: 'DELETE',
-    path: '/admin/webhook-subscriptions/{subscriptionId}',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'deleteWebhookSubscription',
-    summary: 'Delete a subscription and its secret; the delivery logs keep what was sent (admin)',
-    responses: { 204: { description: 'Deleted' } },
-  },
-  {
-    method: 'GET',
-    path: '/admin/webhook-dead-letters',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'listWebhookDeadLetters',
-    summary: 'Deliveries that failed every attempt of their day of retries, newest first (admin)',
-    request: { query: deadLetterQuerySchema },
-    responses: { 200: { description: 'A page of dead letters', schema: deadLetterPageSchema } },
-    problems: [400],
-  },
-  {
-    method: 'POST',
-    path: '/admin/webhook-dead-letters/{deadLetterId}/redrive',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'redriveWebhookDeadLetter',
-    summary: 'Deliver a dead letter again, with the same webhook-id and body and a new day of retries; its subscription must be active (admin)',
-    responses: { 202: { description: 'Taken out of the dead letters and being delivered', schema: redriveAnswerSchema } },
-  },
-  {
-    method: 'POST',
-    path: '/admin/webhook-dead-letters/redrive',
-    function: 'admin',
-    authorization: 'iam',
-    action: 'redriveWebhookDeadLetters',
-    summary:
-      'Deliver again every dead letter of one subscription (subscriptionId) or all of them, each once; those whose subscription is not active stay, with why (admin)',
-    request: { body: bulkRedriveRequestSchema },
-    responses: { 202: { description: 'Taken out of the dead letters and being delivered', schema: bulkRedriveAnswerSchema } },
-    problems: [422],
-  },
+  ...staffWebhookRoutes,
 ] as const satisfies readonly Route[];
 
 export type RegisteredRoute = (typeof routes)[number];

@@ -29,7 +29,6 @@ import { sendOnce, type SendOncePorts } from './send-once';
 
 export interface StaffPorts extends SendOncePorts {
   complaints: ComplaintRepository;
-  lists: ComplaintLists;
   mailer: Mailer;
   waker: WorkflowWaker;
   policies: PolicyRegistry;
@@ -67,7 +66,11 @@ export async function readHistory(id: string, query: { before?: string; limit?: 
   return ports.complaints.history(id, { limit: query.limit ?? HISTORY_PAGE, before: query.before });
 }
 
-export async function listComplaints(query: ListQuery, staff: StaffMember, ports: StaffPorts): Promise<ComplaintPage> {
+export async function listComplaints(
+  query: ListQuery,
+  staff: StaffMember,
+  ports: Pick<StaffPorts, 'complaints' | 'now'> & { lists: ComplaintLists },
+): Promise<ComplaintPage> {
   authorize(staff, 'complaint:list', query.department ? { department: query.department } : undefined);
   if (query.reference !== undefined) {
     const reference = parseReference(query.reference);

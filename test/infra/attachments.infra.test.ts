@@ -103,10 +103,10 @@ describe('the attachments bucket', () => {
     expect(s3Grants('customerStatus')).toHaveLength(2);
   });
 
-  it('gives the staff API GetObject under attachments/ only (its links), and no other function any S3 right', () => {
-    expect(s3Grants('admin')).toEqual([{ actions: ['s3:GetObject'], prefix: 'attachments' }]);
+  it("gives the staff API's reads GetObject under attachments/ only (its links), and no other function any S3 right", () => {
+    expect(s3Grants('staffReads')).toEqual([{ actions: ['s3:GetObject'], prefix: 'attachments' }]);
     for (const name of Object.keys(functions) as FunctionName[]) {
-      if (!['intake', 'admin', 'customerStatus'].includes(name)) expect(s3Grants(name)).toEqual([]);
+      if (!['intake', 'staffReads', 'customerStatus'].includes(name)) expect(s3Grants(name)).toEqual([]);
     }
   });
 

@@ -124,7 +124,7 @@ describe('the configuration files', () => {
   it('gives the staff API nobody without -c staffDirectory, never the demo directory', () => {
     const config = readDeploymentConfig(context({}));
     expect(JSON.parse(config.files.staffDirectory.content)).toEqual({ staff: [] });
-    expect(config.filesFor('admin')['staff.json']).toBe(JSON.stringify({ staff: [] }));
+    expect(config.filesFor('staffReads')['staff.json']).toBe(JSON.stringify({ staff: [] }));
     expect(config.filesFor('intake')['staff.json']).toBeUndefined();
   });
 });

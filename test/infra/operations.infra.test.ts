@@ -162,7 +162,8 @@ describe('concurrency', () => {
       expect(resources[functionId(name)]!.Properties.ReservedConcurrentExecutions).toBe(spec.reservedConcurrency);
     }
     expect(functions.intake).not.toHaveProperty('reservedConcurrency');
-    expect(functions.admin).not.toHaveProperty('reservedConcurrency');
+    for (const staffFunction of ['staffReads', 'staffChanges', 'staffWebhooks'] as const)
+      expect(functions[staffFunction]).not.toHaveProperty('reservedConcurrency');
     expect(functions.advanceComplaint.reservedConcurrency).toBeGreaterThan(0);
     // The account must keep 100 unreserved: with the default 1,000 the caps leave intake most of the pool.
     const reserved = catalog.reduce((sum, [, spec]) => sum + (spec.reservedConcurrency ?? 0), 0);
@@ -209,15 +210,17 @@ describe('IAM', () => {
     expect(tableActions).toEqual([...spec.table].sort());
   });
 
-  it('lets nothing scan or batch-write, only the staff API delete and batch-read, and the state machines only update items or nothing', () => {
+  it("lets nothing scan or batch-write, only the staff API's webhooks delete, only its reads batch-get, and the state machines only update items or nothing", () => {
     const all = Object.values(resources)
       .filter((resource) => resource.Type === 'AWS::IAM::Policy')
       .flatMap((resource) => resource.Properties.PolicyDocument.Statement)
       .flatMap((statement: { Action: string | string[] }) => [statement.Action].flat());
     for (const action of NEVER) expect(all).not.toContain(action);
-    expect(catalog.filter(([, spec]) => (spec.table as readonly string[]).includes('dynamodb:DeleteItem')).map(([name]) => name)).toEqual(['admin']);
+    expect(catalog.filter(([, spec]) => (spec.table as readonly string[]).includes('dynamodb:DeleteItem')).map(([name]) => name)).toEqual([
+      'staffWebhooks',
+    ]);
     expect(catalog.filter(([, spec]) => (spec.table as readonly string[]).includes('dynamodb:BatchGetItem')).map(([name]) => name)).toEqual([
-      'admin',
+      'staffReads',
     ]);
     const roleOf = (suffix: string) =>
       Object.values(resources).find(

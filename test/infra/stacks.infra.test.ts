@@ -249,17 +249,17 @@ describe('the functions', () => {
     expect(files).toEqual(wanted);
   });
 
-  it('give the staff directory to the staff API and its letter printer alone, which reads all 200 people from its bundle, and never the demo keys', () => {
+  it("give the staff directory to the staff API's functions and its letter printer alone, which read all 200 people from their bundles, and never the demo keys", () => {
     const holders = (Object.keys(functions) as FunctionName[]).filter((name) => fs.existsSync(path.join(bundleOf(name), 'config', 'staff.json')));
-    expect(holders).toEqual(['admin', 'decisionLetter']);
+    expect(holders).toEqual(['staffReads', 'staffChanges', 'staffWebhooks', 'decisionLetter']);
     // What the deployed function does at cold start: the adapter, with Lambda's LAMBDA_TASK_ROOT.
-    const directory = readConfigFile('staffDirectory', configLocation({ LAMBDA_TASK_ROOT: bundleOf('admin') }));
+    const directory = readConfigFile('staffDirectory', configLocation({ LAMBDA_TASK_ROOT: bundleOf('staffReads') }));
     expect(directory.staff).toHaveLength(STAFF_COUNT);
     expect(directory.staff[0]!.principalArn).toBe('arn:aws:iam::123456789012:role/ComplaintsSupervisor');
     const departments = readConfigFile('departments', configLocation({ LAMBDA_TASK_ROOT: bundleOf('intake') }));
     expect(departments.departments.map((department) => department.id)).toContain(departments.fallback);
     expect(JSON.stringify(app.toJSON())).not.toContain('AKIALOCAL');
-    expect(fs.readFileSync(path.join(bundleOf('admin'), 'config', 'staff.json'), 'utf8')).not.toContain('AKIALOCAL');
+    for (const name of holders) expect(fs.readFileSync(path.join(bundleOf(name), 'config', 'staff.json'), 'utf8')).not.toContain('AKIALOCAL');
   });
 
   it('keep their logs for a bounded time', () => {
@@ -296,6 +296,39 @@ describe('the HTTP API', () => {
     },
   );
 
+  it('serves the staff API from three functions split along the registry: reads, changes to complaints, outbound webhooks', () => {
+    const servedBy = (routeKey: string) => {
+      const [route] = Object.values(app.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }));
+      const integrationId = route!.Properties!.Target['Fn::Join'][1][1].Ref as string;
+      const target = app.toJSON().Resources[integrationId].Properties.IntegrationUri['Fn::GetAtt'][0] as string;
+      return (Object.keys(functions) as FunctionName[]).find((name) => functionLogicalId(name) === target);
+    };
+    const staffRoutes = routes.filter((route) => route.path.startsWith('/admin/')).map((route) => `${route.method} ${route.path}`);
+    expect(Object.fromEntries(staffRoutes.map((routeKey) => [routeKey, servedBy(routeKey)]))).toEqual({
+      'GET /admin/complaints': 'staffReads',
+      'GET /admin/complaints/{id}': 'staffReads',
+      'GET /admin/complaints/{id}/history': 'staffReads',
+      'GET /admin/complaints/{id}/attachments/{attachmentId}': 'staffReads',
+      'POST /admin/complaints': 'staffChanges',
+      'POST /admin/complaints/{id}/assignment': 'staffChanges',
+      'POST /admin/complaints/{id}/notes': 'staffChanges',
+      'POST /admin/complaints/{id}/decision': 'staffChanges',
+      'POST /admin/complaints/{id}/information-requests': 'staffChanges',
+      'POST /admin/complaints/{id}/extension': 'staffChanges',
+      'POST /admin/complaints/{id}/decision-posting': 'staffChanges',
+      'POST /admin/complaints/{id}/acknowledgement': 'staffChanges',
+      'GET /admin/complaints/{id}/decision-letter': 'decisionLetter',
+      'GET /admin/complaints/{id}/webhook-deliveries': 'staffWebhooks',
+      'POST /admin/webhook-subscriptions': 'staffWebhooks',
+      'GET /admin/webhook-subscriptions': 'staffWebhooks',
+      'POST /admin/webhook-subscriptions/{subscriptionId}/disable': 'staffWebhooks',
+      'DELETE /admin/webhook-subscriptions/{subscriptionId}': 'staffWebhooks',
+      'GET /admin/webhook-dead-letters': 'staffWebhooks',
+      'POST /admin/webhook-dead-letters/{deadLetterId}/redrive': 'staffWebhooks',
+      'POST /admin/webhook-dead-letters/redrive': 'staffWebhooks',
+    });
+  });
+
   it('logs access and throttles by default', () => {
     app.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -323,7 +356,7 @@ describe('the webhook deliveries', () => {
     }
   });
 
-  it('are started by the dispatcher and the staff API (a redrive) only, each told the ARN', () => {
+  it("are started by the dispatcher and the staff API's webhooks function (a redrive) only, each told the ARN", () => {
     const resources = app.toJSON().Resources as Resources;
     const [machineId] = Object.entries(resources).find(
       ([, resource]) =>
@@ -339,7 +372,7 @@ describe('the webhook deliveries', () => {
             [statement.Action].flat().includes('states:StartExecution') && JSON.stringify(statement.Resource) === JSON.stringify({ Ref: machineId }),
         );
     });
-    expect(starters.sort()).toEqual(['admin', 'webhookDispatcher']);
+    expect(starters.sort()).toEqual(['staffWebhooks', 'webhookDispatcher']);
     for (const name of starters) {
       expect(resources[functionLogicalId(name)]!.Properties!.Environment.Variables.WEBHOOK_DELIVERY_STATE_MACHINE_ARN).toEqual({ Ref: machineId });
     }
@@ -535,7 +568,7 @@ describe('the cursor key', () => {
     data.hasOutput('CursorKeyArn', { Export: { Name: built.stateful.cursorKeyRef.secretArnExport } });
   });
 
-  it('may be read by the staff API alone, which is told where it is', () => {
+  it("may be read by the staff API's reads and changes alone (the cursors they hand out), which are told where it is", () => {
     const resources = app.toJSON().Resources as Resources;
     const cursorKey = { 'Fn::ImportValue': built.stateful.cursorKeyRef.secretArnExport };
     const readerRoles = Object.values(resources)
@@ -547,12 +580,12 @@ describe('the cursor key', () => {
         ),
       )
       .flatMap((resource) => resource.Properties!.Roles.map((role: { Ref: string }) => role.Ref));
-    const adminRole = resources[functionLogicalId('admin')]!.Properties!.Role['Fn::GetAtt'][0];
-    expect(readerRoles).toEqual([adminRole]);
+    const roleOf = (name: FunctionName) => resources[functionLogicalId(name)]!.Properties!.Role['Fn::GetAtt'][0] as string;
+    expect(readerRoles.sort()).toEqual([roleOf('staffReads'), roleOf('staffChanges')].sort());
     const told = (Object.keys(functions) as FunctionName[]).filter(
       (name) => 'CURSOR_KEY_SECRET_ARN' in resources[functionLogicalId(name)]!.Properties!.Environment.Variables,
     );
-    expect(told).toEqual(['admin']);
+    expect(told).toEqual(['staffReads', 'staffChanges']);
     expect(JSON.stringify(resources)).not.toMatch(/"CURSOR_KEY"/);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { handlerOf } from '../../local/handlers';
+import { routes } from '../../lambdas/http/routes';
 
 interface DemoStaff {
   id: string;
@@ -18,7 +19,7 @@ export function demoStaff(predicate: (staff: DemoStaff) => boolean): DemoStaff {
 }
 
 /**
- * Calls the admin handler as API Gateway does after its IAM authorizer accepted the signature: the event
+ * Calls the staff function the route registry names for the route as API Gateway does after its IAM authorizer accepted the signature: the event
  * carries the caller's IAM identity. (Signature checking itself is tested on its own and end to end.)
  */
 export async function asStaff(
@@ -45,6 +46,8 @@ export async function asStaff(
       authorizer: { iam: { userArn: staff.principalArn, accountId: '000000000000', accessKey: 'AKIA', callerId: staff.id } },
     },
   } as unknown as APIGatewayProxyEventV2;
-  const result = (await handlerOf('admin')(event)) as { statusCode: number; body: string };
+  const route = routes.find((candidate) => candidate.method === method && candidate.path === routePath);
+  if (!route) throw new Error(`No route ${method} ${routePath} in the registry`);
+  const result = (await handlerOf(route.function)(event)) as { statusCode: number; body: string };
   return { statusCode: result.statusCode, body: JSON.parse(result.body) };
 }

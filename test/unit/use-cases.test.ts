@@ -43,7 +43,6 @@ function world() {
     now: () => NOW,
     companyName: 'Sklep Testowy',
     company: readConfigFile('company'),
-    lists: { list: async () => ({ complaints: [] }) },
   };
   let ids = 0;
   const file = async () =>
