@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -9,7 +8,7 @@ import { Construct } from 'constructs';
 import { deliverySteps, type FunctionName } from '../lambdas/functions';
 import type { Alerts } from './alerts';
 import { repositoryRoot } from './bundling';
-import { acknowledgeWildcardResource } from './nag';
+import { grantStepInvokes, watchFailedExecutions } from './state-machine-watch';
 
 export const webhookDeliveryFile = path.join(repositoryRoot, 'statemachines', 'webhook-delivery.asl.json');
 
@@ -53,30 +52,16 @@ export class WebhookDeliveries extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
 
-    for (const step of Object.values(props.steps)) {
-      if (!step) continue;
-      step.grantInvoke(this.stateMachine);
-      acknowledgeWildcardResource(
-        this.stateMachine,
-        `${step.functionArn}:*`,
-        'grantInvoke also covers the versions and aliases of this one function (`<arn>:*`); no other function.',
-      );
-    }
+    grantStepInvokes(this.stateMachine, props.steps);
 
     // A failed execution is a delivery whose step kept failing for ~15 minutes (a bug, or DynamoDB down): it is
     // neither delivered nor parked, and needs a person.
-    props.alerts.alarmOnAny(
+    watchFailedExecutions(
       this,
       'DeliveriesFailed',
+      this.stateMachine,
+      props.alerts,
       'A webhook delivery execution failed (its step kept failing): see the execution, fix, then redrive it.',
-      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
     );
-
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Two services without resource-level permissions: X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords, ' +
-        'xray:GetSampling*) and CloudWatch Logs vended log delivery (logs:CreateLogDelivery, logs:*LogDelivery, …).',
-    });
   }
 }

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,7 +9,8 @@ import { Construct } from 'constructs';
 import { workflowSteps, type FunctionName } from '../lambdas/functions';
 import type { Alerts } from './alerts';
 import { repositoryRoot } from './bundling';
-import { acknowledgeTableIndexes, acknowledgeWildcardResource } from './nag';
+import { acknowledgeTableIndexes } from './nag';
+import { grantStepInvokes, watchFailedExecutions } from './state-machine-watch';
 
 export const complaintWorkflowFile = path.join(repositoryRoot, 'statemachines', 'complaint-workflow.asl.json');
 
@@ -70,33 +70,18 @@ export class Workflow extends Construct {
 
     this.stateMachineByName = sfn.StateMachine.fromStateMachineName(this, 'ByName', stateMachineName);
 
-    for (const step of Object.values(props.steps)) {
-      if (!step) continue;
-      step.grantInvoke(this.stateMachine);
-      acknowledgeWildcardResource(
-        this.stateMachine,
-        `${step.functionArn}:*`,
-        'grantInvoke also covers the versions and aliases of this one function (`<arn>:*`); no other function.',
-      );
-    }
+    grantStepInvokes(this.stateMachine, props.steps);
     // The ASL's only direct DynamoDB task is dynamodb:updateItem (recording workflowAttention); nothing else.
     props.table.grant(this.stateMachine, 'dynamodb:UpdateItem');
     acknowledgeTableIndexes(this.stateMachine, props.table.tableArn);
 
     // One failed execution is one complaint stuck with `workflowAttention`: worth a page, not a trend.
-    props.alerts.alarmOnAny(
+    watchFailedExecutions(
       this,
       'ExecutionsFailed',
+      this.stateMachine,
+      props.alerts,
       'A complaint workflow failed: see workflowAttention on the complaint, fix, then redrive.',
-      this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
     );
-
-    Validations.of(this.stateMachine).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Two services without resource-level permissions: X-Ray tracing (xray:PutTraceSegments, ' +
-        'xray:PutTelemetryRecords, xray:GetSampling*) and CloudWatch Logs vended log delivery ' +
-        '(logs:CreateLogDelivery, logs:*LogDelivery, logs:DescribeResourcePolicies, logs:DescribeLogGroups…).',
-    });
   }
 }
