@@ -104,7 +104,7 @@ export const functions = {
     table: ['dynamodb:GetItem', 'dynamodb:Query'], // reads the complaint
     grants: [],
     timeout: 10,
-    memory: 512, // pdf-lib lays out and subsets the font in memory
+    memory: 512, // lays out and subsets the font in memory
   },
   webhookIntake: {
     entry: 'lambdas/handlers/webhook-intake.handler.ts',

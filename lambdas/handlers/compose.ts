@@ -150,7 +150,7 @@ export const staffPorts = /* @__PURE__ */ once((): StaffPorts => sealedCursors({
 
 /**
  * The printed decision letter, a function of its own (decision-letter.handler.ts): only its bundle carries
- * pdf-lib, fontkit and the embedded font (1.4 MB minified), which the staff API's every cold start would
+ * the PDF writer and the packed font (~32 KiB minified; 1.4 MB with pdf-lib), which the staff API's every cold start would
  * otherwise compile. Required on first use, so that they are evaluated when a letter is printed.
  */
 export const letterPorts = /* @__PURE__ */ once((): LetterPorts & { staff: StaffDirectory } => ({

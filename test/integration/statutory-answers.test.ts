@@ -11,7 +11,7 @@ import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
 // domain functions the unit tests pin to fixed dates.
 
 let runtime: Runtime;
-// A decision's first printed letter loads pdf-lib and fontkit from source, and each case waits for the workflows
+// A decision's first printed letter unpacks the embedded font, and each case waits for the workflows
 // to settle: seconds on a busy two-core machine, over jest's default 5 s.
 jest.setTimeout(30_000);
 
