@@ -39,7 +39,10 @@ describe('webhooks in', () => {
     data.hasOutput('WebhookSourcesSecretArn', { Export: { Name: built.stateful.webhookSourcesRef.secretArnExport } });
   });
 
-  it('may be read by the webhook function alone, which alone is told where it is', () => {
+  // The webhook function (the signing secrets) and the two steps that talk to Shopify with a shop's token.
+  const secretReaders: FunctionName[] = ['webhookIntake', 'lookUpPlatformOrder', 'reportDecisionToShop'];
+
+  it('may be read by the webhook function and the Shopify steps alone, which alone are told where it is', () => {
     const resources = app.toJSON().Resources as Resources;
     const secret = JSON.stringify({ 'Fn::ImportValue': built.stateful.webhookSourcesRef.secretArnExport });
     const readers = Object.values(resources)
@@ -51,11 +54,11 @@ describe('webhooks in', () => {
         ),
       )
       .flatMap((resource) => resource.Properties!.Roles.map((role: { Ref: string }) => role.Ref));
-    expect(readers).toEqual([resources[functionLogicalId('webhookIntake')]!.Properties!.Role['Fn::GetAtt'][0]]);
+    expect(readers.sort()).toEqual(secretReaders.map((name) => resources[functionLogicalId(name)]!.Properties!.Role['Fn::GetAtt'][0]).sort());
     const told = (Object.keys(functions) as FunctionName[]).filter(
       (name) => 'WEBHOOK_SOURCES_SECRET_ARN' in resources[functionLogicalId(name)]!.Properties!.Environment.Variables,
     );
-    expect(told).toEqual(['webhookIntake']);
+    expect(told.sort()).toEqual([...secretReaders].sort());
     // No policy anywhere grants Secrets Manager on every secret.
     expect(JSON.stringify(resources)).not.toMatch(/"secretsmanager:GetSecretValue"[^\]]*"Resource":"\*"/);
   });
