@@ -306,6 +306,74 @@ export function webhookPayload(input: PayloadInput) {
   };
 }
 
+/**
+ * The payload's shape (webhookPayload above), for the OpenAPI document's `webhooks` section; the openapi test
+ * checks that every payload webhookPayload makes for the examples below fits it.
+ */
+export const outboundEventSchema = z.object({
+  type: z.enum(outboundEventTypes),
+  timestamp: z.iso.datetime(),
+  data: z.object({
+    complaintId: z.string(),
+    reference: z.string(),
+    /** The complaint's event number: a subscriber tells order and gaps by it. */
+    sequence: z.number().check(z.int(), z.positive()),
+    /** The webhook source that filed the complaint, if one did. */
+    source: z.optional(z.string()),
+    sourcePlatform: z.optional(z.string()),
+    externalId: z.optional(z.string()),
+    orderNumber: z.optional(z.string()),
+    orderId: z.optional(z.string()),
+    returnId: z.optional(z.string()),
+    /** The due date; in complaint.extended, the new one. */
+    responseDueBy: z.string(),
+    /** complaint.received: how it came in. */
+    channel: z.optional(z.string()),
+    /** complaint.assigned. */
+    departmentId: z.optional(z.string()),
+    /** complaint.decided. */
+    outcome: z.optional(z.string()),
+    remedy: z.optional(z.string()),
+    /** complaint.answer_sent: e-mailed, or printed and posted (then postedOn). */
+    by: z.optional(z.enum(['email', 'post'])),
+    postedOn: z.optional(z.string()),
+  }),
+});
+
+/** One payload per event type, as webhookPayload makes it for a Shopify return: the document's examples. */
+export function outboundEventExamples(): Record<OutboundEventType, ReturnType<typeof webhookPayload>> {
+  const complaint = {
+    id: '0f8e2c1a-7d3b-4c5e-9a6f-1b2c3d4e5f60',
+    reference: 'RK-7XK4M-9QPZT',
+    channel: 'webhook',
+    sourcePlatform: 'shopify',
+    externalId: 'gid://shopify/Return/945000954',
+    orderNumber: '#1042',
+    shopDetails: { orderId: 'gid://shopify/Order/5423456789', returnId: 'gid://shopify/Return/945000954' },
+    responseDueBy: '2026-12-14',
+  };
+  const afterOf: Record<OutboundEventType, { action: string; after?: Record<string, unknown> }> = {
+    'complaint.received': { action: 'complaint_received' },
+    'complaint.assigned': { action: 'department_assigned', after: { departmentId: 'returns' } },
+    'complaint.decided': { action: 'decision_recorded', after: { outcome: 'accepted', remedy: 'replacement' } },
+    'complaint.answer_sent': { action: 'decision_sent' },
+    'complaint.extended': { action: 'deadline_extended', after: { responseDueBy: '2026-12-28' } },
+    'complaint.deemed_accepted': { action: 'deadline_passed', after: { effect: 'deemed_accepted' } },
+    'complaint.closed': { action: 'decision_sent' },
+  };
+  return Object.fromEntries(
+    outboundEventTypes.map((type, index) => [
+      type,
+      webhookPayload({
+        type,
+        event: { sequence: index + 1, at: `2026-11-30T10:0${index}:00.000Z`, ...afterOf[type] },
+        complaint,
+        source: 'demo-shopify',
+      }),
+    ]),
+  ) as Record<OutboundEventType, ReturnType<typeof webhookPayload>>;
+}
+
 /** The webhook source that filed a complaint, from its first history entry's actor (`webhook:<source>`). */
 export function sourceOfActor(actor: string): string | undefined {
   return actor.startsWith('webhook:') ? actor.slice('webhook:'.length) : undefined;

@@ -20,6 +20,9 @@ import {
   deliverySchema,
   subscriptionRequestSchema,
   subscriptionSchema,
+  outboundEventExamples,
+  outboundEventSchema,
+  outboundEventTypes,
 } from '../core/outbound-webhooks';
 
 // The OpenAPI 3.1 document, generated from the route registry and the very zod schemas the handlers validate
@@ -66,6 +69,7 @@ const answerComponents: ReadonlyMap<z.core.$ZodType, string> = new Map<z.core.$Z
   [deliverySchema, 'WebhookDelivery'],
   [deadLetterSchema, 'WebhookDeadLetter'],
   [customerStatusSchema, 'CustomerStatus'],
+  [outboundEventSchema, 'OutboundEvent'],
 ]);
 
 type JsonSchema = Record<string, unknown>;
@@ -214,6 +218,7 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      ...outboundWebhooks(answers.refOf(outboundEventSchema)),
     },
     components: {
       schemas: { ...requests.components, ...answers.components },
@@ -248,4 +253,35 @@ export function openApiDocument(): Record<string, unknown> {
       },
     },
   };
+}
+
+/**
+ * What the product POSTs to subscribers (staff register them under /admin/webhook-subscriptions): one entry per
+ * event type, with the payload webhookPayload makes as its example (core/outbound-webhooks.ts).
+ */
+function outboundWebhooks(schema: unknown): Record<string, unknown> {
+  const examples = outboundEventExamples();
+  return Object.fromEntries(
+    outboundEventTypes.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `outbound_${type.replace('complaint.', '')}`,
+          summary: `Sent to subscribers of ${type}`,
+          description:
+            'POSTed to each active subscription for this event, signed with Standard Webhooks: webhook-id (the delivery id, the same on ' +
+            "every retry), webhook-timestamp and webhook-signature (v1, HMAC-SHA256 with the subscription's whsec_ secret, shown once " +
+            'when it was created). A 2xx answer is delivered; anything else, or no answer within 10 s, is retried at 5 s, 5 min, 30 min, ' +
+            '2 h, 5 h, 10 h, 14 h, 20 h and 24 h, then parked as a dead letter staff can redrive; 410 Gone disables the subscription. ' +
+            "The payload names the complaint and what happened, never the customer's personal data.",
+          requestBody: { required: true, content: { 'application/json': { schema, example: examples[type] } } },
+          responses: {
+            '2XX': { description: 'Delivered' },
+            '410': { description: 'The subscriber is gone: the subscription is disabled and nothing more is sent to it' },
+            default: { description: 'Not delivered: retried on the schedule above' },
+          },
+        },
+      },
+    ]),
+  );
 }

@@ -4,6 +4,7 @@ import * as z from '../../lambdas/core/zod';
 import { complaintSchema, complaintSubmissionSchema } from '../../lambdas/core/complaint';
 import { openApiDocument, problemStatuses } from '../../lambdas/http/openapi';
 import { routes, type Route } from '../../lambdas/http/routes';
+import { outboundEventSchema, outboundEventTypes, webhookPayload } from '../../lambdas/core/outbound-webhooks';
 
 type Operation = {
   operationId: string;
@@ -89,5 +90,35 @@ describe('the OpenAPI document', () => {
     const refs = [...JSON.stringify(document).matchAll(/"\$ref":"([^"]+)"/g)].map(([, ref]) => ref!);
     expect(refs.length).toBeGreaterThan(0);
     for (const ref of new Set(refs)) expect([ref, resolve({ $ref: ref }) !== undefined]).toEqual([ref, true]);
+  });
+
+  it('documents every outbound event under `webhooks`, its example a payload of the dispatcher that fits the OutboundEvent schema', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is JSON walked by path
+    const webhooks = (document as any).webhooks as Record<string, { post: { requestBody: { content: Record<string, any> } } }>;
+    for (const type of outboundEventTypes) {
+      const body = webhooks[type]?.post.requestBody.content['application/json'];
+      expect(resolve(body?.schema)).toBe(document.components.schemas.OutboundEvent);
+      expect(body.example.type).toBe(type);
+      expect(outboundEventSchema.safeParse(body.example).success).toBe(true);
+    }
+  });
+
+  it('describes every field the dispatcher can send: a payload with them all fits the OutboundEvent schema and loses nothing', () => {
+    const payload = webhookPayload({
+      type: 'complaint.answer_sent',
+      event: { sequence: 7, at: '2026-11-30T10:00:00.000Z', action: 'decision_posted', after: { postedOn: '2026-11-30' } },
+      complaint: {
+        id: 'c-1',
+        reference: 'RK-7XK4M-9QPZT',
+        channel: 'webhook',
+        orderNumber: '#1',
+        sourcePlatform: 'shopify',
+        externalId: 'r-1',
+        shopDetails: { orderId: 'o-1', returnId: 'r-1' },
+        responseDueBy: '2026-12-14',
+      },
+      source: 'demo-shopify',
+    });
+    expect(outboundEventSchema.parse(payload)).toEqual(payload);
   });
 });
