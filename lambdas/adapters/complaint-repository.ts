@@ -8,7 +8,7 @@ import {
   type DynamoDocumentClient,
 } from './aws-wire/dynamodb-api';
 import { isServiceError } from './aws-wire/service-errors';
-import { complaintSchema, historyEntrySchema, receiptOf, type Complaint, type ComplaintReceipt, type HistoryEntry } from '../core/complaint';
+import { complaintSchema, historyEntrySchema, OPEN, receiptOf, type Complaint, type ComplaintReceipt, type HistoryEntry } from '../core/complaint';
 import type { ComplaintRepository, StaffIdempotency, StaffPrecondition, WorkflowFact } from '../use-cases/ports';
 import { historyEntryOf } from '../use-cases/workflow-facts';
 import { complaintEvent } from '../core/complaint-events';
@@ -37,9 +37,9 @@ const PRECONDITIONS: Record<StaffPrecondition, { expression: string; names?: Rec
     expression:
       'informationRequest.messageId = :pendingMessageId AND attribute_exists(informationRequest.requestedAt)' +
       ' AND (attribute_not_exists(customerReply) OR customerReply.toRequest <> :pendingMessageId)' +
-      ' AND attribute_not_exists(decision) AND #status IN (:received, :acknowledged, :assigned)',
+      ` AND attribute_not_exists(decision) AND #status IN (${OPEN.map((status) => `:${status}`).join(', ')})`,
     names: { '#status': 'status' },
-    values: { ':received': 'received', ':acknowledged': 'acknowledged', ':assigned': 'assigned' },
+    values: Object.fromEntries(OPEN.map((status) => [`:${status}`, status])),
   },
 };
 

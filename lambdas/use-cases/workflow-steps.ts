@@ -207,13 +207,17 @@ async function notifyDepartment(complaint: Complaint, ports: StepPorts) {
   );
 }
 
+/** The department the complaint is with now; one not routed yet is the fallback department's. */
+function handlingDepartment(complaint: Complaint, ports: Pick<StepPorts, 'departments'>) {
+  return departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
+}
+
 /** The department hears that the customer answered its question (once per answer). */
 async function forwardReply(complaint: Complaint, ports: StepPorts) {
   const id = complaint.id;
   const reply = complaint.customerReply;
   if (!reply) throw new NotFound(`Complaint ${id} has no reply to forward`);
-  // The plan assigns before it forwards: the department the complaint is with now hears of the answer.
-  const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
+  const department = handlingDepartment(complaint, ports);
   return sendOnce(
     {
       email: { complaintId: id, name: `customer reply to ${reply.toRequest}`, record: 'replyForwarded' },
@@ -240,7 +244,7 @@ async function forwardReply(complaint: Complaint, ports: StepPorts) {
 }
 
 async function sendReminder(complaint: Complaint, input: { offset: number; escalation: boolean }, ports: StepPorts) {
-  const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
+  const department = handlingDepartment(complaint, ports);
   return sendOnce(
     {
       email: { complaintId: complaint.id, name: `reminder ${input.offset}`, record: `reminders.${input.offset}` },
@@ -284,7 +288,7 @@ async function handleDeadline(planned: Complaint, ports: StepPorts): Promise<voi
     if (!complaint.deadlinePassed) return; // a decision won the race
   }
   const passed = complaint.deadlinePassed;
-  const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
+  const department = handlingDepartment(complaint, ports);
   await sendOnce(
     {
       email: { complaintId: id, name: 'deadline passed: supervisor alert', record: 'deadlinePassed.supervisorAlerted' },
