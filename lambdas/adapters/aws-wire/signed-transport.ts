@@ -1,13 +1,13 @@
 import { awsTargetOf, type AwsService, type AwsTarget } from './aws-environment';
 import { NetworkingError, serviceErrorOf } from './service-errors';
 import { signPost } from './sigv4';
-import { nodeHttpPost, type WireResponse } from './node-http-post';
+import { nodeHttpFetch, nodeHttpPost, type WireResponse } from './node-http-post';
 import { backoffMs, MAX_ATTEMPTS, retryKindOf, RetryQuota } from './standard-retry';
 
 // One signed request to an AWS service, and its answer: signed with SigV4 (sigv4.ts, node:crypto), sent with
-// node:http(s) (node-http-post.ts; Node's fetch when a test intercepts or supplies it), retried as the SDK's
-// standard mode retries (standard-retry.ts), and turned into the body's JSON or a named error
-// (service-errors.ts). The services' own modules (dynamodb-api.ts, sesv2-api.ts, sfn-api.ts,
+// node:http(s) (node-http-post.ts; behind fetch's Request and Response when intercepted, and Node's fetch only
+// when a test supplies it), retried as the SDK's standard mode retries (standard-retry.ts), and turned into the
+// body's JSON or a named error (service-errors.ts). The services' own modules (dynamodb-api.ts, sesv2-api.ts, sfn-api.ts,
 // secrets-manager-api.ts) say what goes in the request.
 
 export interface WireRequest {
@@ -49,7 +49,7 @@ export function signedTransport(service: AwsService, options: TransportOptions =
   // The signing key changes once a day: derived again only when the date changes.
   const signingKeys = new Map<string, Buffer>();
   const sleep = options.sleep ?? wait;
-  const send = options.fetch ?? ((request: Request) => fetch(request));
+  const send = options.fetch ?? nodeHttpFetch;
 
   async function attempt(request: WireRequest): Promise<WireResponse> {
     target ??= awsTargetOf(service, options.env);
