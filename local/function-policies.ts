@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Interceptor } from '../lambdas/adapters/aws-wire/signed-transport';
+import type { InterceptedRequest, Interceptor } from '../lambdas/adapters/aws-wire/signed-transport';
+import type { WireResponse } from '../lambdas/adapters/aws-wire/node-http-post';
 import { functions, type FunctionName, type Grant } from '../lambdas/functions';
 
 // IAM on this machine. In AWS each function's role allows exactly what its catalog entry names (lib/functions.ts
@@ -51,12 +52,15 @@ export function allowedActions(
 }
 
 /** How AWS refuses a call no policy allows: HTTP 400 (403 for SES's REST API), AccessDeniedException. */
-function accessDenied(name: FunctionName, action: string, status: number): Response {
+function accessDenied(name: FunctionName, action: string, status: number): WireResponse {
   const message = `User: arn:aws:sts::000000000000:assumed-role/${name}-role/${name} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
-  return new Response(JSON.stringify({ __type: 'AccessDeniedException', message, Message: message }), {
+  const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' };
+  return {
+    ok: false,
     status,
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' },
-  });
+    headers: { get: (header) => headers[header.toLowerCase()] ?? null },
+    text: () => Promise.resolve(JSON.stringify({ __type: 'AccessDeniedException', message, Message: message })),
+  };
 }
 
 /**
@@ -64,7 +68,7 @@ function accessDenied(name: FunctionName, action: string, status: number): Respo
  * `actionsOf` names the IAM actions (and the resource, where the role distinguishes one) a request needs.
  */
 export function functionPolicy(
-  actionsOf: (request: Request, body: string) => { actions: string[]; resource?: string },
+  actionsOf: (request: InterceptedRequest, body: string) => { actions: string[]; resource?: string },
   stateMachines: { workflow: string; deliveries: string },
   deniedStatus = 400,
   onDenied: (name: FunctionName, action: string) => void = () => undefined,
@@ -72,7 +76,7 @@ export function functionPolicy(
   return async (request, next) => {
     const name = current.getStore();
     if (!name) return next(request);
-    const { actions, resource } = actionsOf(request, await request.clone().text());
+    const { actions, resource } = actionsOf(request, await request.text());
     const allowed = allowedActions(name, stateMachines);
     const refused = actions.find((action) => !allowed(action, resource));
     if (refused === undefined) return next(request);
@@ -82,18 +86,20 @@ export function functionPolicy(
 }
 
 /** X-Amz-Target's operation (`DynamoDB_20120810.PutItem` → `PutItem`). */
-const operationOf = (request: Request) => (request.headers.get('x-amz-target') ?? '').split('.').pop() ?? '';
+const operationOf = (request: InterceptedRequest) => (request.headers.get('x-amz-target') ?? '').split('.').pop() ?? '';
 
 const parsed = (body: string): Record<string, unknown> => (body ? (JSON.parse(body) as Record<string, unknown>) : {});
 
-export const dynamoDbRequestActions = (request: Request, body: string) => ({ actions: dynamoDbActionsOf(operationOf(request), parsed(body)) });
+export const dynamoDbRequestActions = (request: InterceptedRequest, body: string) => ({
+  actions: dynamoDbActionsOf(operationOf(request), parsed(body)),
+});
 
-export const stepFunctionsRequestActions = (request: Request, body: string) => {
+export const stepFunctionsRequestActions = (request: InterceptedRequest, body: string) => {
   const operation = operationOf(request);
   return { actions: [`states:${operation}`], resource: operation === 'StartExecution' ? String(parsed(body).stateMachineArn) : undefined };
 };
 
 /** SES v2 is REST: the one operation the product uses is SendEmail. */
-export const sesRequestActions = (request: Request) => ({
+export const sesRequestActions = (request: InterceptedRequest) => ({
   actions: new URL(request.url).pathname === '/v2/email/outbound-emails' ? ['ses:SendEmail'] : [`ses:${new URL(request.url).pathname}`],
 });

@@ -6,19 +6,28 @@ import {
   runAs,
   stepFunctionsRequestActions,
 } from '../../local/function-policies';
+import type { InterceptedRequest } from '../../lambdas/adapters/aws-wire/signed-transport';
+import type { WireResponse } from '../../lambdas/adapters/aws-wire/node-http-post';
 
 // IAM on this machine (local/function-policies.ts): a handler's AWS calls are refused, as AWS refuses them, when
 // its function's role (lambdas/functions.ts, which CDK turns into policies) does not allow them.
 
 const stateMachines = { workflow: 'arn:workflow', deliveries: 'arn:deliveries' };
 
-function dynamoRequest(operation: string, body: unknown): Request {
-  return new Request('http://dynamodb.local/', {
-    method: 'POST',
-    headers: { 'x-amz-target': `DynamoDB_20120810.${operation}` },
-    body: JSON.stringify(body),
-  });
+/** A signed request as the client's interceptors see it. */
+function signedRequest(url: string, target: string, body: unknown): InterceptedRequest {
+  const request: InterceptedRequest = {
+    url,
+    headers: { get: (name) => (name.toLowerCase() === 'x-amz-target' ? target : null) },
+    text: () => Promise.resolve(JSON.stringify(body)),
+    clone: () => request,
+  };
+  return request;
 }
+
+const dynamoRequest = (operation: string, body: unknown) => signedRequest('http://dynamodb.local/', `DynamoDB_20120810.${operation}`, body);
+
+const answered: WireResponse = { ok: true, status: 200, headers: { get: () => null }, text: () => Promise.resolve('{}') };
 
 describe('local IAM', () => {
   it('needs each part of a transaction as IAM does: PutItem, UpdateItem, DeleteItem, ConditionCheckItem', () => {
@@ -46,26 +55,22 @@ describe('local IAM', () => {
   });
 
   it('answers a call the running function may not make with AccessDeniedException and never sends it', async () => {
-    const sent: Request[] = [];
-    const next = async (request: Request) => (sent.push(request), new Response('{}'));
+    const sent: InterceptedRequest[] = [];
+    const next = async (request: InterceptedRequest) => (sent.push(request), answered);
     const policy = functionPolicy(dynamoDbRequestActions, stateMachines);
     const answer = await runAs('health', () => policy(dynamoRequest('PutItem', {}), next));
     expect(answer.status).toBe(400);
-    expect(((await answer.json()) as { __type: string; message: string }).__type).toBe('AccessDeniedException');
+    expect((JSON.parse(await answer.text()) as { __type: string; message: string }).__type).toBe('AccessDeniedException');
     const transaction = dynamoRequest('TransactWriteItems', { TransactItems: [{ Update: {} }, { Delete: {} }] });
     expect((await runAs('advanceComplaint', () => policy(transaction, next))).status).toBe(400);
     expect(sent).toHaveLength(0);
   });
 
   it('sends what the role allows, and anything made outside a function (the runtime, a test)', async () => {
-    const sent: Request[] = [];
-    const next = async (request: Request) => (sent.push(request), new Response('{}'));
+    const sent: InterceptedRequest[] = [];
+    const next = async (request: InterceptedRequest) => (sent.push(request), answered);
     const policy = functionPolicy(stepFunctionsRequestActions, stateMachines);
-    const start = new Request('http://sfn.local/', {
-      method: 'POST',
-      headers: { 'x-amz-target': 'AWSStepFunctions.StartExecution' },
-      body: JSON.stringify({ stateMachineArn: 'arn:workflow' }),
-    });
+    const start = signedRequest('http://sfn.local/', 'AWSStepFunctions.StartExecution', { stateMachineArn: 'arn:workflow' });
     expect((await runAs('workflowStarter', () => policy(start.clone(), next))).status).toBe(200);
     expect((await policy(start.clone(), next)).status).toBe(200);
     expect((await runAs('intake', () => policy(start.clone(), next))).status).toBe(400);

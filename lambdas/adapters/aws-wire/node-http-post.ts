@@ -5,8 +5,7 @@ import type https from 'node:https';
 // read whole. Node's fetch (undici) cost ~2.2 ms of CPU per request on the two-core dev machine against
 // ~0.5 ms for node:http to the same server; a complaint's intake makes two such calls and its workflow
 // dozens, so fetch was the largest single cost of a request's CPU after the stand-ins themselves.
-// Requests that are intercepted (a test's faults, the local runtime's IAM check) are seen as fetch Requests and
-// Responses, which is what the interceptors speak, and still go out through node:http (nodeHttpFetch).
+// Requests that are intercepted (a test's faults, the local runtime's IAM check) go out the same way.
 
 /** What the transport reads of an answer: the part of fetch's Response it uses. */
 export interface WireResponse {
@@ -14,11 +13,6 @@ export interface WireResponse {
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
-}
-
-/** node:http's answer: a WireResponse, and every header, for building a fetch Response of it (nodeHttpFetch). */
-interface NodeHttpResponse extends WireResponse {
-  headerEntries: [string, string][];
 }
 
 let httpAgent: http.Agent | undefined;
@@ -33,7 +27,7 @@ function transportFor(url: URL): { request: typeof http.request; agent: http.Age
 }
 
 /** POSTs `body` with `headers` (already signed) and answers once the whole answer has arrived. */
-export function nodeHttpPost(url: URL, headers: Record<string, string>, body: string): Promise<NodeHttpResponse> {
+export function nodeHttpPost(url: URL, headers: Record<string, string>, body: string): Promise<WireResponse> {
   const { request, agent } = transportFor(url);
   const payload = Buffer.from(body, 'utf8');
   return new Promise((resolve, reject) => {
@@ -47,9 +41,6 @@ export function nodeHttpPost(url: URL, headers: Record<string, string>, body: st
         resolve({
           ok: status >= 200 && status < 300,
           status,
-          headerEntries: Object.entries(incoming.headers).flatMap(([name, value]) =>
-            value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value] as [string, string]],
-          ),
           headers: {
             get: (name) => {
               const value = incoming.headers[name.toLowerCase()];
@@ -63,11 +54,4 @@ export function nodeHttpPost(url: URL, headers: Record<string, string>, body: st
     outgoing.on('error', reject);
     outgoing.end(payload);
   });
-}
-
-/** node:http behind fetch's Request and Response: what an interceptor's `next` sends with. */
-export async function nodeHttpFetch(request: Request): Promise<Response> {
-  const answer = await nodeHttpPost(new URL(request.url), Object.fromEntries(request.headers), await request.text());
-  const body = await answer.text();
-  return new Response(body === '' ? null : body, { status: answer.status, headers: answer.headerEntries });
 }

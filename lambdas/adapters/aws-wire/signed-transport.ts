@@ -1,12 +1,11 @@
 import { awsTargetOf, type AwsService, type AwsTarget } from './aws-environment';
 import { NetworkingError, serviceErrorOf } from './service-errors';
 import { signPost } from './sigv4';
-import { nodeHttpFetch, nodeHttpPost, type WireResponse } from './node-http-post';
+import { nodeHttpPost, type WireResponse } from './node-http-post';
 import { backoffMs, MAX_ATTEMPTS, retryKindOf, RetryQuota } from './standard-retry';
 
 // One signed request to an AWS service, and its answer: signed with SigV4 (sigv4.ts, node:crypto), sent with
-// node:http(s) (node-http-post.ts; behind fetch's Request and Response when intercepted, and Node's fetch only
-// when a test supplies it), retried as the SDK's standard mode retries (standard-retry.ts), and turned into the
+// node:http(s) (node-http-post.ts; Node's fetch only when a test supplies it), retried as the SDK's standard mode retries (standard-retry.ts), and turned into the
 // body's JSON or a named error (service-errors.ts). The services' own modules (dynamodb-api.ts, sesv2-api.ts, sfn-api.ts,
 // secrets-manager-api.ts) say what goes in the request.
 
@@ -18,10 +17,50 @@ export interface WireRequest {
 }
 
 /**
- * Sees every attempt's signed request on its way out and may answer it itself (a test injecting throttling)
- * or look at what `next` answers. Below the retries: what it answers is retried and mapped like AWS's answer.
+ * A signed request as an interceptor sees it: the part of fetch's Request it reads, without building one (a
+ * fetch Request and its Response cost more CPU than the node:http call itself, on every call of the local
+ * runtime, whose IAM check intercepts them all).
  */
-export type Interceptor = (request: Request, next: (request: Request) => Promise<Response>) => Promise<Response>;
+export interface InterceptedRequest {
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+  clone(): InterceptedRequest;
+}
+
+/**
+ * Sees every attempt's signed request on its way out and may answer it itself (a test injecting throttling;
+ * a fetch Response will do) or look at what `next` answers. Below the retries: what it answers is retried and
+ * mapped like AWS's answer. `next` takes the request the interceptor was given.
+ */
+export type Interceptor = (request: InterceptedRequest, next: (request: InterceptedRequest) => Promise<WireResponse>) => Promise<WireResponse>;
+
+class OutgoingRequest implements InterceptedRequest {
+  readonly headers = { get: (name: string) => this.fields[name.toLowerCase()] ?? null };
+
+  constructor(
+    readonly target: URL,
+    readonly fields: Record<string, string>,
+    readonly body: string,
+  ) {}
+
+  get url(): string {
+    return this.target.href;
+  }
+
+  text(): Promise<string> {
+    return Promise.resolve(this.body);
+  }
+
+  clone(): InterceptedRequest {
+    return this; // immutable: reading it twice is safe
+  }
+}
+
+function outgoing(request: InterceptedRequest): OutgoingRequest {
+  if (!(request instanceof OutgoingRequest)) throw new Error('An interceptor must pass on the request it was given');
+  return request;
+}
 
 export interface SignedTransport {
   /** Sends the request (POST) and answers the response body's JSON ({} for an empty body). */
@@ -49,7 +88,11 @@ export function signedTransport(service: AwsService, options: TransportOptions =
   // The signing key changes once a day: derived again only when the date changes.
   const signingKeys = new Map<string, Buffer>();
   const sleep = options.sleep ?? wait;
-  const send = options.fetch ?? nodeHttpFetch;
+  const fetchWith = options.fetch;
+  const send = async (request: InterceptedRequest): Promise<WireResponse> => {
+    const { target, fields, body } = outgoing(request);
+    return fetchWith ? fetchWith(new Request(target, { method: 'POST', headers: fields, body })) : nodeHttpPost(target, fields, body);
+  };
 
   async function attempt(request: WireRequest): Promise<WireResponse> {
     target ??= awsTargetOf(service, options.env);
@@ -67,11 +110,11 @@ export function signedTransport(service: AwsService, options: TransportOptions =
       signingKeys,
     );
     try {
-      // Nothing to see the request on its way: node:http, without fetch's Request and Response (node-http-post.ts).
-      if (!options.fetch && interceptors.length === 0) return await nodeHttpPost(url, headers, request.body);
-      const outgoing = new Request(url, { method: 'POST', headers, body: request.body });
-      const chain = interceptors.reduceRight<(request: Request) => Promise<Response>>((next, interceptor) => (req) => interceptor(req, next), send);
-      return await chain(outgoing);
+      const chain = interceptors.reduceRight<(request: InterceptedRequest) => Promise<WireResponse>>(
+        (next, interceptor) => (req) => interceptor(req, next),
+        send,
+      );
+      return await chain(new OutgoingRequest(url, headers, request.body));
     } catch (error) {
       throw new NetworkingError(error);
     }
