@@ -11,17 +11,19 @@ import { keys } from './table-design';
 export function dynamoAttemptCounter(client: DynamoDocumentClient, tableName: string): AttemptCounter {
   return {
     async countAttempt(key, window) {
-      const start = Math.floor(window.start.getTime() / 1000);
-      const { Attributes } = await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.attempts(key, start),
-          UpdateExpression: 'ADD attempts :one SET expiresAt = :expiresAt',
-          ExpressionAttributeValues: { ':one': 1, ':expiresAt': start + window.seconds + 3600 },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
+      const { Attributes } = await client.send(new UpdateCommand({ ...attemptCount(tableName, key, window), ReturnValues: 'UPDATED_NEW' }));
       return Number(Attributes?.attempts ?? 1);
     },
+  };
+}
+
+/** The update that counts one attempt under `key` in `window`: on its own, or as a part of a transaction. */
+export function attemptCount(tableName: string, key: string, window: { start: Date; seconds: number }) {
+  const start = Math.floor(window.start.getTime() / 1000);
+  return {
+    TableName: tableName,
+    Key: keys.attempts(key, start),
+    UpdateExpression: 'ADD attempts :one SET expiresAt = :expiresAt',
+    ExpressionAttributeValues: { ':one': 1, ':expiresAt': start + window.seconds + 3600 } as Record<string, unknown>,
   };
 }

@@ -6,10 +6,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDocumentClient,
+  type TransactWriteItem,
 } from './aws-wire/dynamodb-api';
 import { isServiceError } from './aws-wire/service-errors';
 import { complaintSchema, historyEntrySchema, OPEN, receiptOf, type Complaint, type ComplaintReceipt, type HistoryEntry } from '../core/complaint';
-import type { ComplaintRepository, StaffIdempotency, StaffPrecondition, WorkflowFact } from '../use-cases/ports';
+import type { ComplaintRepository, CountedAttempt, StaffIdempotency, StaffPrecondition, WorkflowFact } from '../use-cases/ports';
+import { attemptCount } from './attempt-counter';
 import { historyEntryOf } from '../use-cases/workflow-facts';
 import { complaintEvent } from '../core/complaint-events';
 import { departmentIndexAttributes, dueKeyOf, indexAttributes, keys } from './table-design';
@@ -126,6 +128,18 @@ function staffAnswerItem(idempotency: StaffIdempotency, complaint: Record<string
 }
 
 /** A key may be taken again once expired, before DynamoDB's TTL (which can lag by days) deletes its record. */
+/** Counts the attempt as a part of a transaction, refused once the window's count has reached the limit. */
+function countWithin(tableName: string, attempt: CountedAttempt) {
+  const update = attemptCount(tableName, attempt.key, attempt.window);
+  return {
+    Update: {
+      ...update,
+      ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :limit',
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':limit': attempt.limit },
+    },
+  };
+}
+
 const KEY_FREE = 'attribute_not_exists(PK) OR expiresAt < :nowSeconds';
 
 export function dynamoComplaintRepository(client: DynamoDocumentClient, tableName: string): ComplaintRepository {
@@ -251,12 +265,12 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
   }
 
   return {
-    async create({ complaint, entry, idempotency }) {
+    async create({ complaint, entry, idempotency, attempt }) {
       const { history: _history, ...stored } = complaint;
       const { state, submission } = split(stored);
       const receipt = receiptOf(complaint);
       const put = (Item: Record<string, unknown>) => ({ Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' } });
-      const items = [
+      const items: TransactWriteItem[] = [
         put({ ...keys.complaint(complaint.id), reminders: {}, ...state, ...indexAttributes(complaint), eventSequence: 1 }),
         put({ ...keys.reference(complaint.reference), reference: complaint.reference, complaintId: complaint.id }),
         put({ ...keys.event(complaint.id, 1), ...complaintEvent(complaint.id, 1, entry) }),
@@ -272,7 +286,9 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
             ]
           : []),
       ];
-      for (let attempt = 0; attempt < SEQUENCE_ATTEMPTS; attempt++) {
+      // Last, so that the other parts keep their places in the cancellation reasons.
+      const counted = attempt ? items.push(countWithin(tableName, attempt)) - 1 : undefined;
+      for (let round = 0; round < SEQUENCE_ATTEMPTS; round++) {
         try {
           await client.send(new TransactWriteCommand({ TransactItems: items }));
           return { outcome: 'created', receipt };
@@ -280,9 +296,10 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
           const codes = reasons(error);
           if (!codes) throw error;
           if (codes.includes('TransactionConflict')) {
-            await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
+            await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** round));
             continue;
           }
+          if (counted !== undefined && codes[counted] === 'ConditionalCheckFailed') return { outcome: 'over_limit' };
           if (idempotency && codes[4] === 'ConditionalCheckFailed') {
             const { Item } = await client.send(
               new GetCommand({ TableName: tableName, Key: keys.idempotency(idempotency.scope, idempotency.key), ConsistentRead: true }),

@@ -1,5 +1,6 @@
 import { honeypotFilled } from '../core/honeypot';
-import { clientKey, countAndLimit } from './attempt-limits';
+import { attemptWindow, clientKey, countAndLimit } from './attempt-limits';
+import { TooManyAttempts } from '../core/customer-status';
 import { checkAttachments, type AttachmentCheckPorts } from './attachments';
 import type { AttemptCounter } from './look-up-status';
 import { submitPublicForm, type SubmitComplaintPorts, type SubmitComplaintResult } from './submit-complaint';
@@ -13,7 +14,8 @@ export interface PublicIntakePorts extends SubmitComplaintPorts, AttachmentCheck
 /**
  * Fixed windows of 15 minutes, as the status page's. A household files a complaint or two; the default of 20 per
  * client leaves room for an office or a mobile carrier's shared address (CGNAT) and still holds a script on one
- * address to 80 an hour. Each counted attempt is one write unit on its own key (adapters/attempt-counter.ts).
+ * address to 80 an hour. Each counted attempt is one write unit on its own key (adapters/attempt-counter.ts); a
+ * complaint stored counts in the transaction that stores it, so intake stays one round trip to the table.
  * The WAF's rate-based rule on CloudFront (lib/edge-waf.ts) is the coarser line in front of this one.
  */
 export const INTAKE_LIMITS = { windowSeconds: 15 * 60, perClient: 20 } as const;
@@ -21,8 +23,10 @@ export const INTAKE_LIMITS = { windowSeconds: 15 * 60, perClient: 20 } as const;
 export type PublicFiling = ({ outcome: 'filed' } & SubmitComplaintResult) | { outcome: 'discarded' };
 
 /**
- * The public form's door as a whole: the per-client limit (every post counts, a bot's too), then the honeypot
- * (a filled one files nothing and says so only to the log), then the form's rules, its attachments and intake.
+ * The public form's door as a whole: the per-client limit (every post counts, a bot's too), the honeypot (a
+ * filled one files nothing and says so only to the log), the form's rules, its attachments and intake. A post
+ * that stores a complaint is counted in the same transaction; any other post (a bot's, a refused form, a
+ * replay) is counted on its own, and a spent limit answers 429 before whatever else it would have answered.
  */
 export async function filePublicComplaint(
   body: unknown,
@@ -30,9 +34,20 @@ export async function filePublicComplaint(
   client: string,
   ports: PublicIntakePorts,
 ): Promise<PublicFiling> {
-  await countAndLimit(ports.attempts, ports.now(), INTAKE_LIMITS.windowSeconds, [
-    { key: clientKey('intake', client), limit: ports.intakeLimitPerClient },
-  ]);
-  if (honeypotFilled(body)) return { outcome: 'discarded' };
-  return { outcome: 'filed', ...(await submitPublicForm(body, idempotencyKey, ports, (ids) => checkAttachments(ids, ports))) };
+  const limit = { key: clientKey('intake', client), limit: ports.intakeLimitPerClient };
+  const countAlone = () => countAndLimit(ports.attempts, ports.now(), INTAKE_LIMITS.windowSeconds, [limit]);
+  if (honeypotFilled(body)) {
+    await countAlone();
+    return { outcome: 'discarded' };
+  }
+  let filed: SubmitComplaintResult;
+  try {
+    const attempt = { ...limit, window: attemptWindow(ports.now(), INTAKE_LIMITS.windowSeconds) };
+    filed = await submitPublicForm(body, idempotencyKey, ports, (ids) => checkAttachments(ids, ports), attempt);
+  } catch (error) {
+    if (!(error instanceof TooManyAttempts)) await countAlone();
+    throw error;
+  }
+  if (filed.replayed) await countAlone();
+  return { outcome: 'filed', ...filed };
 }

@@ -9,8 +9,9 @@ import type { DeliveryEvidence, DeliveryEvidenceTarget, SendAttempt, SendEvidenc
 
 export interface ComplaintRepository {
   /**
-   * Stores a new complaint with its reference claim, its first event and (under an Idempotency-Key) the
-   * answer to replay, all in one transaction; says which claim was taken when it could not.
+   * Stores a new complaint with its reference claim, its first event, (under an Idempotency-Key) the answer
+   * to replay and (for a door with a limit) the attempt's count, all in one transaction; says which claim was
+   * taken when it could not.
    */
   create(newComplaint: NewComplaint): Promise<CreateOutcome>;
   get(id: string): Promise<Complaint | undefined>;
@@ -45,10 +46,20 @@ export interface NewComplaint {
   /** The first entry of its history (complaint_received). */
   entry: HistoryEntry;
   idempotency?: { scope: string; key: string; fingerprint: string; expiresAt: number };
+  /** The request's attempt, counted in the same transaction: refused (over_limit) when its count is spent. */
+  attempt?: CountedAttempt;
+}
+
+/** An attempt counted under `key` in a fixed window, allowed while the window's count is below `limit`. */
+export interface CountedAttempt {
+  key: string;
+  window: { start: Date; seconds: number };
+  limit: number;
 }
 
 export type CreateOutcome =
   | { outcome: 'created'; receipt: ComplaintReceipt }
+  | { outcome: 'over_limit' }
   | { outcome: 'reference_taken' }
   | { outcome: 'idempotency_key_used'; fingerprint: string; receipt: ComplaintReceipt };
 

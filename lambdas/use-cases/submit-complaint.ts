@@ -10,7 +10,9 @@ import {
 import { IdempotencyKeyReused, ValidationFailed, type FieldIssue } from '../core/errors';
 import { validated } from '../core/validation';
 import type { StoredAttachment } from '../core/attachments';
-import type { ComplaintRepository } from './ports';
+import type { ComplaintRepository, CountedAttempt } from './ports';
+import { TooManyAttempts } from '../core/customer-status';
+import { secondsLeftIn } from './attempt-limits';
 import type { PolicyRegistry } from '../core/deadline-policy';
 import { computeInternalTarget, computeResponseDueBy } from '../core/deadline-policy';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
@@ -45,6 +47,8 @@ export interface SubmitComplaintRequest {
    * request itself passes the key, so every later delivery of that request gets the first receipt.
    */
   fingerprint?: string;
+  /** A door with a limit counts the request in the transaction that stores the complaint (one round trip). */
+  attempt?: CountedAttempt;
 }
 
 export interface SubmitComplaintResult {
@@ -88,10 +92,12 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
   };
 
   for (let attempt = 1; attempt <= REFERENCE_ATTEMPTS; attempt += 1) {
-    const stored = await ports.complaints.create({ complaint, entry, idempotency: idempotency || undefined });
+    const stored = await ports.complaints.create({ complaint, entry, idempotency: idempotency || undefined, attempt: request.attempt });
     switch (stored.outcome) {
       case 'created':
         return { receipt: stored.receipt, replayed: false };
+      case 'over_limit':
+        throw new TooManyAttempts(secondsLeftIn(request.attempt!.window, ports.now()));
       case 'idempotency_key_used':
         if (stored.fingerprint !== fingerprint) throw new IdempotencyKeyReused('This Idempotency-Key was first used with a different complaint.');
         return { receipt: stored.receipt, replayed: true };
@@ -112,6 +118,7 @@ export async function submitPublicForm(
   idempotencyKey: string | undefined,
   ports: SubmitComplaintPorts,
   checkAttachments?: (ids: readonly string[]) => Promise<StoredAttachment[]>,
+  attempt?: CountedAttempt,
 ): Promise<SubmitComplaintResult> {
   const { privacyNoticeAccepted, attachments: ids = [], ...content } = validated(complaintSubmissionSchema, body);
   if (ids.length > 0 && !checkAttachments) throw new ValidationFailed([{ field: 'attachments', message: 'are not accepted here' }]);
@@ -121,6 +128,7 @@ export async function submitPublicForm(
       content,
       metadata: { channel: 'web', actor: 'customer', privacyNoticeAccepted, ...(attachments.length > 0 ? { attachments } : {}) },
       idempotencyKey,
+      attempt,
     },
     ports,
   );

@@ -10,6 +10,7 @@ import type {
   WorkflowFact,
 } from '../../lambdas/use-cases/ports';
 import { historyEntryOf } from '../../lambdas/use-cases/workflow-facts';
+import type { AttemptCounter } from '../../lambdas/use-cases/look-up-status';
 
 // An in-memory ComplaintRepository for use-case tests: the port's promises (each fact once, its conditions,
 // versions, preconditions, history in order) kept in a Map, without DynamoDB. The DynamoDB adapter keeps the
@@ -23,6 +24,9 @@ export function inMemoryComplaints() {
   const references = new Map<string, string>();
   const keys = new Map<string, { fingerprint: string; receipt: ReturnType<typeof receiptOf> }>();
   const staffAnswers = new Map<string, StoredStaffAnswer>();
+  /** Attempts per key and window: one table, so counted alone (`attempts`) or in a create alike. */
+  const attemptCounts = new Map<string, number>();
+  const counterOf = (key: string, window: { start: Date }) => `${key}@${window.start.toISOString()}`;
   /** Faults to inject: the next staff changes throw this error before anything is written. */
   const failures: Error[] = [];
 
@@ -112,10 +116,15 @@ export function inMemoryComplaints() {
   };
 
   const repository: ComplaintRepository = {
-    async create({ complaint, entry, idempotency }) {
+    async create({ complaint, entry, idempotency, attempt }) {
       const held = idempotency && keys.get(idempotency.key);
       if (held) return { outcome: 'idempotency_key_used', fingerprint: held.fingerprint, receipt: held.receipt };
       if (references.has(complaint.reference)) return { outcome: 'reference_taken' };
+      if (attempt) {
+        const count = attemptCounts.get(counterOf(attempt.key, attempt.window)) ?? 0;
+        if (count >= attempt.limit) return { outcome: 'over_limit' };
+        attemptCounts.set(counterOf(attempt.key, attempt.window), count + 1);
+      }
       complaints.set(complaint.id, deepCopy({ ...complaint, history: [] }));
       histories.set(complaint.id, [entry]);
       references.set(complaint.reference, complaint.id);
@@ -190,8 +199,17 @@ export function inMemoryComplaints() {
       return complaint.version === wait.plannedVersion;
     },
   };
+  const attempts: AttemptCounter = {
+    async countAttempt(key, window) {
+      const count = (attemptCounts.get(counterOf(key, window)) ?? 0) + 1;
+      attemptCounts.set(counterOf(key, window), count);
+      return count;
+    },
+  };
   return {
     repository,
+    /** The attempt counters of the same table (adapters/attempt-counter.ts). */
+    attempts,
     historyOf: (id: string) => histories.get(id) ?? [],
     /** The next staff change fails with `error` before it is written, as a DynamoDB error would. */
     failNextStaffChange: (error: Error) => failures.push(error),

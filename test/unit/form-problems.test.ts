@@ -5,6 +5,8 @@ import { honeypotFilled } from '../../lambdas/core/honeypot';
 import { filePublicComplaint, INTAKE_LIMITS } from '../../lambdas/use-cases/file-public-complaint';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
 import type { AttemptCounter } from '../../lambdas/use-cases/look-up-status';
+import { inMemoryComplaints } from '../support/in-memory-complaints';
+import { validComplaint } from '../support/local-product';
 
 describe('a plain form post that fails as a whole is answered, in the page language, with', () => {
   it.each([
@@ -88,5 +90,42 @@ describe('the per-client limit of the public form', () => {
     expect(created).toEqual([]);
     // The address is kept only as a digest.
     expect(attempts.keys.every((key) => key.startsWith('intake#client#') && !key.includes('203.0.113.9'))).toBe(true);
+  });
+
+  it('counts a stored complaint in the transaction that stores it, and any other post on its own: the limit holds across both', async () => {
+    const store = inMemoryComplaints();
+    const now = new Date('2026-11-30T10:05:00Z');
+    let ids = 0;
+    const outcomes: string[] = [];
+    const complaints = {
+      create: async (input: Parameters<typeof store.repository.create>[0]) => {
+        const stored = await store.repository.create(input);
+        outcomes.push(stored.outcome);
+        return stored;
+      },
+    };
+    const ports = {
+      attempts: store.attempts,
+      intakeLimitPerClient: 4,
+      now: () => now,
+      complaints,
+      policies: loadPolicyRegistry(undefined, undefined),
+      newId: () => `00000000-0000-4000-8000-${String((ids += 1)).padStart(12, '0')}`,
+      newReference: () => `RK-LIMIT-0000${ids}`,
+      attachments: { inspect: async () => undefined, keep: async () => 'never' },
+      scanner: { scan: async () => 'not_scanned' as const },
+    };
+    const client = '203.0.113.9';
+    expect(await filePublicComplaint(validComplaint, undefined, client, ports)).toMatchObject({ outcome: 'filed', replayed: false });
+    await expect(filePublicComplaint({ ...validComplaint, description: '' }, undefined, client, ports)).rejects.toMatchObject({ status: 422 });
+    expect(await filePublicComplaint({ website: 'x' }, undefined, client, ports)).toEqual({ outcome: 'discarded' });
+    const fourth = await filePublicComplaint(validComplaint, undefined, client, ports);
+    expect(fourth).toMatchObject({ outcome: 'filed' });
+    // The fifth post, valid or not, is refused with the seconds to the window's end, and stores nothing.
+    await expect(filePublicComplaint(validComplaint, undefined, client, ports)).rejects.toMatchObject({ status: 429, waitSeconds: 10 * 60 });
+    await expect(filePublicComplaint({ ...validComplaint, description: '' }, undefined, client, ports)).rejects.toMatchObject({ status: 429 });
+    expect(outcomes).toEqual(['created', 'created', 'over_limit']);
+    // Another client is counted apart.
+    expect(await filePublicComplaint(validComplaint, undefined, '198.51.100.7', ports)).toMatchObject({ outcome: 'filed' });
   });
 });
