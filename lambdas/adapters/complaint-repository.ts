@@ -14,6 +14,7 @@ import type { ComplaintRepository, CountedAttempt, StaffIdempotency, StaffPrecon
 import { attemptCount } from './attempt-counter';
 import { historyEntryOf } from '../use-cases/workflow-facts';
 import { complaintEvent } from '../core/complaint-events';
+import { stopsTheTerm } from '../core/response-term';
 import { departmentIndexAttributes, dueKeyOf, indexAttributes, keys } from './table-design';
 import { IdempotencyKeyInUse, IdempotencyKeyReused, MalformedRequest, NotFound, VersionConflict } from '../core/errors';
 
@@ -104,6 +105,8 @@ function reasons(error: unknown): string[] | undefined {
 interface Change {
   /** `SET …` clauses, without the keyword. */
   set: string;
+  /** Attributes the change removes (`REMOVE …`). */
+  remove?: readonly string[];
   condition: string;
   names?: Record<string, string>;
   values: Record<string, unknown>;
@@ -126,6 +129,22 @@ function staffAnswerItem(idempotency: StaffIdempotency, complaint: Record<string
     expiresAt: idempotency.expiresAt,
   };
 }
+
+/** The `REMOVE …` part of an update expression (with its leading space), or nothing. */
+const removal = (names: readonly string[] | undefined) => (names && names.length > 0 ? ` REMOVE ${names.join(', ')}` : '');
+
+/** The item without the attributes a change removes. */
+function without(item: Record<string, unknown>, names: readonly string[] | undefined): Record<string, unknown> {
+  return names ? Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name))) : item;
+}
+
+/**
+ * A change that stops the complaint's term takes it off the due-date lists (lambdas/core/response-term.ts):
+ * without `dueKey` the complaint leaves allShardsByDue and departmentShardsByDue (a delete in each, 1 WCU, as
+ * the status change's rewrite would have been), and its later writes (the answer sent, closing, delivery
+ * evidence) touch two list indexes instead of four: 2 WCU fewer per answered complaint's life.
+ */
+const TERM_INDEX_KEYS = ['dueKey'] as const;
 
 /** A key may be taken again once expired, before DynamoDB's TTL (which can lag by days) deletes its record. */
 /** Counts the attempt as a part of a transaction, refused once the window's count has reached the limit. */
@@ -222,7 +241,7 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
                 Update: {
                   TableName: tableName,
                   Key: keys.complaint(id),
-                  UpdateExpression: `SET ${change.set}, eventSequence = :nextSequence`,
+                  UpdateExpression: `SET ${change.set}, eventSequence = :nextSequence${removal(change.remove)}`,
                   ConditionExpression: `attribute_exists(PK) AND eventSequence = :sequence AND (${change.condition})`,
                   ExpressionAttributeNames: change.names && Object.keys(change.names).length > 0 ? change.names : undefined,
                   ExpressionAttributeValues: { ...change.values, ':sequence': sequence, ':nextSequence': sequence + entries.length },
@@ -346,7 +365,13 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
       const facts = [fact, ...together];
       const update = facts.length === 1 ? workflowUpdate(id, fact) : combinedUpdate(facts.map((each) => workflowUpdate(id, each)));
       const entries = facts.flatMap((each) => historyEntryOf(each) ?? []);
-      const change = { set: update.expression.replace(/^SET /, ''), condition: update.condition, names: update.names, values: update.values };
+      const change = {
+        set: update.expression.replace(/^SET /, ''),
+        remove: update.remove,
+        condition: update.condition,
+        names: update.names,
+        values: update.values,
+      };
       // A platform lookup completes the submission too (it is never recorded together with another fact).
       const alsoUpdate = update.submission ? [{ key: keys.submission(id), ...update.submission }] : [];
       if (entries.length > 0) return (await changeWithEvent(id, change, entries, undefined, [], alsoUpdate)) === 'written';
@@ -355,7 +380,7 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
           new UpdateCommand({
             TableName: tableName,
             Key: keys.complaint(id),
-            UpdateExpression: update.expression,
+            UpdateExpression: `${update.expression}${removal(update.remove)}`,
             ConditionExpression: `attribute_exists(PK) AND ${update.condition}`,
             ExpressionAttributeNames: update.names,
             ExpressionAttributeValues: update.values,
@@ -384,6 +409,7 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
         ...(change.set.decision ? { decision: decisionSummary(change.set.decision) } : {}),
       };
       const alsoPut = change.set.decision ? [{ ...keys.decision(change.id), decision: change.set.decision }] : [];
+      const remove = stopsTheTerm(change.set) && !('dueKey' in set) ? TERM_INDEX_KEYS : undefined;
       const assignments = Object.entries(set).map(([field, value], i) => {
         names[`#f${i}`] = field;
         values[`:v${i}`] = value;
@@ -398,11 +424,11 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
       const idempotency = change.idempotency ?? undefined;
       const outcome = await changeWithEvent(
         change.id,
-        { set: [...assignments, 'version = version + :one'].join(', '), condition: conditions.join(' AND '), names, values },
+        { set: [...assignments, 'version = version + :one'].join(', '), remove, condition: conditions.join(' AND '), names, values },
         [change.entry],
         idempotency && {
           record: (item, eventSequence) =>
-            staffAnswerItem(idempotency, { ...item, ...set, version: Number(item.version) + 1, eventSequence }, eventSequence),
+            staffAnswerItem(idempotency, without({ ...item, ...set, version: Number(item.version) + 1, eventSequence }, remove), eventSequence),
           // The change's own time, from the product clock: an expired key is free again.
           nowSeconds: Math.floor(Date.parse(change.entry.at) / 1000),
         },
@@ -492,7 +518,10 @@ function decodeHistoryCursor(cursor: string, id: string): Record<string, string>
 }
 
 interface UpdateSpec {
+  /** `SET …` */
   expression: string;
+  /** Attributes removed with it (`REMOVE …`, added when the update is sent). */
+  remove?: readonly string[];
   condition: string;
   names?: Record<string, string>;
   values: Record<string, unknown>;
@@ -517,8 +546,10 @@ function combinedUpdate(updates: readonly UpdateSpec[]): UpdateSpec {
     };
   });
   const names = Object.assign({}, ...parts.map((part) => part.names)) as Record<string, string>;
+  const remove = [...new Set(updates.flatMap((update) => update.remove ?? []))];
   return {
     expression: `SET ${parts.map((part) => part.set).join(', ')}`,
+    ...(remove.length > 0 ? { remove } : {}),
     condition: parts.map((part) => part.condition).join(' AND '),
     ...(Object.keys(names).length > 0 ? { names } : {}),
     values: Object.assign({}, ...parts.map((part) => part.values)) as Record<string, unknown>,
@@ -578,6 +609,8 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
     case 'decisionSent':
       return {
         expression: 'SET decisionSent = :value, #status = :closed',
+        // An e-mailed decision took it off the due-date lists already; this covers one decided before that was so.
+        remove: TERM_INDEX_KEYS,
         condition: 'attribute_exists(decision) AND attribute_not_exists(decisionSent)',
         names: { '#status': 'status' },
         values: { ':value': fact.value, ':closed': 'closed' },
@@ -595,6 +628,7 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
         condition:
           'attribute_not_exists(deadlinePassed) AND (attribute_not_exists(decision) OR decision.delivery = :post) AND attribute_not_exists(decisionPosted)',
         ...(fact.status ? { names: { '#status': 'status' } } : {}),
+        ...(stopsTheTerm({ status: fact.status }) ? { remove: TERM_INDEX_KEYS } : {}),
         values: { ':value': fact.value, ':post': 'post', ...(fact.status ? { ':status': fact.status } : {}) },
       };
     case 'deadlineEmail':

@@ -1,6 +1,7 @@
 import * as z from './zod';
 import { calendarDateSchema } from './calendar/calendar-date';
 import { channels, complaintContentSchema, decisionSchema, statuses } from './complaint';
+import { TERM_STOPPED } from './response-term';
 
 // What staff send to the admin API. The same schemas validate the requests and feed the OpenAPI document.
 
@@ -30,6 +31,11 @@ export const listQuerySchema = z
     z.refine((query) => [query.reference, query.email, query.orderNumber].filter(Boolean).length <= 1, {
       message: 'give at most one of reference, email and orderNumber',
       path: ['reference'],
+    }),
+    // The due-date lists hold only complaints whose term runs: a closed one has no due date left to sort by.
+    z.refine((query) => !(query.sort === 'urgent' && query.status !== undefined && TERM_STOPPED.includes(query.status)), {
+      message: `sort=urgent lists complaints whose term still runs; for ${TERM_STOPPED.join(', ')} use sort=newest`,
+      path: ['sort'],
     }),
   );
 

@@ -5,6 +5,7 @@ import { addCalendarDays } from '../../lambdas/core/calendar/calendar-date';
 import { warsawCalendarDate } from '../../lambdas/core/calendar/polish-calendar';
 import { startLocalProduct, validComplaint } from '../support/local-product';
 import { demoStaff } from '../support/staff-event';
+import { TERM_STOPPED } from '../../lambdas/core/response-term';
 
 // The staff API over HTTP, signed as the CLI and the AWS SDK sign, through the local server's SigV4 check.
 
@@ -351,12 +352,38 @@ describe('lists spread over shards (issue 10: no hot keys, lean indexes)', () =>
     }
   }, 60_000);
 
-  it('pages through every complaint, most urgent first, with no repeats and no gaps', async () => {
+  it('pages through every complaint whose term runs, most urgent first, with no repeats and no gaps', async () => {
+    await runtime.settled();
     const { rows, ids } = await everyPage(supervisor.id, { sort: 'urgent', limit: '5' });
     expect(new Set(ids).size).toBe(ids.length);
-    expect([...ids].sort()).toEqual([...registered].sort());
+    // Answered (e-mailed decisions here: none waits for the post) or deemed accepted: off the due-date lists.
+    const newest = (await everyPage(supervisor.id, {})).rows;
+    expect(newest.map((row) => row.id).sort()).toEqual([...registered].sort());
+    const termRuns = newest.filter((row) => !['decided', ...TERM_STOPPED].includes(row.status));
+    expect(termRuns.length).toBeGreaterThan(0);
+    expect([...ids].sort()).toEqual(termRuns.map((row) => row.id).sort());
     const dues = rows.map((row) => row.responseDueBy);
     expect(dues).toEqual([...dues].sort());
+  }, 60_000);
+
+  it('takes an answered complaint off the due-date lists and keeps it on the newest-first lists', async () => {
+    const { id } = await register();
+    await runtime.settled();
+    const urgentIds = async (query: Record<string, string>) => (await everyPage(supervisor.id, { sort: 'urgent', ...query })).ids;
+    expect(await urgentIds({})).toContain(id);
+    const { version, assignment } = (await call(supervisor.id, { path: `/admin/complaints/${id}` })).body;
+    const decided = await call(supervisor.id, {
+      method: 'POST',
+      path: `/admin/complaints/${id}/decision`,
+      body: { outcome: 'accepted', remedy: 'repair', version },
+    });
+    expect(decided.status).toBe(200);
+    await runtime.settled();
+    expect(await urgentIds({})).not.toContain(id);
+    expect(await urgentIds({ department: assignment.departmentId })).not.toContain(id);
+    const newest = await everyPage(supervisor.id, {});
+    expect(newest.rows.find((row) => row.id === id)?.status).toBe('closed');
+    expect((await everyPage(supervisor.id, { department: assignment.departmentId })).ids).toContain(id);
   }, 60_000);
 
   it('answers summaries, bounded whatever a complaint holds: no description, history or customer data', async () => {

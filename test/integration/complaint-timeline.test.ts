@@ -9,6 +9,12 @@ import { timelineHarness } from '../support/timeline';
 jest.setTimeout(40_000);
 const { runtime, supervisor, today, complaint, finished, emailsAbout, file } = timelineHarness(300_000);
 
+/** Whether the complaint item carries the due-date lists' key (lambdas/core/response-term.ts). */
+async function onDueDateLists(id: string): Promise<boolean> {
+  const item = (await storedItems(runtime())).find((stored) => stored.PK?.S === `COMPLAINT#${id}` && stored.SK?.S === 'COMPLAINT');
+  return item?.dueKey !== undefined;
+}
+
 describe('a consumer complaint nobody answers (14 days, silence means acceptance)', () => {
   it('is acknowledged, assigned, reminded at 7, 3 and 1 working days, escalated, and deemed accepted', async () => {
     const { id, reference } = await file();
@@ -21,6 +27,7 @@ describe('a consumer complaint nobody answers (14 days, silence means acceptance
     expect(stored.reminders['1'].escalation).toBe(true);
     expect(stored.reminders['7'].escalation).toBe(false);
     expect(stored.deadlinePassed.effect).toBe('deemed_accepted');
+    expect(await onDueDateLists(id)).toBe(false);
     const actions = stored.history.map((entry: { action: string }) => entry.action);
     expect(actions).toEqual([
       'complaint_received',
@@ -67,6 +74,7 @@ describe('a financial complaint', () => {
     const stored = await complaint(id);
     expect(stored.extension.noticeSent).toBeDefined();
     expect(stored.status).toBe('deemed_resolved_for_customer');
+    expect(await onDueDateLists(id)).toBe(false);
     // The deadline passed at the end of the extended due date, not the original one.
     expect(stored.deadlinePassed.at >= `${stored.responseDueBy}`).toBe(true);
     const customerEmails = (await emailsAbout(reference)).filter((email) => email.destination.to[0] === validComplaint.customer.email);
@@ -94,6 +102,7 @@ describe('a financial answer that goes by post (art. 5(2) of the act of 5 August
     });
     expect(decided.statusCode).toBe(200);
     expect(decided.body.decision.delivery).toBe('post');
+    expect(await onDueDateLists(id)).toBe(true); // a letter not yet posted has reached nobody: the term runs
 
     const execution = await finished(id);
     expect(execution.status).toBe('SUCCEEDED');
@@ -101,6 +110,7 @@ describe('a financial answer that goes by post (art. 5(2) of the act of 5 August
     expect(stored.decisionPosted).toBeUndefined();
     expect(stored.deadlinePassed.effect).toBe('deemed_resolved_for_customer');
     expect(stored.status).toBe('deemed_resolved_for_customer');
+    expect(await onDueDateLists(id)).toBe(false);
     const emails = await emailsAbout(reference);
     expect(emails.some((email) => email.destination.to[0] !== validComplaint.customer.email && /termin|deadline/i.test(email.subject))).toBe(true);
   });
