@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import { LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, LogLevel, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 // How every Lambda is bundled, once: the house construct hands `houseBundling` to NodejsFunction, and
 // `scripts/bundle-sizes.ts` feeds `esbuildOptionsFor` to esbuild directly, so the sizes we report are the
@@ -22,6 +22,9 @@ export const houseBundling = {
   // Domain errors take their name from their class (`this.name = new.target.name`), and the workflow's
   // Retry/Catch match on error names: minification must not rename classes.
   keepNames: true,
+  // Polish text as UTF-8 rather than \u escapes ("ó" is 2 bytes, not 6): the same strings, 0.3-1.2 KiB less per
+  // bundle (Node reads a CommonJS file as UTF-8 either way).
+  charset: Charset.UTF8,
   // Prefer packages' ES module builds (aws4fetch and @aws-sdk/util-dynamodb ship them) so esbuild can drop what
   // is not used.
   mainFields: ['module', 'main'],
@@ -35,7 +38,7 @@ export const houseBundling = {
 
 /**
  * The esbuild options NodejsFunction derives from `houseBundling` (its CLI flags: `--bundle --platform=node
- * --target --format --minify --sourcemap --sources-content=false --keep-names --main-fields --external`).
+ * --target --format --minify --sourcemap --sources-content=false --keep-names --charset --main-fields --external`).
  */
 export function esbuildOptionsFor(entry: string, outfile: string): BuildOptions {
   return {
@@ -49,6 +52,7 @@ export function esbuildOptionsFor(entry: string, outfile: string): BuildOptions 
     sourcemap: houseBundling.sourceMap,
     sourcesContent: houseBundling.sourcesContent,
     keepNames: houseBundling.keepNames,
+    charset: houseBundling.charset,
     mainFields: [...houseBundling.mainFields],
     external: [...houseBundling.externalModules],
     absWorkingDir: repositoryRoot,

@@ -38,23 +38,21 @@ function once<T>(build: () => T): () => T {
   return () => (value ??= build());
 }
 
-const shared = /* @__PURE__ */ once(() => {
-  const env = readEnvironment();
-  const clock = clockFromEnvironment();
-  return {
-    env,
-    now: () => clock.now(),
-    complaints: dynamoComplaintRepository(dynamo(), env.TABLE_NAME),
-    sendClaims: dynamoSendClaims(dynamo(), env.TABLE_NAME),
-    policies: loadPolicyRegistry(env.DEFAULT_POLICY, readConfigFile('customPolicies')),
-    departments: readConfigFile('departments'),
-  };
-});
+// Each piece its own `once`, not one object of them all: esbuild keeps every property of an object a function
+// uses, so a shared bag put the send claims, the policies (config/policies.json) and the department rules into
+// every bundle and built them at every cold start, the decision letter's included, which reads none of them.
+const environment = /* @__PURE__ */ once(() => readEnvironment());
+const clock = /* @__PURE__ */ once(() => clockFromEnvironment());
+const now = () => clock().now();
+const complaints = /* @__PURE__ */ once(() => dynamoComplaintRepository(dynamo(), environment().TABLE_NAME));
+const sendClaims = /* @__PURE__ */ once(() => dynamoSendClaims(dynamo(), environment().TABLE_NAME));
+const policies = /* @__PURE__ */ once(() => loadPolicyRegistry(environment().DEFAULT_POLICY, readConfigFile('customPolicies')));
+const departments = /* @__PURE__ */ once(() => readConfigFile('departments'));
 
 export const intakePorts = /* @__PURE__ */ once((): SubmitComplaintPorts => ({
-  complaints: shared().complaints,
-  policies: shared().policies,
-  now: shared().now,
+  complaints: complaints(),
+  policies: policies(),
+  now: now,
   newId: newComplaintId,
   newReference: () => newReference(),
 }));
@@ -62,15 +60,15 @@ export const intakePorts = /* @__PURE__ */ once((): SubmitComplaintPorts => ({
 /** The public form's door: intake plus the per-client limit's counters and the attachments' bucket and scanner. */
 export const publicIntakePorts = /* @__PURE__ */ once((): PublicIntakePorts => ({
   ...intakePorts(),
-  attempts: dynamoAttemptCounter(dynamo(), shared().env.TABLE_NAME),
-  intakeLimitPerClient: shared().env.INTAKE_LIMIT_PER_CLIENT ?? INTAKE_LIMITS.perClient,
+  attempts: dynamoAttemptCounter(dynamo(), environment().TABLE_NAME),
+  intakeLimitPerClient: environment().INTAKE_LIMIT_PER_CLIENT ?? INTAKE_LIMITS.perClient,
   attachments: attachmentStore(),
   scanner: noScanner,
 }));
 
 /** The attachments bucket, signed with the function role's credentials (read from the environment when used). */
 export const attachmentStore = /* @__PURE__ */ once(() => {
-  const env = shared().env;
+  const env = environment();
   return s3AttachmentStore(s3Location(required(env, 'ATTACHMENTS_BUCKET'), env.AWS_REGION, env.AWS_ENDPOINT_URL_S3), () =>
     credentialsFromEnvironment(),
   );
@@ -79,16 +77,16 @@ export const attachmentStore = /* @__PURE__ */ once(() => {
 /** POST /complaints/attachments: upload slots, counted per client. */
 export const uploadSlotPorts = /* @__PURE__ */ once((): UploadSlotPorts => ({
   store: attachmentStore(),
-  attempts: dynamoAttemptCounter(dynamo(), shared().env.TABLE_NAME),
-  now: shared().now,
+  attempts: dynamoAttemptCounter(dynamo(), environment().TABLE_NAME),
+  now: now,
   newId: () => randomUUID(),
 }));
 
 /** The status page reads a complaint and its history and counts attempts; it sends nothing. */
 export const statusPorts = /* @__PURE__ */ once(() => ({
-  complaints: shared().complaints,
-  attempts: dynamoAttemptCounter(dynamo(), shared().env.TABLE_NAME),
-  now: shared().now,
+  complaints: complaints(),
+  attempts: dynamoAttemptCounter(dynamo(), environment().TABLE_NAME),
+  now: now,
 }));
 
 /** The status page's reply: the lookup's ports, the attachments' checks, and the waiting workflow's callback. */
@@ -103,20 +101,20 @@ export const replyPorts = /* @__PURE__ */ once((): CustomerReplyPorts => ({
  * The delivery recorder writes to the complaint and nothing else. Ports of its own rather than `stepPorts()`,
  * so that its bundle carries no SES or Step Functions client (esbuild keeps whatever a used function refers to).
  */
-export const deliveryPorts = /* @__PURE__ */ once(() => ({ complaints: shared().complaints, sendClaims: shared().sendClaims }));
+export const deliveryPorts = /* @__PURE__ */ once(() => ({ complaints: complaints(), sendClaims: sendClaims() }));
 
-const mailer = /* @__PURE__ */ once(() => sesMailer(ses(), required(shared().env, 'SENDER_ADDRESS'), shared().env.SES_CONFIGURATION_SET));
+const mailer = /* @__PURE__ */ once(() => sesMailer(ses(), required(environment(), 'SENDER_ADDRESS'), environment().SES_CONFIGURATION_SET));
 
 export const stepPorts = /* @__PURE__ */ once((): StepPorts => ({
-  complaints: shared().complaints,
-  sendClaims: shared().sendClaims,
+  complaints: complaints(),
+  sendClaims: sendClaims(),
   mailer: mailer(),
-  policies: shared().policies,
-  departments: shared().departments,
+  policies: policies(),
+  departments: departments(),
   waker: stepFunctionsWorkflowWaker(stepFunctions()),
-  now: shared().now,
-  companyName: shared().env.COMPANY_NAME,
-  statusPageUrl: statusPageUrl(shared().env.PUBLIC_BASE_URL),
+  now: now,
+  companyName: environment().COMPANY_NAME,
+  statusPageUrl: statusPageUrl(environment().PUBLIC_BASE_URL),
 }));
 
 /** The status page's address for a reference, when the deployment says where its pages are. */
@@ -125,28 +123,43 @@ function statusPageUrl(base: string | undefined) {
 }
 
 /** The platform lookup step reads and records the complaint, nothing more: no SES or Step Functions client. */
-export const complaintRecordPorts = /* @__PURE__ */ once(() => ({ complaints: shared().complaints, now: shared().now }));
+export const complaintRecordPorts = /* @__PURE__ */ once(() => ({ complaints: complaints(), now: now }));
 
 /** The workflow's wait needs no mailer: its bundle carries no SES client. */
 export const waitPorts = /* @__PURE__ */ once(() => ({
-  complaints: shared().complaints,
+  complaints: complaints(),
   waker: stepFunctionsWorkflowWaker(stepFunctions()),
-  now: shared().now,
+  now: now,
 }));
 
 /** Who is who on the staff API: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments. */
 export const staffDirectory = /* @__PURE__ */ once(() => readConfigFile('staffDirectory'));
 
 /** The cursors the staff API hands out are sealed with the deployment's cursor key (sealed-cursors.ts). */
-const cursorKeys = /* @__PURE__ */ once(() => cursorSealFrom(shared().env));
+const cursorKeys = /* @__PURE__ */ once(() => cursorSealFrom(environment()));
 
 /** The staff API's reads (staff-reads.handler.ts): complaints, their history and the lists; no mailer, no workflow. */
 export const staffReadPorts = /* @__PURE__ */ once(() =>
-  sealedCursors({ complaints: shared().complaints, lists: dynamoComplaintLists(dynamo(), shared().env.TABLE_NAME), now: shared().now }, cursorKeys()),
+  sealedCursors({ complaints: complaints(), lists: dynamoComplaintLists(dynamo(), environment().TABLE_NAME), now: now }, cursorKeys()),
 );
 
 /** The staff API's changes to complaints (staff-changes.handler.ts): the steps' ports and the company; no lists. */
-export const staffPorts = /* @__PURE__ */ once((): StaffPorts => sealedCursors({ ...stepPorts(), company: loadCompanyProfile() }, cursorKeys()));
+export const staffPorts = /* @__PURE__ */ once((): StaffPorts =>
+  sealedCursors(
+    {
+      complaints: complaints(),
+      sendClaims: sendClaims(),
+      mailer: mailer(),
+      policies: policies(),
+      departments: departments(),
+      waker: stepFunctionsWorkflowWaker(stepFunctions()),
+      now,
+      companyName: environment().COMPANY_NAME,
+      company: loadCompanyProfile(),
+    },
+    cursorKeys(),
+  ),
+);
 
 /**
  * The printed decision letter, a function of its own (decision-letter.handler.ts): only its bundle carries
@@ -154,8 +167,8 @@ export const staffPorts = /* @__PURE__ */ once((): StaffPorts => sealedCursors({
  * otherwise compile. Required on first use, so that they are evaluated when a letter is printed.
  */
 export const letterPorts = /* @__PURE__ */ once((): LetterPorts & { staff: StaffDirectory } => ({
-  complaints: shared().complaints,
-  companyName: shared().env.COMPANY_NAME,
+  complaints: complaints(),
+  companyName: environment().COMPANY_NAME,
   company: loadCompanyProfile(),
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; import() would change the bundle
   printLetter: (letter) => (require('../adapters/letter-pdf') as typeof import('../adapters/letter-pdf')).printLetter(letter),

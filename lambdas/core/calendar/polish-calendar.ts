@@ -1,6 +1,8 @@
 import { addCalendarDays, dayOfWeek, yearOf, type CalendarDate } from './calendar-date';
 
 export { addCalendarDays, daysBetween, type CalendarDate } from './calendar-date';
+// The Warsaw date of an instant, with the deadline rules that start from it.
+export { warsawCalendarDate } from './warsaw-time';
 
 // Public holidays: art. 1 of the ustawa z 18 stycznia 1951 o dniach wolnych od pracy. Computed here rather
 // than with date-holidays: the library is correct for Poland (test/unit/calendar.test.ts checks our list
@@ -88,19 +90,4 @@ export function addWorkingDays(date: CalendarDate, count: number): CalendarDate 
 /** The `count`-th working day before `date`. */
 export function subtractWorkingDays(date: CalendarDate, count: number): CalendarDate {
   return stepWorkingDays(date, count, -1);
-}
-
-const warsawDateFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Warsaw',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** The Europe/Warsaw calendar date of an instant: 2026-03-03T22:30Z (23:30 CET) is still 3 March. */
-export function warsawCalendarDate(instant: Date): CalendarDate {
-  if (Number.isNaN(instant.getTime())) throw new RangeError('warsawCalendarDate needs a valid instant');
-  const parts = warsawDateFormat.formatToParts(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }

@@ -12,18 +12,23 @@ export type Outcome = DecisionDraft['outcome'];
 /** What the policy says silence means once the due date has passed. */
 export type SilenceEffect = NonNullable<Complaint['deadlinePassed']>['effect'];
 
+// Every Intl object here is made at first use: the first one a process makes loads ICU's locale data (~30 ms),
+// and most functions that load the templates (intake, the staff reads) never format a date or a count.
+
 // Formatted in UTC, a date's UTC midnight shows the same calendar day on any server, whatever its zone.
-const dateFormats: Record<Language, Intl.DateTimeFormat> = {
-  pl: new Intl.DateTimeFormat('pl-PL', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }),
-  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' }),
-};
+const dateFormats: Partial<Record<Language, Intl.DateTimeFormat>> = {};
 
 /** '2026-12-28' → '28 grudnia 2026' (pl) or '28 December 2026' (en). */
 export function formatCalendarDate(date: CalendarDate, language: Language): string {
+  dateFormats[language] ??= new Intl.DateTimeFormat(language === 'pl' ? 'pl-PL' : 'en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
   return dateFormats[language].format(utcMidnight(date));
 }
 
-// Made at first use: most functions that load the templates never show a time, and each costs at cold start.
 const dateTimeFormats: Partial<Record<Language, Intl.DateTimeFormat>> = {};
 
 /** An instant on the Warsaw wall clock: '2026-11-24T09:05:00Z' → '24 listopada 2026 10:05' (pl). */
@@ -46,7 +51,7 @@ export const remedyWords: Record<Language, Record<Remedy, string>> = {
   en: { repair: 'repair', replacement: 'replacement', price_reduction: 'price reduction', refund: 'refund' },
 };
 
-const pluralRules: Record<Language, Intl.PluralRules> = { pl: new Intl.PluralRules('pl'), en: new Intl.PluralRules('en') };
+const pluralRules: Partial<Record<Language, Intl.PluralRules>> = {};
 
 const workingDayForms: Record<Language, Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }> = {
   // "za 1 dzień roboczy", "za 3 dni robocze", "za 5 dni roboczych"
@@ -57,6 +62,7 @@ const workingDayForms: Record<Language, Partial<Record<Intl.LDMLPluralRule, stri
 /** '3 dni robocze', '5 dni roboczych', '1 working day'. */
 export function workingDays(count: number, language: Language): string {
   const forms = workingDayForms[language];
+  pluralRules[language] ??= new Intl.PluralRules(language);
   return `${count} ${forms[pluralRules[language].select(count)] ?? forms.other}`;
 }
 
