@@ -89,6 +89,7 @@ export async function startApiServer(options: { port: number; host?: string; bod
 
 /** What Node's HTTP parser refused, as problem details (the parser's own answers have an empty body). */
 class UnreadableRequest extends DomainError {
+  override name = 'UnreadableRequest';
   constructor(
     readonly status: number,
     readonly type: string,

@@ -59,7 +59,9 @@ export const companyProfileSchema = z.object({
 
 export type CompanyProfile = z.infer<typeof companyProfileSchema>;
 
-export class InvalidCompanyProfile extends InvalidConfiguration {}
+export class InvalidCompanyProfile extends InvalidConfiguration {
+  override name = 'InvalidCompanyProfile';
+}
 
 /** Parses the company file or throws naming `source` and each invalid field. */
 export function parseCompanyProfile(data: unknown, source: string): CompanyProfile {

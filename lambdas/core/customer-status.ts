@@ -90,6 +90,7 @@ export type CustomerReply = z.infer<typeof customerReplySchema>;
  * (Retry-After, as every 409 here) shows why.
  */
 export class NoQuestionToAnswer extends DomainError {
+  override name = 'NoQuestionToAnswer';
   readonly status = 409;
   readonly type = 'no-question-to-answer';
   readonly title = 'No question waits for your answer';
@@ -108,6 +109,7 @@ export function openQuestion(complaint: Complaint): NonNullable<Complaint['infor
 
 /** Too many attempts (status lookups, complaints filed) for one reference or from one client: try again later (HTTP 429). */
 export class TooManyAttempts extends DomainError {
+  override name = 'TooManyAttempts';
   readonly status = 429;
   readonly type = 'too-many-attempts';
   readonly title = 'Too many attempts';
@@ -125,6 +127,7 @@ export class TooManyAttempts extends DomainError {
  * learn from it whether a reference exists.
  */
 export class StatusNotFound extends DomainError {
+  override name = 'StatusNotFound';
   readonly status = 404;
   readonly type = 'complaint-not-found';
   readonly title = 'No complaint with this reference and e-mail address';

@@ -140,9 +140,9 @@ export const deadlinePolicySchema = z
 export type DeadlinePolicy = z.infer<typeof deadlinePolicySchema>;
 
 export class PolicyHasNoExtension extends Error {
+  override name = 'PolicyHasNoExtension';
   constructor(policyId: string) {
     super(`The ${policyId} policy allows no extension.`);
-    this.name = new.target.name;
   }
 }
 
@@ -223,16 +223,18 @@ export function extensionNoticeDeadline(policy: DeadlinePolicy, startDate: Calen
 }
 
 export class UnknownPolicy extends Error {
+  override name = 'UnknownPolicy';
   constructor(
     readonly policyId: string,
     known: readonly string[],
   ) {
     super(`There is no deadline policy "${policyId}"; known policies: ${known.join(', ')}.`);
-    this.name = new.target.name;
   }
 }
 
-export class InvalidPolicyConfig extends InvalidConfiguration {}
+export class InvalidPolicyConfig extends InvalidConfiguration {
+  override name = 'InvalidPolicyConfig';
+}
 
 /** The deployment's policies: the built-in ones and any custom ones, each under its own id. */
 export class PolicyRegistry {

@@ -155,9 +155,12 @@ export type AssignmentFacts = Pick<Complaint, 'desiredRemedy' | 'channel' | 'des
 export type DepartmentMatch = Pick<Assignment, 'departmentId' | 'ruleId' | 'reason' | 'rulesVersion'>;
 
 /** The rules file is broken: a deployment fault, not the caller's, so it is not a DomainError. */
-export class InvalidDepartmentRules extends InvalidConfiguration {}
+export class InvalidDepartmentRules extends InvalidConfiguration {
+  override name = 'InvalidDepartmentRules';
+}
 
 export class UnknownDepartment extends DomainError {
+  override name = 'UnknownDepartment';
   readonly status = 422;
   readonly type = 'unknown-department';
   readonly title = 'No such department';

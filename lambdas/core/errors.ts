@@ -9,9 +9,9 @@ export interface FieldIssue {
 
 /** A configuration file or variable is broken: a deployment fault, not the caller's, so not a DomainError. */
 export class InvalidConfiguration extends Error {
+  override name = 'InvalidConfiguration';
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
   }
 }
 
@@ -25,22 +25,25 @@ export interface PassesByItself {
 }
 
 export abstract class DomainError extends Error {
+  /** Each error names itself: the workflow's Retry/Catch and the logs match on it, and minified code has no class names. */
+  abstract override name: string;
   abstract readonly status: number;
   abstract readonly type: string;
   abstract readonly title: string;
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
   }
 }
 
 export class MalformedRequest extends DomainError {
+  override name = 'MalformedRequest';
   readonly status = 400;
   readonly type = 'malformed-request';
   readonly title = 'The request body could not be read';
 }
 
 export class ValidationFailed extends DomainError {
+  override name = 'ValidationFailed';
   readonly status = 422;
   readonly type = 'validation-failed';
   readonly title = 'Some fields are missing or invalid';
@@ -50,24 +53,28 @@ export class ValidationFailed extends DomainError {
 }
 
 export class PayloadTooLarge extends DomainError {
+  override name = 'PayloadTooLarge';
   readonly status = 413;
   readonly type = 'payload-too-large';
   readonly title = 'The request body is too large';
 }
 
 export class UnsupportedMediaType extends DomainError {
+  override name = 'UnsupportedMediaType';
   readonly status = 415;
   readonly type = 'unsupported-media-type';
   readonly title = 'The request body has a media type this endpoint does not accept';
 }
 
 export class NotFound extends DomainError {
+  override name = 'NotFound';
   readonly status = 404;
   readonly type = 'not-found';
   readonly title = 'Not found';
 }
 
 export class MethodNotAllowed extends DomainError {
+  override name = 'MethodNotAllowed';
   readonly status = 405;
   readonly type = 'method-not-allowed';
   readonly title = 'Method not allowed';
@@ -75,6 +82,7 @@ export class MethodNotAllowed extends DomainError {
 
 /** Another request with the same Idempotency-Key is still being processed (httpapi idempotency draft §2.7). */
 export class IdempotencyKeyInUse extends DomainError {
+  override name = 'IdempotencyKeyInUse';
   readonly status = 409;
   readonly type = 'idempotency-key-in-use';
   readonly title = 'A request with this Idempotency-Key is still being processed';
@@ -91,6 +99,7 @@ export class IdempotencyKeyInUse extends DomainError {
  * after which SES's evidence completes it or it is sent.
  */
 export class EmailBeingSent extends DomainError {
+  override name = 'EmailBeingSent';
   readonly status = 409;
   readonly type = 'email-being-sent';
   readonly title = 'The e-mail this request sends is still being sent by an earlier attempt';
@@ -107,6 +116,7 @@ export class EmailBeingSent extends DomainError {
  * which this request, sent again, completes the earlier one itself and goes on.
  */
 export class EarlierRequestUnfinished extends DomainError {
+  override name = 'EarlierRequestUnfinished';
   readonly status = 409;
   readonly type = 'earlier-request-unfinished';
   readonly title = 'An earlier information request on this complaint is still unfinished';
@@ -117,6 +127,7 @@ export class EarlierRequestUnfinished extends DomainError {
 
 /** The same Idempotency-Key was sent with a different body (httpapi idempotency draft §2.7). */
 export class IdempotencyKeyReused extends DomainError {
+  override name = 'IdempotencyKeyReused';
   readonly status = 422;
   readonly type = 'idempotency-key-reused';
   readonly title = 'This Idempotency-Key was already used with a different request';
@@ -130,6 +141,7 @@ export class IdempotencyKeyReused extends DomainError {
  * lambdas/functions.ts) to act on it; a read a second later shows the complaint as both left it.
  */
 export class VersionConflict extends DomainError {
+  override name = 'VersionConflict';
   readonly status = 409;
   readonly type = 'version-conflict';
   readonly title = 'The resource was changed by someone else';
@@ -140,15 +152,19 @@ export class VersionConflict extends DomainError {
  * Something must be e-mailed to a customer whose e-mail address is not known (the shop could not tell it,
  * Complaint.platformLookup): the complaint's state does not allow it until staff reach the customer another way.
  */
-export class CustomerHasNoEmail extends VersionConflict {}
+export class CustomerHasNoEmail extends VersionConflict {
+  override name = 'CustomerHasNoEmail';
+}
 
 export class Unauthenticated extends DomainError {
+  override name = 'Unauthenticated';
   readonly status = 401;
   readonly type = 'unauthenticated';
   readonly title = 'The request is not signed or the signature is not valid';
 }
 
 export class Forbidden extends DomainError {
+  override name = 'Forbidden';
   readonly status = 403;
   readonly type = 'forbidden';
   readonly title = 'You may not do this';
@@ -156,6 +172,7 @@ export class Forbidden extends DomainError {
 
 /** A webhook whose signature does not verify with any of its source's secrets, or that carries none. */
 export class SignatureInvalid extends DomainError {
+  override name = 'SignatureInvalid';
   readonly status = 401;
   readonly type = 'signature-invalid';
   readonly title = 'The webhook signature is missing or does not verify';
@@ -168,6 +185,7 @@ export class SignatureInvalid extends DomainError {
  * sender's retry is signed anew with a fresh timestamp and goes through.
  */
 export class WebhookTimestampOutOfTolerance extends DomainError {
+  override name = 'WebhookTimestampOutOfTolerance';
   readonly status = 401;
   readonly type = 'webhook-timestamp-out-of-tolerance';
   readonly title = 'The webhook timestamp is too old or too far in the future';

@@ -1,8 +1,9 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { functions, type FunctionName } from '../../lambdas/functions';
-import { esbuildOptionsFor } from '../../lib/bundling';
+import { esbuildOptionsFor, repositoryRoot } from '../../lib/bundling';
 
 // What goes into each Lambda bundle, built exactly as the house construct builds it (lib/bundling.ts): the
 // functions talk to AWS through their own signed-fetch client (lambdas/adapters/aws-wire/), so no bundle
@@ -126,5 +127,59 @@ describe.each(Object.keys(functions) as FunctionName[])('the %s bundle', (name) 
   // zod/mini keeps only the checks used (lambdas/core/zod.ts). The openapi function generates with mini too.
   it("carries zod's tree-shakable build only, never classic zod", () => {
     expect(bundle.modules.filter((module) => /node_modules\/zod\/(v4\/)?classic\//.test(module))).toEqual([]);
+  });
+});
+
+// The bundles are minified without keepNames (lib/bundling.ts), so a class's own name is gone in Lambda; error
+// names are what the workflow's Retry/Catch, problem.ts and the logs match on, and each error class states its
+// own. Every module under lambdas/ that exports a class is bundled as a function's code is, and each exported
+// error, constructed there, must still bear its export's name.
+describe('error classes in a minified bundle', () => {
+  /** Not named after its class: AwsServiceError takes the service's error name; DomainError is abstract. */
+  const namedOtherwise = new Set(['AwsServiceError', 'DomainError']);
+  let errors: { exported: string; name: string }[];
+  beforeAll(async () => {
+    const lambdas = path.join(repositoryRoot, 'lambdas');
+    const modules = readdirSync(lambdas, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && /^export (abstract )?class /m.test(readFileSync(path.join(lambdas, file), 'utf8')))
+      .map((file) => `./lambdas/${file.replace(/\.ts$/, '')}`);
+    const outdir = mkdtempSync(path.join(os.tmpdir(), 'reklamacje-error-names-'));
+    try {
+      const outfile = path.join(outdir, 'index.js');
+      await build({
+        ...esbuildOptionsFor('lambdas/handlers/health.handler.ts', outfile),
+        entryPoints: undefined,
+        stdin: {
+          contents: modules.map((module, index) => `export * as m${index} from ${JSON.stringify(module)};`).join('\n'),
+          loader: 'ts',
+          resolveDir: repositoryRoot,
+          sourcefile: 'error-names.ts',
+        },
+        logLevel: 'error',
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle just built, as Lambda loads it
+      const bundle = require(outfile) as Record<string, Record<string, unknown>>;
+      // One argument fits every error's constructor: a message, a list of issues or of names, a number of seconds.
+      const anyArgument: unknown[] = [];
+      errors = Object.values(bundle)
+        .flatMap((exports) => Object.entries(exports))
+        .filter(([exported, value]) => typeof value === 'function' && value.prototype instanceof Error && !namedOtherwise.has(exported))
+        .map(([exported, value]) => ({
+          exported,
+          name: Reflect.construct<unknown[], Error>(value as new (...args: unknown[]) => Error, [anyArgument, anyArgument, anyArgument]).name,
+        }));
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("covers the domain errors and the adapters' errors", () => {
+    expect(errors.map(({ exported }) => exported)).toEqual(
+      expect.arrayContaining(['NotFound', 'VersionConflict', 'CustomerHasNoEmail', 'EmailTemporarilyUnavailable', 'UnknownPolicy']),
+    );
+  });
+
+  it('keeps every error named after its class', () => {
+    expect(errors.filter(({ exported, name }) => name !== exported)).toEqual([]);
   });
 });
