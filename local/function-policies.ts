@@ -2,6 +2,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { InterceptedRequest, Interceptor } from '../lambdas/adapters/aws-wire/signed-transport';
 import type { WireResponse } from '../lambdas/adapters/aws-wire/node-http-post';
 import { functions, type FunctionName, type Grant } from '../lambdas/functions';
+import { dynamo } from '../lambdas/adapters/clients';
+import { ses } from '../lambdas/adapters/ses-client';
+import { stepFunctions } from '../lambdas/adapters/sfn-client';
 
 // IAM on this machine. In AWS each function's role allows exactly what its catalog entry names (lib/functions.ts
 // turns `table` and `grants` into policies); locally every handler shares one process and one set of clients, so
@@ -103,3 +106,17 @@ export const stepFunctionsRequestActions = (request: InterceptedRequest, body: s
 export const sesRequestActions = (request: InterceptedRequest) => ({
   actions: new URL(request.url).pathname === '/v2/email/outbound-emails' ? ['ses:SendEmail'] : [`ses:${new URL(request.url).pathname}`],
 });
+
+/**
+ * Puts the check on the Lambdas' DynamoDB, SES and Step Functions clients of this thread (each thread that runs
+ * handlers has its own); answers a function that takes it off. `log` is told of every refusal.
+ */
+export function enforceFunctionPolicies(stateMachines: { workflow: string; deliveries: string }, log?: (line: string) => void): () => void {
+  const denied = (name: string, action: string) => log?.(`AccessDenied: the ${name} function may not ${action} (lambdas/functions.ts)`);
+  const removals = [
+    dynamo().intercept(functionPolicy(dynamoDbRequestActions, stateMachines, 400, denied)),
+    ses().intercept(functionPolicy(sesRequestActions, stateMachines, 403, denied)),
+    stepFunctions().intercept(functionPolicy(stepFunctionsRequestActions, stateMachines, 400, denied)),
+  ];
+  return () => removals.forEach((remove) => remove());
+}

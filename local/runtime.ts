@@ -9,17 +9,15 @@ import { startSes, type SesFault } from './ses';
 import { startS3 } from './s3';
 import { DEMO_SHOPIFY_ORDERS, startShopifyAdminStandIn, type ShopifyAdminStandIn } from './shopify-admin';
 import { LOCAL_WEBHOOK_SOURCES_FILE } from '../lambdas/adapters/webhook-sources-store';
-import { LOCAL_STATE_MACHINE_ARN, startStepFunctionsStandIn, type StepFunctionsStandIn } from './stepfunctions-server';
-import { localDefinition, localWorkflowEngine, productTimers, WEBHOOK_DELIVERY_FILE, type RunOptions } from './workflow-engine';
-import { TaskTokens } from './task-tokens';
+import { LOCAL_STATE_MACHINE_ARN, LOCAL_WEBHOOK_DELIVERY_ARN, type StepFunctionsStandIn } from './stepfunctions-server';
+import type { RunOptions } from './workflow-engine';
+import { startStepFunctionsService } from './step-functions-service';
+import { startStepFunctionsThread } from './stepfunctions-thread';
 import { lockDataFolder } from './data-lock';
 import { keepClockReading, restoredClockReading } from './product-clock-state';
 import { clockFromEnvironment, type Clock } from '../lambdas/adapters/clock';
 import { handlerOf } from './handlers';
-import { dynamo } from '../lambdas/adapters/clients';
-import { ses as sesClient } from '../lambdas/adapters/ses-client';
-import { stepFunctions as stepFunctionsClient } from '../lambdas/adapters/sfn-client';
-import { dynamoDbRequestActions, functionPolicy, sesRequestActions, stepFunctionsRequestActions } from './function-policies';
+import { enforceFunctionPolicies } from './function-policies';
 
 /** The configuration set the local product sends through, whose Send events the mailbox publishes. */
 const LOCAL_CONFIGURATION_SET = 'reklamacje-local';
@@ -33,8 +31,7 @@ const SES_BACKLOG_WAIT_MS = 10_000;
  */
 export const LOCAL_CURSOR_KEY = 'local cursor key, not a secret: never deployed';
 
-/** The webhook delivery state machine (statemachines/webhook-delivery.asl.json), in the local Step Functions. */
-export const LOCAL_WEBHOOK_DELIVERY_ARN = 'arn:aws:states:eu-central-1:000000000000:stateMachine:webhook-delivery';
+export { LOCAL_WEBHOOK_DELIVERY_ARN };
 
 export interface RuntimeOptions {
   /** Where dynalite and the mailbox keep their data; in memory when absent. */
@@ -44,6 +41,13 @@ export interface RuntimeOptions {
   senderAddress?: string;
   companyName?: string;
   workflow?: RunOptions;
+  /**
+   * Runs Step Functions (the engine and the workflows' steps) on a thread of its own at a lower priority, as
+   * in AWS where it is a service apart: requests are served first and the workflows catch up (see
+   * stepfunctions-thread.ts). `npm start` and the bench do. Faults a test injects into the steps
+   * (`workflow.wrapTask`, `stepFunctionsFault`, an interceptor on a client) need them on the test's thread.
+   */
+  workflowThread?: boolean;
   /** Runs the product's clock this many times faster than real time (e.g. 1440: a day a minute). */
   clockSpeed?: number;
   /** Fault injection for tests: see startStepFunctionsStandIn. */
@@ -75,6 +79,9 @@ export interface Runtime {
  * their configuration from the environment at first load, exactly as in Lambda, so it is set here first.
  */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  if (options.workflowThread && (options.workflow?.wrapTask || options.stepFunctionsFault)) {
+    throw new Error('Faults injected into the workflows (workflow.wrapTask, stepFunctionsFault) need them on this thread: leave workflowThread off');
+  }
   const ports = options.ports ?? {};
   options = { log: (line) => process.stderr.write(`[local] ${line}\n`), ...options };
   // What has started so far, stopped in reverse order when a later part fails to start (a busy port, say),
@@ -119,29 +126,32 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     };
     const ses = await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir, fault: options.sesFault });
     started.push(() => ses.close());
-    const tokens = new TaskTokens();
     const clock = clockFromEnvironment(clockEnvironment);
     const clockReading = keepClockReading(options.dataDir, () => clock.now());
     started.push(() => clockReading.stop());
-    const stepFunctions = await startStepFunctionsStandIn({
-      port: ports.stepFunctions ?? 0,
-      dynamo: dynamodb.client,
-      tokens,
-      engine: localWorkflowEngine(localDefinition(COMPLAINTS_TABLE), dynamodb.client, tokens, productTimers(clock)),
-      otherStateMachines: {
-        [LOCAL_WEBHOOK_DELIVERY_ARN]: localWorkflowEngine(
-          localDefinition(COMPLAINTS_TABLE, WEBHOOK_DELIVERY_FILE),
-          dynamodb.client,
-          tokens,
-          productTimers(clock),
-        ),
-      },
-      now: () => clock.now(),
-      dataDir: options.dataDir,
-      runOptions: options.workflow,
-      fault: options.stepFunctionsFault,
-      log: options.log,
-    });
+    const stateMachines = { workflow: LOCAL_STATE_MACHINE_ARN, deliveries: LOCAL_WEBHOOK_DELIVERY_ARN };
+    const stepFunctionsThread = options.workflowThread
+      ? await startStepFunctionsThread({
+          port: ports.stepFunctions ?? 0,
+          dynamodbUrl: dynamodb.url,
+          clockEnvironment,
+          dataDir: options.dataDir,
+          retryIntervalMs: options.workflow?.retryIntervalMs,
+          stateMachines,
+          log: options.log,
+        })
+      : undefined;
+    const stepFunctions: StepFunctionsStandIn =
+      stepFunctionsThread ??
+      (await startStepFunctionsService({
+        port: ports.stepFunctions ?? 0,
+        dynamo: dynamodb.client,
+        clock,
+        dataDir: options.dataDir,
+        runOptions: options.workflow,
+        fault: options.stepFunctionsFault,
+        log: options.log,
+      }));
     started.push(() => stepFunctions.close());
     const shopifyAdmin = await startShopifyAdminStandIn({ accessTokens: localShopifyTokens(), orders: DEMO_SHOPIFY_ORDERS });
     started.push(() => shopifyAdmin.close());
@@ -174,12 +184,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       ...clockEnvironment,
     });
 
+    await stepFunctionsThread?.useEnvironment({ ...process.env });
     // Each handler's AWS calls are checked against its function's role, as IAM checks them in AWS (function-policies.ts).
-    const stateMachines = { workflow: LOCAL_STATE_MACHINE_ARN, deliveries: LOCAL_WEBHOOK_DELIVERY_ARN };
-    const denied = (name: string, action: string) => options.log?.(`AccessDenied: the ${name} function may not ${action} (lambdas/functions.ts)`);
-    started.push(dynamo().intercept(functionPolicy(dynamoDbRequestActions, stateMachines, 400, denied)));
-    started.push(sesClient().intercept(functionPolicy(sesRequestActions, stateMachines, 403, denied)));
-    started.push(stepFunctionsClient().intercept(functionPolicy(stepFunctionsRequestActions, stateMachines, 400, denied)));
+    started.push(enforceFunctionPolicies(stateMachines, options.log));
 
     // SES's events (the configuration set's EventBridge destination and rule, lib/email.ts) reach recordDelivery.
     // Those of e-mails accepted before a kill are handled before the workflows run again, as in AWS, where SES

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     dataDir,
     ports: { api, ses, dynamodb, stepFunctions, s3 },
     clockSpeed: Number(process.env.LOCAL_CLOCK_SPEED ?? 1),
+    // Pages and API answer first while the workflows catch up, as in AWS (local/stepfunctions-thread.ts).
+    workflowThread: true,
     log: (line) => console.log(`[local] ${line}`),
   });
   const urls = runtime.urls;

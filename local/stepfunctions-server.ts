@@ -19,6 +19,8 @@ import { UnknownTaskToken, type TaskTokens } from './task-tokens';
 
 export const EXECUTIONS_TABLE = 'local-workflow-executions';
 export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:eu-central-1:000000000000:stateMachine:complaint-workflow';
+/** The webhook delivery state machine (statemachines/webhook-delivery.asl.json), in the local Step Functions. */
+export const LOCAL_WEBHOOK_DELIVERY_ARN = 'arn:aws:states:eu-central-1:000000000000:stateMachine:webhook-delivery';
 
 type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 

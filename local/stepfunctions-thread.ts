@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ExecutionRecord, StepFunctionsStandIn } from './stepfunctions-server';
+import type { HistoryEvent } from './asl/history';
+
+// Step Functions on a thread of its own, at a lower priority than the API's. In AWS the workflows run on
+// machines of their own, so a burst of complaints is taken in at the API's pace while the workflows catch up
+// behind it. On one machine they shared the API's thread: each complaint's workflow costs several times its
+// intake in CPU, and an intake request waited behind steps of earlier complaints. Here the engine and the
+// steps' handlers run on a worker thread whose nice value is raised (Linux gives each thread its own), so the
+// API, dynalite and the mailbox are served first and the workflows take the time left; nothing is skipped or
+// reordered, only scheduled later. The steps run as their functions, checked against their roles as on the
+// main thread (function-policies.ts). Faults injected from a test's own thread cannot reach steps here: tests
+// that inject them run Step Functions on their own thread (runtime.ts, `workflowThread`).
+
+/** Raised nice value of the workflows' thread: the API's thread (nice 0) weighs about ten times as much. */
+const WORKFLOW_NICE = 10;
+
+/** TypeScript through tsx's require hook unless the thread already has one (tsx's CLI passes its own on). */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+if (!require.extensions['.ts']) require(workerData.tsx).register();
+require(workerData.module);
+`;
+
+export interface StepFunctionsThreadData {
+  port: number;
+  dynamodbUrl: string;
+  /** The product clock's variables (clockFromEnvironment), so that both threads read the same clock. */
+  clockEnvironment: Record<string, string>;
+  dataDir?: string;
+  retryIntervalMs?: number;
+  stateMachines: { workflow: string; deliveries: string };
+  nice: number;
+}
+
+export type StepFunctionsCall = 'settled' | 'resumeRunning' | 'execution' | 'executions' | 'history' | 'environment' | 'close';
+
+/** A failure on the worker as its thread knew it: enough for the start's explanation (EADDRINUSE and its port). */
+export interface ThreadFailure {
+  name: string;
+  message: string;
+  code?: string;
+  port?: number;
+}
+
+export interface StepFunctionsThread extends StepFunctionsStandIn {
+  /** Hands the worker the product's variables, which the runtime sets once Step Functions' own address is known. */
+  useEnvironment(env: Record<string, string | undefined>): Promise<void>;
+}
+
+export async function startStepFunctionsThread(
+  options: Omit<StepFunctionsThreadData, 'nice'> & { log?: (line: string) => void },
+): Promise<StepFunctionsThread> {
+  const { log, ...data } = options;
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    workerData: {
+      ...data,
+      nice: WORKFLOW_NICE,
+      tsx: require.resolve('tsx/cjs/api'),
+      module: path.join(__dirname, 'stepfunctions-thread-worker.ts'),
+    },
+  });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let nextId = 0;
+  let exited: Error | undefined;
+  const started = new Promise<string>((resolve, reject) => {
+    worker.on(
+      'message',
+      (message: { log?: string; started?: string; failed?: ThreadFailure; id?: number; result?: unknown; error?: ThreadFailure }) => {
+        if (message.log !== undefined) log?.(message.log);
+        else if (message.started !== undefined) resolve(message.started);
+        else if (message.failed) reject(rebuilt(message.failed));
+        else if (message.id !== undefined) {
+          const call = pending.get(message.id);
+          pending.delete(message.id);
+          if (message.error) call?.reject(rebuilt(message.error));
+          else call?.resolve(message.result);
+        }
+      },
+    );
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      exited = new Error(`The Step Functions thread ended (exit code ${code})`);
+      reject(exited);
+      for (const call of pending.values()) call.reject(exited);
+      pending.clear();
+    });
+  });
+  const call = <T>(name: StepFunctionsCall, ...args: unknown[]): Promise<T> => {
+    if (exited) return Promise.reject(exited);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve, reject });
+      worker.postMessage({ id, call: name, args });
+    });
+  };
+  const url = await started.catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  return {
+    url,
+    settled: () => call('settled'),
+    resumeRunning: () => call('resumeRunning'),
+    execution: (name) => call<ExecutionRecord | undefined>('execution', name),
+    executions: () => call<ExecutionRecord[]>('executions'),
+    history: (name) => call<HistoryEvent[]>('history', name),
+    useEnvironment: (env) => call('environment', env),
+    async close() {
+      await call('close').catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+}
+
+/** The failure again as an Error, with the code and port that explain a busy port (local/start.ts). */
+export function rebuilt(failure: ThreadFailure): Error {
+  return Object.assign(new Error(failure.message), failure);
+}
