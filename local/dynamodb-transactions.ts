@@ -1,23 +1,21 @@
-import http from 'node:http';
 import { itemSize, writeUnits, type IndexShape } from './write-units';
-import { transactionJournal, undoTransaction, undoUnfinished, type TransactionJournal, type UndoStep } from './transaction-journal';
+import { undoTransaction, type TransactionJournal, type UndoStep } from './transaction-journal';
+import type { Call, Json } from './dynalite-in-process';
 
 // dynalite does not implement TransactWriteItems, which the product's writes rely on (a change, its history
-// entry and its event are stored together or not at all). This front sits on the DynamoDB port, passes every
-// other call through to dynalite unchanged, and carries out a transaction the way DynamoDB promises it:
-// all-or-nothing, isolated from other writes to its items (they wait while it runs), every condition checked, and a
-// refusal answered as TransactionCanceledException with one CancellationReason per item.
-// How: each item's old image is read, the operations are applied one by one as dynalite's own conditional
-// writes, and on the first refusal the items already written are put back. A process killed in the middle of
-// that would leave a transaction half-applied, which never happens in AWS: with a data folder, how to undo each
-// transaction is journalled before it writes, and the next start undoes any a kill interrupted
-// (transaction-journal.ts).
+// entry and its event are stored together or not at all). dynamodb-service.ts carries a transaction out here,
+// the way DynamoDB promises it: all-or-nothing, isolated from other writes to its items (they wait while it
+// runs, ItemLocks), every condition checked, and a refusal answered as TransactionCanceledException with one
+// CancellationReason per item.
+// How: the items' old images are read, the operations are applied as dynalite's own conditional writes, and on
+// a refusal the items already written are put back. A process killed in the middle of that would leave a
+// transaction half-applied, which never happens in AWS: with a data folder, how to undo each transaction is
+// journalled before it writes, and the next start undoes any a kill interrupted (transaction-journal.ts).
+// Every call here is in memory (dynalite-in-process.ts), in dynalite's worker thread: no HTTP round trip.
 
-type Json = Record<string, unknown>;
-type Call = (operation: string, body: Json) => Promise<{ status: number; body: Json }>;
-
-const TARGET_PREFIX = 'DynamoDB_20120810.';
 const MAX_ITEMS = 100;
+/** BatchWriteItem's limit: more creates than this go one by one. */
+const MAX_BATCH_WRITE = 25;
 
 /**
  * Writes to the same item take turns; a transaction holds all its items at once. Each operation installs
@@ -25,11 +23,12 @@ const MAX_ITEMS = 100;
  * earlier operations and cannot form a cycle. Reads take no turn (as in DynamoDB, a read sees each item
  * either before or after a write to it).
  */
-class ItemLocks {
+export class ItemLocks {
   private readonly tails = new Map<string, Promise<void>>();
 
   async hold<T>(items: readonly string[], work: () => Promise<T>): Promise<T> {
     const keys = [...new Set(items)];
+    if (keys.length === 0) return work();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
     const earlier = keys.map((key) => this.tails.get(key) ?? Promise.resolve());
@@ -44,14 +43,7 @@ class ItemLocks {
   }
 }
 
-interface TransactItem {
-  Put?: Json & { TableName: string; Item: Json };
-  Update?: Json & { TableName: string; Key: Json };
-  Delete?: Json & { TableName: string; Key: Json };
-  ConditionCheck?: Json & { TableName: string; Key: Json; ConditionExpression: string };
-}
-
-class Refused extends Error {
+export class Refused extends Error {
   constructor(
     readonly status: number,
     readonly body: Json,
@@ -62,19 +54,23 @@ class Refused extends Error {
 
 const validation = (message: string) => new Refused(400, { __type: 'com.amazon.coral.validate#ValidationException', message });
 
-async function keySchemaOf(call: Call, table: string, cache: Map<string, string[]>): Promise<string[]> {
-  return (await tableShapeOf(call, table, cache)).keys;
-}
+const cancelled = (reasons: Json[]) =>
+  new Refused(400, {
+    __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,
+    CancellationReasons: reasons,
+  });
 
-const shapes = new WeakMap<Map<string, string[]>, Map<string, { keys: string[]; indexes: IndexShape[] }>>();
+/** Each table's key attributes and global secondary indexes, asked of dynalite once per table. */
+export class TableShapes {
+  private readonly shapes = new Map<string, { keys: string[]; indexes: IndexShape[] }>();
 
-/** The table's key attributes and its global secondary indexes, asked once. */
-async function tableShapeOf(call: Call, table: string, cache: Map<string, string[]>): Promise<{ keys: string[]; indexes: IndexShape[] }> {
-  let byTable = shapes.get(cache);
-  if (!byTable) shapes.set(cache, (byTable = new Map()));
-  let shape = byTable.get(table);
-  if (!shape) {
-    const { status, body } = await call('DescribeTable', { TableName: table });
+  constructor(private readonly call: Call) {}
+
+  async of(table: string): Promise<{ keys: string[]; indexes: IndexShape[] }> {
+    const known = this.shapes.get(table);
+    if (known) return known;
+    const { status, body } = await this.call('DescribeTable', { TableName: table });
     if (status !== 200) throw new Refused(status, body);
     const description = body.Table as {
       KeySchema: { AttributeName: string }[];
@@ -84,7 +80,7 @@ async function tableShapeOf(call: Call, table: string, cache: Map<string, string
         Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
       }[];
     };
-    shape = {
+    const shape = {
       keys: description.KeySchema.map((key) => key.AttributeName),
       indexes: (description.GlobalSecondaryIndexes ?? []).map((index) => ({
         name: index.IndexName,
@@ -95,10 +91,19 @@ async function tableShapeOf(call: Call, table: string, cache: Map<string, string
             : (index.Projection.ProjectionType as 'ALL' | 'KEYS_ONLY'),
       })),
     };
-    byTable.set(table, shape);
-    cache.set(table, shape.keys);
+    this.shapes.set(table, shape);
+    return shape;
   }
-  return shape;
+
+  /** The item's key, its attributes in the table's key order whatever order they came in. */
+  async keyOf(table: string, item: Json): Promise<Json> {
+    return Object.fromEntries((await this.of(table)).keys.map((name) => [name, item[name]]));
+  }
+
+  /** One name per item, for ItemLocks and for telling items apart. */
+  async nameOf(table: string, keyOrItem: Json): Promise<string> {
+    return `${table}|${JSON.stringify(await this.keyOf(table, keyOrItem))}`;
+  }
 }
 
 /** Told of the write units each write consumed (bench only: it costs a read before and after each write). */
@@ -117,20 +122,18 @@ async function imageOf(call: Call, table: string, key: Json): Promise<Json | und
   return status === 200 ? (body.Item as Json | undefined) : undefined;
 }
 
-async function metered<T>(
+export async function metered<T>(
   call: Call,
-  cache: Map<string, string[]>,
+  shapes: TableShapes,
   meter: WriteMeter,
-  writes: { table: string; key: Json; before?: Json | null }[],
+  writes: { table: string; key: Json }[],
   transactional: boolean,
   write: () => Promise<T>,
 ): Promise<T> {
-  const befores = await Promise.all(
-    writes.map(async (target) => (target.before !== undefined ? (target.before ?? undefined) : imageOf(call, target.table, target.key))),
-  );
+  const befores = await Promise.all(writes.map((target) => imageOf(call, target.table, target.key)));
   const result = await write();
   for (const [i, target] of writes.entries()) {
-    const shape = await tableShapeOf(call, target.table, cache);
+    const shape = await shapes.of(target.table);
     const after = await imageOf(call, target.table, target.key);
     const before = befores[i] as Parameters<typeof itemSize>[0] | undefined;
     const image = after as Parameters<typeof itemSize>[0] | undefined;
@@ -147,40 +150,61 @@ async function metered<T>(
 
 /**
  * Told of the items a transaction is about to put, before it applies them, and then of how it ended: the
- * local stream's journal (local/outbox.ts) writes the intent first, so a kill in between loses nothing.
+ * local stream's journal (local/outbox.ts) writes the intent first, so a kill in between loses nothing. In
+ * the worker the answer comes back from the main thread, once the intent is written: hence a promise.
  */
-export type PutObserver = (items: { table: string; item: Json }[]) => { committed(): void; aborted(): void };
+export type TransactionObserver = (items: { table: string; item: Json }[]) => Promise<{ committed(): void; aborted(): void }>;
+
+interface TransactItem {
+  Put?: Json & { TableName: string; Item: Json };
+  Update?: Json & { TableName: string; Key: Json };
+  Delete?: Json & { TableName: string; Key: Json };
+  ConditionCheck?: Json & { TableName: string; Key: Json; ConditionExpression: string };
+}
+
+type Target = { kind: keyof TransactItem; operation: Json & { TableName: string }; key: Json; name: string };
+
+/** The names (table and key) of the items a TransactWriteItems request writes, for ItemLocks. */
+export async function transactionItemNames(shapes: TableShapes, request: Json): Promise<string[]> {
+  return Promise.all(
+    ((request.TransactItems ?? []) as TransactItem[]).map((entry) => {
+      const [kind, target] = Object.entries(entry)[0] as [keyof TransactItem, Json & { TableName: string }];
+      return shapes.nameOf(target.TableName, kind === 'Put' ? (target.Item as Json) : (target.Key as Json));
+    }),
+  );
+}
 
 export async function transactWrite(
   call: Call,
-  request: { TransactItems?: TransactItem[]; ReturnConsumedCapacity?: string },
-  keySchemas: Map<string, string[]>,
-  observe?: PutObserver,
-  meter?: WriteMeter,
-  journal?: TransactionJournal,
+  shapes: TableShapes,
+  request: { TransactItems?: TransactItem[] },
+  options: { observe?: TransactionObserver; meter?: WriteMeter; journal?: TransactionJournal } = {},
 ): Promise<Json> {
   const items = request.TransactItems ?? [];
   if (items.length === 0 || items.length > MAX_ITEMS) throw validation(`Member must have length less than or equal to ${MAX_ITEMS} and at least 1`);
-  const targets = await Promise.all(
+  const targets: Target[] = await Promise.all(
     items.map(async (item) => {
       const [kind, operation] = Object.entries(item)[0] as [keyof TransactItem, Json & { TableName: string }];
-      const keyNames = await keySchemaOf(call, operation.TableName, keySchemas);
-      const key = kind === 'Put' ? Object.fromEntries(keyNames.map((name) => [name, (operation.Item as Json)[name]])) : (operation.Key as Json);
-      return { kind, operation, key };
+      const key = await shapes.keyOf(operation.TableName, kind === 'Put' ? (operation.Item as Json) : (operation.Key as Json));
+      return { kind, operation, key, name: `${operation.TableName}|${JSON.stringify(key)}` };
     }),
   );
-  const identities = targets.map((target) => `${target.operation.TableName}|${JSON.stringify(target.key)}`);
-  if (new Set(identities).size !== identities.length) throw validation('Transaction request cannot include multiple operations on one item');
+  if (new Set(targets.map((target) => target.name)).size !== targets.length)
+    throw validation('Transaction request cannot include multiple operations on one item');
 
-  const outcome = observe?.(
-    targets.filter((target) => target.kind === 'Put').map((target) => ({ table: target.operation.TableName, item: target.operation.Item as Json })),
-  );
+  const puts = targets.filter((target) => target.kind === 'Put');
+  // The intent is journalled (on the main thread) before anything is applied: see TransactionObserver.
+  const outcome =
+    options.observe && puts.length > 0
+      ? await options.observe(puts.map((target) => ({ table: target.operation.TableName, item: target.operation.Item as Json })))
+      : undefined;
   try {
-    const run = () => apply(call, targets, journal);
+    const run = () => apply(call, targets, options.journal);
+    const { meter } = options;
     await (meter
       ? metered(
           call,
-          keySchemas,
+          shapes,
           meter,
           targets.filter((target) => target.kind !== 'ConditionCheck').map((target) => ({ table: target.operation.TableName, key: target.key })),
           true,
@@ -195,261 +219,112 @@ export async function transactWrite(
   }
 }
 
-type Target = { kind: keyof TransactItem; operation: Json & { TableName: string }; key: Json };
-
 /** A put that may only create its item: no condition but `attribute_not_exists` on a key attribute. */
 const onlyCreates = (target: Target) =>
   target.kind === 'Put' && /^attribute_not_exists\((PK|#\w+)\)$/.test(String(target.operation.ConditionExpression ?? '').trim());
 
-const cancelled = (reasons: Json[]) =>
-  new Refused(400, {
-    __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
-    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((reason) => reason.Code).join(', ')}]`,
-    CancellationReasons: reasons,
-  });
-
-/**
- * Puts that may only create their items (a new complaint with its reference, first event and key) need
- * neither old images nor one write each: whether any item exists is one read, and writing them all one
- * batch. The transaction holds its items (ItemLocks), so the check still holds when they are written.
- */
-async function applyCreates(call: Call, targets: Target[], journal?: TransactionJournal): Promise<void> {
-  const byTable = new Map<string, Json[]>();
-  for (const target of targets) byTable.set(target.operation.TableName, [...(byTable.get(target.operation.TableName) ?? []), target.key]);
-  const found = await call('BatchGetItem', {
-    RequestItems: Object.fromEntries([...byTable].map(([table, Keys]) => [table, { Keys, ConsistentRead: true }])),
-  });
+/** The items' current images (undefined: absent), in one consistent BatchGetItem. */
+async function imagesOf(call: Call, targets: Target[]): Promise<(Json | undefined)[]> {
+  const requestItems: Record<string, { Keys: Json[]; ConsistentRead: true }> = {};
+  for (const target of targets) (requestItems[target.operation.TableName] ??= { Keys: [], ConsistentRead: true }).Keys.push(target.key);
+  const found = await call('BatchGetItem', { RequestItems: requestItems });
   if (found.status !== 200) throw new Refused(found.status, found.body);
-  const existing = new Set(
-    Object.entries((found.body.Responses ?? {}) as Record<string, Json[]>).flatMap(([table, items]) =>
-      items.map(
-        (item) =>
-          `${table}|${JSON.stringify(targets.find((target) => target.operation.TableName === table && Object.entries(target.key).every(([name, value]) => JSON.stringify(item[name]) === JSON.stringify(value)))?.key)}`,
-      ),
+  const images = new Map<string, Json>();
+  for (const target of targets) {
+    const table = target.operation.TableName;
+    const names = Object.keys(target.key);
+    const image = ((found.body.Responses as Record<string, Json[]> | undefined)?.[table] ?? []).find((item) =>
+      names.every((name) => JSON.stringify(item[name]) === JSON.stringify(target.key[name])),
+    );
+    if (image) images.set(target.name, image);
+  }
+  // dynalite leaves keys unprocessed only past 16 MB of answer: those are read one by one.
+  const unprocessed = new Set(
+    Object.entries((found.body.UnprocessedKeys ?? {}) as Record<string, { Keys: Json[] }>).flatMap(([table, { Keys }]) =>
+      Keys.map((key) => `${table}|${JSON.stringify(key)}`),
     ),
   );
-  const taken = targets.map((target) => existing.has(`${target.operation.TableName}|${JSON.stringify(target.key)}`));
-  if (taken.some(Boolean)) {
-    throw cancelled(
-      taken.map((isTaken) => (isTaken ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' } : { Code: 'None' })),
-    );
-  }
-  // None of the items exists (checked above): undoing the transaction is deleting whichever were written.
-  const undo: UndoStep[] = targets.map((target) => ({ table: target.operation.TableName, key: target.key, before: null }));
-  const entry = journal?.begin(undo);
-  let requests: Record<string, Json[]> = {};
-  for (const target of targets) (requests[target.operation.TableName] ??= []).push({ PutRequest: { Item: target.operation.Item } });
-  try {
-    for (let attempt = 0; Object.keys(requests).length > 0; attempt++) {
-      if (attempt > 10)
-        throw new Refused(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'dynalite left items unwritten' });
-      const written = await call('BatchWriteItem', { RequestItems: requests });
-      if (written.status !== 200) throw new Refused(written.status, written.body);
-      requests = (written.body.UnprocessedItems ?? {}) as Record<string, Json[]>;
-    }
-  } catch (error) {
-    await undoTransaction(call, undo);
-    entry?.done();
-    throw error;
-  }
-  entry?.done();
-}
-
-async function apply(call: Call, targets: Target[], journal?: TransactionJournal): Promise<void> {
-  if (targets.length <= 25 && targets.every(onlyCreates)) return applyCreates(call, targets, journal);
-  // Old images, to put back what a refused transaction changed; a put that may only create had none.
-  const before = await Promise.all(
+  return Promise.all(
     targets.map(async (target) => {
-      if (onlyCreates(target)) return undefined;
+      if (!unprocessed.has(target.name)) return images.get(target.name);
       const { status, body } = await call('GetItem', { TableName: target.operation.TableName, Key: target.key, ConsistentRead: true });
       if (status !== 200) throw new Refused(status, body);
       return body.Item as Json | undefined;
     }),
   );
-  const entry = journal?.begin(
-    targets.map((target, i) => {
-      const { TableName: table } = target.operation;
-      return onlyCreates(target)
-        ? { table, key: target.key, created: target.operation.Item as Json }
-        : { table, key: target.key, before: before[i] ?? null };
-    }),
-  );
-  const passThrough = (operation: Json) => {
-    const { ReturnValuesOnConditionCheckFailure: _returnValues, ...rest } = operation;
-    return rest;
-  };
-  // The items are distinct (checked above) and held by this transaction: apply them at once.
-  const answers = await Promise.all(
-    targets.map(({ kind, operation, key }) =>
-      kind === 'Put'
-        ? call('PutItem', passThrough(operation))
-        : kind === 'Update'
-          ? call('UpdateItem', passThrough(operation))
-          : kind === 'Delete'
-            ? call('DeleteItem', passThrough(operation))
-            : // A condition on its own: an update that changes nothing but is refused when the condition fails.
-              call('UpdateItem', {
-                ...passThrough(operation),
-                Key: key,
-                UpdateExpression: 'REMOVE #transactionCheckNothing',
-                ExpressionAttributeNames: {
-                  ...((operation.ExpressionAttributeNames as Json) ?? {}),
-                  '#transactionCheckNothing': '__transaction_check__',
-                },
-              }),
-    ),
-  );
-  const refused = answers.some((answer) => answer.status !== 200);
-  // Put back every item a write changed (all of them if the transaction was refused); a ConditionCheck that
-  // passed on a missing item left its key behind, which goes either way.
-  await Promise.all(
-    targets.map(async (target, i) => {
-      if (answers[i]!.status !== 200) return undefined;
-      const leftKey = target.kind === 'ConditionCheck' && !before[i];
-      if (!refused && !leftKey) return undefined;
-      const { TableName } = target.operation;
-      return before[i] ? call('PutItem', { TableName, Item: before[i] }) : call('DeleteItem', { TableName, Key: target.key });
-    }),
-  );
-  entry?.done();
-  if (!refused) return;
-  const isConditionFailure = (answer: { body: Json }) => String(answer.body.__type ?? '').endsWith('ConditionalCheckFailedException');
-  const other = answers.find((answer) => answer.status !== 200 && !isConditionFailure(answer));
-  if (other) throw new Refused(other.status, other.body);
-  const reasons = targets.map((target, i) =>
-    answers[i]!.status === 200
-      ? { Code: 'None' }
-      : {
-          Code: 'ConditionalCheckFailed',
-          Message: 'The conditional request failed',
-          ...(target.operation.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before[i] ? { Item: before[i] } : {}),
-        },
-  );
-  throw cancelled(reasons);
 }
 
-/** Serves DynamoDB's API on `port`: transactions here, everything else by dynalite at `backend`. */
-export async function startTransactionFront(options: {
-  port: number;
-  backend: string;
-  observePuts?: PutObserver;
-  meter?: WriteMeter;
-  /** Where transactions are journalled so that a kill cannot leave one half-applied; none for an in-memory database. */
-  journal?: string;
-}): Promise<{ url: string; close(): Promise<void> }> {
-  const locks = new ItemLocks();
-  /** The items a request writes, as lock names (table and key). */
-  const itemsWritten = async (operation: string, body: Json): Promise<string[]> => {
-    const name = (table: string, key: Json) => `${table}|${JSON.stringify(key)}`;
-    const keyOf = async (table: string, item: Json) =>
-      Object.fromEntries((await keySchemaOf(call, table, keySchemas)).map((attribute) => [attribute, item[attribute]]));
-    if (operation === 'TransactWriteItems') {
-      return Promise.all(
-        ((body.TransactItems ?? []) as TransactItem[]).map(async (entry) => {
-          const [kind, target] = Object.entries(entry)[0] as [keyof TransactItem, Json & { TableName: string }];
-          return name(target.TableName, kind === 'Put' ? await keyOf(target.TableName, target.Item as Json) : (target.Key as Json));
-        }),
-      );
-    }
-    if (operation === 'PutItem') return [name(String(body.TableName), await keyOf(String(body.TableName), body.Item as Json))];
-    if (operation === 'UpdateItem' || operation === 'DeleteItem') return [name(String(body.TableName), body.Key as Json)];
-    return [];
-  };
-  const keySchemas = new Map<string, string[]>();
-  const agent = new http.Agent({ keepAlive: true });
+type Answered = { status: number; body: Json };
 
-  const forward = (headers: http.IncomingHttpHeaders, method: string, payload: Buffer) =>
-    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      const outgoing = http.request(
-        options.backend,
-        { method, headers: { ...headers, 'content-length': String(payload.length) }, agent },
-        (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-          answer.on('end', () => resolve({ status: answer.statusCode ?? 500, headers: answer.headers, body: Buffer.concat(chunks) }));
-          answer.on('error', reject);
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(payload);
-    });
-
-  const call: Call = async (operation, body) => {
-    const payload = Buffer.from(JSON.stringify(body));
-    // dynalite wants a signature's shape (it checks none): the front's own calls carry a placeholder one.
-    const headers = {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amz-target': `${TARGET_PREFIX}${operation}`,
-      'x-amz-date': '20260101T000000Z',
-      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/eu-central-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0',
-    };
-    const answer = await forward(headers, 'POST', payload);
-    return { status: answer.status, body: JSON.parse(answer.body.toString('utf8') || '{}') as Json };
-  };
-
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const payload = Buffer.concat(chunks);
-      const target = String(request.headers['x-amz-target'] ?? '');
-      const reply = (status: number, headers: http.OutgoingHttpHeaders, body: Buffer | string) => {
-        response.writeHead(status, headers);
-        response.end(body);
-      };
-      const operation = target.replace(TARGET_PREFIX, '');
-      const work = (async () => {
-        const body = JSON.parse(payload.toString('utf8') || '{}') as Json;
-        const items = await itemsWritten(operation, body).catch(() => []); // a malformed request: dynalite says why
-        await locks.hold(items, async () => {
-          if (operation === 'TransactWriteItems') {
-            try {
-              const answer = await transactWrite(call, body, keySchemas, options.observePuts, options.meter, journal);
-              reply(200, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(answer));
-            } catch (error) {
-              if (!(error instanceof Refused)) throw error;
-              reply(error.status, { 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify(error.body));
-            }
-            return;
-          }
-          const send = () => forward(request.headers, request.method ?? 'POST', payload);
-          const answer =
-            options.meter && items.length === 1
-              ? await metered(
-                  call,
-                  keySchemas,
-                  options.meter,
-                  [{ table: String(body.TableName), key: JSON.parse(items[0]!.slice(items[0]!.indexOf('|') + 1)) as Json }],
-                  false,
-                  send,
-                )
-              : await send();
-          const { 'transfer-encoding': _chunked, connection: _connection, ...headers } = answer.headers;
-          reply(answer.status, { ...headers, 'content-length': String(answer.body.length) }, answer.body);
-        });
-      })();
-      work.catch((error: unknown) => {
-        if (!response.headersSent)
-          reply(
-            500,
-            { 'content-type': 'application/x-amz-json-1.0' },
-            JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String(error) }),
-          );
-      });
-    });
+/** One operation as dynalite's own conditional write; ReturnValuesOnConditionCheckFailure is the transaction's to answer. */
+function write(call: Call, { kind, operation, key }: Target): Promise<Answered> {
+  const { ReturnValuesOnConditionCheckFailure: _returnValues, ...input } = operation;
+  if (kind === 'Put') return call('PutItem', input);
+  if (kind === 'Update') return call('UpdateItem', input);
+  if (kind === 'Delete') return call('DeleteItem', input);
+  // A condition on its own: an update that changes nothing but is refused when the condition fails.
+  return call('UpdateItem', {
+    ...input,
+    Key: key,
+    UpdateExpression: 'REMOVE #transactionCheckNothing',
+    ExpressionAttributeNames: { ...(input.ExpressionAttributeNames ?? {}), '#transactionCheckNothing': '__transaction_check__' },
   });
-  const journal = transactionJournal(options.journal);
-  await undoUnfinished(call, journal, options.journal);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+}
+
+/** Puts that may only create, written together: one BatchWriteItem per 25 instead of a PutItem each. */
+async function writeCreates(call: Call, creates: Target[]): Promise<Answered> {
+  let requests: Record<string, Json[]> = {};
+  for (const target of creates) (requests[target.operation.TableName] ??= []).push({ PutRequest: { Item: target.operation.Item } });
+  for (let attempt = 0; Object.keys(requests).length > 0; attempt++) {
+    if (attempt > 10)
+      return { status: 500, body: { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'dynalite left items unwritten' } };
+    const written = await call('BatchWriteItem', { RequestItems: requests });
+    if (written.status !== 200) return written;
+    requests = (written.body.UnprocessedItems ?? {}) as Record<string, Json[]>;
+  }
+  return { status: 200, body: {} };
+}
+
+async function apply(call: Call, targets: Target[], journal?: TransactionJournal): Promise<void> {
+  // Old images, to put back what a refused transaction changed, and to see at once whether a create is refused.
+  const before = await imagesOf(call, targets);
+  const entry = journal?.begin(targets.map((target, i) => ({ table: target.operation.TableName, key: target.key, before: before[i] ?? null })));
+  // The items are distinct (checked before) and held by this transaction (ItemLocks), so nobody else writes
+  // them meanwhile: the creates seen absent stay absent, and go in one batch, while the other operations
+  // (a counter's update, say) run beside it. A create whose item exists goes alone, to be refused for itself.
+  const batched = targets.filter((target, i) => onlyCreates(target) && !before[i]);
+  const batch = batched.length > 1 && batched.length <= MAX_BATCH_WRITE ? batched : [];
+  const alone = targets.filter((target) => !batch.includes(target));
+  const [batchAnswer, ...answers] = await Promise.all([
+    batch.length > 0 ? writeCreates(call, batch) : Promise.resolve({ status: 200, body: {} }),
+    ...alone.map((target) => write(call, target)),
+  ]);
+  const answerOf = (target: Target): Answered => (batch.includes(target) ? batchAnswer : answers[alone.indexOf(target)]!);
+  const refused = targets.some((target) => answerOf(target).status !== 200);
+  // Put back every item a write changed (all of them if the transaction was refused); a ConditionCheck that
+  // passed on a missing item left its key behind, which goes either way. A batch refused as a whole may have
+  // written some of its items: those are all put back (they were absent, and nobody else wrote them).
+  const undo: UndoStep[] = targets.flatMap((target, i) => {
+    const answered = answerOf(target).status === 200;
+    const leftKey = target.kind === 'ConditionCheck' && !before[i];
+    if (batch.includes(target) ? !refused : !answered || (!refused && !leftKey)) return [];
+    return [{ table: target.operation.TableName, key: target.key, before: before[i] ?? null }];
   });
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      agent.destroy();
-    },
-  };
+  if (undo.length > 0) await undoTransaction(call, undo);
+  entry?.done();
+  if (!refused) return;
+  const isConditionFailure = (answer: Answered) => String(answer.body.__type ?? '').endsWith('ConditionalCheckFailedException');
+  const other = targets.map(answerOf).find((answer) => answer.status !== 200 && !isConditionFailure(answer));
+  if (other) throw new Refused(other.status, other.body);
+  throw cancelled(
+    targets.map((target, i) =>
+      answerOf(target).status === 200
+        ? { Code: 'None' }
+        : {
+            Code: 'ConditionalCheckFailed',
+            Message: 'The conditional request failed',
+            ...(target.operation.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' && before[i] ? { Item: before[i] } : {}),
+          },
+    ),
+  );
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { buildSync } from 'esbuild';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -9,48 +10,92 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { nonKeyAttributes, tableDesign, type IndexDesign } from '../lambdas/adapters/table-design';
 import { EXECUTIONS_TABLE } from './stepfunctions-server';
-import { startTransactionFront, type PutObserver, type WriteMeter } from './dynamodb-transactions';
+import type { MeteredWrite, WriteMeter } from './dynamodb-transactions';
+import type { DynamoDbWorkerData, MainMessage, WorkerMessage } from './dynamodb-worker';
+
+export type { WriteMeter, MeteredWrite };
+
+/**
+ * Told of the items a transaction is about to put, before it applies them, and then of how it ended: the
+ * local stream's journal (local/outbox.ts) writes the intent first, so a kill in between loses nothing. The
+ * transaction waits in dynalite's worker until this has returned.
+ */
+export type PutObserver = (items: { table: string; item: Record<string, unknown> }[]) => { committed(): void; aborted(): void };
 
 /**
  * dynalite runs in a worker thread of its own, as DynamoDB is a service apart from the functions that call it.
  * On the main thread it shared one event loop with the API, the functions, the workflows and the outbox: with
  * workflows running, that thread was busy (a CPU profile of it: 3 % idle, a fifth of it dynalite), and an
- * intake request waited behind the workflows' table work at every step. Plain JavaScript, so that it loads
- * the same under tsx, jest and node.
+ * intake request waited behind the workflows' table work at every step. The worker also serves the port and
+ * carries out transactions (dynamodb-worker.ts), so a transaction is one HTTP round trip, as a PutItem is; the
+ * main thread only journals a transaction's events and meters writes, when asked.
+ * The worker is TypeScript, bundled here by esbuild (once per process, a few tens of ms), so that it loads the
+ * same under tsx, jest and node.
  */
-const DYNALITE_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const server = require(workerData.dynalite)(workerData.options);
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
-server.once('error', (error) => parentPort.postMessage({ error: String(error) }));
-parentPort.on('message', () => {
-  server.closeAllConnections();
-  server.close(() => parentPort.postMessage({ closed: true }));
-});
-`;
+let workerSource: string | undefined;
+function dynamoDbWorkerSource(): string {
+  workerSource ??= buildSync({
+    entryPoints: [path.join(__dirname, 'dynamodb-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  }).outputFiles[0]!.text;
+  return workerSource;
+}
 
-async function startDynalite(options: { path?: string }): Promise<{ port: number; close(): Promise<void> }> {
-  const worker = new Worker(DYNALITE_WORKER, {
-    eval: true,
-    workerData: { dynalite: require.resolve('dynalite'), options: { path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } },
+async function startWorker(
+  data: DynamoDbWorkerData,
+  observePuts?: PutObserver,
+  meter?: WriteMeter,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const worker = new Worker(dynamoDbWorkerSource(), { eval: true, workerData: data });
+  const outcomes = new Map<number, ReturnType<PutObserver>>();
+  let started!: (port: number) => void;
+  let failed!: (error: Error) => void;
+  let closed: () => void = () => undefined;
+  let exited = false;
+  worker.once('exit', () => (exited = true));
+  const starting = new Promise<number>((resolve, reject) => ((started = resolve), (failed = reject)));
+  const send = (message: MainMessage) => worker.postMessage(message);
+  worker.on('message', (message: WorkerMessage) => {
+    if ('intent' in message) {
+      // Journalled before the answer: the worker applies the transaction only once it has this.
+      try {
+        outcomes.set(message.intent, observePuts!(message.items));
+        send({ acknowledged: message.intent });
+      } catch (error) {
+        send({ acknowledged: message.intent, error: String(error) });
+      }
+    } else if ('outcome' in message) {
+      const outcome = outcomes.get(message.outcome);
+      outcomes.delete(message.outcome);
+      if (message.committed) outcome?.committed();
+      else outcome?.aborted();
+    } else if ('meter' in message) meter!(message.meter, message.units, message.write);
+    else if ('started' in message) started(message.started);
+    else if ('failed' in message) failed(new Error(`dynalite did not start: ${message.failed}`));
+    else closed();
   });
-  const next = () =>
-    new Promise<{ port?: number; error?: string; closed?: boolean }>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', reject);
-    });
-  const started = await next();
-  const close = async () => {
-    const closed = next();
-    worker.postMessage('close');
-    await closed.catch(() => undefined);
+  worker.once('error', (error) => failed(error));
+  const port = await starting.catch(async (error: unknown) => {
     await worker.terminate();
+    throw error;
+  });
+  return {
+    port,
+    async close() {
+      if (exited) return;
+      await new Promise<void>((resolve) => {
+        closed = resolve;
+        worker.once('exit', () => resolve());
+        send({ close: true });
+      });
+      await worker.terminate();
+    },
   };
-  if (started.port === undefined) {
-    await worker.terminate();
-    throw new Error(`dynalite did not start: ${started.error}`);
-  }
-  return { port: started.port, close };
 }
 
 export const COMPLAINTS_TABLE = 'complaints';
@@ -62,35 +107,40 @@ export async function startDynamoDb(options: {
   observePuts?: PutObserver;
   meter?: WriteMeter;
 }): Promise<{ url: string; client: DynamoDBClient; close(): Promise<void> }> {
-  const backend = await startDynalite({ path: options.path });
-  // dynalite behind a front that adds what it lacks (TransactWriteItems); clients only ever see the front.
-  const front = await startTransactionFront({
-    port: options.port,
-    backend: `http://127.0.0.1:${backend.port}`,
-    observePuts: options.observePuts,
-    meter: options.meter,
-    // Beside the database's folder, in the data folder: see transaction-journal.ts.
-    journal: options.path && path.join(path.dirname(options.path), 'dynamodb-transactions.jsonl'),
-  }).catch(async (error: unknown) => {
-    await backend.close();
-    throw error;
-  });
-  const url = front.url;
+  const worker = await startWorker(
+    {
+      dynalite: require.resolve('dynalite'),
+      options: { path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 },
+      port: options.port,
+      // Beside the database's folder, in the data folder: see transaction-journal.ts.
+      journal: options.path && path.join(path.dirname(options.path), 'dynamodb-transactions.jsonl'),
+      observe: options.observePuts !== undefined,
+      meter: options.meter !== undefined,
+    },
+    options.observePuts,
+    options.meter,
+  );
+  const url = `http://127.0.0.1:${worker.port}`;
   const client = new DynamoDBClient({ endpoint: url, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await createIfAbsent(client, complaintsTable());
-  await createIfAbsent(client, {
-    TableName: EXECUTIONS_TABLE,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
-  });
+  try {
+    await createIfAbsent(client, complaintsTable());
+    await createIfAbsent(client, {
+      TableName: EXECUTIONS_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
+    });
+  } catch (error) {
+    client.destroy();
+    await worker.close();
+    throw error;
+  }
   return {
     url,
     client,
     async close() {
       client.destroy();
-      await front.close();
-      await backend.close();
+      await worker.close();
     },
   };
 }

@@ -1,12 +1,12 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 
-// DynamoDB applies a transaction all at once; the local front (dynamodb-transactions.ts) writes its items one
+// DynamoDB applies a transaction all at once; the local stand-in (dynamodb-transactions.ts) writes its items one
 // by one through dynalite, so a kill between two writes left half a transaction: a complaint's Idempotency-Key
 // answer stored without the complaint, which the client's retry was then given (the chaos suite lost complaints
 // that way). So before its first write a transaction journals how to undo it, and after its last that it is
 // done; at the next start every transaction without its "done" line is undone before anyone is served. Its
-// client never had an answer (the front answers after "done"), and the retry starts from a clean slate.
+// client never had an answer (the stand-in answers after "done"), and the retry starts from a clean slate.
 
 type Json = Record<string, unknown>;
 type Call = (operation: string, body: Json) => Promise<{ status: number; body: Json }>;
