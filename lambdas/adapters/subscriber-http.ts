@@ -1,6 +1,6 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
+import type * as dns from 'node:dns';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
 import { addressRefusal, hostToResolve, urlRefusal, type SubscriberAddressPolicy } from '../core/subscriber-address';
 import type { SubscriberClient } from '../use-cases/outbound-webhooks';
 
@@ -19,12 +19,13 @@ export class SubscriberAddressRefused extends Error {
   override name = 'SubscriberAddressRefused';
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
 /** A `lookup` for node's sockets that resolves every address of the name and lets none through that the policy refuses. */
-export function guardedLookup(policy: SubscriberAddressPolicy, resolve = dnsLookup) {
+export function guardedLookup(policy: SubscriberAddressPolicy, resolve?: typeof dns.lookup) {
   return (hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback): void => {
-    resolve(
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see post()
+    (resolve ?? (require('node:dns') as typeof dns).lookup)(
       hostname,
       { all: true, family: options.family === 'IPv6' ? 6 : options.family === 'IPv4' ? 4 : Number(options.family ?? 0) },
       (error, addresses) => {
@@ -65,7 +66,10 @@ export function subscriberHttpClient(policy: SubscriberAddressPolicy, timeoutMs 
       return new Promise((resolve) => {
         const started = Date.now();
         const target = new URL(url);
-        const client = target.protocol === 'https:' ? https : http;
+        // node:http(s) and node:dns are required here, not at the top: the staff API's webhooks routes and the
+        // dispatcher bundle this client for refusal() alone, and node:https (with TLS) cost ~5-8 ms of their cold
+        // start. In AWS the first DynamoDB call loads node:https anyway (aws-wire); the point is the init, not the request.
+        const client = target.protocol === 'https:' ? (require('node:https') as typeof https) : (require('node:http') as typeof http); // eslint-disable-line @typescript-eslint/no-require-imports
         const request = client.request(
           target,
           {
