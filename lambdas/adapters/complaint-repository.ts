@@ -571,7 +571,9 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
       };
     case 'assignment':
       return {
-        expression: `SET assignment = :value, listDepartment = :department, departmentShard = :departmentShard${fact.assigned ? ', #status = :assigned' : ''}`,
+        expression:
+          `SET assignment = :value, listDepartment = :department, departmentShard = :departmentShard` +
+          `${fact.assigned ? ', #status = :assigned' : ''}${fact.notified ? ', departmentNotified = :notified' : ''}`,
         condition: fact.assigned ? 'attribute_not_exists(assignment) AND #status IN (:received, :acknowledged)' : 'attribute_not_exists(assignment)',
         ...(fact.assigned ? { names: { '#status': 'status' } } : {}),
         values: {
@@ -579,6 +581,7 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
           ':department': fact.value.departmentId,
           ':departmentShard': departmentIndexAttributes(id, fact.value.departmentId).departmentShard,
           ...(fact.assigned ? { ':assigned': 'assigned', ':received': 'received', ':acknowledged': 'acknowledged' } : {}),
+          ...(fact.notified ? { ':notified': fact.notified } : {}),
         },
       };
     case 'status': {

@@ -21,8 +21,10 @@ export interface AcknowledgePorts extends SendOncePorts {
 export async function acknowledgeComplaint(
   complaintId: string,
   ports: AcknowledgePorts,
-  /** Made when the e-mail has gone out, so what they record happened after it. */
-  together: () => WorkflowFact[] = () => [],
+  /** Made when the e-mail has gone out, so what they record happened after it (asked again if the record is retried). */
+  together: () => WorkflowFact[] | Promise<WorkflowFact[]> = () => [],
+  /** Called when `together` no longer applied and the acknowledgement was recorded alone. */
+  whenAlone?: () => Promise<unknown>,
 ): Promise<SentEmail> {
   const complaint = await ports.complaints.get(complaintId);
   if (!complaint) throw new NotFound(`No complaint ${complaintId}`);
@@ -48,11 +50,11 @@ export async function acknowledgeComplaint(
       send: (attempt) =>
         ports.mailer.send({ to: customerEmailOf(complaint), evidence: { complaintId, record: 'acknowledgement' }, attempt, ...email() }),
       record: async (value) => {
-        const alongside = together();
-        return (
-          (alongside.length > 0 && (await ports.complaints.record(complaintId, { kind: 'acknowledgement', value }, ...alongside))) ||
-          ports.complaints.record(complaintId, { kind: 'acknowledgement', value })
-        );
+        const alongside = await together();
+        if (alongside.length > 0 && (await ports.complaints.record(complaintId, { kind: 'acknowledgement', value }, ...alongside))) return true;
+        const alone = await ports.complaints.record(complaintId, { kind: 'acknowledgement', value });
+        if (alongside.length > 0) await whenAlone?.();
+        return alone;
       },
     },
     ports,

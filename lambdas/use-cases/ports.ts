@@ -126,8 +126,11 @@ export interface StoredStaffAnswer {
 
 export type WorkflowFact =
   | { kind: 'acknowledgement'; value: SentEmail }
-  /** With `assigned`, the complaint also moves to `assigned` in the same write (only from received or acknowledged). */
-  | { kind: 'assignment'; value: Assignment; assigned?: boolean }
+  /**
+   * With `assigned`, the complaint also moves to `assigned` in the same write (only from received or acknowledged).
+   * With `notified`, the department's notice of it, sent a moment before, is recorded in the same write too.
+   */
+  | { kind: 'assignment'; value: Assignment; assigned?: boolean; notified?: SentEmail & { departmentId: string } }
   | { kind: 'status'; from: ComplaintStatus[]; to: ComplaintStatus }
   | { kind: 'departmentNotified'; value: SentEmail & { departmentId: string } }
   | { kind: 'reminder'; offset: number; value: SentEmail & { escalation: boolean } }

@@ -8,7 +8,13 @@ export function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
     case 'acknowledgement':
       return entry(fact.value.sentAt, 'acknowledgement_sent', { messageId: fact.value.messageId });
     case 'assignment':
-      return entry(fact.value.assignedAt, 'department_assigned', { departmentId: fact.value.departmentId, reason: fact.value.reason });
+      // A notice recorded with the assignment is part of its entry (and of its complaint.assigned event), not one
+      // of its own: one event item fewer (2 WCU in the transaction).
+      return entry(fact.value.assignedAt, 'department_assigned', {
+        departmentId: fact.value.departmentId,
+        reason: fact.value.reason,
+        ...(fact.notified ? { notified: { messageId: fact.notified.messageId, sentAt: fact.notified.sentAt } } : {}),
+      });
     case 'departmentNotified':
       return entry(fact.value.sentAt, 'department_notified', { departmentId: fact.value.departmentId });
     case 'reminder':

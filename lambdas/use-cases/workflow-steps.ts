@@ -1,4 +1,4 @@
-import { customerEmailOf, customerNameOf, type Complaint } from '../core/complaint';
+import { customerEmailOf, customerNameOf, type Assignment, type Complaint, type SentEmail } from '../core/complaint';
 import { NotFound } from '../core/errors';
 import { assignDepartment, departmentById, type DepartmentRules } from '../core/department-rules';
 import { computeReminderDates, type PolicyRegistry } from '../core/deadline-policy';
@@ -13,11 +13,12 @@ import {
   reminderEmail,
 } from '../core/templates';
 import { nextWorkflowAction, type WorkflowAction } from '../core/workflow-plan';
-import type { ComplaintRepository } from './ports';
+import type { ComplaintRepository, WorkflowFact } from './ports';
 import type { Mailer } from './ports';
 import type { WorkflowWaker } from './ports';
 import { acknowledgeComplaint } from './acknowledge-complaint';
 import { sendOnce, type SendOncePorts } from './send-once';
+import type { SendAttempt, SendEvidence } from '../core/delivery-evidence';
 
 // What the workflow does to a complaint. `advanceComplaint` is the workflow's one working step: it reads the
 // complaint, asks the planner what it needs, does it, and reads and asks again, until the answer is to wait or
@@ -64,15 +65,52 @@ function routing(complaint: Complaint, ports: Pick<StepPorts, 'departments' | 'n
 }
 
 /**
- * The acknowledgement, with the routing in the same change when nobody routed the complaint yet: the routing
- * needs nothing the e-mail says, and one change writes the complaint item once instead of twice (2 WCU in a
- * transaction). Department and status move together, as in assignDepartmentStep.
+ * The acknowledgement, with the routing and the department's notice in the same change when nobody routed the
+ * complaint yet: the routing needs nothing the e-mail says, and the notice needs only the routing. One change
+ * writes the complaint item once instead of three times and the notice rides in the assignment's event: 4 WCU
+ * fewer than an acknowledgement-and-routing change followed by a notice change of its own (a complaint write
+ * and an event item, both doubled in a transaction). Department and status move together, as in
+ * assignDepartmentStep. The notice goes out after the acknowledgement, as before; if it cannot be sent now,
+ * the acknowledgement and the routing are recorded without it and the planner sends it next (notify_department),
+ * under the same send-once name, so it still goes out once. If staff routed the complaint in the moment
+ * between, the acknowledgement is recorded alone and staff's department gets its own notice: the department
+ * routed here then has a notice for a complaint that is not its own (a race of milliseconds, in the first
+ * seconds of a complaint's life).
  */
 function acknowledgeAndRoute(complaint: Complaint, ports: StepPorts) {
   const unrouted = !complaint.assignment && (complaint.status === 'received' || complaint.status === 'acknowledged');
-  return acknowledgeComplaint(complaint.id, ports, () =>
-    unrouted ? [{ kind: 'assignment', value: routing(complaint, ports), assigned: true }] : [],
+  if (!unrouted) return acknowledgeComplaint(complaint.id, ports);
+  // Once per step, however often the acknowledgement's record is retried: the notice is sent at most once here.
+  let routed: ReturnType<typeof routeAndNotify> | undefined;
+  return acknowledgeComplaint(
+    complaint.id,
+    ports,
+    async () => (await (routed ??= routeAndNotify(complaint, ports))).facts,
+    // The notice went out but is recorded nowhere: kept on its send-once claim, as SES's own Send event would
+    // be, so the notice the planner sends for the workflow's routing next finds it and records it instead.
+    async () => {
+      const evidence = routed && (await routed).evidence;
+      if (evidence) await ports.sendClaims.keepSendEvidence(evidence);
+    },
   );
+}
+
+async function routeAndNotify(complaint: Complaint, ports: StepPorts): Promise<{ facts: WorkflowFact[]; evidence?: SendEvidence }> {
+  const assignment = routing(complaint, ports);
+  let sentAs: SendAttempt | undefined;
+  // Recorded with the acknowledgement, not here: its record is the assignment's write.
+  const notice = await sendDepartmentNotice(
+    complaint,
+    assignment,
+    ports,
+    async () => undefined,
+    (attempt) => (sentAs = attempt),
+  ).catch(() => undefined);
+  if (!notice) return { facts: [{ kind: 'assignment', value: assignment, assigned: true }] };
+  return {
+    facts: [{ kind: 'assignment', value: assignment, assigned: true, notified: { ...notice, departmentId: assignment.departmentId } }],
+    ...(sentAs ? { evidence: { ...sentAs, messageId: notice.messageId, at: notice.sentAt } } : {}),
+  };
 }
 
 async function assignDepartmentStep(complaint: Complaint, ports: StepPorts): Promise<void> {
@@ -176,19 +214,39 @@ async function notifyDepartment(complaint: Complaint, ports: StepPorts) {
   const id = complaint.id;
   const assignment = complaint.assignment;
   if (!assignment) throw new NotFound(`Complaint ${id} has no department yet`);
+  return sendDepartmentNotice(complaint, assignment, ports, (value) =>
+    ports.complaints.record(id, { kind: 'departmentNotified', value: { ...value, departmentId: assignment.departmentId } }),
+  );
+}
+
+/**
+ * The send-once name of a department's notice. Each assignment is told once: a department assigned again later
+ * gets a new notice. The workflow routes a complaint once, so its notice is named by the department alone: a
+ * step retried after the notice went out routes again at another moment and must find the notice it sent.
+ */
+function departmentNoticeName(assignment: Assignment): string {
+  return assignment.assignedBy === 'workflow'
+    ? `department notice: ${assignment.departmentId} routed by the workflow`
+    : `department notice: ${assignment.departmentId} assigned ${assignment.assignedAt}`;
+}
+
+function sendDepartmentNotice(
+  complaint: Complaint,
+  assignment: Assignment,
+  ports: StepPorts,
+  record: (sent: SentEmail) => Promise<unknown>,
+  /** Told the attempt an e-mail goes out as (none when an earlier attempt's is recorded instead). */
+  sentAs?: (attempt: SendAttempt) => void,
+) {
   const department = departmentById(ports.departments, assignment.departmentId);
   const recorded = complaint.departmentNotified?.departmentId === assignment.departmentId ? complaint.departmentNotified : undefined;
   return sendOnce(
     {
-      // Each assignment is told once: a department assigned again later gets a new notice.
-      email: {
-        complaintId: id,
-        name: `department notice: ${assignment.departmentId} assigned ${assignment.assignedAt}`,
-        record: 'departmentNotified',
-      },
+      email: { complaintId: complaint.id, name: departmentNoticeName(assignment), record: 'departmentNotified' },
       recorded,
-      send: (attempt) =>
-        ports.mailer.send({
+      send: (attempt) => {
+        sentAs?.(attempt);
+        return ports.mailer.send({
           to: department.email,
           attempt,
           ...departmentAssignmentEmail({
@@ -200,8 +258,9 @@ async function notifyDepartment(complaint: Complaint, ports: StepPorts) {
             internalTarget: complaint.internalTarget ?? complaint.responseDueBy,
             reason: assignment.reason,
           }),
-        }),
-      record: (value) => ports.complaints.record(id, { kind: 'departmentNotified', value: { ...value, departmentId: assignment.departmentId } }),
+        });
+      },
+      record,
     },
     ports,
   );

@@ -28,12 +28,12 @@ describe('a consumer complaint nobody answers (14 days, silence means acceptance
     expect(stored.reminders['7'].escalation).toBe(false);
     expect(stored.deadlinePassed.effect).toBe('deemed_accepted');
     expect(await onDueDateLists(id)).toBe(false);
+    expect(stored.history[2].after.notified.messageId).toBe(stored.departmentNotified.messageId);
     const actions = stored.history.map((entry: { action: string }) => entry.action);
     expect(actions).toEqual([
       'complaint_received',
       'acknowledgement_sent',
-      'department_assigned',
-      'department_notified',
+      'department_assigned', // with the department's notice in it (no entry of its own)
       'reminder_sent',
       'reminder_sent',
       'escalation_sent',

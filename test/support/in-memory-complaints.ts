@@ -73,6 +73,7 @@ export function inMemoryComplaints() {
       case 'assignment':
         complaint.assignment = fact.value;
         if (fact.assigned) complaint.status = 'assigned';
+        if (fact.notified) complaint.departmentNotified = fact.notified;
         return;
       case 'status':
         complaint.status = fact.to;
