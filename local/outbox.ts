@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -6,6 +6,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { COMPLAINT_EVENT_SOURCE, eventConsumers, type ComplaintEventDetail, type EventConsumer } from '../lambdas/event-consumers';
 import { handlerOf } from './handlers';
+import { replaceFile } from './state-file';
 
 // The local stand-in for the table's stream, the pipe and the event bus (lib/event-stream.ts): the event
 // items a transaction is about to write are appended to a journal (events.jsonl in the data folder) before
@@ -67,7 +68,7 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
   const write = (line: JournalLine) => journalFile && appendFileSync(journalFile, `${JSON.stringify(line)}\n`);
   const offsets: Record<string, number> =
     offsetsFile && existsSync(offsetsFile) ? (JSON.parse(readFileSync(offsetsFile, 'utf8')) as Record<string, number>) : {};
-  const saveOffsets = () => offsetsFile && writeFileSync(offsetsFile, JSON.stringify(offsets));
+  const saveOffsets = () => offsetsFile && replaceFile(offsetsFile, JSON.stringify(offsets));
 
   return {
     observePuts(items) {

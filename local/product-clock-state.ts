@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { replaceFile } from './state-file';
 
 // With LOCAL_CLOCK_SPEED the product's clock runs ahead of the wall clock, and the dates it produced are
 // stored (receipts, reminders sent, deadlines passed). A restart must not send it back to real time, or the
@@ -19,7 +20,7 @@ export function restoredClockReading(dataDir: string | undefined, realNow: numbe
 /** Keeps the clock's reading in the data folder until stopped; `stop` saves it one last time. */
 export function keepClockReading(dataDir: string | undefined, now: () => Date): { stop(): void } {
   if (!dataDir) return { stop: () => undefined };
-  const save = () => writeFileSync(path.join(dataDir, FILE), JSON.stringify({ productTime: now().getTime(), savedAt: new Date().toISOString() }));
+  const save = () => replaceFile(path.join(dataDir, FILE), JSON.stringify({ productTime: now().getTime(), savedAt: new Date().toISOString() }));
   save();
   const timer = setInterval(save, SAVE_EVERY_MS);
   timer.unref();

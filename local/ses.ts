@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { replaceFile } from './state-file';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import sesServer from 'aws-ses-v2-local';
@@ -132,7 +133,7 @@ export async function startSes(options: {
             if (line.configurationSet) await deliver(sendEvent(line));
             failures = 0;
             published += 1;
-            if (offsetFile) writeFileSync(offsetFile, JSON.stringify(published));
+            if (offsetFile) replaceFile(offsetFile, JSON.stringify(published));
           } catch (error) {
             failures += 1;
             log?.(`SES event for ${line.messageId} not delivered (${failures} in a row): ${error instanceof Error ? error.name : String(error)}`);
