@@ -16,7 +16,9 @@ export const houseBundling = {
   format: OutputFormat.CJS,
   minify: true,
   // Linked source maps without the sources themselves: stack traces point at our .ts lines
-  // (NODE_OPTIONS=--enable-source-maps) while the map stays small enough not to slow the cold start.
+  // (NODE_OPTIONS=--enable-source-maps). Node reads and parses the map (~200 KB for the largest bundles) when the
+  // bundle loads: 6-16 ms of cold start measured on the busy dev machine (README, "Bundle sizes"), kept as the
+  // price of readable traces; scripts/cold-init.ts measures with the same flag.
   sourceMap: true,
   sourcesContent: false,
   // Class and function names are minified like any other: keeping them (esbuild's keepNames) cost ~9-10 KiB per
@@ -40,7 +42,7 @@ export const houseBundling = {
 
 /**
  * The esbuild options NodejsFunction derives from `houseBundling` (its CLI flags: `--bundle --platform=node
- * --target --format --minify --sourcemap --sources-content=false --keep-names --charset --main-fields --external`).
+ * --target --format --minify --sourcemap --sources-content=false --charset --main-fields --external`).
  */
 export function esbuildOptionsFor(entry: string, outfile: string): BuildOptions {
   return {
