@@ -17,6 +17,8 @@ import { lockDataFolder } from './data-lock';
 import { keepClockReading, restoredClockReading } from './product-clock-state';
 import { clockFromEnvironment, type Clock } from '../lambdas/adapters/clock';
 import { handlerOf } from './handlers';
+import type { FunctionName } from '../lambdas/functions';
+import { eventConsumers, type EventConsumer } from '../lambdas/event-consumers';
 import { enforceFunctionPolicies } from './function-policies';
 
 /** The configuration set the local product sends through, whose Send events the mailbox publishes. */
@@ -42,9 +44,9 @@ export interface RuntimeOptions {
   companyName?: string;
   workflow?: RunOptions;
   /**
-   * Runs Step Functions (the engine and the workflows' steps) on a thread of its own at a lower priority, as
-   * in AWS where it is a service apart: requests are served first and the workflows catch up (see
-   * stepfunctions-thread.ts). `npm start` and the bench do. Faults a test injects into the steps
+   * Runs Step Functions (the engine and the workflows' steps) and the functions the API does not call (event
+   * consumers, SES's event handler) on a thread of their own at a lower priority, as in AWS where they run
+   * apart: requests are served first and the workflows catch up (see stepfunctions-thread.ts). `npm start` and the bench do. Faults a test injects into the steps
    * (`workflow.wrapTask`, `stepFunctionsFault`, an interceptor on a client) need them on the test's thread.
    */
   workflowThread?: boolean;
@@ -97,7 +99,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       started.push(() => lock.release());
     }
     // The table's stream, the pipe and the event bus of AWS, locally: see local/outbox.ts.
-    const events = localEventStream(options.dataDir);
+    // The functions behind the API (the event consumers, SES's event handler) run where the workflows' steps do.
+    let invoke: (name: FunctionName, event: unknown) => Promise<unknown> = (name, event) => handlerOf(name)(event);
+    const events = localEventStream(options.dataDir, {
+      deliver: (consumer, event) => invoke((eventConsumers as Record<string, EventConsumer>)[consumer]!.function, event),
+    });
     const dynamodb = await startDynamoDb({
       port: ports.dynamodb ?? 0,
       path: options.dataDir && path.join(options.dataDir, 'dynamodb'),
@@ -141,6 +147,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           log: options.log,
         })
       : undefined;
+    if (stepFunctionsThread) invoke = (name, event) => stepFunctionsThread.invoke(name, event);
     const stepFunctions: StepFunctionsStandIn =
       stepFunctionsThread ??
       (await startStepFunctionsService({
@@ -192,7 +199,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // Those of e-mails accepted before a kill are handled before the workflows run again, as in AWS, where SES
     // publishes them while the step that sent the e-mail is down (bounded, so that a failing handler cannot
     // hold the start up: the steps then wait for the evidence themselves, send-once.ts).
-    const sesEvents = ses.publishEvents((event) => handlerOf('recordDelivery')(event), options.log);
+    const sesEvents = ses.publishEvents((event) => invoke('recordDelivery', event), options.log);
     started.push(() => sesEvents.stop());
     await Promise.race([sesEvents.caughtUp, new Promise((resolve) => setTimeout(resolve, SES_BACKLOG_WAIT_MS).unref())]);
     const resumed = await stepFunctions.resumeRunning();

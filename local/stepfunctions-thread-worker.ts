@@ -4,6 +4,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { clockFromEnvironment } from '../lambdas/adapters/clock';
 import { startStepFunctionsService } from './step-functions-service';
 import { enforceFunctionPolicies } from './function-policies';
+import { handlerOf } from './handlers';
+import type { FunctionName } from '../lambdas/functions';
 import type { StepFunctionsCall, StepFunctionsThreadData, ThreadFailure } from './stepfunctions-thread';
 
 // The worker's side of stepfunctions-thread.ts: Step Functions started here, answering the runtime's calls.
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     executions: () => stepFunctions.executions(),
     history: (name: string) => stepFunctions.history(name),
     environment: async (env: Record<string, string | undefined>) => void Object.assign(process.env, env),
+    invoke: (name: FunctionName, event: unknown) => handlerOf(name)(event),
     close: async () => {
       await stepFunctions.close();
       stopPolicies();

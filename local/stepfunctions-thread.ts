@@ -2,12 +2,13 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ExecutionRecord, StepFunctionsStandIn } from './stepfunctions-server';
 import type { HistoryEvent } from './asl/history';
+import type { FunctionName } from '../lambdas/functions';
 
 // Step Functions on a thread of its own, at a lower priority than the API's. In AWS the workflows run on
 // machines of their own, so a burst of complaints is taken in at the API's pace while the workflows catch up
 // behind it. On one machine they shared the API's thread: each complaint's workflow costs several times its
 // intake in CPU, and an intake request waited behind steps of earlier complaints. Here the engine and the
-// steps' handlers run on a worker thread whose nice value is raised (Linux gives each thread its own), so the
+// steps' handlers (and the other functions the API does not call: the event consumers, SES's event handler) run on a worker thread whose nice value is raised (Linux gives each thread its own), so the
 // API, dynalite and the mailbox are served first and the workflows take the time left; nothing is skipped or
 // reordered, only scheduled later. The steps run as their functions, checked against their roles as on the
 // main thread (function-policies.ts). Faults injected from a test's own thread cannot reach steps here: tests
@@ -34,7 +35,7 @@ export interface StepFunctionsThreadData {
   nice: number;
 }
 
-export type StepFunctionsCall = 'settled' | 'resumeRunning' | 'execution' | 'executions' | 'history' | 'environment' | 'close';
+export type StepFunctionsCall = 'settled' | 'resumeRunning' | 'execution' | 'executions' | 'history' | 'environment' | 'invoke' | 'close';
 
 /** A failure on the worker as its thread knew it: enough for the start's explanation (EADDRINUSE and its port). */
 export interface ThreadFailure {
@@ -47,6 +48,8 @@ export interface ThreadFailure {
 export interface StepFunctionsThread extends StepFunctionsStandIn {
   /** Hands the worker the product's variables, which the runtime sets once Step Functions' own address is known. */
   useEnvironment(env: Record<string, string | undefined>): Promise<void>;
+  /** Runs a function's handler on the worker, as that function (Lambda's Invoke); its answer or its error. */
+  invoke(name: FunctionName, event: unknown): Promise<unknown>;
 }
 
 export async function startStepFunctionsThread(
@@ -108,6 +111,7 @@ export async function startStepFunctionsThread(
     executions: () => call<ExecutionRecord[]>('executions'),
     history: (name) => call<HistoryEvent[]>('history', name),
     useEnvironment: (env) => call('environment', env),
+    invoke: (name, event) => call('invoke', name, event),
     async close() {
       await call('close').catch(() => undefined);
       await worker.terminate();
