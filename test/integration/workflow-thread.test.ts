@@ -36,10 +36,10 @@ it('acknowledges and assigns a complaint through the workflow on its own thread,
   expect((await runtime.stepFunctions.executions()).map((execution) => execution.name)).toContain(id);
 });
 
-it("runs the workflows' thread at nice 10 and leaves this thread at 0", () => {
+it("runs the workflows' thread at nice 19 and leaves this thread at 0", () => {
   const values = threadNiceValues();
   expect(values[0]).toBe(0); // the first task is the process's main thread
-  expect(values).toContain(10);
+  expect(values).toContain(19);
 });
 
 it('refuses faults injected into the workflows, which would not reach the other thread', async () => {
