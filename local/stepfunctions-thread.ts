@@ -7,10 +7,11 @@ import type { FunctionName } from '../lambdas/functions';
 // Step Functions on a thread of its own, at a lower priority than the API's. In AWS the workflows run on
 // machines of their own, so a burst of complaints is taken in at the API's pace while the workflows catch up
 // behind it. On one machine they shared the API's thread: each complaint's workflow costs several times its
-// intake in CPU, and an intake request waited behind steps of earlier complaints. Here the engine and the
-// steps' handlers (and the other functions the API does not call: the event consumers, SES's event handler) run on a worker thread whose nice value is raised (Linux gives each thread its own), so the
-// API, dynalite and the mailbox are served first and the workflows take the time left; nothing is skipped or
-// reordered, only scheduled later. The steps run as their functions, checked against their roles as on the
+// intake in CPU, and an intake request waited behind steps of earlier complaints. Here the engine, the steps'
+// handlers and the other functions the API does not call (the event consumers, SES's event handler) run on a
+// worker thread whose nice value is raised (Linux gives each thread its own), so the API, dynalite and the
+// mailbox are served first and the workflows take the time left; nothing is skipped or reordered, only
+// scheduled later. The steps run as their functions, checked against their roles as on the
 // main thread (function-policies.ts). Faults injected from a test's own thread cannot reach steps here: tests
 // that inject them run Step Functions on their own thread (runtime.ts, `workflowThread`).
 
