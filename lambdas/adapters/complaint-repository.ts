@@ -79,12 +79,17 @@ function split(complaint: Record<string, unknown>): { state: Record<string, unkn
 
 /**
  * The decision, likewise: its texts (a justification of up to 10,000 characters, the ADR statement, the appeal
- * routes, payment details) are written once, in the decision's own transaction, to COMPLAINT#id /
- * COMPLAINT#DECISION, and the complaint item keeps what the workflow's conditions and the lists read. Every
- * later write of the complaint (sending the answer, closing it, the delivery evidence) then stays ~1 KB.
+ * routes, payment details) are written once and never changed, so they are stored in the decision's own event
+ * item (complaint.decided, in the decision's transaction), the audit record of what was decided, and the
+ * complaint item keeps what the workflow's conditions and the lists read, plus the event's number
+ * (`decisionEvent`) to read them from. An item of their own beside the complaint (COMPLAINT#DECISION, where
+ * decisions recorded before are still read from) cost 2 WCU more per decision: an item's first KB is paid
+ * whether it holds 50 bytes or 1,000, and the event item (~300 B) had the room. Reading a decided complaint
+ * takes one GetItem more (½–1 RCU, a few times in a decided complaint's life). Every later write of the
+ * complaint (sending the answer, closing it, the delivery evidence) then stays ~1 KB.
  */
 // Only `delivery`: the conditions read it (a decision waiting to be posted), and every read merges the full
-// decision from COMPLAINT#DECISION (written in the same transaction). Outcome, remedy, when and by whom were
+// decision from its event (written in the same transaction). Outcome, remedy, when and by whom were
 // ≈ 95 B more on an item rewritten at every change, which took it over 1 KB at the decision (2 WCU more in a
 // transaction, twice: the decision and its sending).
 const DECISION_SUMMARY_FIELDS = ['delivery'] as const;
@@ -182,16 +187,32 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
     const state = Items.find((item) => item.SK === keys.complaint(id).SK);
     if (state) sequences.saw(id, Number(state.eventSequence ?? 0));
     const submission = Items.find((item) => item.SK === keys.submission(id).SK);
-    const decision = Items.find((item) => item.SK === keys.decision(id).SK);
     const wait = Items.find((item) => item.SK === keys.wait(id).SK);
+    const decision = state?.decision ? await decisionOf(id, state, Items) : undefined;
     return (
       state && {
         ...submission,
         ...state,
-        ...(state.decision && decision ? { decision: decision.decision } : {}),
+        ...(decision ? { decision } : {}),
         ...(wait ? { workflowWait: wait.workflowWait } : {}),
       }
     );
+  }
+
+  /** The decision in full: from its event, or from COMPLAINT#DECISION for a decision recorded before that. */
+  async function decisionOf(id: string, state: Record<string, unknown>, items: Record<string, unknown>[]): Promise<unknown> {
+    const stored = items.find((item) => item.SK === keys.decision(id).SK);
+    if (stored) return stored.decision;
+    if (state.decisionEvent === undefined) return undefined;
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.event(id, Number(state.decisionEvent)),
+        ConsistentRead: true,
+        ProjectionExpression: 'decision',
+      }),
+    );
+    return Item?.decision;
   }
 
   /**
@@ -209,6 +230,8 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
     alsoPut: Record<string, unknown>[] = [],
     /** Items of the complaint's partition updated with the change (the submission a platform lookup completes). */
     alsoUpdate: { key: Record<string, string>; set: string; values: Record<string, unknown> }[] = [],
+    /** Attributes stored on the first event item besides the event (a decision's texts). */
+    eventAttributes: Record<string, unknown> = {},
   ): Promise<'written' | 'refused' | 'missing' | 'key_taken'> {
     // The number the complaint was last read at (a use case reads it just before it changes it) saves a read;
     // if another change took that number meanwhile, the condition on it refuses the write and we read afresh.
@@ -250,7 +273,7 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
               ...entries.map((entry, i) => ({
                 Put: {
                   TableName: tableName,
-                  Item: { ...keys.event(id, sequence + 1 + i), ...complaintEvent(id, sequence + 1 + i, entry) },
+                  Item: { ...keys.event(id, sequence + 1 + i), ...complaintEvent(id, sequence + 1 + i, entry), ...(i === 0 ? eventAttributes : {}) },
                   ConditionExpression: 'attribute_not_exists(PK)',
                 },
               })),
@@ -408,7 +431,8 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
         ...(change.set.responseDueBy ? { dueKey: dueKeyOf(change.id, change.set.responseDueBy) } : {}),
         ...(change.set.decision ? { decision: decisionSummary(change.set.decision) } : {}),
       };
-      const alsoPut = change.set.decision ? [{ ...keys.decision(change.id), decision: change.set.decision }] : [];
+      // The decision's texts go into its event; the complaint item notes the event's number (see decisionOf).
+      const decisionTexts = change.set.decision ? { decision: change.set.decision } : {};
       const remove = stopsTheTerm(change.set) && !('dueKey' in set) ? TERM_INDEX_KEYS : undefined;
       const assignments = Object.entries(set).map(([field, value], i) => {
         names[`#f${i}`] = field;
@@ -424,7 +448,13 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
       const idempotency = change.idempotency ?? undefined;
       const outcome = await changeWithEvent(
         change.id,
-        { set: [...assignments, 'version = version + :one'].join(', '), remove, condition: conditions.join(' AND '), names, values },
+        {
+          set: [...assignments, 'version = version + :one', ...(change.set.decision ? ['decisionEvent = :nextSequence'] : [])].join(', '),
+          remove,
+          condition: conditions.join(' AND '),
+          names,
+          values,
+        },
         [change.entry],
         idempotency && {
           record: (item, eventSequence) =>
@@ -432,7 +462,9 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
           // The change's own time, from the product clock: an expired key is free again.
           nowSeconds: Math.floor(Date.parse(change.entry.at) / 1000),
         },
-        alsoPut,
+        [],
+        [],
+        decisionTexts,
       );
       if (outcome === 'key_taken') throw new IdempotencyKeyInUse('A request with this Idempotency-Key was stored meanwhile.');
       const current = await this.get(change.id);

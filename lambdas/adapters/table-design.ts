@@ -103,7 +103,10 @@ export const keys = {
   complaint: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT' }),
   /** What the customer sent, written once at intake beside the complaint (sorts right after it). */
   submission: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT#SUBMISSION' }),
-  /** The decision in full (its texts run to 10,000 characters and more), written once beside the complaint. */
+  /**
+   * The decision in full, as decisions were stored before their texts went into their complaint.decided event
+   * (complaint-repository.ts): read, never written any more.
+   */
   decision: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT#DECISION' }),
   /** The callback token the complaint's workflow waits on (replaced at every wait). */
   wait: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT#WAIT' }),

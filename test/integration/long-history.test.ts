@@ -2,6 +2,8 @@ import { LOCAL_CURSOR_KEY, type Runtime } from '../../local/runtime';
 import { cursorSeal } from '../../lambdas/core/cursor-seal';
 import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 import { asStaff, demoStaff } from '../support/staff-event';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { COMPLAINTS_TABLE } from '../../local/dynamodb';
 
 // A complaint's history is items beside it, so it can grow without bound while the complaint item stays
 // small; the staff API hands it out a page at a time.
@@ -52,7 +54,7 @@ it('takes 120 notes of 5,000 characters on one complaint, keeps the complaint it
   expect([...times].sort()).toEqual(times);
 });
 
-it('keeps a decision of 10,000 characters beside the complaint item, and sends and shows it whole', async () => {
+it('keeps a decision of 10,000 characters in its decided event, off the complaint item, and sends and shows it whole', async () => {
   const { id, reference } = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string; reference: string };
   await runtime.settled();
   const justification = `Uzasadnienie: ${'oględziny wykazały wadę fabryczną grzałki, którą usuniemy. '.repeat(200)}`.slice(0, 10_000);
@@ -67,14 +69,43 @@ it('keeps a decision of 10,000 characters beside the complaint item, and sends a
 
   const items = (await storedItems(runtime)).filter((item) => item.PK?.S === `COMPLAINT#${id}`);
   const complaintItem = items.find((item) => item.SK?.S === 'COMPLAINT');
-  const decisionItem = items.find((item) => item.SK?.S === 'COMPLAINT#DECISION');
+  // The decision's texts are in its event (complaint.decided), the audit record of what was decided.
+  const decisionItem = items.find((item) => item.SK?.S === `EVENT#${String(complaintItem?.decisionEvent?.N).padStart(10, '0')}`);
   // The complaint item, rewritten by every later change (the answer sent, the complaint closed), stays small.
   expect(Buffer.byteLength(JSON.stringify(complaintItem))).toBeLessThan(3 * 1024);
   expect(complaintItem?.decision?.M?.justification).toBeUndefined();
+  expect(decisionItem?.type?.S).toBe('complaint.decided');
   expect(decisionItem?.decision?.M?.justification?.S).toBe(justification);
+  expect(items.some((item) => item.SK?.S === 'COMPLAINT#DECISION')).toBe(false);
 
   const shown = await asStaff(supervisor, 'GET', '/admin/complaints/{id}', { pathParameters: { id } });
   expect(shown.body).toMatchObject({ status: 'closed', decision: { outcome: 'accepted', justification } });
+  // The history shows the entry, not the texts again.
+  const decidedEntry = shown.body.history.find((entry: { action: string }) => entry.action === 'decision_recorded');
+  expect(decidedEntry).toBeDefined();
+  expect(JSON.stringify(decidedEntry)).not.toContain(justification);
+
+  // A decision recorded before its texts went into its event (an item of its own, and no decisionEvent) still reads whole.
+  const client = new DynamoDBClient({
+    endpoint: runtime.urls.dynamodb,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await client.send(
+    new PutItemCommand({ TableName: COMPLAINTS_TABLE, Item: { ...complaintItem, SK: { S: 'COMPLAINT' }, decisionEvent: undefined } as never }),
+  );
+  await client.send(
+    new PutItemCommand({
+      TableName: COMPLAINTS_TABLE,
+      Item: { PK: { S: `COMPLAINT#${id}` }, SK: { S: 'COMPLAINT#DECISION' }, decision: decisionItem!.decision },
+    }),
+  );
+  await client.send(
+    new UpdateItemCommand({ TableName: COMPLAINTS_TABLE, Key: { PK: decisionItem!.PK, SK: decisionItem!.SK }, UpdateExpression: 'REMOVE decision' }),
+  );
+  client.destroy();
+  const legacy = await asStaff(supervisor, 'GET', '/admin/complaints/{id}', { pathParameters: { id } });
+  expect(legacy.body).toMatchObject({ status: 'closed', decision: { outcome: 'accepted', justification } });
   const answer = (await mailbox(runtime)).find((email) => email.subject.includes(reference) && email.body.text?.includes('Uzasadnienie'));
   expect(answer?.body.text).toContain(justification.slice(-60).trim());
 });
