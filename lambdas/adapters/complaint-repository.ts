@@ -633,13 +633,14 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
         values: { ':value': fact.value, ':department': fact.value.departmentId },
       };
     case 'reminder':
-      // SES's message id goes into the reminder's history entry only (workflow-facts.ts): ≈ 25 B a reminder
-      // here, ≈ 70 B with AWS's 60-character message ids, on an item rewritten at every change.
+      // SES's message id and whether it escalated go into the reminder's history entry only (workflow-facts.ts:
+      // escalation_sent): ≈ 25 + 12 B a reminder here, on an item rewritten at every change. The planner needs
+      // only that the reminder went out.
       return {
         expression: 'SET reminders.#offset = :value',
         condition: 'attribute_exists(reminders) AND attribute_not_exists(reminders.#offset)',
         names: { '#offset': String(fact.offset) },
-        values: { ':value': { sentAt: fact.value.sentAt, escalation: fact.value.escalation } },
+        values: { ':value': { sentAt: fact.value.sentAt } },
       };
     case 'decisionSent':
       return {

@@ -300,7 +300,12 @@ export const complaintSchema = z.extend(complaintContentSchema, {
    * The record is when and how it went out; SES's message id is in the reminder's history entry (internal
    * e-mails carry no delivery evidence), which keeps the complaint item under 1 KB (adapters/complaint-repository.ts).
    */
-  reminders: z.optional(z.record(z.string(), z.object({ sentAt: z.iso.datetime(), escalation: z.boolean() }))),
+  /**
+   * The reminders sent, by offset (working days before the due date). `escalation` only on reminders recorded
+   * before it was left out: whether one escalated is its history entry's action (escalation_sent), and the
+   * policy's last offset.
+   */
+  reminders: z.optional(z.record(z.string(), z.object({ sentAt: z.iso.datetime(), escalation: z.optional(z.boolean()) }))),
   decision: z.optional(storedDecisionSchema),
   decisionSent: z.optional(sentEmailSchema),
   /** A printed answer: the day staff posted it (what a `dispatch` deadline checks), and who recorded it. */

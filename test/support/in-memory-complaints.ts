@@ -82,7 +82,7 @@ export function inMemoryComplaints() {
         complaint.departmentNotified = fact.value;
         return;
       case 'reminder':
-        complaint.reminders = { ...complaint.reminders, [String(fact.offset)]: fact.value };
+        complaint.reminders = { ...complaint.reminders, [String(fact.offset)]: { sentAt: fact.value.sentAt } };
         return;
       case 'decisionSent':
         complaint.decisionSent = fact.value;
