@@ -112,7 +112,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
     started.push(() => dynamodb.close());
     // Known before anything starts, so that the handlers read their links from the environment at first load.
-    const apiPort = ports.api || (await freePort());
+    const reserved = ports.api ? undefined : await reservePort();
+    if (reserved) started.push(() => reserved.release());
+    const apiPort = ports.api || reserved!.port;
     // The attachments bucket; browsers upload to it from the pages the API serves (CORS allows that origin only).
     // Started before the product clock's origin is read: s3rver takes a moment to load, and at a fast clock
     // speed that moment would be product days gone before the first request.
@@ -206,6 +208,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     if (resumed > 0) options.log?.(`resumed ${resumed} workflow(s) left running by the last run`);
     const outbox = events.start(dynamodb.client, options.log);
     started.push(() => outbox.stop());
+    await reserved?.release();
     const api = await startApiServer({ port: apiPort });
     started.push(() => api.close());
 
@@ -236,14 +239,21 @@ function localShopifyTokens(): string[] {
   return Object.values(sources).flatMap((source) => (source.adminApi?.accessToken ? [source.adminApi.accessToken] : []));
 }
 
-/** A port free now: the API is started on it a moment later (another process taking it first fails the start). */
-function freePort(): Promise<number> {
+/**
+ * A free port, held by a listening socket until `release`: the API starts on it once everything behind it has
+ * (its address goes into the environment first). Held, because a port only probed was at times taken in
+ * between, by another test's server or an outgoing connection's ephemeral port (EADDRINUSE at the API's start).
+ */
+function reservePort(): Promise<{ port: number; release(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
+    const holder = createServer();
+    holder.once('error', reject);
+    holder.listen(0, '127.0.0.1', () => {
+      let released: Promise<void> | undefined;
+      resolve({
+        port: (holder.address() as { port: number }).port,
+        release: () => (released ??= new Promise<void>((done) => holder.close(() => done()))),
+      });
     });
   });
 }
