@@ -105,7 +105,8 @@ export const deliveryPorts = /* @__PURE__ */ once(() => ({ complaints: complaint
 
 const mailer = /* @__PURE__ */ once(() => sesMailer(ses(), required(environment(), 'SENDER_ADDRESS'), environment().SES_CONFIGURATION_SET));
 
-export const stepPorts = /* @__PURE__ */ once((): StepPorts => ({
+/** What a change that e-mails and wakes the workflow needs, whether the workflow or staff make it. */
+const changePorts = () => ({
   complaints: complaints(),
   sendClaims: sendClaims(),
   mailer: mailer(),
@@ -114,6 +115,10 @@ export const stepPorts = /* @__PURE__ */ once((): StepPorts => ({
   waker: stepFunctionsWorkflowWaker(stepFunctions()),
   now: now,
   companyName: environment().COMPANY_NAME,
+});
+
+export const stepPorts = /* @__PURE__ */ once((): StepPorts => ({
+  ...changePorts(),
   statusPageUrl: statusPageUrl(environment().PUBLIC_BASE_URL),
 }));
 
@@ -144,22 +149,7 @@ export const staffReadPorts = /* @__PURE__ */ once(() =>
 );
 
 /** The staff API's changes to complaints (staff-changes.handler.ts): the steps' ports and the company; no lists. */
-export const staffPorts = /* @__PURE__ */ once((): StaffPorts =>
-  sealedCursors(
-    {
-      complaints: complaints(),
-      sendClaims: sendClaims(),
-      mailer: mailer(),
-      policies: policies(),
-      departments: departments(),
-      waker: stepFunctionsWorkflowWaker(stepFunctions()),
-      now,
-      companyName: environment().COMPANY_NAME,
-      company: loadCompanyProfile(),
-    },
-    cursorKeys(),
-  ),
-);
+export const staffPorts = /* @__PURE__ */ once((): StaffPorts => sealedCursors({ ...changePorts(), company: loadCompanyProfile() }, cursorKeys()));
 
 /**
  * The printed decision letter, a function of its own (decision-letter.handler.ts): only its bundle carries

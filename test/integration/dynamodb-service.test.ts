@@ -1,16 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { DynaliteListener } from '../../local/dynalite-in-process';
 import { dynamoDbService } from '../../local/dynamodb-service';
 import type { TransactionObserver } from '../../local/dynamodb-transactions';
+import { createPlainTable } from '../support/plain-table';
 
 // What dynalite's worker thread serves, run here in the test's thread: dynalite's own server with the
 // service as its request listener. The observer stands for the main thread's event journal: the worker waits
@@ -55,20 +49,7 @@ beforeAll(async () => {
     region: 'eu-central-1',
     credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'PK', AttributeType: 'S' },
-        { AttributeName: 'SK', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'PK', KeyType: 'HASH' },
-        { AttributeName: 'SK', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createPlainTable(client, TABLE);
 });
 afterAll(async () => {
   client.destroy();

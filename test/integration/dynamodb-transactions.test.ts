@@ -1,12 +1,6 @@
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDb } from '../../local/dynamodb';
+import { createPlainTable } from '../support/plain-table';
 
 // TransactWriteItems as DynamoDB documents it (API reference, TransactWriteItems), pinned on the local
 // stand-in, which adds it in front of dynalite: all or nothing, conditions on every item, one cancellation
@@ -19,20 +13,7 @@ const TABLE = 'transactions-conformance';
 beforeAll(async () => {
   dynamodb = await startDynamoDb({ port: 0 });
   client = new DynamoDBClient({ endpoint: dynamodb.url, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'PK', AttributeType: 'S' },
-        { AttributeName: 'SK', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'PK', KeyType: 'HASH' },
-        { AttributeName: 'SK', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createPlainTable(client, TABLE);
 });
 afterAll(async () => {
   client.destroy();
