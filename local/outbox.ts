@@ -34,7 +34,7 @@ interface JournalEntry {
 type JournalLine = { transaction: string; events: JournalEntry[] } | { transaction: string; outcome: 'committed' | 'aborted' };
 
 export interface LocalEventStream {
-  /** For the DynamoDB front: told of items about to be put, then of the outcome; journals the event items. */
+  /** For the DynamoDB worker: told of items about to be put, then of the outcome; journals the event items. */
   observePuts(items: { table: string; item: Record<string, unknown> }[]): { committed(): void; aborted(): void };
   /** Starts delivering to the consumers (once the handlers can be loaded). */
   start(dynamo: DynamoDBClient, log?: (line: string) => void): Outbox;

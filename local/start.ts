@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       `  Complaint form   ${urls.api}/   (English: ${urls.api}/en/; status page: ${urls.api}/complaints/status)`,
       `  API              ${urls.api}   (GET ${urls.api}/health, POST ${urls.api}/complaints)`,
       `  Mailbox          ${urls.mailbox}   (every e-mail sent; JSON at ${urls.mailbox}/store)`,
-      `  DynamoDB         ${urls.dynamodb}   (dynalite, behind a front that adds transactions)`,
+      `  DynamoDB         ${urls.dynamodb}   (dynalite in a worker thread, with transactions)`,
       `  Step Functions   ${urls.stepFunctions}   (local ASL interpreter; aws stepfunctions --endpoint-url ${urls.stepFunctions} ...)`,
       `  S3               ${urls.s3}   (the attachments bucket: s3rver behind a front that checks POST policies and SigV4)`,
       `  Data             ${dataDir}`,

@@ -7,7 +7,7 @@ import { asStaff, demoStaff } from '../test/support/staff-event';
 
 // Per complaint life: state transitions, counted from the execution history exactly as AWS bills them (one
 // per state entered), and DynamoDB write units on the complaints table, counted from item sizes by the local
-// DynamoDB front (table and indexes, doubled in transactions). Run by `npm run bench` in a process of its
+// DynamoDB worker (table and indexes, doubled in transactions). Run by `npm run bench` in a process of its
 // own, because the product clock runs 100,000 times faster here (a 14-day life in about 12 s); the two lives
 // run one after the other so the units are each one's own. Prints one JSON line.
 

@@ -24,7 +24,7 @@ import type { SesFault } from '../../local/ses';
 import { mailbox, startLocalProduct } from '../support/local-product';
 
 // The signed-fetch client (lambdas/adapters/aws-wire/) against the real local stand-ins the product runs on:
-// dynalite behind the transaction front, aws-ses-v2-local, the local Step Functions server. Each operation the
+// dynalite (with transactions in its worker), aws-ses-v2-local, the local Step Functions server. Each operation the
 // Lambdas use, its failures as AWS names them, and the retries, with nothing pretending to be a service.
 // Secrets Manager has no stand-in: its wire shape is pinned against AWS's documented request and answer.
 
@@ -88,7 +88,7 @@ afterAll(async () => {
   await runtime.stop();
 });
 
-describe('DynamoDB (JSON 1.0) against dynalite and the transaction front', () => {
+describe('DynamoDB (JSON 1.0) against dynalite and its transactions', () => {
   const dynamo = () => dynamoDocumentClient({ env, ...fast });
 
   it('puts and gets an item as plain JavaScript, leaving undefined values out', async () => {
