@@ -5,7 +5,7 @@ import { dynamoDbService } from './dynamodb-service';
 import type { MeteredWrite, TransactionObserver } from './dynamodb-transactions';
 import { transactionJournal, undoUnfinished } from './transaction-journal';
 
-// The entry of dynalite's worker thread (started by dynamodb.ts, bundled by esbuild as it is TypeScript).
+// The entry of dynalite's worker thread (started by dynamodb.ts through typescript-worker.ts).
 // dynalite's own HTTP server is the one clients talk to, with dynamodb-service.ts as its request listener in
 // place of dynalite's, which that service calls in memory; so closing it still closes dynalite's database.
 // What must happen on the main thread (the event stream's journal, the bench's write meter) is asked of it

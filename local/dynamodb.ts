@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { buildSync } from 'esbuild';
+import { typeScriptWorker } from './typescript-worker';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -29,29 +28,14 @@ export type PutObserver = (items: { table: string; item: Record<string, unknown>
  * intake request waited behind the workflows' table work at every step. The worker also serves the port and
  * carries out transactions (dynamodb-worker.ts), so a transaction is one HTTP round trip, as a PutItem is; the
  * main thread only journals a transaction's events and meters writes, when asked.
- * The worker is TypeScript, bundled here by esbuild (once per process, a few tens of ms), so that it loads the
- * same under tsx, jest and node.
+ * The worker is TypeScript, loaded as the runtime's other workers are (typescript-worker.ts).
  */
-let workerSource: string | undefined;
-function dynamoDbWorkerSource(): string {
-  workerSource ??= buildSync({
-    entryPoints: [path.join(__dirname, 'dynamodb-worker.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  }).outputFiles[0]!.text;
-  return workerSource;
-}
-
 async function startWorker(
   data: DynamoDbWorkerData,
   observePuts?: PutObserver,
   meter?: WriteMeter,
 ): Promise<{ port: number; close(): Promise<void> }> {
-  const worker = new Worker(dynamoDbWorkerSource(), { eval: true, workerData: data });
+  const worker = typeScriptWorker('dynamodb-worker.ts', data);
   const outcomes = new Map<number, ReturnType<PutObserver>>();
   let started!: (port: number) => void;
   let failed!: (error: Error) => void;

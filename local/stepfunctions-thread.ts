@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { typeScriptWorker } from './typescript-worker';
 import type { ExecutionRecord, StepFunctionsStandIn } from './stepfunctions-server';
 import type { HistoryEvent } from './asl/history';
 import type { FunctionName } from '../lambdas/functions';
@@ -21,13 +20,6 @@ import type { FunctionName } from '../lambdas/functions';
  * workflows running: 77/s at nice 10, 104/s at 19 (140/s with them paused), on the dev machine.
  */
 const WORKFLOW_NICE = 19;
-
-/** TypeScript through tsx's require hook unless the thread already has one (tsx's CLI passes its own on). */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-if (!require.extensions['.ts']) require(workerData.tsx).register();
-require(workerData.module);
-`;
 
 export interface StepFunctionsThreadData {
   port: number;
@@ -61,15 +53,7 @@ export async function startStepFunctionsThread(
   options: Omit<StepFunctionsThreadData, 'nice'> & { log?: (line: string) => void },
 ): Promise<StepFunctionsThread> {
   const { log, ...data } = options;
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    workerData: {
-      ...data,
-      nice: WORKFLOW_NICE,
-      tsx: require.resolve('tsx/cjs/api'),
-      module: path.join(__dirname, 'stepfunctions-thread-worker.ts'),
-    },
-  });
+  const worker = typeScriptWorker('stepfunctions-thread-worker.ts', { ...data, nice: WORKFLOW_NICE });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 0;
   let exited: Error | undefined;
@@ -125,6 +109,6 @@ export async function startStepFunctionsThread(
 }
 
 /** The failure again as an Error, with the code and port that explain a busy port (local/start.ts). */
-export function rebuilt(failure: ThreadFailure): Error {
+function rebuilt(failure: ThreadFailure): Error {
   return Object.assign(new Error(failure.message), failure);
 }
