@@ -11,6 +11,7 @@ import {
   type WriteMeter,
 } from './dynamodb-transactions';
 import type { TransactionJournal } from './transaction-journal';
+import { rememberDynaliteParses } from './dynalite-expressions';
 
 // The DynamoDB API as clients see it, in dynalite's worker thread: what dynalite implements goes to its own
 // request listener untouched; TransactWriteItems is carried out here (dynamodb-transactions.ts); and the
@@ -34,6 +35,8 @@ export function dynamoDbService(options: {
   meter?: WriteMeter;
   journal?: TransactionJournal;
 }): DynamoDbService {
+  // dynalite's expression grammars answer repeated expressions from memory (dynalite-expressions.ts).
+  rememberDynaliteParses(require.resolve('dynalite'));
   const call = inProcessCall(options.dynalite);
   const shapes = new TableShapes(call);
   const locks = new ItemLocks();
