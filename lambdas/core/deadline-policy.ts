@@ -207,6 +207,27 @@ export function computeInternalTarget(policy: DeadlinePolicy, dueBy: CalendarDat
   return subtractWorkingDays(dueBy, policy.internalTargetDaysBefore);
 }
 
+/** What intake stamps on a complaint: its due date and the internal target before it. */
+export interface IntakeDeadlines {
+  responseDueBy: CalendarDate;
+  internalTarget: CalendarDate;
+}
+
+// Every complaint received on one day under one policy gets the same two dates, and counting them day by day
+// through the holiday calendar cost some 50 µs a complaint. The last day's dates are kept per policy, as a warm
+// Lambda keeps its module state; a policy is configuration, never changed once loaded.
+const lastIntakeDeadlines = new WeakMap<DeadlinePolicy, IntakeDeadlines & { receivedOn: CalendarDate }>();
+
+/** computeResponseDueBy and computeInternalTarget for a complaint received on `receivedOn`. */
+export function intakeDeadlines(policy: DeadlinePolicy, receivedOn: CalendarDate): IntakeDeadlines {
+  const last = lastIntakeDeadlines.get(policy);
+  if (last?.receivedOn === receivedOn) return { responseDueBy: last.responseDueBy, internalTarget: last.internalTarget };
+  const responseDueBy = computeResponseDueBy(policy, receivedOn);
+  const internalTarget = computeInternalTarget(policy, responseDueBy);
+  lastIntakeDeadlines.set(policy, { receivedOn, responseDueBy, internalTarget });
+  return { responseDueBy, internalTarget };
+}
+
 /** One reminder per offset, `offset` working days before the due date, the earliest first. */
 export function computeReminderDates(policy: DeadlinePolicy, dueBy: CalendarDate): { offset: number; date: CalendarDate }[] {
   return [...policy.reminderOffsets].sort((a, b) => b - a).map((offset) => ({ offset, date: subtractWorkingDays(dueBy, offset) }));

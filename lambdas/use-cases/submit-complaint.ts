@@ -14,7 +14,7 @@ import type { ComplaintRepository, CountedAttempt } from './ports';
 import { TooManyAttempts } from '../core/customer-status';
 import { secondsLeftIn } from './attempt-limits';
 import type { PolicyRegistry } from '../core/deadline-policy';
-import { computeInternalTarget, computeResponseDueBy } from '../core/deadline-policy';
+import { intakeDeadlines } from '../core/deadline-policy';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
 import { warsawInstant } from '../core/calendar/warsaw-time';
 import { authorize, type StaffMember } from '../core/staff';
@@ -71,7 +71,6 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
   const futureDates = datesAfterToday({ purchaseDate: content.purchaseDate }, ports.now());
   if (futureDates.length > 0) throw new ValidationFailed(futureDates);
   const key = request.idempotencyKey === undefined ? undefined : validated(idempotencyKeySchema, request.idempotencyKey, 'Idempotency-Key');
-  const fingerprint = request.fingerprint ?? requestFingerprint(content, metadata);
   const complaint = newComplaint(content, metadata, ports);
   const entry: HistoryEntry = {
     at: ports.now().toISOString(),
@@ -84,22 +83,28 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
       ...(metadata.sourcePlatform ? { sourcePlatform: metadata.sourcePlatform } : {}),
     },
   };
-  const idempotency = key && {
-    scope: request.idempotencyScope ?? 'complaints',
-    key,
-    fingerprint,
-    expiresAt: Math.floor(ports.now().getTime() / 1000) + (request.idempotencyRetentionSeconds ?? IDEMPOTENCY_RETENTION_SECONDS),
-  };
+  // Only a key's record keeps the fingerprint and only a replay compares it: a request without a key has
+  // nothing to hash (the canonical JSON and its SHA-256 cost some 40 µs).
+  const idempotency =
+    key === undefined
+      ? undefined
+      : {
+          scope: request.idempotencyScope ?? 'complaints',
+          key,
+          fingerprint: request.fingerprint ?? requestFingerprint(content, metadata),
+          expiresAt: Math.floor(ports.now().getTime() / 1000) + (request.idempotencyRetentionSeconds ?? IDEMPOTENCY_RETENTION_SECONDS),
+        };
 
   for (let attempt = 1; attempt <= REFERENCE_ATTEMPTS; attempt += 1) {
-    const stored = await ports.complaints.create({ complaint, entry, idempotency: idempotency || undefined, attempt: request.attempt });
+    const stored = await ports.complaints.create({ complaint, entry, idempotency, attempt: request.attempt });
     switch (stored.outcome) {
       case 'created':
         return { receipt: stored.receipt, replayed: false };
       case 'over_limit':
         throw new TooManyAttempts(secondsLeftIn(request.attempt!.window, ports.now()));
       case 'idempotency_key_used':
-        if (stored.fingerprint !== fingerprint) throw new IdempotencyKeyReused('This Idempotency-Key was first used with a different complaint.');
+        if (stored.fingerprint !== idempotency!.fingerprint)
+          throw new IdempotencyKeyReused('This Idempotency-Key was first used with a different complaint.');
         return { receipt: stored.receipt, replayed: true };
       case 'reference_taken':
         complaint.reference = ports.newReference();
@@ -138,7 +143,7 @@ function newComplaint(content: IntakeContent, metadata: IntakeMetadata, ports: S
   const receivedAt = metadata.receivedOn ? warsawInstant(metadata.receivedOn) : ports.now();
   const receivedOn = metadata.receivedOn ?? warsawCalendarDate(receivedAt);
   const policy = metadata.policyId ? ports.policies.policyFor(metadata.policyId) : ports.policies.defaultPolicy();
-  const responseDueBy = computeResponseDueBy(policy, receivedOn);
+  const { responseDueBy, internalTarget } = intakeDeadlines(policy, receivedOn);
   return {
     ...content,
     ...(metadata.privacyNoticeAccepted ? { privacyNoticeAccepted: true as const } : {}),
@@ -156,7 +161,7 @@ function newComplaint(content: IntakeContent, metadata: IntakeMetadata, ports: S
     receivedAt: receivedAt.toISOString(),
     receivedOn,
     responseDueBy,
-    internalTarget: computeInternalTarget(policy, responseDueBy),
+    internalTarget,
     version: 1,
     history: [],
   };

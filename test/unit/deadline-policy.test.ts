@@ -8,6 +8,7 @@ import {
   computeResponseDueBy,
   deadlinePolicySchema,
   extensionNoticeDeadline,
+  intakeDeadlines,
   InvalidPolicyConfig,
   isBusinessDay,
   PolicyHasNoExtension,
@@ -152,6 +153,19 @@ describe('the internal target and the reminders', () => {
           expect(isWorkingDay(date)).toBe(true);
         }
         expect(computeInternalTarget(p, due) <= due).toBe(true);
+      }),
+    );
+  });
+});
+
+describe("intake's deadlines", () => {
+  it('are the due date and internal target computed afresh, for any policy and day in any order, repeats included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(anyPolicy, anyDate), { minLength: 1, maxLength: 20 }), (days) => {
+        for (const [p, received] of [...days, ...days]) {
+          const due = computeResponseDueBy(p, received);
+          expect(intakeDeadlines(p, received)).toEqual({ responseDueBy: due, internalTarget: computeInternalTarget(p, due) });
+        }
       }),
     );
   });
