@@ -1,5 +1,4 @@
 import { customerEmailOf, customerNameOf, type Complaint, type SentEmail } from '../core/complaint';
-import { NotFound } from '../core/errors';
 import { acknowledgementEmail } from '../core/templates';
 import type { ComplaintRepository, Mailer, WorkflowFact } from './ports';
 import { sendOnce, type SendOncePorts } from './send-once';
@@ -14,20 +13,22 @@ export interface AcknowledgePorts extends SendOncePorts {
 
 /**
  * Workflow step 1: the customer learns the reference and the date by which the company must answer.
+ * `complaint`: as read for the plan a moment before, which every action of the workflow works from
+ * (workflow-steps.ts); reading it again here cost a query per complaint and guarded nothing the send-once
+ * claim and the record's condition do not.
  * `together`: facts recorded in the same change as the acknowledgement (the routing, decided a moment before:
  * one complaint write instead of two). If any of them no longer applies, the acknowledgement is recorded
  * alone: its record is what keeps the e-mail from going out twice.
  */
 export async function acknowledgeComplaint(
-  complaintId: string,
+  complaint: Complaint,
   ports: AcknowledgePorts,
   /** Made when the e-mail has gone out, so what they record happened after it (asked again if the record is retried). */
   together: () => WorkflowFact[] | Promise<WorkflowFact[]> = () => [],
   /** Called when `together` no longer applied and the acknowledgement was recorded alone. */
   whenAlone?: () => Promise<unknown>,
 ): Promise<SentEmail> {
-  const complaint = await ports.complaints.get(complaintId);
-  if (!complaint) throw new NotFound(`No complaint ${complaintId}`);
+  const complaintId = complaint.id;
   const email = () =>
     acknowledgementEmail({
       language: complaint.language,

@@ -79,11 +79,11 @@ function routing(complaint: Complaint, ports: Pick<StepPorts, 'departments' | 'n
  */
 function acknowledgeAndRoute(complaint: Complaint, ports: StepPorts) {
   const unrouted = !complaint.assignment && (complaint.status === 'received' || complaint.status === 'acknowledged');
-  if (!unrouted) return acknowledgeComplaint(complaint.id, ports);
+  if (!unrouted) return acknowledgeComplaint(complaint, ports);
   // Once per step, however often the acknowledgement's record is retried: the notice is sent at most once here.
   let routed: ReturnType<typeof routeAndNotify> | undefined;
   return acknowledgeComplaint(
-    complaint.id,
+    complaint,
     ports,
     async () => (await (routed ??= routeAndNotify(complaint, ports))).facts,
     // The notice went out but is recorded nowhere: kept on its send-once claim, as SES's own Send event would
