@@ -1,8 +1,8 @@
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunOptions, WorkflowEngine } from './workflow-engine';
 import { ExecutionAborted, ExecutionFailed } from './asl/interpreter';
 import type { HistoryEvent, NewEvent } from './asl/history';
@@ -11,12 +11,13 @@ import { UnknownTaskToken, type TaskTokens } from './task-tokens';
 // A stand-in for the Step Functions API, spoken over the same JSON protocol, so that handlers, the SFN
 // client and the AWS CLI pointed here by AWS_ENDPOINT_URL_SFN work as against AWS: StartExecution,
 // DescribeExecution, ListExecutions, GetExecutionHistory, StopExecution and the task-token calls.
-// Executions are kept in dynalite, their history in an append-only journal; after a restart, RUNNING ones
+// Executions and their history are kept in memory and in append-only journals; after a restart, RUNNING ones
 // are run again from the start (their history goes on), which is safe because every step is idempotent.
 // It holds the complaint workflow and any other state machines the runtime gives it (webhook deliveries). An
 // execution name is unique across them here, where AWS keeps it unique per state machine: the names the product
-// gives (complaint ids, delivery ids) never meet, and the executions table keeps its one key.
+// gives (complaint ids, delivery ids) never meet.
 
+/** Where executions were kept before their journal (executions.jsonl): read once at start, never written. */
 export const EXECUTIONS_TABLE = 'local-workflow-executions';
 export const LOCAL_STATE_MACHINE_ARN = 'arn:aws:states:eu-central-1:000000000000:stateMachine:complaint-workflow';
 /** The webhook delivery state machine (statemachines/webhook-delivery.asl.json), in the local Step Functions. */
@@ -79,7 +80,6 @@ export async function startStepFunctionsStandIn(options: {
   fault?: (operation: string) => { type: string; statusCode: number } | undefined;
   log?: (line: string) => void;
 }): Promise<StepFunctionsStandIn> {
-  const documents = DynamoDBDocumentClient.from(options.dynamo);
   const inFlight = new Map<string, { done: Promise<void>; abort: () => void }>();
 
   const engines: Record<string, WorkflowEngine> = { [LOCAL_STATE_MACHINE_ARN]: options.engine, ...options.otherStateMachines };
@@ -94,9 +94,33 @@ export async function startStepFunctionsStandIn(options: {
       .split(':')
       .pop() ?? '';
 
-  async function execution(name: string): Promise<ExecutionRecord | undefined> {
-    const { Item } = await documents.send(new GetCommand({ TableName: EXECUTIONS_TABLE, Key: { name }, ConsistentRead: true }));
-    return Item as ExecutionRecord | undefined;
+  // Executions live in memory and, with a data folder, in an append-only journal (executions.jsonl): the record
+  // as it is after each start and each end, the last line of a name being the one that holds. A line is written
+  // synchronously before StartExecution answers, so a kill after the answer (when the outbox has moved past the
+  // complaint's event) loses no execution. As dynalite items they cost a conditional PutItem per start and an
+  // UpdateItem per end through the AWS SDK, on this thread and on dynalite's, for what is the stand-in's own
+  // bookkeeping: AWS keeps its executions where no request of ours reaches.
+  const records = await legacyExecutions(options.dynamo);
+  const executionsFile = options.dataDir && path.join(options.dataDir, 'executions.jsonl');
+  if (executionsFile && existsSync(executionsFile)) {
+    for (const line of readFileSync(executionsFile, 'utf8').split('\n')) {
+      if (!line) continue;
+      try {
+        const record = JSON.parse(line) as ExecutionRecord;
+        records.set(record.name, record);
+      } catch {
+        // a line cut short by a kill: written before its answer, so nobody was told of that change
+      }
+    }
+  }
+  const keep = (record: ExecutionRecord) => {
+    if (executionsFile) appendFileSync(executionsFile, `${JSON.stringify(record)}\n`);
+    records.set(record.name, record);
+  };
+
+  function execution(name: string): Promise<ExecutionRecord | undefined> {
+    const record = records.get(name);
+    return Promise.resolve(record && { ...record });
   }
 
   // Execution history lives in memory and, with a data folder, in an append-only journal
@@ -132,24 +156,19 @@ export async function startStepFunctionsStandIn(options: {
     return Promise.resolve([...(histories.get(name) ?? [])]);
   }
 
-  async function finish(name: string, fields: Partial<ExecutionRecord>): Promise<void> {
-    await documents.send(
-      new UpdateCommand({
-        TableName: EXECUTIONS_TABLE,
-        Key: { name },
-        UpdateExpression: 'SET #status = :status, stopDate = :stop, #output = :output, #error = :error, #cause = :cause',
-        ConditionExpression: '#status = :running',
-        ExpressionAttributeNames: { '#status': 'status', '#output': 'output', '#error': 'error', '#cause': 'cause' },
-        ExpressionAttributeValues: {
-          ':status': fields.status,
-          ':stop': options.now().toISOString(),
-          ':output': fields.output ?? null,
-          ':error': fields.error ?? null,
-          ':cause': fields.cause ?? null,
-          ':running': 'RUNNING',
-        },
-      }),
-    );
+  /** Records how a running execution ended; the first end recorded holds (a stop racing the last step's end). */
+  function finish(name: string, fields: Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'cause'>): void {
+    const record = records.get(name);
+    if (record?.status !== 'RUNNING') return;
+    const { output, error, cause } = fields;
+    keep({
+      ...record,
+      status: fields.status,
+      stopDate: options.now().toISOString(),
+      ...(output !== undefined ? { output } : {}),
+      ...(error !== undefined ? { error } : {}),
+      ...(cause !== undefined ? { cause } : {}),
+    });
   }
 
   function launch(record: ExecutionRecord): void {
@@ -202,23 +221,14 @@ export async function startStepFunctionsStandIn(options: {
       status: 'RUNNING',
       startDate: options.now().toISOString(),
     };
-    try {
-      await documents.send(
-        new PutCommand({
-          TableName: EXECUTIONS_TABLE,
-          Item: record,
-          ConditionExpression: 'attribute_not_exists(#name)',
-          ExpressionAttributeNames: { '#name': 'name' },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const existing = records.get(name);
+    if (existing) {
       // As in AWS: the same name with the same input is the same execution; with other input it is an error.
-      const existing = await execution(name);
-      if (existing?.input !== input || machineOf(existing) !== machine)
+      if (existing.input !== input || machineOf(existing) !== machine)
         throw new ApiError('ExecutionAlreadyExists', `Execution ${name} already exists`);
       return { executionArn: existing.executionArn, startDate: epochSeconds(existing.startDate) };
     }
+    keep(record);
     launch(record);
     return { executionArn: record.executionArn, startDate: epochSeconds(record.startDate) };
   }
@@ -246,15 +256,8 @@ export async function startStepFunctionsStandIn(options: {
     };
   }
 
-  async function executions(): Promise<ExecutionRecord[]> {
-    const records: ExecutionRecord[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(new ScanCommand({ TableName: EXECUTIONS_TABLE, ExclusiveStartKey }));
-      records.push(...((page.Items ?? []) as ExecutionRecord[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return records;
+  function executions(): Promise<ExecutionRecord[]> {
+    return Promise.resolve([...records.values()].map((record) => ({ ...record })));
   }
 
   /** Pages through a list the way the API does: `nextToken` is the offset of the next page. */
@@ -312,9 +315,7 @@ export async function startStepFunctionsStandIn(options: {
     if (record.status === 'RUNNING') {
       executionAborters.get(record.name)?.();
       await inFlight.get(record.name)?.done;
-      await finish(record.name, { status: 'ABORTED', error: body.error, cause: body.cause }).catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      finish(record.name, { status: 'ABORTED', error: body.error, cause: body.cause });
     }
     return { stopDate: epochSeconds(stopDate) };
   }
@@ -403,4 +404,23 @@ export async function startStepFunctionsStandIn(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Executions kept in dynalite by the versions before the journal, if the data folder has any: read once, so a
+ * workflow running when such a version stopped runs on (the journal's lines, read after, take precedence).
+ */
+async function legacyExecutions(dynamo: DynamoDBClient): Promise<Map<string, ExecutionRecord>> {
+  const documents = DynamoDBDocumentClient.from(dynamo);
+  const records = new Map<string, ExecutionRecord>();
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: EXECUTIONS_TABLE, ExclusiveStartKey })).catch((error: unknown) => {
+      if (error instanceof ResourceNotFoundException) return { Items: [], LastEvaluatedKey: undefined };
+      throw error;
+    });
+    for (const item of (page.Items ?? []) as ExecutionRecord[]) records.set(item.name, item);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return records;
 }
