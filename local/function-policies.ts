@@ -76,11 +76,14 @@ export function functionPolicy(
   deniedStatus = 400,
   onDenied: (name: FunctionName, action: string) => void = () => undefined,
 ): Interceptor {
+  // Each function's role once, not per request: every call the steps make passes here.
+  const roles = new Map<FunctionName, ReturnType<typeof allowedActions>>();
   return async (request, next) => {
     const name = current.getStore();
     if (!name) return next(request);
     const { actions, resource } = actionsOf(request, await request.text());
-    const allowed = allowedActions(name, stateMachines);
+    let allowed = roles.get(name);
+    if (!allowed) roles.set(name, (allowed = allowedActions(name, stateMachines)));
     const refused = actions.find((action) => !allowed(action, resource));
     if (refused === undefined) return next(request);
     onDenied(name, refused);
@@ -93,9 +96,11 @@ const operationOf = (request: InterceptedRequest) => (request.headers.get('x-amz
 
 const parsed = (body: string): Record<string, unknown> => (body ? (JSON.parse(body) as Record<string, unknown>) : {});
 
-export const dynamoDbRequestActions = (request: InterceptedRequest, body: string) => ({
-  actions: dynamoDbActionsOf(operationOf(request), parsed(body)),
-});
+/** Only a transaction's body says which actions it needs: any other request's is not parsed (the bulk of them). */
+export const dynamoDbRequestActions = (request: InterceptedRequest, body: string) => {
+  const operation = operationOf(request);
+  return { actions: dynamoDbActionsOf(operation, operation === 'TransactWriteItems' ? parsed(body) : {}) };
+};
 
 export const stepFunctionsRequestActions = (request: InterceptedRequest, body: string) => {
   const operation = operationOf(request);
@@ -103,9 +108,10 @@ export const stepFunctionsRequestActions = (request: InterceptedRequest, body: s
 };
 
 /** SES v2 is REST: the one operation the product uses is SendEmail. */
-export const sesRequestActions = (request: InterceptedRequest) => ({
-  actions: new URL(request.url).pathname === '/v2/email/outbound-emails' ? ['ses:SendEmail'] : [`ses:${new URL(request.url).pathname}`],
-});
+export const sesRequestActions = (request: InterceptedRequest) => {
+  const { pathname } = new URL(request.url);
+  return { actions: pathname === '/v2/email/outbound-emails' ? ['ses:SendEmail'] : [`ses:${pathname}`] };
+};
 
 /**
  * Puts the check on the Lambdas' DynamoDB, SES and Step Functions clients of this thread (each thread that runs

@@ -28,6 +28,11 @@ interface Waiter {
 
 export class TaskTokens {
   private readonly waiting = new Map<string, Waiter & { execution: string }>();
+  /**
+   * Submitted tokens per execution: settled() asks about every execution in flight every 5 ms, and a scan of
+   * all the tokens made that quadratic in the executions waiting (hundreds after a burst of complaints).
+   */
+  private readonly submittedBy = new Map<string, number>();
 
   /** A fresh token for a Task of `execution`, and the promise that settles when someone answers it. */
   issue(execution: string): {
@@ -46,8 +51,14 @@ export class TaskTokens {
       token,
       answered,
       onHeartbeat: (listener) => (waiter.heartbeat = listener),
-      submitted: () => (waiter.submitted = true),
-      cancel: () => this.waiting.delete(token),
+      submitted: () => {
+        if (waiter.submitted || this.waiting.get(token) !== waiter) return;
+        waiter.submitted = true;
+        this.submittedBy.set(execution, (this.submittedBy.get(execution) ?? 0) + 1);
+      },
+      cancel: () => {
+        if (this.waiting.get(token) === waiter) this.forget(token, waiter);
+      },
     };
   }
 
@@ -60,8 +71,7 @@ export class TaskTokens {
 
   /** True while the execution is parked on a callback (waiting for staff or a timer), i.e. idle. */
   isWaiting(execution: string): boolean {
-    for (const waiter of this.waiting.values()) if (waiter.execution === execution && waiter.submitted) return true;
-    return false;
+    return (this.submittedBy.get(execution) ?? 0) > 0;
   }
 
   succeed(token: string, output: unknown): void {
@@ -75,8 +85,16 @@ export class TaskTokens {
   private take(token: string): Waiter {
     const waiter = this.waiting.get(token);
     if (!waiter) throw new UnknownTaskToken('The task token is not (or no longer) waiting');
-    this.waiting.delete(token);
+    this.forget(token, waiter);
     return waiter;
+  }
+
+  private forget(token: string, waiter: Waiter & { execution: string }): void {
+    this.waiting.delete(token);
+    if (!waiter.submitted) return;
+    const left = (this.submittedBy.get(waiter.execution) ?? 1) - 1;
+    if (left > 0) this.submittedBy.set(waiter.execution, left);
+    else this.submittedBy.delete(waiter.execution);
   }
 }
 
