@@ -79,27 +79,39 @@ describe('a complaint answered after its three reminders, read with the ordinary
     return events;
   }
 
+  /** How many times the workflow of `id` has entered a state of that name so far. */
+  async function entered(id: string, state: string): Promise<number> {
+    const events = await runtime().stepFunctions.history(id);
+    return events.filter(
+      (event) => event.type === 'TaskStateEntered' && (event.stateEnteredEventDetails as { name?: string } | undefined)?.name === state,
+    ).length;
+  }
+
+  /**
+   * Files a complaint and decides it during the wait after its last reminder, which at this clock speed is
+   * about half a second of real time (the last reminder is a day before the deadline). The reminder is recorded
+   * inside the step that sends it: the decision is meant for that wait, not for the same step's next look at
+   * the complaint, which would send it without a fourth wait. On a machine too busy to act within the wait, the
+   * deadline comes first (the third timer and then a fourth run out) and another complaint is filed.
+   */
+  async function decidedInTheLastWait(): Promise<string> {
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const { id } = await file();
+      await until('the wait after the last reminder', async () => (await entered(id, 'AwaitChangeOrTimer')) >= 4);
+      const current = await complaint(id);
+      const decided = await asStaff(supervisor(), 'POST', '/admin/complaints/{id}/decision', {
+        pathParameters: { id },
+        body: { outcome: 'accepted', remedy: 'replacement', version: current.version },
+      });
+      await finished(id);
+      const timersRunOut = (await runtime().stepFunctions.history(id)).filter((event) => event.type === 'TaskTimedOut').length;
+      if (decided.statusCode === 200 && timersRunOut === 3) return id;
+    }
+    throw new Error('three complaints in a row reached their deadline before the decision: the machine is too busy for this clock speed');
+  }
+
   it('takes 15 state transitions, waits once per timer, and sends each reminder on its planned day', async () => {
-    const { id } = await file();
-    const reminded = await until('the last reminder', async () => {
-      const stored = await complaint(id);
-      return stored.reminders?.['1'] && stored;
-    });
-    // The reminder is recorded inside the step that sends it: the decision is meant for the wait after that
-    // step, not for the same step's next look at the complaint, which would send it without a fourth wait.
-    await until('the wait after the last reminder', async () => {
-      const waits = (await runtime().stepFunctions.history(id)).filter(
-        (event) =>
-          event.type === 'TaskStateEntered' && (event.stateEnteredEventDetails as { name?: string } | undefined)?.name === 'AwaitChangeOrTimer',
-      );
-      return waits.length === 4;
-    });
-    const decided = await asStaff(supervisor(), 'POST', '/admin/complaints/{id}/decision', {
-      pathParameters: { id },
-      body: { outcome: 'accepted', remedy: 'replacement', version: reminded.version },
-    });
-    expect(decided.statusCode).toBe(200);
-    await finished(id);
+    const id = await decidedInTheLastWait();
 
     const { executions = [] } = await sfn().send(new ListExecutionsCommand({ stateMachineArn: LOCAL_STATE_MACHINE_ARN, statusFilter: 'SUCCEEDED' }));
     const listed = executions.find((execution) => execution.name === id);
@@ -130,5 +142,5 @@ describe('a complaint answered after its three reminders, read with the ordinary
       expect(sent).toBeGreaterThanOrEqual(planned);
       expect(warsawCalendarDate(new Date(sent))).toBe(date); // on its day (a busy machine may add product hours)
     }
-  });
+  }, 120_000);
 });
