@@ -7,57 +7,65 @@ import { parsedConfiguration } from './validation';
 // resolution (art. 32 of the ADR act) and which appeal routes it really offers (art. 10 of the act of
 // 5 August 2015). Deployment configuration (config/company.json, the demo), validated here at cold start.
 
-const organisation = z.object({
-  name: z.string().check(z.trim(), z.minLength(3), z.maxLength(300)),
-  website: z.optional(z.url()),
-  address: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(300))),
-});
-
-export type Organisation = z.infer<typeof organisation>;
-
-export const adrPositionSchema = z
-  .object({
-    /** Whether the company agrees to resolve consumer disputes before an ADR body. */
-    agrees: z.boolean(),
-    /** The ADR bodies it agrees to (required when it agrees; art. 32(1) of the ADR act names "the competent body"). */
-    bodies: z._default(z.array(organisation).check(z.maxLength(5)), []),
-  })
-  .check(
-    z.refine((adr) => !adr.agrees || adr.bodies.length > 0, { path: ['bodies'], message: 'name at least one ADR body when agreeing' }),
-    z.refine((adr) => adr.agrees || adr.bodies.length === 0, { path: ['bodies'], message: 'must be empty when the company does not agree' }),
-  );
-
-export type AdrPosition = z.infer<typeof adrPositionSchema>;
-
 export const appealRouteIds = ['internal_review', 'mediation', 'arbitration', 'financial_ombudsman', 'lawsuit'] as const;
 export type AppealRouteId = (typeof appealRouteIds)[number];
 
-export const appealRoutesSchema = z.object({
-  /** An appeal against the answer inside the company, where it offers one (art. 10(1)(1)). */
-  internalReview: z.optional(z.object({ how: z.string().check(z.trim(), z.minLength(10), z.maxLength(1_000)) })),
-  /** Mediation the company agrees to, where it does (art. 10(1)(2)). */
-  mediation: z._default(z.array(organisation).check(z.maxLength(5)), []),
-  /** Arbitration (e.g. a bank arbitrator) the company agrees to, where it does (art. 10(1)(2)). */
-  arbitration: z._default(z.array(organisation).check(z.maxLength(5)), []),
-  /** The Financial Ombudsman (art. 10(1)(3)): always open to the customer of a financial-market entity. */
-  financialOmbudsman: z._default(organisation, { name: 'Rzecznik Finansowy', website: 'https://rf.gov.pl' }),
-  /** A lawsuit (art. 10(1)(4)): the defendant (the company, as it is sued) and the competent court. */
-  lawsuit: z.object({
-    defendant: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)),
-    court: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)),
-  }),
-});
+// Built when a company file is first read, not when the module loads: every function bundles this module
+// (through the config files' registry and the complaint's appeal routes), and most never read the company file.
+// Zod schemas cost time to build (about 5-10 ms of these at a cold start, measured on the intake function).
+function buildSchemas() {
+  const organisation = z.object({
+    name: z.string().check(z.trim(), z.minLength(3), z.maxLength(300)),
+    website: z.optional(z.url()),
+    address: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(300))),
+  });
 
-export type AppealRoutes = z.infer<typeof appealRoutesSchema>;
+  const adrPosition = z
+    .object({
+      /** Whether the company agrees to resolve consumer disputes before an ADR body. */
+      agrees: z.boolean(),
+      /** The ADR bodies it agrees to (required when it agrees; art. 32(1) of the ADR act names "the competent body"). */
+      bodies: z._default(z.array(organisation).check(z.maxLength(5)), []),
+    })
+    .check(
+      z.refine((adr) => !adr.agrees || adr.bodies.length > 0, { path: ['bodies'], message: 'name at least one ADR body when agreeing' }),
+      z.refine((adr) => adr.agrees || adr.bodies.length === 0, { path: ['bodies'], message: 'must be empty when the company does not agree' }),
+    );
 
-export const companyProfileSchema = z.object({
-  /** Lines under the company's name at the head of a printed letter (postal address). */
-  letterhead: z.object({ addressLines: z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.minLength(1), z.maxLength(6)) }),
-  adr: z.optional(adrPositionSchema),
-  appealRoutes: z.optional(appealRoutesSchema),
-});
+  const appealRoutes = z.object({
+    /** An appeal against the answer inside the company, where it offers one (art. 10(1)(1)). */
+    internalReview: z.optional(z.object({ how: z.string().check(z.trim(), z.minLength(10), z.maxLength(1_000)) })),
+    /** Mediation the company agrees to, where it does (art. 10(1)(2)). */
+    mediation: z._default(z.array(organisation).check(z.maxLength(5)), []),
+    /** Arbitration (e.g. a bank arbitrator) the company agrees to, where it does (art. 10(1)(2)). */
+    arbitration: z._default(z.array(organisation).check(z.maxLength(5)), []),
+    /** The Financial Ombudsman (art. 10(1)(3)): always open to the customer of a financial-market entity. */
+    financialOmbudsman: z._default(organisation, { name: 'Rzecznik Finansowy', website: 'https://rf.gov.pl' }),
+    /** A lawsuit (art. 10(1)(4)): the defendant (the company, as it is sued) and the competent court. */
+    lawsuit: z.object({
+      defendant: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)),
+      court: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)),
+    }),
+  });
 
-export type CompanyProfile = z.infer<typeof companyProfileSchema>;
+  const companyProfile = z.object({
+    /** Lines under the company's name at the head of a printed letter (postal address). */
+    letterhead: z.object({
+      addressLines: z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.minLength(1), z.maxLength(6)),
+    }),
+    adr: z.optional(adrPosition),
+    appealRoutes: z.optional(appealRoutes),
+  });
+  return { organisation, adrPosition, appealRoutes, companyProfile };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+
+export type Organisation = z.infer<Schemas['organisation']>;
+export type AdrPosition = z.infer<Schemas['adrPosition']>;
+export type AppealRoutes = z.infer<Schemas['appealRoutes']>;
+export type CompanyProfile = z.infer<Schemas['companyProfile']>;
 
 export class InvalidCompanyProfile extends InvalidConfiguration {
   override name = 'InvalidCompanyProfile';
@@ -66,7 +74,7 @@ export class InvalidCompanyProfile extends InvalidConfiguration {
 /** Parses the company file or throws naming `source` and each invalid field. */
 export function parseCompanyProfile(data: unknown, source: string): CompanyProfile {
   return parsedConfiguration(
-    companyProfileSchema,
+    (schemas ??= buildSchemas()).companyProfile,
     data,
     (problems) => new InvalidCompanyProfile(`${source} is not a valid company file: ${problems}`),
   );
