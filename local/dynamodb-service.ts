@@ -12,11 +12,16 @@ import {
 } from './dynamodb-transactions';
 import type { TransactionJournal } from './transaction-journal';
 import { rememberDynaliteParses } from './dynalite-expressions';
+import { rememberDynaliteTables } from './dynalite-tables';
 
 // The DynamoDB API as clients see it, in dynalite's worker thread: what dynalite implements goes to its own
 // request listener untouched; TransactWriteItems is carried out here (dynamodb-transactions.ts); and the
 // single-item writes take their turn on their item (ItemLocks), so that none lands in the middle of a
 // transaction holding it. Every call the transaction work makes is in memory (dynalite-in-process.ts).
+
+// dynalite's stores remember their tables' descriptions (dynalite-tables.ts). Done as this module loads, because
+// dynalite makes its store when its server is made: dynalite's worker imports this module before that.
+rememberDynaliteTables(require.resolve('dynalite'));
 
 /** The writes that take a turn on their item. BatchWriteItem does not (the product uses it for no item a transaction writes). */
 const TAKES_TURNS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems']);
