@@ -27,14 +27,15 @@ export interface BodyLimits {
 
 const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 10 * 1024 * 1024, drainBytes: 64 * 1024 * 1024, drainMs: 10_000 };
 const TEXT_MEDIA = /^(text\/|application\/(json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/i;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading byte-order mark in the text, as the bytes had it (a webhook's signature covers it).
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-function isUtf8(bytes: Buffer): boolean {
+/** The bytes as text when they are valid UTF-8, else undefined: decoded once, the check and the text at once. */
+function utf8Text(bytes: Buffer): string | undefined {
   try {
-    strictUtf8.decode(bytes);
-    return true;
+    return strictUtf8.decode(bytes);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -308,7 +309,7 @@ function toEvent(
   for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   // A text body goes to the handler as text only when it is valid UTF-8; otherwise as the bytes sent
   // (base64), so that the handler refuses it rather than reading it with replacement characters.
-  const isText = TEXT_MEDIA.test(headers['content-type'] ?? '') && isUtf8(body);
+  const text = body.length > 0 && TEXT_MEDIA.test(headers['content-type'] ?? '') ? utf8Text(body) : undefined;
   const now = new Date();
   return {
     version: '2.0',
@@ -337,8 +338,8 @@ function toEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    body: body.length > 0 ? body.toString(isText ? 'utf8' : 'base64') : undefined,
-    isBase64Encoded: body.length > 0 && !isText,
+    body: body.length > 0 ? (text ?? body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && text === undefined,
   };
 }
 
@@ -352,5 +353,8 @@ function send(response: http.ServerResponse, result: APIGatewayProxyStructuredRe
   const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   response.writeHead(result.statusCode ?? 200, headers);
-  response.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+  if (result.body === undefined) response.end();
+  // A text body is written as it is (Node encodes it once, into the socket's buffer), a base64 one as its bytes.
+  else if (result.isBase64Encoded) response.end(Buffer.from(result.body, 'base64'));
+  else response.end(result.body, 'utf8');
 }

@@ -3,8 +3,11 @@ import { MalformedRequest, PayloadTooLarge, UnsupportedMediaType } from '../core
 
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
   const wanted = name.toLowerCase();
-  const entry = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted);
-  return entry?.[1];
+  const headers = event.headers ?? {};
+  // The first name that matches in any case, as a scan of the entries found it, without building them: a
+  // request reads several headers.
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === wanted) return headers[key];
+  return undefined;
 }
 
 /** The raw bytes as the client sent them (webhook signatures are computed over these). */
