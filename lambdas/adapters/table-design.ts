@@ -161,11 +161,13 @@ export function indexAttributes(complaint: {
   customer: { email?: string };
   assignment?: { departmentId: string };
 }) {
-  return {
-    listShard: `ALL#${listShardOf(complaint.id)}`,
-    ...departmentIndexAttributes(complaint.id, complaint.assignment?.departmentId),
-    dueKey: dueKeyOf(complaint.id, complaint.responseDueBy),
+  // Object.assign, as the literal with spreads it replaces: on Node 20 (V8 11.3, the local product's) a field
+  // defined after a spread costs microseconds, and every new complaint and assignment computes these.
+  return Object.assign(
+    { listShard: `ALL#${listShardOf(complaint.id)}` },
+    departmentIndexAttributes(complaint.id, complaint.assignment?.departmentId),
+    { dueKey: dueKeyOf(complaint.id, complaint.responseDueBy) },
     // A complaint whose customer the platform has yet to tell gets the attribute when it does (or never).
-    ...(complaint.customer.email ? { customerEmail: complaint.customer.email.toLowerCase() } : {}),
-  };
+    complaint.customer.email ? { customerEmail: complaint.customer.email.toLowerCase() } : {},
+  );
 }

@@ -45,5 +45,7 @@ export const complaintEventSchema = z.extend(historyEntrySchema, {
 export type ComplaintEvent = z.infer<typeof complaintEventSchema>;
 
 export function complaintEvent(complaintId: string, sequence: number, entry: HistoryEntry): ComplaintEvent {
-  return { ...entry, sequence, type: eventTypeOf(entry), complaintId };
+  // As { ...entry, sequence, … }: Object.assign because on Node 20 (V8 11.3, the local product's) each field
+  // defined after a spread costs microseconds, and every change of every complaint writes an event.
+  return Object.assign({}, entry, { sequence, type: eventTypeOf(entry), complaintId });
 }

@@ -42,7 +42,8 @@ export async function filePublicComplaint(
   }
   let filed: SubmitComplaintResult;
   try {
-    const attempt = { ...limit, window: attemptWindow(ports.now(), INTAKE_LIMITS.windowSeconds) };
+    // Not { ...limit, window }: on Node 20 (V8 11.3, the local product's) a field after a spread costs microseconds.
+    const attempt = { key: limit.key, limit: limit.limit, window: attemptWindow(ports.now(), INTAKE_LIMITS.windowSeconds) };
     filed = await submitPublicForm(body, idempotencyKey, ports, (ids) => checkAttachments(ids, ports), attempt);
   } catch (error) {
     if (!(error instanceof TooManyAttempts)) await countAlone();
