@@ -39,6 +39,27 @@ export function dynamoSendClaims(client: DynamoDocumentClient, tableName: string
   const read = async (complaintId: string, key: string) =>
     storedClaim((await client.send(new GetCommand({ TableName: tableName, Key: keys.sendClaim(complaintId, key), ConsistentRead: true }))).Item);
 
+  /**
+   * Whether the complaint records the e-mail: as this message, or (a reminder, whose record keeps no message id)
+   * at a path only one e-mail ever takes.
+   */
+  const recorded = async (complaintId: string, record: string, messageId: string) => {
+    const projection = recordProjection(record);
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.complaint(complaintId),
+        ConsistentRead: true,
+        ProjectionExpression: projection.expression,
+        ExpressionAttributeNames: projection.names,
+      }),
+    );
+    let value: unknown = Item;
+    for (const segment of record.split('.')) value = (value as Record<string, unknown> | undefined)?.[segment];
+    const recordedId = (value as { messageId?: unknown } | undefined)?.messageId;
+    return value !== undefined && (recordedId === undefined || recordedId === messageId);
+  };
+
   /** Changes the claim only while it is still this attempt's and SES's evidence is not on it. */
   const updateOwn = async (claim: { complaintId: string; key: string; attempt: string }, set: string, values: Record<string, unknown>) => {
     try {
@@ -97,25 +118,13 @@ export function dynamoSendClaims(client: DynamoDocumentClient, tableName: string
     },
 
     async keepSendEvidence(evidence) {
+      // The record first when the e-mail names it (its `sendRecord` tag): by the time SES's event comes it is
+      // usually there, and then the claim need not be read.
+      if (evidence.record !== undefined && (await recorded(evidence.complaintId, evidence.record, evidence.messageId))) return false;
       const claim = await read(evidence.complaintId, evidence.key);
       // Another attempt's claim now (this one's e-mail went out late, and the record will show the later one).
       if (!claim || claim.attempt !== evidence.attempt || claim.sent) return false;
-      const projection = recordProjection(claim.record);
-      const { Item } = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.complaint(evidence.complaintId),
-          ConsistentRead: true,
-          ProjectionExpression: projection.expression,
-          ExpressionAttributeNames: projection.names,
-        }),
-      );
-      let recorded: unknown = Item;
-      for (const segment of claim.record.split('.')) recorded = (recorded as Record<string, unknown> | undefined)?.[segment];
-      // Already recorded: as this message, or (a reminder, whose record keeps no message id) at a path only
-      // one e-mail ever takes.
-      const messageId = (recorded as { messageId?: unknown } | undefined)?.messageId;
-      if (recorded !== undefined && (messageId === undefined || messageId === evidence.messageId)) return false;
+      if (claim.record !== evidence.record && (await recorded(evidence.complaintId, claim.record, evidence.messageId))) return false;
       return updateOwn(claim, 'sentMessageId = :messageId, sentAt = :at', { ':messageId': evidence.messageId, ':at': evidence.at });
     },
   };

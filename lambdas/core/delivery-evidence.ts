@@ -28,7 +28,7 @@ export type Delivery = 'delivered' | 'bounced' | 'complained';
  */
 export const SES_TAG_VALUE = /^[A-Za-z0-9_-]{1,256}$/;
 
-const recordTag = (record: DeliveryEvidenceTarget['record']) => record.replaceAll('.', '-');
+const recordTag = (record: string) => record.replaceAll('.', '-');
 const recordOfTag = (tag: string) => tag.replaceAll('-', '.');
 
 /**
@@ -40,6 +40,12 @@ export interface SendAttempt {
   complaintId: string;
   key: string;
   attempt: string;
+  /**
+   * Where the e-mail's record lands on the complaint ("acknowledgement", "reminders.3"), carried in a tag of its
+   * own (`sendRecord`) so that its Send event is checked against the record first: one read when the record
+   * is there, as it usually is by the time SES's event comes, where reading the claim first made it two.
+   */
+  record?: string;
 }
 
 /**
@@ -61,6 +67,7 @@ export function emailTags(email: { evidence?: DeliveryEvidenceTarget; attempt?: 
       ? [
           { Name: 'send', Value: email.attempt.key },
           { Name: 'attempt', Value: email.attempt.attempt },
+          ...(email.attempt.record ? [{ Name: 'sendRecord', Value: recordTag(email.attempt.record) }] : []),
         ]
       : []),
   ];
@@ -121,6 +128,14 @@ export function sendEvidenceFromSesEvent(event: z.infer<typeof sesEventSchema>):
   const complaintId = detail.mail.tags.complaint?.[0];
   const key = detail.mail.tags.send?.[0];
   const attempt = detail.mail.tags.attempt?.[0];
+  const record = detail.mail.tags.sendRecord?.[0];
   if (detail.eventType !== 'Send' || !complaintId || !key || !attempt || !detail.mail.timestamp) return undefined;
-  return { complaintId, key, attempt, messageId: detail.mail.messageId, at: detail.mail.timestamp };
+  return {
+    complaintId,
+    key,
+    attempt,
+    ...(record ? { record: recordOfTag(record) } : {}),
+    messageId: detail.mail.messageId,
+    at: detail.mail.timestamp,
+  };
 }

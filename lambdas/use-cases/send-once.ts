@@ -101,7 +101,7 @@ export async function sendOnce<Recorded = SentEmail>(request: SendOnceRequest<Re
   }
   let messageId: string;
   try {
-    messageId = await request.send({ complaintId, key, attempt: attempt.attempt });
+    messageId = await request.send({ complaintId, key, attempt: attempt.attempt, record });
   } catch (error) {
     // SES answered with a refusal: nothing went out, so the next attempt need not wait for evidence. An error
     // that leaves it open (the connection dropped after the request went out) keeps the claim.

@@ -5,6 +5,7 @@ import { COMPLAINTS_TABLE } from '../../local/dynamodb';
 import { dynamoDocumentClient, UpdateCommand } from '../../lambdas/adapters/aws-wire/dynamodb-api';
 import { dynamoSendClaims } from '../../lambdas/adapters/send-claims';
 import { keys } from '../../lambdas/adapters/table-design';
+import { sendClaimKey } from '../../lambdas/core/delivery-evidence';
 
 // SES reports deliveries and bounces through EventBridge in AWS; aws-ses-v2-local reports nothing, so these
 // hand the handler the events SES would send, shaped as SES documents them.
@@ -100,4 +101,20 @@ it("keeps no SES Send evidence on a reminder's claim once the reminder is record
   );
   expect(await claims.keepSendEvidence({ ...evidence, key: second.key, attempt: second.attempt })).toBe(false);
   expect((await claims.read(id, second.key))?.sent).toBeUndefined();
+});
+
+it("answers SES's Send event for an e-mail already recorded with one read of the complaint, when the e-mail names its record", async () => {
+  const { id, messageId } = await acknowledged();
+  const client = dynamoDocumentClient();
+  const claims = dynamoSendClaims(client, COMPLAINTS_TABLE);
+  // The acknowledgement's own claim and attempt: with the claim read first, this took a second read.
+  const claim = (await claims.read(id, sendClaimKey('acknowledgement')))!;
+  const operations: string[] = [];
+  client.intercept((request, next) => {
+    operations.push(request.headers.get('x-amz-target') ?? '');
+    return next(request);
+  });
+  const evidence = { complaintId: id, key: claim.key, attempt: claim.attempt, messageId, at: '2026-11-23T10:00:00.000Z' };
+  expect(await claims.keepSendEvidence({ ...evidence, record: 'acknowledgement' })).toBe(false);
+  expect(operations).toEqual(['DynamoDB_20120810.GetItem']);
 });

@@ -31,6 +31,24 @@ describe('delivery evidence from SES events', () => {
     expect(sendEvidenceFromSesEvent(event({ ...sent, eventType: 'Delivery' }))).toBeUndefined();
   });
 
+  it("names a send-once e-mail's record in a tag of its own, dots as dashes, and reads it back from the Send event", () => {
+    const tags = emailTags({ attempt: { complaintId: 'c-1', key: 'k_-9', attempt: 'a-1', record: 'reminders.3' } });
+    expect(tags).toContainEqual({ Name: 'sendRecord', Value: 'reminders-3' });
+    expect(tags.every((tag) => SES_TAG_VALUE.test(tag.Name) && SES_TAG_VALUE.test(tag.Value))).toBe(true);
+    const sent = {
+      eventType: 'Send',
+      mail: { messageId: 'm-1', timestamp: 't0', tags: Object.fromEntries(tags.map((tag) => [tag.Name, [tag.Value]])) },
+    };
+    expect(sendEvidenceFromSesEvent(event(sent))).toEqual({
+      complaintId: 'c-1',
+      key: 'k_-9',
+      attempt: 'a-1',
+      record: 'reminders.3',
+      messageId: 'm-1',
+      at: 't0',
+    });
+  });
+
   it.each([
     ['a delivery', { eventType: 'Delivery', mail: mail(ours), delivery: { timestamp: 't1' } }, { delivery: 'delivered', at: 't1' }],
     [
