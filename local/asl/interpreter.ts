@@ -408,7 +408,7 @@ async function attemptTask(
       limits.push(heartbeat);
     }
     const aborted = new Promise<never>((_, reject) =>
-      attempt.signal.addEventListener('abort', () => reject(new ExecutionAborted('stopped')), { once: true }),
+      attempt.signal.addEventListener('abort', () => reject(abortedBy(attempt.signal)), { once: true }),
     );
     const work = (async (): Promise<Json> => {
       const invoked = await ports.runTask(state.Resource!.replace(CALLBACK, ''), parameters, { stateName: name, signal: attempt.signal });
@@ -442,7 +442,7 @@ async function attemptTask(
     const selected = state.ResultSelector !== undefined ? applyTemplate(state.ResultSelector, raw, context) : raw;
     return selectPath(state.OutputPath, applyResultPath(state.ResultPath, input, selected), context);
   } finally {
-    attempt.abort('attempt over');
+    attempt.abort(ATTEMPT_OVER);
     signal.removeEventListener('abort', stop);
     token?.cancel();
   }
@@ -455,16 +455,29 @@ function positiveInteger(value: Json, field: string): number {
   return value;
 }
 
+/**
+ * The reason an attempt's signal is aborted with once the attempt is over, whatever its outcome: its timers and
+ * its race are let go then, and nobody reads what they reject with.
+ */
+const ATTEMPT_OVER = Symbol('attempt over');
+
+/**
+ * What a wait cut short by `signal` rejects with: ExecutionAborted for a stop; the bare reason when the attempt
+ * is merely over (every attempt ends so), where an Error's stack, captured twice per Task, was CPU for nothing.
+ */
+const abortedBy = (signal: AbortSignal): unknown => (signal.reason === ATTEMPT_OVER ? ATTEMPT_OVER : new ExecutionAborted('stopped'));
+
 function realSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(new ExecutionAborted('stopped'));
-      },
-      { once: true },
-    );
+    const stop = () => {
+      clearTimeout(timer);
+      reject(abortedBy(signal));
+    };
+    // The listener goes with the pause: a Retry's pauses wait on the execution's own signal, which lives on.
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', stop, { once: true });
   });
 }
