@@ -219,9 +219,20 @@ export async function transactWrite(
   }
 }
 
-/** A put that may only create its item: no condition but `attribute_not_exists` on a key attribute. */
-const onlyCreates = (target: Target) =>
-  target.kind === 'Put' && /^attribute_not_exists\((PK|#\w+)\)$/.test(String(target.operation.ConditionExpression ?? '').trim());
+/**
+ * A put that may only create its item: no condition but `attribute_not_exists` on a key attribute, and no
+ * expression name or value beside the one it uses. A batch skips dynalite's validation of a put's expression
+ * attributes, so a put with any other (an unused value, say, which DynamoDB refuses) goes alone, to be refused
+ * as DynamoDB refuses it.
+ */
+function onlyCreates({ kind, operation, key }: Target): boolean {
+  if (kind !== 'Put' || operation.ExpressionAttributeValues !== undefined) return false;
+  const checked = /^attribute_not_exists\((PK|#\w+)\)$/.exec(String(operation.ConditionExpression ?? '').trim())?.[1];
+  if (checked === undefined) return false;
+  const names = operation.ExpressionAttributeNames as Record<string, string> | undefined;
+  if (checked === 'PK') return names === undefined;
+  return names !== undefined && Object.keys(names).length === 1 && names[checked] !== undefined && names[checked] in key;
+}
 
 /** The items' current images (undefined: absent), in one consistent BatchGetItem. */
 async function imagesOf(call: Call, targets: Target[]): Promise<(Json | undefined)[]> {

@@ -111,6 +111,49 @@ it('refuses two operations on one item (ValidationException) and writes nothing'
   expect(await get('t5', 'A')).toBeUndefined();
 });
 
+// Creates are written together locally (one batch); each must still be validated as DynamoDB validates a put.
+it.each([
+  ['an unused expression value', { ConditionExpression: 'attribute_not_exists(PK)', ExpressionAttributeValues: { ':unused': { S: 'x' } } }, /unused/],
+  ['an unused expression name', { ConditionExpression: 'attribute_not_exists(PK)', ExpressionAttributeNames: { '#unused': 'other' } }, /unused/],
+  [
+    'a name used beside one that is not',
+    { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': 'PK', '#unused': 'other' } },
+    /unused/,
+  ],
+])('refuses creates of which one carries %s (ValidationException) and writes none of them', async (_, condition, message) => {
+  const refused = client.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        { Put: { TableName: TABLE, Item: key('t9', 'A'), ConditionExpression: 'attribute_not_exists(PK)' } },
+        { Put: { TableName: TABLE, Item: key('t9', 'B'), ...condition } },
+      ],
+    }),
+  );
+  await expect(refused).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringMatching(message) });
+  expect(await get('t9', 'A')).toBeUndefined();
+  expect(await get('t9', 'B')).toBeUndefined();
+});
+
+it('writes creates whose condition names the key through an expression name', async () => {
+  await client.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: TABLE,
+            Item: key('t10', 'A'),
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': 'PK' },
+          },
+        },
+        { Put: { TableName: TABLE, Item: key('t10', 'B'), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ],
+    }),
+  );
+  expect(await get('t10', 'A')).toBeDefined();
+  expect(await get('t10', 'B')).toBeDefined();
+});
+
 it('isolates concurrent transactions: of 20 claiming the same item, exactly one wins', async () => {
   const claims = Array.from({ length: 20 }, (_, i) =>
     client
