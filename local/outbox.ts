@@ -74,11 +74,14 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
     observePuts(items) {
       const events: JournalEntry[] = [];
       for (const { table, item } of items) {
+        // The key first: only event items are read whole (a complaint's transaction also puts the complaint
+        // and what the customer sent, up to 10,000 characters, on the API's thread).
+        const sortKey = (item.SK as { S?: unknown } | undefined)?.S;
+        if (typeof sortKey !== 'string' || !sortKey.startsWith('EVENT#')) continue;
         const plain = unmarshall(item as never) as Record<string, unknown>;
-        if (typeof plain.SK !== 'string' || !plain.SK.startsWith('EVENT#')) continue;
         events.push({
           table,
-          key: { PK: String(plain.PK), SK: plain.SK },
+          key: { PK: String(plain.PK), SK: sortKey },
           detail: { complaintId: String(plain.complaintId), type: String(plain.type), sequence: Number(plain.sequence), at: String(plain.at) },
         });
       }
