@@ -205,19 +205,24 @@ export interface RouteMatch {
 
 /** Finds the route for a request; `allowed` lists the methods of a path that exists under another method. */
 export function matchRoute(method: string, path: string): { match?: RouteMatch; allowed: string[] } {
+  // The templates split once per process and the path once per request, not both once per route tried: the
+  // local API server routes every request through here, as API Gateway does with routes it compiled once.
+  templates ??= routes.map((route) => route.path.split('/'));
+  const actual = path.replace(/\/+$/, '').split('/');
+  const wantedMethod = method.toUpperCase();
   const allowed: string[] = [];
-  for (const route of routes) {
-    const pathParameters = matchPath(route.path, path);
+  for (const [index, route] of routes.entries()) {
+    const pathParameters = matchPath(templates[index]!, actual);
     if (!pathParameters) continue;
-    if (route.method === method.toUpperCase()) return { match: { route, pathParameters }, allowed };
+    if (route.method === wantedMethod) return { match: { route, pathParameters }, allowed };
     allowed.push(route.method);
   }
   return { allowed };
 }
 
-function matchPath(template: string, path: string): Record<string, string> | undefined {
-  const wanted = template.split('/');
-  const actual = path.replace(/\/+$/, '').split('/');
+let templates: string[][] | undefined;
+
+function matchPath(wanted: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
   if (wanted.length !== actual.length) return undefined;
   const parameters: Record<string, string> = {};
   for (let i = 0; i < wanted.length; i += 1) {
