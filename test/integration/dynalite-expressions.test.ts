@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { plainTable } from '../support/plain-table';
 import path from 'node:path';
 import { inProcessCall, type Call, type DynaliteListener, type Json } from '../../local/dynalite-in-process';
 import { rememberDynaliteParses, rememberingParse, type ParseContext } from '../../local/dynalite-expressions';
@@ -140,18 +141,7 @@ describe('dynalite with remembering grammars', () => {
     const server = dynalite({ createTableMs: 0 });
     servers.push(server);
     const call = inProcessCall(server.listeners('request')[0] as DynaliteListener);
-    await call('CreateTable', {
-      TableName: 'Tab',
-      AttributeDefinitions: [
-        { AttributeName: 'PK', AttributeType: 'S' },
-        { AttributeName: 'SK', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'PK', KeyType: 'HASH' },
-        { AttributeName: 'SK', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    });
+    await call('CreateTable', plainTable('Tab'));
     while (((await call('DescribeTable', { TableName: 'Tab' })).body.Table as Json).TableStatus !== 'ACTIVE')
       await new Promise((resolve) => setTimeout(resolve, 5));
     return call;
