@@ -52,6 +52,12 @@ export interface RuntimeOptions {
   workflowThread?: boolean;
   /** Runs the product's clock this many times faster than real time (e.g. 1440: a day a minute). */
   clockSpeed?: number;
+  /**
+   * What the product's clock shows when it starts (default: real time, or where a data folder's clock stopped).
+   * A test that lives through whole complaints pins its calendar with it: a complaint filed before Christmas has
+   * fewer working days to its deadline than one filed in June, so the same test would differ by season.
+   */
+  clockStartsAt?: Date;
   /** Fault injection for tests: see startStepFunctionsStandIn. */
   stepFunctionsFault?: (operation: string) => { type: string; statusCode: number } | undefined;
   /** Fault injection for tests: an SES outage or throttling, answered instead of sending (see startSes). */
@@ -130,7 +136,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const clockEnvironment = {
       LOCAL_CLOCK_SPEED: String(options.clockSpeed ?? 1),
       LOCAL_CLOCK_ORIGIN: String(realNow),
-      LOCAL_CLOCK_SHOWS: String(restoredClockReading(options.dataDir, realNow)),
+      LOCAL_CLOCK_SHOWS: String(options.clockStartsAt?.getTime() ?? restoredClockReading(options.dataDir, realNow)),
     };
     const ses = await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir, fault: options.sesFault });
     started.push(() => ses.close());

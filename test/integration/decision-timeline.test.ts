@@ -12,8 +12,11 @@ import { timelineHarness } from '../support/timeline';
 // Staff act between two reminders, which are four working days apart: at 100,000 times real speed that
 // is about five seconds of real time to act in, enough on a busy machine (see test/support/timeline.ts).
 
+// The clock starts on 1 June 2027: the file lives through about two months of product time, and June and July
+// have no public holiday to shift a reminder or a deadline (a run in December would cross Christmas, and a
+// complaint with fewer working days has one reminder less to wait for).
 jest.setTimeout(40_000);
-const { runtime, supervisor, until, complaint, finished, emailsAbout, file } = timelineHarness(100_000);
+const { runtime, supervisor, until, complaint, finished, emailsAbout, file } = timelineHarness(100_000, new Date('2027-06-01T06:00:00Z'));
 
 describe('a decision recorded between two reminders', () => {
   it('reaches the customer at once, and no further reminder is sent', async () => {
@@ -92,9 +95,12 @@ describe('a complaint answered after its three reminders, read with the ordinary
    * about half a second of real time (the last reminder is a day before the deadline). The reminder is recorded
    * inside the step that sends it: the decision is meant for that wait, not for the same step's next look at
    * the complaint, which would send it without a fourth wait. On a machine too busy to act within the wait, the
-   * deadline comes first (the third timer and then a fourth run out) and another complaint is filed.
+   * deadline comes first (the third timer and then a fourth run out), or a reminder goes out a product day late
+   * (a second of a busy machine is 27 product hours): then another complaint is filed. A late timer in the
+   * product itself (the retry that made every timer fire late in AWS) is late on every attempt, and fails.
    */
   async function decidedInTheLastWait(): Promise<string> {
+    const missed: string[] = [];
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       const { id } = await file();
       await until('the wait after the last reminder', async () => (await entered(id, 'AwaitChangeOrTimer')) >= 4);
@@ -105,9 +111,29 @@ describe('a complaint answered after its three reminders, read with the ordinary
       });
       await finished(id);
       const timersRunOut = (await runtime().stepFunctions.history(id)).filter((event) => event.type === 'TaskTimedOut').length;
-      if (decided.statusCode === 200 && timersRunOut === 3) return id;
+      const late = await remindersOffTheirDay(id);
+      if (decided.statusCode === 200 && timersRunOut === 3 && late.length === 0) return id;
+      missed.push(
+        `attempt ${attempt}: decision ${decided.statusCode}, ${timersRunOut} timers ran out, reminders off their day: ${late.join(', ') || 'none'}`,
+      );
     }
-    throw new Error('three complaints in a row reached their deadline before the decision: the machine is too busy for this clock speed');
+    throw new Error(
+      `no complaint was decided in its last wait with every reminder on its day (too busy a machine, or late timers)\n${missed.join('\n')}`,
+    );
+  }
+
+  /** The reminders not sent at or after their planned time on their planned day, as "offset: planned day, sent at". */
+  async function remindersOffTheirDay(id: string): Promise<string[]> {
+    const stored = await complaint(id);
+    const policy = loadPolicyRegistry().policyFor(stored.policyId);
+    return computeReminderDates(policy, stored.responseDueBy)
+      .filter(({ offset, date }) => {
+        const sent = stored.reminders?.[String(offset)]?.sentAt;
+        return (
+          sent === undefined || Date.parse(sent) < warsawInstant(date, reminderTime(id)).getTime() || warsawCalendarDate(new Date(sent)) !== date
+        );
+      })
+      .map(({ offset, date }) => `${offset}: ${date}, ${stored.reminders?.[String(offset)]?.sentAt ?? 'never'}`);
   }
 
   it('takes 15 state transitions, waits once per timer, and sends each reminder on its planned day', async () => {
@@ -134,13 +160,6 @@ describe('a complaint answered after its three reminders, read with the ordinary
       events.filter((event) => event.type === 'TaskScheduled' && event.taskScheduledEventDetails?.resource === 'invoke.waitForTaskToken'),
     ).toHaveLength(4);
 
-    const stored = await complaint(id);
-    const policy = loadPolicyRegistry().policyFor(stored.policyId);
-    for (const { offset, date } of computeReminderDates(policy, stored.responseDueBy)) {
-      const planned = warsawInstant(date, reminderTime(id)).getTime();
-      const sent = Date.parse(stored.reminders[String(offset)].sentAt);
-      expect(sent).toBeGreaterThanOrEqual(planned);
-      expect(warsawCalendarDate(new Date(sent))).toBe(date); // on its day (a busy machine may add product hours)
-    }
+    // Each reminder on its planned day: decidedInTheLastWait returns only a complaint whose reminders were.
   }, 120_000);
 });

@@ -8,10 +8,10 @@ import { warsawCalendarDate } from '../../lambdas/core/calendar/polish-calendar'
 // Functions stand-in) waits for its timers on that clock. Nothing sleeps for a fixed time; each test polls
 // for the state it expects. One runtime per test file: handler modules keep their clients for the process.
 
-export function timelineHarness(speed: number) {
+export function timelineHarness(speed: number, clockStartsAt?: Date) {
   let runtime!: Runtime;
   beforeAll(async () => {
-    runtime = await startLocalProduct({ clockSpeed: speed });
+    runtime = await startLocalProduct({ clockSpeed: speed, clockStartsAt });
   });
   afterAll(async () => {
     await runtime.stop();
