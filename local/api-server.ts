@@ -349,12 +349,16 @@ function normalise(result: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof result === 'string' ? result : JSON.stringify(result) };
 }
 
+// API Gateway answers with the whole body and its Content-Length, never chunked: it has the Lambda's answer
+// in full before it sends a byte. writeHead sends the head as it is, so the length goes into it here.
 function send(response: http.ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  const headers: Record<string, string | string[] | number> = { ...(result.headers as Record<string, string>) };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
-  response.writeHead(result.statusCode ?? 200, headers);
-  if (result.body === undefined) response.end();
   // A text body is written as it is (Node encodes it once, into the socket's buffer), a base64 one as its bytes.
-  else if (result.isBase64Encoded) response.end(Buffer.from(result.body, 'base64'));
+  const bytes = result.body !== undefined && result.isBase64Encoded ? Buffer.from(result.body, 'base64') : undefined;
+  headers['content-length'] = bytes?.length ?? (result.body === undefined ? 0 : Buffer.byteLength(result.body, 'utf8'));
+  response.writeHead(result.statusCode ?? 200, headers);
+  if (bytes) response.end(bytes);
+  else if (result.body === undefined) response.end();
   else response.end(result.body, 'utf8');
 }

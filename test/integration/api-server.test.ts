@@ -173,3 +173,44 @@ describe('the local HTTP server, draining a refused body within bounds', () => {
     expect(outcome.closedAfterMs).toBeDefined();
   });
 });
+
+describe("the local HTTP server's answers, as API Gateway sends them", () => {
+  let server: ApiServer;
+  beforeAll(async () => {
+    server = await startApiServer({ port: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  /** The answer's head and body as they came over the wire. */
+  function get(path: string): Promise<{ status?: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      http
+        .get(`${server.url}${path}`, { agent: false }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks) }));
+          response.on('error', reject);
+        })
+        .on('error', reject);
+    });
+  }
+
+  // API Gateway has a Lambda's answer in full before it sends it: a Content-Length, no chunked transfer coding.
+  it.each([
+    ['a JSON answer', '/health'],
+    ['a page in Polish', '/complaints/status?lang=pl'],
+    ['a problem+json answer', '/no-such-path'],
+  ])('sends %s with a Content-Length of its bytes, not chunked', async (_, path) => {
+    const { headers, body } = await get(path);
+    expect(headers['transfer-encoding']).toBeUndefined();
+    expect(body.length).toBeGreaterThan(0);
+    expect(headers['content-length']).toBe(String(body.length));
+  });
+
+  it('sends the Polish page with more bytes than characters, so the length counts bytes', async () => {
+    const { body } = await get('/complaints/status?lang=pl');
+    expect(body.length).toBeGreaterThan(body.toString('utf8').length);
+  });
+});
