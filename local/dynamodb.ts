@@ -8,7 +8,6 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { nonKeyAttributes, tableDesign, type IndexDesign } from '../lambdas/adapters/table-design';
-import { EXECUTIONS_TABLE } from './stepfunctions-server';
 import type { MeteredWrite, WriteMeter } from './dynamodb-transactions';
 import type { DynamoDbWorkerData, MainMessage, WorkerMessage } from './dynamodb-worker';
 
@@ -84,7 +83,7 @@ async function startWorker(
 
 export const COMPLAINTS_TABLE = 'complaints';
 
-/** dynalite on LevelDB under `path` (in memory without one), with the product's tables created if absent. */
+/** dynalite on LevelDB under `path` (in memory without one), with the product's table created if absent. */
 export async function startDynamoDb(options: {
   port: number;
   path?: string;
@@ -107,13 +106,9 @@ export async function startDynamoDb(options: {
   const url = `http://127.0.0.1:${worker.port}`;
   const client = new DynamoDBClient({ endpoint: url, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
+    // Only the product's table: the local Step Functions keeps its executions in a journal of its own (an older
+    // version's table of them is read once where a data folder has it, stepfunctions-server.ts).
     await createIfAbsent(client, complaintsTable());
-    await createIfAbsent(client, {
-      TableName: EXECUTIONS_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
-    });
   } catch (error) {
     client.destroy();
     await worker.close();
