@@ -87,6 +87,11 @@ export interface Runtime {
  * their configuration from the environment at first load, exactly as in Lambda, so it is set here first.
  */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  // The local product runs on this machine's Node (20 is supported, package.json "engines"), the functions on
+  // Lambda's (lib/bundling.ts). The SDK's notice that its releases after the first week of January 2027 need
+  // Node 22 concerns upgrading the lockfile, which the README says; printed by each thread at every start, it
+  // read as a fault of this run. Set before the first client is built, and inherited by the worker threads.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (options.workflowThread && (options.workflow?.wrapTask || options.stepFunctionsFault)) {
     throw new Error('Faults injected into the workflows (workflow.wrapTask, stepFunctionsFault) need them on this thread: leave workflowThread off');
   }
