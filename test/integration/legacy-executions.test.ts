@@ -8,6 +8,7 @@ import { startDynamoDb } from '../../local/dynamodb';
 import { EXECUTIONS_TABLE, type ExecutionRecord } from '../../local/stepfunctions-server';
 import { asStaff, demoStaff } from '../support/staff-event';
 import { mailbox, postComplaint, startLocalProduct, validComplaint } from '../support/local-product';
+import { until } from '../support/until';
 
 // Versions of the local product before the executions journal (executions.jsonl) kept the local Step
 // Functions' executions as items of a dynalite table. A data folder written by one of them still starts: its
@@ -22,16 +23,6 @@ afterAll(async () => {
   await runtime?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Moves the executions from the journal into the table an older version kept them in, as it left them. */
 async function asAnOlderVersionKeptThem(records: ExecutionRecord[]): Promise<void> {

@@ -8,6 +8,7 @@ import { ATTEMPT_OFFSETS_SECONDS } from '../../lambdas/core/outbound-webhooks';
 import { postComplaint, startLocalProduct, validComplaint } from '../support/local-product';
 import { demoStaff } from '../support/staff-event';
 import { canonicalEvent, standardWebhook } from '../support/webhook-deliveries';
+import { until } from '../support/until';
 
 // Status events out, against the whole local product: real subscribers listening on 127.0.0.1, the real
 // dispatcher fed by the outbox, the real delivery state machine (statemachines/webhook-delivery.asl.json) run
@@ -111,16 +112,6 @@ async function subscribe(url: string, events: string[], extra: Record<string, un
   const response = await call(admin.id, 'POST', '/admin/webhook-subscriptions', { url, events, ...extra });
   expect(response.status).toBe(201);
   return response.body as { id: string; secret: string; status: string };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function fileComplaint(): Promise<string> {

@@ -2,6 +2,7 @@ import type { Runtime } from '../../local/runtime';
 import { mailbox, postComplaint, startLocalProduct, validComplaint, type SentEmail } from './local-product';
 import { asStaff, demoStaff } from './staff-event';
 import { warsawCalendarDate } from '../../lambdas/core/calendar/polish-calendar';
+import { until as waitUntil } from './until';
 
 // Whole complaint lives, 14 to 60 days long, in seconds: the local runtime's product clock runs many times
 // faster than real time (LOCAL_CLOCK_SPEED), and the workflow (the real ASL, through the local Step
@@ -19,15 +20,8 @@ export function timelineHarness(speed: number, clockStartsAt?: Date) {
 
   const supervisor = () => demoStaff((staff) => staff.role === 'supervisor');
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 25_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  // At these clock speeds a product day is about a second: look often, and give up before the test's own timeout.
+  const until = <T>(what: string, probe: () => Promise<T | undefined | false>) => waitUntil(what, probe, 25_000, 10);
 
   return {
     runtime: () => runtime,
