@@ -124,7 +124,8 @@ describe.each(Object.keys(functions) as FunctionName[])('the %s bundle', (name) 
   });
 
   // Classic zod's schemas carry every method (toJSONSchema included) whatever the code calls: ~105 KiB where
-  // zod/mini keeps only the checks used (lambdas/core/zod.ts). The openapi function generates with mini too.
+  // zod/mini keeps only the checks used (lambdas/core/zod.ts). The openapi function serves the committed document
+  // and carries no zod at all.
   it("carries zod's tree-shakable build only, never classic zod", () => {
     expect(bundle.modules.filter((module) => /node_modules\/zod\/(v4\/)?classic\//.test(module))).toEqual([]);
   });
