@@ -133,7 +133,7 @@ export const keys = {
   webhookDeadLetter: (id: string) => ({ PK: 'WEBHOOK_DEAD_LETTERS', SK: id }),
 } as const;
 
-import { UNASSIGNED } from '../core/department-rules';
+import { UNASSIGNED } from '../core/unassigned';
 
 export { UNASSIGNED };
 

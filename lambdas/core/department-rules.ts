@@ -3,9 +3,6 @@ import { channels, remedies, type Assignment, type Complaint } from './complaint
 import { DomainError, InvalidConfiguration } from './errors';
 import { parsedConfiguration } from './validation';
 
-/** The department of a complaint that no rule or person has assigned yet. */
-export const UNASSIGNED = 'unassigned';
-
 // Which department handles a complaint is data, not code: one versioned file (config/departments.json) lists
 // the departments and ordered rules. The first rule whose conditions all hold wins; a complaint no rule
 // matches goes to the fallback department (triage). The assignment records the rule, the reason and the

@@ -1,5 +1,6 @@
 import * as z from './zod';
 import { Forbidden } from './errors';
+import { UNASSIGNED } from './unassigned';
 
 // Who works on complaints, and what each role may do. The staff directory (config/staff.*.json) maps an
 // IAM principal — what API Gateway's IAM authorizer reports — to a person, a role and departments. Locally,
@@ -24,8 +25,6 @@ export type StaffAction = (typeof staffActions)[number];
 
 /** The department a complaint sits in before anyone routed it; its desk is triage (see `can`). */
 export const TRIAGE_DEPARTMENT = 'triage';
-/** How the complaint table names "no department yet" (adapters/table-design.ts `UNASSIGNED`). */
-const NOT_YET_ROUTED = 'unassigned';
 
 const ARN = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$/;
 
@@ -179,7 +178,7 @@ export function can(staff: StaffMember, action: StaffAction, context: Permission
   if (scope === 'all-departments') return true;
   if (scope === 'never') return false;
   if (context.department === undefined) return action === 'complaint:list';
-  const department = context.department === NOT_YET_ROUTED ? TRIAGE_DEPARTMENT : context.department;
+  const department = context.department === UNASSIGNED ? TRIAGE_DEPARTMENT : context.department;
   return staff.departments.includes(department);
 }
 

@@ -24,7 +24,7 @@ import type {
 import type { ComplaintLists, ComplaintRepository, ListRequest, Mailer, WorkflowWaker } from './ports';
 import { summaryOf, type ComplaintPage } from '../core/complaint-summary';
 import type { PrintedLetter } from '../adapters/letter-pdf';
-import { UNASSIGNED } from '../core/department-rules';
+import { UNASSIGNED } from '../core/unassigned';
 import { sendOnce, type SendOncePorts } from './send-once';
 
 export interface StaffPorts extends SendOncePorts {
