@@ -10,9 +10,11 @@ import { loadStaffDirectory } from '../http/staff-identity';
 // and a 200-person staff directory alone is ~40 KB. `cdk synth` validates each file with the loader below and
 // copies it into the bundle of every function that reads it (`config/<file>` beside index.js); at cold start
 // this adapter reads it from there. Locally (no LAMBDA_TASK_ROOT) the same adapter reads the repository's
-// config/ folder, with the demo staff directory. One file more is one entry more here.
+// config/ folder, with the demo staff directory. One file more is one spec more here, listed in `configFiles`.
 
 export interface ConfigFileSpec {
+  /** Its key in `configFiles`, as messages name it. */
+  readonly name: string;
   /** Its name in a function's bundle, under config/. */
   readonly file: string;
   /** The CDK context naming the deployment's own file (`-c <context>=path/to/file.json`). */
@@ -32,50 +34,66 @@ export interface ConfigFileSpec {
   readonly load: (json: unknown, source: string) => unknown;
 }
 
+export const departmentsFile = {
+  name: 'departments',
+  file: 'departments.json',
+  context: 'departments',
+  repositoryFile: 'departments.json',
+  // Without -c departments a deployment routes to the demo departments (*.example addresses).
+  shipRepositoryFile: true,
+  readBy: 'all',
+  load: (json: unknown, source: string) => loadDepartmentRules(json, source),
+} as const satisfies ConfigFileSpec;
+
+export const companyFile = {
+  name: 'company',
+  file: 'company.json',
+  context: 'company',
+  repositoryFile: 'company.json',
+  // The demo company's ADR position and appeal routes: the demo guard stops `cdk deploy` without -c company.
+  shipRepositoryFile: true,
+  readBy: 'all',
+  load: (json: unknown, source: string) => parseCompanyProfile(json, source),
+} as const satisfies ConfigFileSpec;
+
+export const customPoliciesFile = {
+  name: 'customPolicies',
+  file: 'policies.custom.json',
+  context: 'customPolicies',
+  fallback: { policies: [] },
+  shipRepositoryFile: false,
+  readBy: 'all',
+  load: (json: unknown, source: string) => parsePolicyFile(json, source),
+} as const satisfies ConfigFileSpec;
+
+export const staffDirectoryFile = {
+  name: 'staffDirectory',
+  file: 'staff.json',
+  context: 'staffDirectory',
+  repositoryFile: 'staff.local.json',
+  // Never the demo keys in AWS: without -c staffDirectory nobody may use the staff API.
+  fallback: { staff: [] },
+  shipRepositoryFile: false,
+  readBy: ['staffReads', 'staffChanges', 'staffWebhooks', 'decisionLetter'],
+  load: (json: unknown, source: string) => {
+    try {
+      return loadStaffDirectory(json);
+    } catch (error) {
+      throw new Error(`${source}: ${(error as Error).message}`);
+    }
+  },
+} as const satisfies ConfigFileSpec;
+
+// Each file's spec a constant of its own, and the table only for the tools that go through them all (CDK, the
+// demo guard, tests): a function reading one file through `readConfig` bundles that file's loader alone. Through
+// the table, every function that read any file built the schemas of all four at cold start (the department
+// rules', the staff directory's, the company's, the policies').
 export const configFiles = {
-  departments: {
-    file: 'departments.json',
-    context: 'departments',
-    repositoryFile: 'departments.json',
-    // Without -c departments a deployment routes to the demo departments (*.example addresses).
-    shipRepositoryFile: true,
-    readBy: 'all',
-    load: (json: unknown, source: string) => loadDepartmentRules(json, source),
-  },
-  company: {
-    file: 'company.json',
-    context: 'company',
-    repositoryFile: 'company.json',
-    // The demo company's ADR position and appeal routes: the demo guard stops `cdk deploy` without -c company.
-    shipRepositoryFile: true,
-    readBy: 'all',
-    load: (json: unknown, source: string) => parseCompanyProfile(json, source),
-  },
-  customPolicies: {
-    file: 'policies.custom.json',
-    context: 'customPolicies',
-    fallback: { policies: [] },
-    shipRepositoryFile: false,
-    readBy: 'all',
-    load: (json: unknown, source: string) => parsePolicyFile(json, source),
-  },
-  staffDirectory: {
-    file: 'staff.json',
-    context: 'staffDirectory',
-    repositoryFile: 'staff.local.json',
-    // Never the demo keys in AWS: without -c staffDirectory nobody may use the staff API.
-    fallback: { staff: [] },
-    shipRepositoryFile: false,
-    readBy: ['staffReads', 'staffChanges', 'staffWebhooks', 'decisionLetter'],
-    load: (json: unknown, source: string) => {
-      try {
-        return loadStaffDirectory(json);
-      } catch (error) {
-        throw new Error(`${source}: ${(error as Error).message}`);
-      }
-    },
-  },
-} as const satisfies Record<string, ConfigFileSpec>;
+  departments: departmentsFile,
+  company: companyFile,
+  customPolicies: customPoliciesFile,
+  staffDirectory: staffDirectoryFile,
+} as const;
 
 export type ConfigFileName = keyof typeof configFiles;
 export type ConfigFile<K extends ConfigFileName> = ReturnType<(typeof configFiles)[K]['load']>;
@@ -89,14 +107,19 @@ export function configLocation(env: NodeJS.ProcessEnv = process.env): { director
   return taskRoot ? { directory: path.join(taskRoot, 'config'), deployed: true } : { directory: repositoryConfigDirectory, deployed: false };
 }
 
+/** `readConfig` by the file's name in `configFiles`: for tools and tests, which may read any file. */
+export function readConfigFile<K extends ConfigFileName>(name: K, location = configLocation()): ConfigFile<K> {
+  return readConfig(configFiles[name], location);
+}
+
 /**
  * Reads and validates one configuration file (once per process: callers keep the result, see compose.ts).
  * Fails naming the file and the problem: a missing file, JSON that does not parse, content the loader refuses.
  */
-export function readConfigFile<K extends ConfigFileName>(name: K, location = configLocation()): ConfigFile<K> {
-  const spec: ConfigFileSpec = configFiles[name];
+export function readConfig<S extends ConfigFileSpec>(spec: S, location = configLocation()): ReturnType<S['load']> {
+  const { name } = spec;
   const file = location.deployed ? spec.file : spec.repositoryFile;
-  if (file === undefined) return spec.load(spec.fallback, `the default ${name} (no file)`) as ConfigFile<K>;
+  if (file === undefined) return spec.load(spec.fallback, `the default ${name} (no file)`) as ReturnType<S['load']>;
   const source = path.join(location.directory, file);
   if (!existsSync(source)) {
     throw new Error(
@@ -111,5 +134,5 @@ export function readConfigFile<K extends ConfigFileName>(name: K, location = con
   } catch (error) {
     throw new Error(`Configuration file ${source} is not valid JSON: ${(error as Error).message}`);
   }
-  return spec.load(json, source) as ConfigFile<K>;
+  return spec.load(json, source) as ReturnType<S['load']>;
 }

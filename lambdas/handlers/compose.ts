@@ -2,7 +2,7 @@ import { dynamo } from '../adapters/clients';
 import { ses } from '../adapters/ses-client';
 import { stepFunctions } from '../adapters/sfn-client';
 import { clockFromEnvironment } from '../adapters/clock';
-import { readConfigFile } from '../adapters/config-files';
+import { customPoliciesFile, departmentsFile, readConfig, staffDirectoryFile } from '../adapters/config-files';
 import { readEnvironment, required } from '../adapters/config';
 import { dynamoComplaintRepository } from '../adapters/complaint-repository';
 import { dynamoSendClaims } from '../adapters/send-claims';
@@ -46,8 +46,8 @@ const clock = /* @__PURE__ */ once(() => clockFromEnvironment());
 const now = () => clock().now();
 const complaints = /* @__PURE__ */ once(() => dynamoComplaintRepository(dynamo(), environment().TABLE_NAME));
 const sendClaims = /* @__PURE__ */ once(() => dynamoSendClaims(dynamo(), environment().TABLE_NAME));
-const policies = /* @__PURE__ */ once(() => loadPolicyRegistry(environment().DEFAULT_POLICY, readConfigFile('customPolicies')));
-const departments = /* @__PURE__ */ once(() => readConfigFile('departments'));
+const policies = /* @__PURE__ */ once(() => loadPolicyRegistry(environment().DEFAULT_POLICY, readConfig(customPoliciesFile)));
+const departments = /* @__PURE__ */ once(() => readConfig(departmentsFile));
 
 export const intakePorts = /* @__PURE__ */ once((): SubmitComplaintPorts => ({
   complaints: complaints(),
@@ -138,7 +138,7 @@ export const waitPorts = /* @__PURE__ */ once(() => ({
 }));
 
 /** Who is who on the staff API: IAM principals (in AWS) or demo keys (locally) mapped to staff, roles and departments. */
-export const staffDirectory = /* @__PURE__ */ once(() => readConfigFile('staffDirectory'));
+export const staffDirectory = /* @__PURE__ */ once(() => readConfig(staffDirectoryFile));
 
 /** The cursors the staff API hands out are sealed with the deployment's cursor key (sealed-cursors.ts). */
 const cursorKeys = /* @__PURE__ */ once(() => cursorSealFrom(environment()));
@@ -162,5 +162,5 @@ export const letterPorts = /* @__PURE__ */ once((): LetterPorts & { staff: Staff
   company: loadCompanyProfile(),
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; import() would change the bundle
   printLetter: (letter) => (require('../adapters/letter-pdf') as typeof import('../adapters/letter-pdf')).printLetter(letter),
-  staff: readConfigFile('staffDirectory'),
+  staff: readConfig(staffDirectoryFile),
 }));
