@@ -64,7 +64,7 @@ export const uploadSlotSchema = z.object({
   /** Where the browser POSTs the file (multipart/form-data): these fields first, in this order, then `file`. */
   url: z.string(),
   fields: z.record(z.string(), z.string()),
-  expiresAt: z.iso.datetime(),
+  expiresAt: z.isoDateTime,
 });
 export const uploadSlotsSchema = z.object({ slots: z.array(uploadSlotSchema) });
 export type UploadSlot = z.infer<typeof uploadSlotSchema>;
@@ -87,7 +87,7 @@ export type StoredAttachment = z.infer<typeof storedAttachmentSchema>;
 export const attachmentLinkSchema = z.object({
   ...storedAttachmentSchema.shape,
   url: z.string(),
-  expiresAt: z.iso.datetime(),
+  expiresAt: z.isoDateTime,
 });
 
 const ascii = (text: string) => [...text].map((character) => character.charCodeAt(0));

@@ -18,7 +18,7 @@ export const complaintSummarySchema = z.object({
   department: z.nullable(z.string().check(z.maxLength(64))),
   /** The shop platform a complaint came from through a webhook (e.g. shopify). */
   sourcePlatform: z.optional(z.string().check(z.maxLength(64))),
-  receivedAt: z.iso.datetime(),
+  receivedAt: z.isoDateTime,
   responseDueBy: calendarDateSchema,
 });
 

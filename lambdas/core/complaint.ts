@@ -28,25 +28,23 @@ const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F]/;
 // eslint-disable-next-line no-control-regex -- as above; a multi-line text keeps its newlines and tabs
 const CONTROL_MULTI_LINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
+// The checks every text field runs, built once and shared: a check keeps nothing of the schema it is attached to
+// (only the bounds write into that schema's own bag), so each field need not build its own copies at cold start.
+const trimmed = z.trim();
+const oneLine = z.refine<string>((value) => !CONTROL_SINGLE_LINE.test(value), 'must be one line without control characters');
+const noControlButLineBreaks = z.refine<string>(
+  (value) => !CONTROL_MULTI_LINE.test(value),
+  'must not contain control characters other than newlines and tabs',
+);
+const undisguised = z.refine<string>((value) => !DISGUISING.test(value), 'must not contain invisible direction overrides or broken characters');
+
 /** One line of text (a name, a product): no control characters, no disguising characters. */
 const singleLine = (max: number, min = { length: 1, message: 'is required' }) =>
-  z.string().check(
-    z.trim(),
-    z.minLength(min.length, min.message),
-    z.maxLength(max),
-    z.refine((value) => !CONTROL_SINGLE_LINE.test(value), 'must be one line without control characters'),
-    z.refine((value) => !DISGUISING.test(value), 'must not contain invisible direction overrides or broken characters'),
-  );
+  z.string().check(trimmed, z.minLength(min.length, min.message), z.maxLength(max), oneLine, undisguised);
 
 /** Text of several lines (a description): newlines and tabs, but no other control characters. */
 export const multiLine = (max: number, min = { length: 1, message: 'is required' }) =>
-  z.string().check(
-    z.trim(),
-    z.minLength(min.length, min.message),
-    z.maxLength(max),
-    z.refine((value) => !CONTROL_MULTI_LINE.test(value), 'must not contain control characters other than newlines and tabs'),
-    z.refine((value) => !DISGUISING.test(value), 'must not contain invisible direction overrides or broken characters'),
-  );
+  z.string().check(trimmed, z.minLength(min.length, min.message), z.maxLength(max), noControlButLineBreaks, undisguised);
 
 const optionalText = (max: number) => z.preprocess(blankIsAbsent, z.optional(singleLine(max)));
 
@@ -116,7 +114,7 @@ export const platformLookupSchema = z.object({
   /** The platform's id of the order, e.g. gid://shopify/Order/450789469. */
   orderId: z.string(),
   state: z.enum(['pending', 'done', 'failed']),
-  at: z.optional(z.iso.datetime()),
+  at: z.optional(z.isoDateTime),
   reason: z.optional(z.string()),
 });
 
@@ -197,9 +195,9 @@ export const outcomes = ['accepted', 'partly_accepted', 'rejected'] as const;
 /** Evidence of an e-mail we sent: SES's message id, when, and (later) what SES reported about delivery. */
 export const sentEmailSchema = z.object({
   messageId: z.string(),
-  sentAt: z.iso.datetime(),
+  sentAt: z.isoDateTime,
   delivery: z.optional(z.enum(['delivered', 'bounced', 'complained'])),
-  deliveryAt: z.optional(z.iso.datetime()),
+  deliveryAt: z.optional(z.isoDateTime),
 });
 
 export const decisionSchema = z.object({
@@ -232,7 +230,7 @@ export const decisionSchema = z.object({
 
 /** The decision as stored: the request completed from the company's configuration, and how it reaches the customer. */
 export const storedDecisionSchema = z.extend(decisionSchema, {
-  decidedAt: z.iso.datetime(),
+  decidedAt: z.isoDateTime,
   decidedBy: z.string(),
   /** The appeal routes as the answer states them, in the customer's language. */
   appealRouteTexts: z.optional(z.array(z.string())),
@@ -247,7 +245,7 @@ export const storedDecisionSchema = z.extend(decisionSchema, {
  * fields before and after. Entries are only ever appended, in the same write as the change they describe.
  */
 export const historyEntrySchema = z.object({
-  at: z.iso.datetime(),
+  at: z.isoDateTime,
   actor: z.string(),
   action: z.string(),
   before: z.optional(z.record(z.string(), z.unknown())),
@@ -277,7 +275,7 @@ export const complaintSchema = z.extend(complaintContentSchema, {
   category: z.optional(z.string()),
   /** What the shop knows about it (a webhook's complaint): its ids, the items, the reason in our words and its own. */
   shopDetails: z.optional(shopDetailsSchema),
-  receivedAt: z.iso.datetime(),
+  receivedAt: z.isoDateTime,
   receivedOn: calendarDateSchema,
   responseDueBy: calendarDateSchema,
   version: z.number().check(z.int(), z.nonnegative()),
@@ -289,7 +287,7 @@ export const complaintSchema = z.extend(complaintContentSchema, {
       ruleId: z.nullable(z.string()),
       reason: z.string(),
       rulesVersion: z.string(),
-      assignedAt: z.iso.datetime(),
+      assignedAt: z.isoDateTime,
       assignedBy: z.string(),
     }),
   ),
@@ -305,22 +303,20 @@ export const complaintSchema = z.extend(complaintContentSchema, {
    * before it was left out: whether one escalated is its history entry's action (escalation_sent), and the
    * policy's last offset.
    */
-  reminders: z.optional(z.record(z.string(), z.object({ sentAt: z.iso.datetime(), escalation: z.optional(z.boolean()) }))),
+  reminders: z.optional(z.record(z.string(), z.object({ sentAt: z.isoDateTime, escalation: z.optional(z.boolean()) }))),
   decision: z.optional(storedDecisionSchema),
   decisionSent: z.optional(sentEmailSchema),
   /** A printed answer: the day staff posted it (what a `dispatch` deadline checks), and who recorded it. */
-  decisionPosted: z.optional(
-    z.object({ postedOn: calendarDateSchema, recordedAt: z.iso.datetime(), recordedBy: z.string(), withinTerm: z.boolean() }),
-  ),
+  decisionPosted: z.optional(z.object({ postedOn: calendarDateSchema, recordedAt: z.isoDateTime, recordedBy: z.string(), withinTerm: z.boolean() })),
   /** An acknowledgement of receipt given outside the product (handed over in person, by letter or phone). */
   acknowledgedOffline: z.optional(
-    z.object({ on: calendarDateSchema, how: z.enum(['handed_over', 'letter', 'phone']), recordedAt: z.iso.datetime(), recordedBy: z.string() }),
+    z.object({ on: calendarDateSchema, how: z.enum(['handed_over', 'letter', 'phone']), recordedAt: z.isoDateTime, recordedBy: z.string() }),
   ),
   extension: z.optional(
     z.object({
       reason: z.string(),
       stillToEstablish: z.string(),
-      requestedAt: z.iso.datetime(),
+      requestedAt: z.isoDateTime,
       requestedBy: z.string(),
       previousResponseDueBy: calendarDateSchema,
       noticeSent: z.optional(sentEmailSchema),
@@ -332,7 +328,7 @@ export const complaintSchema = z.extend(complaintContentSchema, {
    * failed in between finds its e-mail here when retried, and sends no second one.
    */
   informationRequest: z.optional(
-    z.extend(sentEmailSchema, { question: z.string(), requestedBy: z.string(), requestedAt: z.optional(z.iso.datetime()) }),
+    z.extend(sentEmailSchema, { question: z.string(), requestedBy: z.string(), requestedAt: z.optional(z.isoDateTime) }),
   ),
   /**
    * The customer's answer to the information request whose e-mail is `toRequest` (one answer per request), given
@@ -340,13 +336,13 @@ export const complaintSchema = z.extend(complaintContentSchema, {
    * status page decide on, and a digest of what was sent, so that the same reply sent twice is recognised.
    */
   customerReply: z.optional(
-    z.object({ at: z.iso.datetime(), toRequest: z.string(), digest: z.string(), attachments: z.number().check(z.int(), z.nonnegative()) }),
+    z.object({ at: z.isoDateTime, toRequest: z.string(), digest: z.string(), attachments: z.number().check(z.int(), z.nonnegative()) }),
   ),
   /** The department was e-mailed the customer's reply to the request `toRequest`. */
   replyForwarded: z.optional(z.extend(sentEmailSchema, { toRequest: z.string(), departmentId: z.string() })),
   deadlinePassed: z.optional(
     z.object({
-      at: z.iso.datetime(),
+      at: z.isoDateTime,
       effect: z.enum(['deemed_accepted', 'deemed_resolved_for_customer', 'none']),
       supervisorAlerted: z.optional(sentEmailSchema),
       customerNotified: z.optional(sentEmailSchema),
@@ -359,7 +355,7 @@ export const complaintSchema = z.extend(complaintContentSchema, {
   history: z._default(z.array(historyEntrySchema), []),
   olderHistory: z.optional(z.string()),
   /** The callback the workflow is waiting on, so a staff action can wake it at once. */
-  workflowWait: z.optional(z.object({ taskToken: z.string(), plannedVersion: z.number().check(z.int()), since: z.iso.datetime() })),
+  workflowWait: z.optional(z.object({ taskToken: z.string(), plannedVersion: z.number().check(z.int()), since: z.isoDateTime })),
   /** What the workflow reads from the shop's platform before acknowledging, and how it went (staff see a failure's reason). */
   platformLookup: z.optional(platformLookupSchema),
   /** Set by the workflow when a step failed for good, so staff see it and can redrive. */

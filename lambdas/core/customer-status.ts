@@ -51,7 +51,7 @@ export const customerStatusSchema = z.object({
   responseDueBy: calendarDateSchema,
   history: z.array(
     z.object({
-      at: z.iso.datetime(),
+      at: z.isoDateTime,
       event: z.enum(customerEvents),
       /**
        * The question asked (information_requested), the customer's own answer (replied) or the new due date

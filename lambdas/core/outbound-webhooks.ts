@@ -312,7 +312,7 @@ export function webhookPayload(input: PayloadInput) {
  */
 export const outboundEventSchema = z.object({
   type: z.enum(outboundEventTypes),
-  timestamp: z.iso.datetime(),
+  timestamp: z.isoDateTime,
   data: z.object({
     complaintId: z.string(),
     reference: z.string(),

@@ -6,7 +6,7 @@ import { complaintStep, workflowStep } from './workflow-step';
 const input = z.extend(complaintStep, {
   taskToken: z.string().check(z.minLength(1)),
   plannedVersion: z.number().check(z.int()),
-  wakeAt: z.iso.datetime(),
+  wakeAt: z.isoDateTime,
 });
 
 export const handler = workflowStep('AwaitChangeOrTimer', input, (wait) => registerWait(wait, waitPorts()));
