@@ -4,6 +4,7 @@ import { attachmentIdSchema, MAX_ATTACHMENTS } from './attachments';
 import { languages, multiLine, OPEN, type Complaint, type HistoryEntry } from './complaint';
 import { DomainError } from './errors';
 import { parseReference } from './reference';
+import { MAX_REPLY_CHARACTERS } from './reply-limit';
 
 // What a customer may see of their complaint on the status page: its state, the due date and the steps meant
 // for them. Never an internal note, a staff id or name, a department, a reminder or an escalation: the view is
@@ -66,9 +67,6 @@ export const customerStatusSchema = z.object({
 
 export type CustomerStatusView = z.infer<typeof customerStatusSchema>;
 
-/** The most a customer's answer to a question may say: as much as a staff member's question. */
-export const MAX_REPLY_CHARACTERS = 5_000;
-
 /** The customer's answer to an information request, given on the status page with reference and e-mail. */
 export const customerReplySchema = z.extend(statusLookupSchema, {
   text: multiLine(MAX_REPLY_CHARACTERS),
@@ -105,21 +103,6 @@ export function openQuestion(complaint: Complaint): NonNullable<Complaint['infor
   const request = complaint.informationRequest;
   if (!request?.requestedAt || complaint.decision || !(OPEN as readonly string[]).includes(complaint.status)) return undefined;
   return complaint.customerReply?.toRequest === request.messageId ? undefined : request;
-}
-
-/** Too many attempts (status lookups, complaints filed) for one reference or from one client: try again later (HTTP 429). */
-export class TooManyAttempts extends DomainError {
-  override name = 'TooManyAttempts';
-  readonly status = 429;
-  readonly type = 'too-many-attempts';
-  readonly title = 'Too many attempts';
-  constructor(readonly waitSeconds: number) {
-    super(`Too many attempts. Try again in ${Math.ceil(waitSeconds / 60)} minutes.`);
-  }
-  /** It passes by itself when the window ends: answered with Retry-After (problem.ts). */
-  get retryAfterSeconds(): number {
-    return this.waitSeconds;
-  }
 }
 
 /**

@@ -156,6 +156,25 @@ export class CustomerHasNoEmail extends VersionConflict {
   override name = 'CustomerHasNoEmail';
 }
 
+/**
+ * Too many attempts (status lookups, complaints filed) for one reference or from one client: try again later
+ * (HTTP 429). Here rather than beside the status page's schemas (core/customer-status.ts): intake and the
+ * staff functions refuse with it, and importing it from there built those schemas at their cold start.
+ */
+export class TooManyAttempts extends DomainError {
+  override name = 'TooManyAttempts';
+  readonly status = 429;
+  readonly type = 'too-many-attempts';
+  readonly title = 'Too many attempts';
+  constructor(readonly waitSeconds: number) {
+    super(`Too many attempts. Try again in ${Math.ceil(waitSeconds / 60)} minutes.`);
+  }
+  /** It passes by itself when the window ends: answered with Retry-After (problem.ts). */
+  get retryAfterSeconds(): number {
+    return this.waitSeconds;
+  }
+}
+
 export class Unauthenticated extends DomainError {
   override name = 'Unauthenticated';
   readonly status = 401;

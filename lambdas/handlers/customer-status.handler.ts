@@ -2,15 +2,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { replyPorts, statusPorts } from './compose';
 import { log } from '../adapters/logger';
 import type { Language } from '../core/complaint';
-import {
-  customerReplySchema,
-  NoQuestionToAnswer,
-  StatusNotFound,
-  statusLookupSchema,
-  TooManyAttempts,
-  type StatusLookup,
-} from '../core/customer-status';
-import { ValidationFailed } from '../core/errors';
+import { customerReplySchema, NoQuestionToAnswer, StatusNotFound, statusLookupSchema, type StatusLookup } from '../core/customer-status';
+import { TooManyAttempts, ValidationFailed } from '../core/errors';
 import { validated } from '../core/validation';
 import { httpHandler } from '../http/http-handler';
 import { json, problemResponse } from '../http/problem';

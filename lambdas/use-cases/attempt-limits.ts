@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { TooManyAttempts } from '../core/customer-status';
+import { TooManyAttempts } from '../core/errors';
 import type { AttemptCounter } from './look-up-status';
 
 /** One limit: at most `limit` attempts under `key` per window. */

@@ -1,6 +1,6 @@
 import { honeypotFilled } from '../core/honeypot';
 import { attemptWindow, clientKey, countAndLimit } from './attempt-limits';
-import { TooManyAttempts } from '../core/customer-status';
+import { TooManyAttempts } from '../core/errors';
 import { checkAttachments, type AttachmentCheckPorts } from './attachments';
 import type { AttemptCounter } from './look-up-status';
 import { submitPublicForm, type SubmitComplaintPorts, type SubmitComplaintResult } from './submit-complaint';

@@ -7,11 +7,10 @@ import {
   type HistoryEntry,
   type IntakeMetadata,
 } from '../core/complaint';
-import { IdempotencyKeyReused, ValidationFailed, type FieldIssue } from '../core/errors';
+import { type FieldIssue, IdempotencyKeyReused, TooManyAttempts, ValidationFailed } from '../core/errors';
 import { validated } from '../core/validation';
 import type { StoredAttachment } from '../core/attachments';
 import type { ComplaintRepository, CountedAttempt } from './ports';
-import { TooManyAttempts } from '../core/customer-status';
 import { secondsLeftIn } from './attempt-limits';
 import type { PolicyRegistry } from '../core/deadline-policy';
 import { intakeDeadlines } from '../core/deadline-policy';

@@ -1,4 +1,5 @@
-import { customerReplySchema, customerView, StatusNotFound, statusLookupSchema, TooManyAttempts } from '../../lambdas/core/customer-status';
+import { customerReplySchema, customerView, StatusNotFound, statusLookupSchema } from '../../lambdas/core/customer-status';
+import { TooManyAttempts } from '../../lambdas/core/errors';
 import type { Complaint, HistoryEntry } from '../../lambdas/core/complaint';
 import { newReference } from '../../lambdas/core/reference';
 import { lookUpStatus, STATUS_LIMITS, type AttemptCounter, type StatusLookupPorts } from '../../lambdas/use-cases/look-up-status';

@@ -1,5 +1,11 @@
-import { TooManyAttempts } from '../../lambdas/core/customer-status';
-import { IdempotencyKeyInUse, IdempotencyKeyReused, MalformedRequest, PayloadTooLarge, UnsupportedMediaType } from '../../lambdas/core/errors';
+import {
+  IdempotencyKeyInUse,
+  IdempotencyKeyReused,
+  MalformedRequest,
+  PayloadTooLarge,
+  TooManyAttempts,
+  UnsupportedMediaType,
+} from '../../lambdas/core/errors';
 import { formProblem } from '../../lambdas/http/pages/form-problems';
 import { honeypotFilled } from '../../lambdas/core/honeypot';
 import { filePublicComplaint, INTAKE_LIMITS } from '../../lambdas/use-cases/file-public-complaint';

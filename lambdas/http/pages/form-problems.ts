@@ -1,6 +1,13 @@
 import type { Language } from '../../core/complaint';
-import { TooManyAttempts } from '../../core/customer-status';
-import { DomainError, IdempotencyKeyInUse, IdempotencyKeyReused, MalformedRequest, PayloadTooLarge, UnsupportedMediaType } from '../../core/errors';
+import {
+  DomainError,
+  IdempotencyKeyInUse,
+  IdempotencyKeyReused,
+  MalformedRequest,
+  PayloadTooLarge,
+  TooManyAttempts,
+  UnsupportedMediaType,
+} from '../../core/errors';
 
 // What the complaint form says, above the form kept as it was sent, when a plain form post (no JavaScript) fails
 // as a whole rather than in a field: the browser shows a page, never problem+json. The status of the answer is

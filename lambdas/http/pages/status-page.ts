@@ -1,5 +1,6 @@
 import type { Language } from '../../core/complaint';
-import { MAX_REPLY_CHARACTERS, type CustomerEvent, type CustomerStatus, type CustomerStatusView } from '../../core/customer-status';
+import type { CustomerEvent, CustomerStatus, CustomerStatusView } from '../../core/customer-status';
+import { MAX_REPLY_CHARACTERS } from '../../core/reply-limit';
 import type { FieldIssue } from '../../core/errors';
 import { formatCalendarDate, formatWarsawDateTime } from '../../core/templates/wording';
 import { errorText, renderAttachmentField } from './complaint-form-page';
