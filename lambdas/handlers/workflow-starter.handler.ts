@@ -1,14 +1,14 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { stepFunctions } from '../adapters/sfn-client';
-import { readEnvironment, required } from '../adapters/config';
+import { requiredVariable } from '../adapters/required-variable';
 import { errorFields, log } from '../adapters/logger';
 import { stepFunctionsWorkflowStarter } from '../adapters/workflow-client';
 import type { ComplaintEventDetail } from '../event-consumers';
 import { startComplaintWorkflow } from '../use-cases/start-complaint-workflow';
 
-const env = readEnvironment();
+// The one variable it reads, not the whole environment schema (adapters/required-variable.ts): its bundle carries no zod.
 const ports = {
-  workflow: stepFunctionsWorkflowStarter(stepFunctions(), required(env, 'STATE_MACHINE_ARN')),
+  workflow: stepFunctionsWorkflowStarter(stepFunctions(), requiredVariable('STATE_MACHINE_ARN')),
 };
 
 /**
