@@ -7,7 +7,7 @@ import { startRuntime } from '../local/runtime';
 import { COMPLAINTS_TABLE } from '../local/dynamodb';
 import { indexAttributes } from '../lambdas/adapters/table-design';
 import { bundleSizes } from './bundle-sizes';
-import { coldInits, EMPTY } from './cold-init';
+import { coldInitNodeVersion, coldInits, EMPTY } from './cold-init';
 import { validComplaint } from '../test/support/local-product';
 
 // `npm run bench`: one run on the local stand-ins, printed as a table. Figures, never assertions: the
@@ -162,7 +162,7 @@ async function benchFunctions(rows: [string, string][]): Promise<void> {
   for (const bundle of await bundleSizes()) rows.push([`bundle ${bundle.name} (KiB, minified)`, (bundle.bytes / 1024).toFixed(1)]);
   const inits = await coldInits();
   const empty = inits.find(({ name }) => name === EMPTY)!;
-  rows.push([`cold init, ${EMPTY} (ms, median; Node start to module loaded)`, empty.medianMs.toFixed(1)]);
+  rows.push([`cold init, ${EMPTY} (ms, median; Node ${coldInitNodeVersion()} start to module loaded)`, empty.medianMs.toFixed(1)]);
   for (const init of inits.filter(({ name }) => name !== EMPTY)) {
     rows.push([`cold init ${init.name} (ms, median / x empty handler)`, `${init.medianMs.toFixed(1)} / ${init.ratio.toFixed(2)}`]);
   }

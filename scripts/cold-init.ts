@@ -15,6 +15,18 @@ import { esbuildOptionsFor } from '../lib/bundling';
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 export const EMPTY = 'empty handler';
 
+/**
+ * The Node that loads the bundles: the one running this script, or BENCH_COLD_NODE, e.g. a Node of Lambda's major
+ * (NODE_MAJOR, lib/bundling.ts) where the machine's is older. The majors differ in what they do at load: Node 20
+ * reads and parses the source map there, Node 24 only when a stack trace needs it.
+ */
+const NODE = process.env.BENCH_COLD_NODE ?? process.execPath;
+
+/** The version of the Node that loads the bundles, as `node --version` prints it. */
+export function coldInitNodeVersion(): string {
+  return spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
+}
+
 const probe = "require(process.argv[1]); process.stdout.write(String(require('node:perf_hooks').performance.now()));";
 
 // Only what a function reads at module scope, with Lambda's names; nothing of this shell leaks in.
@@ -64,7 +76,7 @@ export async function coldInits(runs = RUNS): Promise<ColdInit[]> {
     const samples = new Map<string, number[]>([...bundles.keys()].map((name) => [name, []]));
     for (let round = 0; round < runs; round += 1) {
       for (const [name, file] of bundles) {
-        const child = spawnSync(process.execPath, ['--enable-source-maps', '-e', probe, file], { env: lambdaEnvironment, encoding: 'utf8' });
+        const child = spawnSync(NODE, ['--enable-source-maps', '-e', probe, file], { env: lambdaEnvironment, encoding: 'utf8' });
         if (child.status !== 0) throw new Error(`${name} did not load: ${child.stderr}`);
         samples.get(name)!.push(Number(child.stdout));
       }
@@ -79,7 +91,7 @@ export async function coldInits(runs = RUNS): Promise<ColdInit[]> {
 async function main(): Promise<void> {
   const results = await coldInits();
   const width = Math.max(...results.map(({ name }) => name.length));
-  console.log(`${'function'.padEnd(width)} | cold init (ms, median of ${RUNS}) | x empty`);
+  console.log(`Node ${coldInitNodeVersion()}\n${'function'.padEnd(width)} | cold init (ms, median of ${RUNS}) | x empty`);
   for (const { name, medianMs, ratio } of results) {
     console.log(`${name.padEnd(width)} | ${medianMs.toFixed(1).padStart(29)} | ${ratio.toFixed(2)}`);
   }
