@@ -124,13 +124,12 @@ describe('a complaint answered after its three reminders, read with the ordinary
     const stored = await complaint(id);
     const policy = loadPolicyRegistry().policyFor(stored.policyId);
     return computeReminderDates(policy, stored.responseDueBy)
-      .filter(({ offset, date }) => {
-        const sent = stored.reminders?.[String(offset)]?.sentAt;
-        return (
-          sent === undefined || Date.parse(sent) < warsawInstant(date, reminderTime(id)).getTime() || warsawCalendarDate(new Date(sent)) !== date
-        );
-      })
-      .map(({ offset, date }) => `${offset}: ${date}, ${stored.reminders?.[String(offset)]?.sentAt ?? 'never'}`);
+      .map(({ offset, date }) => ({ offset, date, sent: stored.reminders?.[String(offset)]?.sentAt as string | undefined }))
+      .filter(
+        ({ date, sent }) =>
+          sent === undefined || Date.parse(sent) < warsawInstant(date, reminderTime(id)).getTime() || warsawCalendarDate(new Date(sent)) !== date,
+      )
+      .map(({ offset, date, sent }) => `${offset}: ${date}, ${sent ?? 'never'}`);
   }
 
   it('takes 15 state transitions, waits once per timer, and sends each reminder on its planned day', async () => {

@@ -7,7 +7,7 @@ import type { Runtime } from '../../local/runtime';
 import { startDynamoDb } from '../../local/dynamodb';
 import { EXECUTIONS_TABLE, type ExecutionRecord } from '../../local/stepfunctions-server';
 import { asStaff, demoStaff } from '../support/staff-event';
-import { mailbox, postComplaint, startLocalProduct, validComplaint } from '../support/local-product';
+import { mailbox, portsOf, postComplaint, startLocalProduct, validComplaint } from '../support/local-product';
 import { until } from '../support/until';
 
 // Versions of the local product before the executions journal (executions.jsonl) kept the local Step
@@ -46,14 +46,7 @@ async function asAnOlderVersionKeptThem(records: ExecutionRecord[]): Promise<voi
 
 it('runs on a workflow an older version kept in dynalite, from its wait to its end', async () => {
   runtime = await startLocalProduct({ dataDir });
-  const port = (url: string) => Number(new URL(url).port);
-  // The handlers keep the endpoints they were loaded with, as a warm Lambda would: restart on the same ports.
-  const ports = {
-    api: port(runtime.urls.api),
-    dynamodb: port(runtime.urls.dynamodb),
-    ses: port(runtime.urls.mailbox),
-    stepFunctions: port(runtime.urls.stepFunctions),
-  };
+  const ports = portsOf(runtime);
   const filed = await postComplaint(runtime, validComplaint);
   expect(filed.status).toBe(201);
   const { id, reference } = (await filed.json()) as { id: string; reference: string };

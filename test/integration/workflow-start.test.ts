@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Runtime } from '../../local/runtime';
-import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+import { mailbox, portsOf, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 
 // No complaint is lost between the database write and the workflow: the complaint.received event is written
 // with the complaint, and its consumer, the workflow starter (fed by the stream, pipe and event bus in AWS,
@@ -12,7 +12,7 @@ import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'reklamacje-start-'));
 let failStarts = 0;
 let runtime: Runtime;
-let ports: { api: number; dynamodb: number; ses: number; stepFunctions: number };
+let ports: ReturnType<typeof portsOf>;
 
 function start(): Promise<Runtime> {
   return startLocalProduct({
@@ -28,14 +28,7 @@ function start(): Promise<Runtime> {
 
 beforeAll(async () => {
   runtime = await startLocalProduct({ dataDir });
-  const port = (url: string) => Number(new URL(url).port);
-  // The handlers keep the endpoints they were loaded with, as a warm Lambda would: restart on the same ports.
-  ports = {
-    api: port(runtime.urls.api),
-    dynamodb: port(runtime.urls.dynamodb),
-    ses: port(runtime.urls.mailbox),
-    stepFunctions: port(runtime.urls.stepFunctions),
-  };
+  ports = portsOf(runtime);
   await runtime.stop();
   runtime = await start();
 });

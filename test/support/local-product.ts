@@ -33,6 +33,20 @@ export async function startLocalProduct(options: RuntimeOptions = {}): Promise<R
   return startRuntime({ workflow: { retryIntervalMs: 5, ...options.workflow }, intakeLimitPerClient: MANY_COMPLAINTS_PER_CLIENT, ...options });
 }
 
+/**
+ * The ports a product listens on, to start it again on the same ones: the handlers keep the endpoints they were
+ * loaded with, as a warm Lambda would, so a restart in the same process must not move them.
+ */
+export function portsOf(runtime: Runtime): { api: number; dynamodb: number; ses: number; stepFunctions: number } {
+  const port = (url: string) => Number(new URL(url).port);
+  return {
+    api: port(runtime.urls.api),
+    dynamodb: port(runtime.urls.dynamodb),
+    ses: port(runtime.urls.mailbox),
+    stepFunctions: port(runtime.urls.stepFunctions),
+  };
+}
+
 export async function mailbox(runtime: Runtime): Promise<SentEmail[]> {
   const response = await fetch(`${runtime.urls.mailbox}/store`);
   return ((await response.json()) as { emails: SentEmail[] }).emails;

@@ -17,10 +17,10 @@ import { until as waitUntil } from './until';
  */
 const SUMMER_WITHOUT_HOLIDAYS = new Date('2027-06-01T06:00:00Z');
 
-export function timelineHarness(speed: number, clockStartsAt = SUMMER_WITHOUT_HOLIDAYS) {
+export function timelineHarness(speed: number) {
   let runtime!: Runtime;
   beforeAll(async () => {
-    runtime = await startLocalProduct({ clockSpeed: speed, clockStartsAt });
+    runtime = await startLocalProduct({ clockSpeed: speed, clockStartsAt: SUMMER_WITHOUT_HOLIDAYS });
   });
   afterAll(async () => {
     await runtime.stop();
