@@ -1,7 +1,8 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DynaliteListener, Json } from './dynalite-in-process';
 import { dynamoDbService } from './dynamodb-service';
+import { requestLanes } from './dynamodb-lanes';
 import type { MeteredWrite, TransactionObserver } from './dynamodb-transactions';
 import { transactionJournal, undoUnfinished } from './transaction-journal';
 
@@ -9,7 +10,8 @@ import { transactionJournal, undoUnfinished } from './transaction-journal';
 // dynalite's own HTTP server is the one clients talk to, with dynamodb-service.ts as its request listener in
 // place of dynalite's, which that service calls in memory; so closing it still closes dynalite's database.
 // What must happen on the main thread (the event stream's journal, the bench's write meter) is asked of it
-// by message.
+// by message. A second port, the background door, serves the workflows' thread after the foreground
+// (dynamodb-lanes.ts).
 
 export interface DynamoDbWorkerData {
   /** dynalite's module, resolved by the main thread (an evaluated worker has no file to resolve from). */
@@ -23,7 +25,7 @@ export interface DynamoDbWorkerData {
 
 /** From the worker to the main thread. */
 export type WorkerMessage =
-  | { started: number }
+  | { started: number; background: number }
   | { failed: string }
   | { closed: true }
   | { intent: number; items: { table: string; item: Json }[] }
@@ -63,7 +65,9 @@ const service = dynamoDbService({
   meter: data.meter ? (table, units, write) => post({ meter: table, units, write }) : undefined,
   journal,
 });
-server.on('request', service.handle);
+const lanes = requestLanes();
+server.on('request', lanes.foreground(service.handle));
+const background = createServer(lanes.background(service.handle));
 
 port.on('message', (message: MainMessage) => {
   if ('acknowledged' in message) {
@@ -73,6 +77,8 @@ port.on('message', (message: MainMessage) => {
     else intent?.reject(new Error(`the event journal refused the transaction: ${message.error}`));
     return;
   }
+  background.closeAllConnections();
+  background.close();
   server.closeAllConnections();
   server.close(() => post({ closed: true }));
 });
@@ -80,7 +86,10 @@ port.on('message', (message: MainMessage) => {
 undoUnfinished(service.call, journal, data.journal).then(
   () => {
     server.once('error', (error) => post({ failed: String(error) }));
-    server.listen(data.port, '127.0.0.1', () => post({ started: (server.address() as { port: number }).port }));
+    const portOf = (listening: Server) => (listening.address() as { port: number }).port;
+    server.listen(data.port, '127.0.0.1', () =>
+      background.listen(0, '127.0.0.1', () => post({ started: portOf(server), background: portOf(background) })),
+    );
   },
   (error: unknown) => post({ failed: `undoing unfinished transactions: ${String(error)}` }),
 );

@@ -33,15 +33,15 @@ async function startWorker(
   data: DynamoDbWorkerData,
   observePuts?: PutObserver,
   meter?: WriteMeter,
-): Promise<{ port: number; close(): Promise<void> }> {
+): Promise<{ port: number; backgroundPort: number; close(): Promise<void> }> {
   const worker = typeScriptWorker('dynamodb-worker.ts', data);
   const outcomes = new Map<number, ReturnType<PutObserver>>();
-  let started!: (port: number) => void;
+  let started!: (ports: { port: number; backgroundPort: number }) => void;
   let failed!: (error: Error) => void;
   let closed: () => void = () => undefined;
   let exited = false;
   worker.once('exit', () => (exited = true));
-  const starting = new Promise<number>((resolve, reject) => ((started = resolve), (failed = reject)));
+  const starting = new Promise<{ port: number; backgroundPort: number }>((resolve, reject) => ((started = resolve), (failed = reject)));
   const send = (message: MainMessage) => worker.postMessage(message);
   worker.on('message', (message: WorkerMessage) => {
     if ('intent' in message) {
@@ -58,17 +58,17 @@ async function startWorker(
       if (message.committed) outcome?.committed();
       else outcome?.aborted();
     } else if ('meter' in message) meter!(message.meter, message.units, message.write);
-    else if ('started' in message) started(message.started);
+    else if ('started' in message) started({ port: message.started, backgroundPort: message.background });
     else if ('failed' in message) failed(new Error(`dynalite did not start: ${message.failed}`));
     else closed();
   });
   worker.once('error', (error) => failed(error));
-  const port = await starting.catch(async (error: unknown) => {
+  const ports = await starting.catch(async (error: unknown) => {
     await worker.terminate();
     throw error;
   });
   return {
-    port,
+    ...ports,
     async close() {
       if (exited) return;
       await new Promise<void>((resolve) => {
@@ -84,12 +84,13 @@ async function startWorker(
 export const COMPLAINTS_TABLE = 'complaints';
 
 /** dynalite on LevelDB under `path` (in memory without one), with the product's table created if absent. */
-export async function startDynamoDb(options: {
-  port: number;
-  path?: string;
-  observePuts?: PutObserver;
-  meter?: WriteMeter;
-}): Promise<{ url: string; client: DynamoDBClient; close(): Promise<void> }> {
+export async function startDynamoDb(options: { port: number; path?: string; observePuts?: PutObserver; meter?: WriteMeter }): Promise<{
+  url: string;
+  /** The background door, served after everything that came through `url` (dynamodb-lanes.ts): the workflows' thread's. */
+  backgroundUrl: string;
+  client: DynamoDBClient;
+  close(): Promise<void>;
+}> {
   const worker = await startWorker(
     {
       dynalite: require.resolve('dynalite'),
@@ -116,6 +117,7 @@ export async function startDynamoDb(options: {
   }
   return {
     url,
+    backgroundUrl: `http://127.0.0.1:${worker.backgroundPort}`,
     client,
     async close() {
       client.destroy();

@@ -152,7 +152,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const stepFunctionsThread = options.workflowThread
       ? await startStepFunctionsThread({
           port: ports.stepFunctions ?? 0,
-          dynamodbUrl: dynamodb.url,
+          // Its table work waits while the API's is in flight, as its CPU does (local/dynamodb-lanes.ts).
+          dynamodbUrl: dynamodb.backgroundUrl,
           clockEnvironment,
           dataDir: options.dataDir,
           retryIntervalMs: options.workflow?.retryIntervalMs,
@@ -204,7 +205,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       ...clockEnvironment,
     });
 
-    await stepFunctionsThread?.useEnvironment({ ...process.env });
+    await stepFunctionsThread?.useEnvironment({ ...process.env, AWS_ENDPOINT_URL_DYNAMODB: dynamodb.backgroundUrl });
     // Each handler's AWS calls are checked against its function's role, as IAM checks them in AWS (function-policies.ts).
     started.push(enforceFunctionPolicies(stateMachines, options.log));
 

@@ -10,9 +10,11 @@ import type { FunctionName } from '../lambdas/functions';
 // handlers and the other functions the API does not call (the event consumers, SES's event handler) run on a
 // worker thread whose nice value is raised (Linux gives each thread its own), so the API, dynalite and the
 // mailbox are served first and the workflows take the time left; nothing is skipped or reordered, only
-// scheduled later. The steps run as their functions, checked against their roles as on the
-// main thread (function-policies.ts). Faults injected from a test's own thread cannot reach steps here: tests
-// that inject them run Step Functions on their own thread (runtime.ts, `workflowThread`).
+// scheduled later. A nice value covers this thread's own CPU only, so its table work goes through dynalite's
+// background door (runtime.ts, dynamodb-lanes.ts), served after the API's. The steps run as their functions,
+// checked against their roles as on the main thread (function-policies.ts). Faults injected from a test's own
+// thread cannot reach steps here: tests that inject them run Step Functions on their own thread (runtime.ts,
+// `workflowThread`).
 
 /**
  * The workflows' thread's nice value: the lowest priority, so that they take the CPU the API, dynalite and the
