@@ -69,6 +69,11 @@ export class HouseFunction extends Construct {
       timeout: Duration.seconds(props.timeout),
       role: this.role,
       logGroup: this.logGroup,
+      // The logger writes JSON lines with a level (lambdas/adapters/logger.ts): Lambda keeps those at or above
+      // the function's application log level, which an operator can raise without a deployment, and the logger
+      // skips the others before building them (AWS_LAMBDA_LOG_LEVEL).
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       tracing: lambda.Tracing.ACTIVE,
       projectRoot: repositoryRoot,
       depsLockFilePath: path.join(repositoryRoot, 'package-lock.json'),

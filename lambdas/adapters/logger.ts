@@ -12,7 +12,19 @@ function scrub(value: unknown, depth = 0): unknown {
   );
 }
 
-function write(level: 'info' | 'warn' | 'error', message: string, fields: Fields = {}): void {
+type Level = 'info' | 'warn' | 'error';
+
+/**
+ * Lambda's application log levels, most detailed first. With the JSON log format (lib/house-function.ts) Lambda
+ * drops lines below the function's level and tells the runtime that level in AWS_LAMBDA_LOG_LEVEL, as its own
+ * console does: lines nobody will keep are then not even built. Read at each line, as tests and the local
+ * runtime set it after this module loads.
+ */
+const RANKS: Record<string, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4, FATAL: 5 };
+const RANK_OF: Record<Level, number> = { info: RANKS.INFO!, warn: RANKS.WARN!, error: RANKS.ERROR! };
+
+function write(level: Level, message: string, fields: Fields = {}): void {
+  if (RANK_OF[level] < (RANKS[process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? ''] ?? RANKS.INFO!)) return;
   const line = JSON.stringify({ level, time: new Date().toISOString(), message, ...(scrub(fields) as Fields) });
   (level === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
 }

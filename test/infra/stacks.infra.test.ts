@@ -201,7 +201,7 @@ describe('the functions', () => {
     app.resourceCountIs('AWS::Lambda::Function', catalog.length + 1);
   });
 
-  it.each(catalog)('%s runs on Node.js 22 or newer, on arm64, traced, sized as the catalog says', (_name, spec) => {
+  it.each(catalog)('%s runs on Node.js 22 or newer, on arm64, traced, sized as the catalog says, logging JSON at INFO', (_name, spec) => {
     const [resource] = Object.values(app.findResources('AWS::Lambda::Function', { Properties: { Description: spec.description } }));
     const properties = resource!.Properties;
     expect(Number(/^nodejs(\d+)\.x$/.exec(properties.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
@@ -210,7 +210,7 @@ describe('the functions', () => {
       TracingConfig: { Mode: 'Active' },
       MemorySize: spec.memory,
       Timeout: spec.timeout,
-      LoggingConfig: { LogGroup: expect.anything() },
+      LoggingConfig: { LogGroup: expect.anything(), LogFormat: 'JSON', ApplicationLogLevel: 'INFO' },
     });
   });
 
