@@ -8,6 +8,7 @@ import { matchRoute } from '../lambdas/http/routes';
 import { problemResponse } from '../lambdas/http/problem';
 import { handlerOf } from './handlers';
 import { staticFile } from './static-site';
+import { countInFlight, type SharedInFlight } from './dynamodb-lanes';
 import { iamAuthorizerContext, verifySignedRequest } from './sigv4-verifier';
 import type { StaffDirectory } from '../lambdas/core/staff';
 import { readConfigFile } from '../lambdas/adapters/config-files';
@@ -48,7 +49,13 @@ export interface ApiServer {
  * Serves the route table the way API Gateway (HTTP API, payload format 2.0) does: the same event shape, the
  * same handlers. What API Gateway would answer itself (no route, body too large) is answered here.
  */
-export async function startApiServer(options: { port: number; host?: string; bodyLimits?: Partial<BodyLimits> }): Promise<ApiServer> {
+export async function startApiServer(options: {
+  port: number;
+  host?: string;
+  bodyLimits?: Partial<BodyLimits>;
+  /** Counts the requests in flight, for the local DynamoDB's background door (local/dynamodb-lanes.ts). */
+  inFlight?: SharedInFlight;
+}): Promise<ApiServer> {
   const limits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits };
   const inFlight = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
@@ -58,6 +65,7 @@ export async function startApiServer(options: { port: number; host?: string; bod
   // The response in progress on each connection, so that a parser error answers only where nothing was sent yet.
   const inProgress = new WeakMap<Duplex, http.ServerResponse>();
   const server = http.createServer((request, response) => {
+    if (options.inFlight) countInFlight(options.inFlight, response);
     inProgress.set(request.socket, response);
     response.once('close', () => inProgress.delete(request.socket));
     track(serve(request, response, limits));

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DynaliteListener, Json } from './dynalite-in-process';
 import { dynamoDbService } from './dynamodb-service';
-import { requestLanes } from './dynamodb-lanes';
+import { requestLanes, type SharedInFlight } from './dynamodb-lanes';
 import type { MeteredWrite, TransactionObserver } from './dynamodb-transactions';
 import { transactionJournal, undoUnfinished } from './transaction-journal';
 
@@ -21,6 +21,8 @@ export interface DynamoDbWorkerData {
   journal?: string;
   observe: boolean;
   meter: boolean;
+  /** The API's requests in flight on the main thread, which keep the background door waiting (dynamodb-lanes.ts). */
+  apiInFlight?: SharedInFlight;
 }
 
 /** From the worker to the main thread. */
@@ -65,7 +67,7 @@ const service = dynamoDbService({
   meter: data.meter ? (table, units, write) => post({ meter: table, units, write }) : undefined,
   journal,
 });
-const lanes = requestLanes();
+const lanes = requestLanes({ elsewhere: data.apiInFlight });
 server.on('request', lanes.foreground(service.handle));
 const background = createServer(lanes.background(service.handle));
 

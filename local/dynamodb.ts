@@ -10,6 +10,7 @@ import {
 import { nonKeyAttributes, tableDesign, type IndexDesign } from '../lambdas/adapters/table-design';
 import type { MeteredWrite, WriteMeter } from './dynamodb-transactions';
 import type { DynamoDbWorkerData, MainMessage, WorkerMessage } from './dynamodb-worker';
+import type { SharedInFlight } from './dynamodb-lanes';
 
 export type { WriteMeter, MeteredWrite };
 
@@ -84,7 +85,14 @@ async function startWorker(
 export const COMPLAINTS_TABLE = 'complaints';
 
 /** dynalite on LevelDB under `path` (in memory without one), with the product's table created if absent. */
-export async function startDynamoDb(options: { port: number; path?: string; observePuts?: PutObserver; meter?: WriteMeter }): Promise<{
+export async function startDynamoDb(options: {
+  port: number;
+  path?: string;
+  observePuts?: PutObserver;
+  meter?: WriteMeter;
+  /** The API's requests in flight, counted by the API server: the background door waits while there are any. */
+  apiInFlight?: SharedInFlight;
+}): Promise<{
   url: string;
   /** The background door, served after everything that came through `url` (dynamodb-lanes.ts): the workflows' thread's. */
   backgroundUrl: string;
@@ -100,6 +108,7 @@ export async function startDynamoDb(options: { port: number; path?: string; obse
       journal: options.path && path.join(path.dirname(options.path), 'dynamodb-transactions.jsonl'),
       observe: options.observePuts !== undefined,
       meter: options.meter !== undefined,
+      apiInFlight: options.apiInFlight,
     },
     options.observePuts,
     options.meter,

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { startApiServer } from './api-server';
 import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
+import { sharedInFlight } from './dynamodb-lanes';
 import type { WriteMeter } from './dynamodb-transactions';
 import { localEventStream, type Outbox } from './outbox';
 import { startSes, type SesFault } from './ses';
@@ -115,7 +116,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const events = localEventStream(options.dataDir, {
       deliver: (consumer, event) => invoke((eventConsumers as Record<string, EventConsumer>)[consumer]!.function, event),
     });
+    // The API's requests in flight: while there are any, the workflows' table work waits (local/dynamodb-lanes.ts).
+    const apiInFlight = sharedInFlight();
     const dynamodb = await startDynamoDb({
+      apiInFlight,
       port: ports.dynamodb ?? 0,
       path: options.dataDir && path.join(options.dataDir, 'dynamodb'),
       observePuts: (items) => events.observePuts(items),
@@ -221,7 +225,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const outbox = events.start(dynamodb.client, options.log);
     started.push(() => outbox.stop());
     await reserved?.release();
-    const api = await startApiServer({ port: apiPort });
+    const api = await startApiServer({ port: apiPort, inFlight: apiInFlight });
     started.push(() => api.close());
 
     return {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BACKGROUND_CONCURRENCY, requestLanes, STARVED_AFTER_MS } from '../../local/dynamodb-lanes';
+import { BACKGROUND_CONCURRENCY, countInFlight, requestLanes, sharedInFlight, STARVED_AFTER_MS } from '../../local/dynamodb-lanes';
 
 // The local DynamoDB's two doors (local/dynamodb-lanes.ts): the workflows' requests wait while the API's are in
 // flight. Requests and responses are stand-ins here: a response "closes" when the test says it was answered.
@@ -86,4 +86,30 @@ it('skips a background request whose client left while it waited', () => {
   gone.answer(); // the client closed the connection: its response is destroyed before it started
   api.answer();
   expect(started).toEqual(['f1', 'b2']);
+});
+
+describe("the API's requests, counted on the API's thread", () => {
+  beforeEach(() => jest.useRealTimers());
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it('hold a background request while one is in flight there, and let it through once it is answered', async () => {
+    const counter = sharedInFlight();
+    lanes = requestLanes({ elsewhere: counter, now: () => 0 }); // a clock that never lets a starved request through
+    const api = exchange().response;
+    countInFlight(counter, api);
+    expect(Atomics.load(counter, 0)).toBe(1);
+    background('b1');
+    await settle();
+    expect(started).toEqual([]);
+    api.answer(); // on the API's thread: the counter goes down and wakes the lanes
+    expect(Atomics.load(counter, 0)).toBe(0);
+    await settle();
+    expect(started).toEqual(['b1']);
+  });
+
+  it('leave the background door open while none is in flight', () => {
+    lanes = requestLanes({ elsewhere: sharedInFlight() });
+    background('b1');
+    expect(started).toEqual(['b1']);
+  });
 });
