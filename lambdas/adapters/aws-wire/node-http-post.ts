@@ -34,32 +34,61 @@ function transportFor(url: URL): { request: typeof http.request; agent: http.Age
   return { request: secure.request, agent: (httpsAgent ??= new secure.Agent({ keepAlive: true })) };
 }
 
-/** POSTs `body` with `headers` (already signed) and answers once the whole answer has arrived. */
+/**
+ * POSTs `body` with `headers` (already signed) and answers once the whole answer has arrived. A kept-alive
+ * connection the server closed while it sat idle fails the next request written to it before any answer
+ * (ECONNRESET, or "socket hang up" when the close came first). The request is then sent once more on a
+ * connection of its own, as Node's documentation advises (`request.reusedSocket`), rather than spending one of
+ * the retry strategy's attempts: many requests leaving together after a quiet spell can each meet a dead
+ * connection of the pool, and three attempts were not always enough (seen locally, where one thread runs every
+ * workflow step; in Lambda, after a sandbox was frozen).
+ */
 export function nodeHttpPost(url: URL, headers: Record<string, string>, body: string): Promise<WireResponse> {
-  const { request, agent } = transportFor(url);
   const payload = Buffer.from(body, 'utf8');
+  return post(url, headers, payload, true).catch((error: unknown) => {
+    if (!(error instanceof StaleConnection)) throw error;
+    return post(url, headers, payload, false);
+  });
+}
+
+/** The request met a kept-alive connection the server had closed, and nothing of an answer came. */
+class StaleConnection extends Error {
+  override readonly name = 'StaleConnection';
+}
+
+function post(url: URL, headers: Record<string, string>, payload: Buffer, keepAlive: boolean): Promise<WireResponse> {
+  const { request, agent } = transportFor(url);
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(payload.length) } }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('error', reject);
-      incoming.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const status = incoming.statusCode ?? 0;
-        resolve({
-          ok: status >= 200 && status < 300,
-          status,
-          headers: {
-            get: (name) => {
-              const value = incoming.headers[name.toLowerCase()];
-              return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    let answered = false;
+    const outgoing = request(
+      url,
+      { method: 'POST', agent: keepAlive ? agent : false, headers: { ...headers, 'content-length': String(payload.length) } },
+      (incoming) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('error', reject);
+        incoming.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = incoming.statusCode ?? 0;
+          resolve({
+            ok: status >= 200 && status < 300,
+            status,
+            headers: {
+              get: (name) => {
+                const value = incoming.headers[name.toLowerCase()];
+                return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+              },
             },
-          },
-          text: () => Promise.resolve(text),
+            text: () => Promise.resolve(text),
+          });
         });
-      });
+      },
+    );
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      const stale = !answered && outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+      reject(stale ? new StaleConnection(error.message, { cause: error }) : error);
     });
-    outgoing.on('error', reject);
     outgoing.end(payload);
   });
 }
