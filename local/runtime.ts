@@ -45,10 +45,10 @@ export interface RuntimeOptions {
   companyName?: string;
   workflow?: RunOptions;
   /**
-   * Runs Step Functions (the engine and the workflows' steps) and the functions the API does not call (event
-   * consumers, SES's event handler) on a thread of their own at a lower priority, as in AWS where they run
+   * Runs Step Functions (the engine and the workflows' steps), the mailbox and the functions the API does not call
+   * (event consumers, SES's event handler) on a thread of their own at a lower priority, as in AWS where they run
    * apart: requests are served first and the workflows catch up (see stepfunctions-thread.ts). `npm start` and the bench do. Faults a test injects into the steps
-   * (`workflow.wrapTask`, `stepFunctionsFault`, an interceptor on a client) need them on the test's thread.
+   * (`workflow.wrapTask`, `stepFunctionsFault`, `sesFault`, an interceptor on a client) need them on the test's thread.
    */
   workflowThread?: boolean;
   /** Runs the product's clock this many times faster than real time (e.g. 1440: a day a minute). */
@@ -93,8 +93,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   // Node 22 concerns upgrading the lockfile, which the README says; printed by each thread at every start, it
   // read as a fault of this run. Set before the first client is built, and inherited by the worker threads.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  if (options.workflowThread && (options.workflow?.wrapTask || options.stepFunctionsFault)) {
-    throw new Error('Faults injected into the workflows (workflow.wrapTask, stepFunctionsFault) need them on this thread: leave workflowThread off');
+  if (options.workflowThread && (options.workflow?.wrapTask || options.stepFunctionsFault || options.sesFault)) {
+    throw new Error(
+      'Faults injected into the workflows or the mailbox (workflow.wrapTask, stepFunctionsFault, sesFault) need them on this thread: leave workflowThread off',
+    );
   }
   const ports = options.ports ?? {};
   options = { log: (line) => process.stderr.write(`[local] ${line}\n`), ...options };
@@ -147,8 +149,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       LOCAL_CLOCK_ORIGIN: String(realNow),
       LOCAL_CLOCK_SHOWS: String(options.clockStartsAt?.getTime() ?? restoredClockReading(options.dataDir, realNow)),
     };
-    const ses = await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir, fault: options.sesFault });
-    started.push(() => ses.close());
+    // With the workflows on a thread of their own, the mailbox is there too (stepfunctions-thread-worker.ts).
+    const ses = options.workflowThread ? undefined : await startSes({ port: ports.ses ?? 0, dataDir: options.dataDir, fault: options.sesFault });
+    if (ses) started.push(() => ses.close());
     const clock = clockFromEnvironment(clockEnvironment);
     const clockReading = keepClockReading(options.dataDir, () => clock.now());
     started.push(() => clockReading.stop());
@@ -162,9 +165,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           dataDir: options.dataDir,
           retryIntervalMs: options.workflow?.retryIntervalMs,
           stateMachines,
+          mailboxPort: ports.ses ?? 0,
           log: options.log,
         })
       : undefined;
+    const mailboxUrl = ses?.url ?? stepFunctionsThread!.mailboxUrl;
     if (stepFunctionsThread) invoke = (name, event) => stepFunctionsThread.invoke(name, event);
     const stepFunctions: StepFunctionsStandIn =
       stepFunctionsThread ??
@@ -186,7 +191,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
-      AWS_ENDPOINT_URL_SESV2: ses.url,
+      AWS_ENDPOINT_URL_SESV2: mailboxUrl,
       // As in AWS (lib/app-stack.ts): the mailbox publishes the Send events of e-mails sent through it (ses.ts).
       SES_CONFIGURATION_SET: LOCAL_CONFIGURATION_SET,
       AWS_ENDPOINT_URL_SFN: stepFunctions.url,
@@ -217,9 +222,16 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // Those of e-mails accepted before a kill are handled before the workflows run again, as in AWS, where SES
     // publishes them while the step that sent the e-mail is down (bounded, so that a failing handler cannot
     // hold the start up: the steps then wait for the evidence themselves, send-once.ts).
-    const sesEvents = ses.publishEvents((event) => invoke('recordDelivery', event), options.log);
-    started.push(() => sesEvents.stop());
-    await Promise.race([sesEvents.caughtUp, new Promise((resolve) => setTimeout(resolve, SES_BACKLOG_WAIT_MS).unref())]);
+    let sesCaughtUp: Promise<void>;
+    if (ses) {
+      const sesEvents = ses.publishEvents((event) => invoke('recordDelivery', event), options.log);
+      started.push(() => sesEvents.stop());
+      sesCaughtUp = sesEvents.caughtUp;
+    } else {
+      sesCaughtUp = stepFunctionsThread!.publishMailboxEvents();
+      sesCaughtUp.catch((error: unknown) => options.log?.(`the mailbox's SES events stopped: ${String(error)}`));
+    }
+    await Promise.race([sesCaughtUp, new Promise((resolve) => setTimeout(resolve, SES_BACKLOG_WAIT_MS).unref())]);
     const resumed = await stepFunctions.resumeRunning();
     if (resumed > 0) options.log?.(`resumed ${resumed} workflow(s) left running by the last run`);
     const outbox = events.start(dynamodb.client, options.log);
@@ -229,7 +241,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     started.push(() => api.close());
 
     return {
-      urls: { api: api.url, mailbox: ses.url, dynamodb: dynamodb.url, stepFunctions: stepFunctions.url, shopifyAdmin: shopifyAdmin.url, s3: s3.url },
+      urls: {
+        api: api.url,
+        mailbox: mailboxUrl,
+        dynamodb: dynamodb.url,
+        stepFunctions: stepFunctions.url,
+        shopifyAdmin: shopifyAdmin.url,
+        s3: s3.url,
+      },
       stepFunctions,
       shopifyAdmin,
       clock,

@@ -31,10 +31,13 @@ export interface StepFunctionsThreadData {
   dataDir?: string;
   retryIntervalMs?: number;
   stateMachines: { workflow: string; deliveries: string };
+  /** The mailbox (local/ses.ts) runs here too: its port (0 picks one). */
+  mailboxPort: number;
   nice: number;
 }
 
-export type StepFunctionsCall = 'settled' | 'resumeRunning' | 'execution' | 'executions' | 'history' | 'environment' | 'invoke' | 'close';
+export type StepFunctionsCall =
+  'settled' | 'resumeRunning' | 'execution' | 'executions' | 'history' | 'environment' | 'invoke' | 'publishMailboxEvents' | 'close';
 
 /** A failure on the worker as its thread knew it: enough for the start's explanation (EADDRINUSE and its port). */
 export interface ThreadFailure {
@@ -49,6 +52,13 @@ export interface StepFunctionsThread extends StepFunctionsStandIn {
   useEnvironment(env: Record<string, string | undefined>): Promise<void>;
   /** Runs a function's handler on the worker, as that function (Lambda's Invoke); its answer or its error. */
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
+  /** The mailbox's address. */
+  mailboxUrl: string;
+  /**
+   * Starts publishing the mailbox's SES events to recordDelivery on the worker (SesStandIn.publishEvents);
+   * resolves once those of e-mails accepted before this start are handled. They stop when the thread closes.
+   */
+  publishMailboxEvents(): Promise<void>;
 }
 
 export async function startStepFunctionsThread(
@@ -59,10 +69,17 @@ export async function startStepFunctionsThread(
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextId = 0;
   let exited: Error | undefined;
-  const started = new Promise<string>((resolve, reject) => {
+  const started = new Promise<{ stepFunctions: string; mailbox: string }>((resolve, reject) => {
     worker.on(
       'message',
-      (message: { log?: string; started?: string; failed?: ThreadFailure; id?: number; result?: unknown; error?: ThreadFailure }) => {
+      (message: {
+        log?: string;
+        started?: { stepFunctions: string; mailbox: string };
+        failed?: ThreadFailure;
+        id?: number;
+        result?: unknown;
+        error?: ThreadFailure;
+      }) => {
         if (message.log !== undefined) log?.(message.log);
         else if (message.started !== undefined) resolve(message.started);
         else if (message.failed) reject(rebuilt(message.failed));
@@ -90,12 +107,14 @@ export async function startStepFunctionsThread(
       worker.postMessage({ id, call: name, args });
     });
   };
-  const url = await started.catch(async (error: unknown) => {
+  const urls = await started.catch(async (error: unknown) => {
     await worker.terminate();
     throw error;
   });
   return {
-    url,
+    url: urls.stepFunctions,
+    mailboxUrl: urls.mailbox,
+    publishMailboxEvents: () => call('publishMailboxEvents'),
     settled: () => call('settled'),
     resumeRunning: () => call('resumeRunning'),
     execution: (name) => call<ExecutionRecord | undefined>('execution', name),

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { Server } from 'node:net';
 import type { Runtime } from '../../local/runtime';
 import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 
@@ -42,6 +43,21 @@ it("runs the workflows' thread at nice 19 and leaves this thread at 0", () => {
   expect(values).toContain(19);
 });
 
-it('refuses faults injected into the workflows, which would not reach the other thread', async () => {
-  await expect(startLocalProduct({ workflowThread: true, stepFunctionsFault: () => undefined })).rejects.toThrow(/leave workflowThread off/);
+it("serves the mailbox from the workflows' thread: no server on this thread listens on its port", async () => {
+  const port = Number(new URL(runtime.urls.mailbox).port);
+  expect((await fetch(`${runtime.urls.mailbox}/store`)).status).toBe(200);
+  const handles = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
+  const listening = handles.flatMap((handle) => {
+    const address = handle instanceof Server ? handle.address() : null;
+    return address && typeof address === 'object' ? [address.port] : [];
+  });
+  expect(listening).toContain(Number(new URL(runtime.urls.api).port)); // the API's server is here
+  expect(listening).not.toContain(port);
+});
+
+it.each([
+  ['stepFunctionsFault', { stepFunctionsFault: () => undefined }],
+  ['sesFault', { sesFault: () => undefined }],
+])('refuses %s, which would not reach the other thread', async (_name, fault) => {
+  await expect(startLocalProduct({ workflowThread: true, ...fault })).rejects.toThrow(/leave workflowThread off/);
 });
