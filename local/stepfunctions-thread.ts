@@ -7,18 +7,17 @@ import type { FunctionName } from '../lambdas/functions';
 // machines of their own, so a burst of complaints is taken in at the API's pace while the workflows catch up
 // behind it. On one machine they shared the API's thread: each complaint's workflow costs several times its
 // intake in CPU, and an intake request waited behind steps of earlier complaints. Here the engine, the steps'
-// handlers and the other functions the API does not call (the event consumers, SES's event handler) run on a
-// worker thread whose nice value is raised (Linux gives each thread its own), so the API, dynalite and the
-// mailbox are served first and the workflows take the time left; nothing is skipped or reordered, only
-// scheduled later. A nice value covers this thread's own CPU only, so its table work goes through dynalite's
+// handlers, the mailbox that sends their e-mails, and the other functions the API does not call (the event
+// consumers, SES's event handler) run on a worker thread whose nice value is raised (Linux gives each thread its
+// own), so the API and dynalite are served first and the workflows take the time left; nothing is skipped or
+// reordered, only scheduled later. A nice value covers this thread's own CPU only, so its table work goes through dynalite's
 // background door (runtime.ts, dynamodb-lanes.ts), served after the API's. The steps run as their functions,
 // checked against their roles as on the main thread (function-policies.ts). Faults injected from a test's own
 // thread cannot reach steps here: tests that inject them run Step Functions on their own thread (runtime.ts,
 // `workflowThread`).
 
 /**
- * The workflows' thread's nice value: the lowest priority, so that they take the CPU the API, dynalite and the
- * mailbox leave (Linux weighs nice 0 at ~70x nice 19). Measured, 500 complaints at concurrency 8 with the
+ * The workflows' thread's nice value: the lowest priority, so that they take the CPU the API and dynalite leave (Linux weighs nice 0 at ~70x nice 19). Measured, 500 complaints at concurrency 8 with the
  * workflows running: 77/s at nice 10, 104/s at 19 (140/s with them paused), on the dev machine.
  */
 const WORKFLOW_NICE = 19;
