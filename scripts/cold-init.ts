@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -27,7 +27,17 @@ export function coldInitNodeVersion(): string {
   return spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
 }
 
-const probe = "require(process.argv[1]); process.stdout.write(String(require('node:perf_hooks').performance.now()));";
+/**
+ * The process a bundle loads in: what Lambda's runtime has loaded before it loads a handler, then the bundle. The
+ * runtime's Runtime API client requires `node:http`, and with it `net` and `stream`, at module scope
+ * (aws/aws-lambda-nodejs-runtime-interface-client, src/client/rapid-client.ts), so a function does not pay for
+ * those. It is a file, not `node -e`: eval mode loads `node:crypto` and `node:stream` for itself, which made the
+ * empty handler pay for the `node:crypto` that every function signing an AWS call loads and Lambda does not.
+ */
+const probe = `require('node:http');
+require(process.argv[2]);
+process.stdout.write(String(require('node:perf_hooks').performance.now()));
+`;
 
 // Only what a function reads at module scope, with Lambda's names; nothing of this shell leaks in.
 const lambdaEnvironment = {
@@ -58,6 +68,8 @@ function median(samples: number[]): number {
 export async function coldInits(runs = RUNS): Promise<ColdInit[]> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'reklamacje-cold-init-'));
   try {
+    const probeFile = path.join(outdir, 'probe.js');
+    writeFileSync(probeFile, probe);
     const bundles = new Map<string, string>();
     const emptyFile = path.join(outdir, 'empty', 'index.js');
     await build({
@@ -76,7 +88,7 @@ export async function coldInits(runs = RUNS): Promise<ColdInit[]> {
     const samples = new Map<string, number[]>([...bundles.keys()].map((name) => [name, []]));
     for (let round = 0; round < runs; round += 1) {
       for (const [name, file] of bundles) {
-        const child = spawnSync(NODE, ['--enable-source-maps', '-e', probe, file], { env: lambdaEnvironment, encoding: 'utf8' });
+        const child = spawnSync(NODE, ['--enable-source-maps', probeFile, file], { env: lambdaEnvironment, encoding: 'utf8' });
         if (child.status !== 0) throw new Error(`${name} did not load: ${child.stderr}`);
         samples.get(name)!.push(Number(child.stdout));
       }
