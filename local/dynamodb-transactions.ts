@@ -150,8 +150,9 @@ export async function metered<T>(
 
 /**
  * Told of the items a transaction is about to put, before it applies them, and then of how it ended: the
- * local stream's journal (local/outbox.ts) writes the intent first, so a kill in between loses nothing. In
- * the worker the answer comes back from the main thread, once the intent is written: hence a promise.
+ * local stream's journal (local/event-journal.ts) writes the intent first, so a kill in between loses nothing.
+ * A promise, which the transaction awaits before it applies: tests hold a transaction open there
+ * (test/integration/dynamodb-service.test.ts).
  */
 export type TransactionObserver = (items: { table: string; item: Json }[]) => Promise<{ committed(): void; aborted(): void }>;
 
@@ -193,7 +194,7 @@ export async function transactWrite(
     throw validation('Transaction request cannot include multiple operations on one item');
 
   const puts = targets.filter((target) => target.kind === 'Put');
-  // The intent is journalled (on the main thread) before anything is applied: see TransactionObserver.
+  // The intent is journalled before anything is applied: see TransactionObserver.
   const outcome =
     options.observe && puts.length > 0
       ? await options.observe(puts.map((target) => ({ table: target.operation.TableName, item: target.operation.Item as Json })))

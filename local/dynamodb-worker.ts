@@ -1,16 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DynaliteListener, Json } from './dynalite-in-process';
+import type { DynaliteListener } from './dynalite-in-process';
 import { dynamoDbService } from './dynamodb-service';
 import { requestLanes, type SharedInFlight } from './dynamodb-lanes';
-import type { MeteredWrite, TransactionObserver } from './dynamodb-transactions';
+import type { MeteredWrite } from './dynamodb-transactions';
+import { eventJournal, type JournalEntry } from './event-journal';
 import { transactionJournal, undoUnfinished } from './transaction-journal';
 
 // The entry of dynalite's worker thread (started by dynamodb.ts through typescript-worker.ts).
 // dynalite's own HTTP server is the one clients talk to, with dynamodb-service.ts as its request listener in
 // place of dynalite's, which that service calls in memory; so closing it still closes dynalite's database.
-// What must happen on the main thread (the event stream's journal, the bench's write meter) is asked of it
-// by message. A second port, the background door, serves the workflows' thread after the foreground
+// The worker journals each transaction's event items itself (event-journal.ts) and tells the main thread's
+// outbox of those committed, as it tells the bench's write meter, by message: nothing here waits for the main
+// thread, which is the API's. A second port, the background door, serves the workflows' thread after the foreground
 // (dynamodb-lanes.ts).
 
 export interface DynamoDbWorkerData {
@@ -19,7 +21,10 @@ export interface DynamoDbWorkerData {
   options: { path?: string; createTableMs: number; deleteTableMs: number; updateTableMs: number };
   port: number;
   journal?: string;
-  observe: boolean;
+  /** Whether to journal the transactions' event items and post the committed ones. */
+  events: boolean;
+  /** The event journal's file (event-journal.ts); none for an in-memory table. */
+  eventJournal?: string;
   meter: boolean;
   /** The API's requests in flight on the main thread, which keep the background door waiting (dynamodb-lanes.ts). */
   apiInFlight?: SharedInFlight;
@@ -30,31 +35,15 @@ export type WorkerMessage =
   | { started: number; background: number }
   | { failed: string }
   | { closed: true }
-  | { intent: number; items: { table: string; item: Json }[] }
-  | { outcome: number; committed: boolean }
+  | { events: JournalEntry[] }
   | { meter: string; units: { table: number; index: number }; write: MeteredWrite };
 
 /** From the main thread to the worker. */
-export type MainMessage = { close: true } | { acknowledged: number; error?: string };
+export type MainMessage = { close: true };
 
 const data = workerData as DynamoDbWorkerData;
 const port = parentPort!;
 const post = (message: WorkerMessage) => port.postMessage(message);
-
-const waiting = new Map<number, { resolve(): void; reject(error: Error): void }>();
-let intents = 0;
-/** The main thread journals the intent and acknowledges; only then does the transaction apply. */
-const observe: TransactionObserver = async (items) => {
-  const intent = ++intents;
-  await new Promise<void>((resolve, reject) => {
-    waiting.set(intent, { resolve, reject });
-    post({ intent, items });
-  });
-  return {
-    committed: () => post({ outcome: intent, committed: true }),
-    aborted: () => post({ outcome: intent, committed: false }),
-  };
-};
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no types; its path comes from the main thread
 const server = (require(data.dynalite) as (options: DynamoDbWorkerData['options']) => Server)(data.options);
@@ -63,7 +52,7 @@ server.removeAllListeners('request');
 const journal = transactionJournal(data.journal);
 const service = dynamoDbService({
   dynalite,
-  observe: data.observe ? observe : undefined,
+  observe: data.events ? eventJournal(data.eventJournal, (events) => post({ events })) : undefined,
   meter: data.meter ? (table, units, write) => post({ meter: table, units, write }) : undefined,
   journal,
 });
@@ -71,14 +60,8 @@ const lanes = requestLanes({ elsewhere: data.apiInFlight });
 server.on('request', lanes.foreground(service.handle));
 const background = createServer(lanes.background(service.handle));
 
-port.on('message', (message: MainMessage) => {
-  if ('acknowledged' in message) {
-    const intent = waiting.get(message.acknowledged);
-    waiting.delete(message.acknowledged);
-    if (message.error === undefined) intent?.resolve();
-    else intent?.reject(new Error(`the event journal refused the transaction: ${message.error}`));
-    return;
-  }
+// The main thread's one message (MainMessage): close.
+port.on('message', () => {
   background.closeAllConnections();
   background.close();
   server.closeAllConnections();

@@ -11,32 +11,36 @@ import { nonKeyAttributes, tableDesign, type IndexDesign } from '../lambdas/adap
 import type { MeteredWrite, WriteMeter } from './dynamodb-transactions';
 import type { DynamoDbWorkerData, MainMessage, WorkerMessage } from './dynamodb-worker';
 import type { SharedInFlight } from './dynamodb-lanes';
+import type { JournalEntry } from './event-journal';
 
 export type { WriteMeter, MeteredWrite };
 
 /**
- * Told of the items a transaction is about to put, before it applies them, and then of how it ended: the
- * local stream's journal (local/outbox.ts) writes the intent first, so a kill in between loses nothing. The
- * transaction waits in dynalite's worker until this has returned.
+ * The table's stream, locally: dynalite's worker journals each transaction's event items in `journal` before it
+ * applies them and its outcome after (event-journal.ts), and `committed` hears of the events each committed one
+ * wrote, in commit order (the outbox, local/outbox.ts).
  */
-export type PutObserver = (items: { table: string; item: Record<string, unknown> }[]) => { committed(): void; aborted(): void };
+export interface TableEvents {
+  journal?: string;
+  committed(events: JournalEntry[]): void;
+}
 
 /**
  * dynalite runs in a worker thread of its own, as DynamoDB is a service apart from the functions that call it.
  * On the main thread it shared one event loop with the API, the functions, the workflows and the outbox: with
  * workflows running, that thread was busy (a CPU profile of it: 3 % idle, a fifth of it dynalite), and an
  * intake request waited behind the workflows' table work at every step. The worker also serves the port and
- * carries out transactions (dynamodb-worker.ts), so a transaction is one HTTP round trip, as a PutItem is; the
- * main thread only journals a transaction's events and meters writes, when asked.
+ * carries out transactions (dynamodb-worker.ts), so a transaction is one HTTP round trip, as a PutItem is. It
+ * also journals the transactions' events, and only tells the main thread of those committed (and, for the bench,
+ * of write units), never waiting for it: the main thread is the API's.
  * The worker is TypeScript, loaded as the runtime's other workers are (typescript-worker.ts).
  */
 async function startWorker(
   data: DynamoDbWorkerData,
-  observePuts?: PutObserver,
+  events?: TableEvents,
   meter?: WriteMeter,
 ): Promise<{ port: number; backgroundPort: number; close(): Promise<void> }> {
   const worker = typeScriptWorker('dynamodb-worker.ts', data);
-  const outcomes = new Map<number, ReturnType<PutObserver>>();
   let started!: (ports: { port: number; backgroundPort: number }) => void;
   let failed!: (error: Error) => void;
   let closed: () => void = () => undefined;
@@ -45,20 +49,8 @@ async function startWorker(
   const starting = new Promise<{ port: number; backgroundPort: number }>((resolve, reject) => ((started = resolve), (failed = reject)));
   const send = (message: MainMessage) => worker.postMessage(message);
   worker.on('message', (message: WorkerMessage) => {
-    if ('intent' in message) {
-      // Journalled before the answer: the worker applies the transaction only once it has this.
-      try {
-        outcomes.set(message.intent, observePuts!(message.items));
-        send({ acknowledged: message.intent });
-      } catch (error) {
-        send({ acknowledged: message.intent, error: String(error) });
-      }
-    } else if ('outcome' in message) {
-      const outcome = outcomes.get(message.outcome);
-      outcomes.delete(message.outcome);
-      if (message.committed) outcome?.committed();
-      else outcome?.aborted();
-    } else if ('meter' in message) meter!(message.meter, message.units, message.write);
+    if ('events' in message) events!.committed(message.events);
+    else if ('meter' in message) meter!(message.meter, message.units, message.write);
     else if ('started' in message) started({ port: message.started, backgroundPort: message.background });
     else if ('failed' in message) failed(new Error(`dynalite did not start: ${message.failed}`));
     else closed();
@@ -88,7 +80,7 @@ export const COMPLAINTS_TABLE = 'complaints';
 export async function startDynamoDb(options: {
   port: number;
   path?: string;
-  observePuts?: PutObserver;
+  events?: TableEvents;
   meter?: WriteMeter;
   /** The API's requests in flight, counted by the API server: the background door waits while there are any. */
   apiInFlight?: SharedInFlight;
@@ -106,11 +98,12 @@ export async function startDynamoDb(options: {
       port: options.port,
       // Beside the database's folder, in the data folder: see transaction-journal.ts.
       journal: options.path && path.join(path.dirname(options.path), 'dynamodb-transactions.jsonl'),
-      observe: options.observePuts !== undefined,
+      events: options.events !== undefined,
+      eventJournal: options.events?.journal,
       meter: options.meter !== undefined,
       apiInFlight: options.apiInFlight,
     },
-    options.observePuts,
+    options.events,
     options.meter,
   );
   const url = `http://127.0.0.1:${worker.port}`;

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -7,10 +7,13 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { COMPLAINT_EVENT_SOURCE, eventConsumers, type ComplaintEventDetail, type EventConsumer } from '../lambdas/event-consumers';
 import { handlerOf } from './handlers';
 import { replaceFile } from './state-file';
+import { journalLine, readJournal } from './event-journal';
+import type { TableEvents } from './dynamodb';
 
-// The local stand-in for the table's stream, the pipe and the event bus (lib/event-stream.ts): the event
-// items a transaction is about to write are appended to a journal (events.jsonl in the data folder) before
-// it applies, followed by a line saying whether it committed. Each consumer of lambdas/event-consumers.ts
+// The local stand-in for the table's stream, the pipe and the event bus (lib/event-stream.ts): dynalite's
+// worker appends the event items a transaction is about to write to a journal (events.jsonl in the data folder)
+// before it applies, followed by a line saying whether it committed (event-journal.ts), and tells this outbox of
+// the committed ones. Each consumer of lambdas/event-consumers.ts
 // reads the committed events at its own pace, from its own offset (event-offsets.json). A transaction whose
 // outcome line a kill prevented is settled at the next start by looking at the table. A consumer that fails
 // retries alone, with a growing pause, and the others go on; after a restart each continues where it was.
@@ -25,17 +28,9 @@ export interface Outbox {
   stop(): Promise<void>;
 }
 
-interface JournalEntry {
-  table: string;
-  key: { PK: string; SK: string };
-  detail: ComplaintEventDetail;
-}
-
-type JournalLine = { transaction: string; events: JournalEntry[] } | { transaction: string; outcome: 'committed' | 'aborted' };
-
 export interface LocalEventStream {
-  /** For the DynamoDB worker: told of items about to be put, then of the outcome; journals the event items. */
-  observePuts(items: { table: string; item: Record<string, unknown> }[]): { committed(): void; aborted(): void };
+  /** For the DynamoDB stand-in (startDynamoDb's `events`): the journal it writes and what it tells of commits. */
+  table: TableEvents;
   /** Starts delivering to the consumers (once the handlers can be loaded). */
   start(dynamo: DynamoDBClient, log?: (line: string) => void): Outbox;
 }
@@ -53,51 +48,15 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
     options.deliver ?? ((name: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => handlerOf(consumers[name]!.function)(event));
   const journalFile = dataDir && path.join(dataDir, 'events.jsonl');
   const offsetsFile = dataDir && path.join(dataDir, 'event-offsets.json');
-  const lines: JournalLine[] = journalFile && existsSync(journalFile) ? readJournal(journalFile) : [];
-  /** Committed events, in commit order: what the consumers read. */
-  const journal: JournalEntry[] = [];
-  /** Transactions journalled without an outcome (a kill in between): settled against the table at start. */
-  const unsettled = new Map<string, JournalEntry[]>();
-  for (const line of lines) {
-    if ('events' in line) unsettled.set(line.transaction, line.events);
-    else {
-      if (line.outcome === 'committed') journal.push(...(unsettled.get(line.transaction) ?? []));
-      unsettled.delete(line.transaction);
-    }
-  }
-  const write = (line: JournalLine) => journalFile && appendFileSync(journalFile, `${JSON.stringify(line)}\n`);
+  /** Committed events, in commit order: what the consumers read. Transactions journalled without an outcome (a
+   * kill in between) are settled against the table at start. */
+  const { committed: journal, unsettled } = readJournal(journalFile);
   const offsets: Record<string, number> =
     offsetsFile && existsSync(offsetsFile) ? (JSON.parse(readFileSync(offsetsFile, 'utf8')) as Record<string, number>) : {};
   const saveOffsets = () => offsetsFile && replaceFile(offsetsFile, JSON.stringify(offsets));
 
   return {
-    observePuts(items) {
-      const events: JournalEntry[] = [];
-      for (const { table, item } of items) {
-        // The key first: only event items are read whole (a complaint's transaction also puts the complaint
-        // and what the customer sent, up to 10,000 characters, on the API's thread).
-        const sortKey = (item.SK as { S?: unknown } | undefined)?.S;
-        if (typeof sortKey !== 'string' || !sortKey.startsWith('EVENT#')) continue;
-        const plain = unmarshall(item as never) as Record<string, unknown>;
-        events.push({
-          table,
-          key: { PK: String(plain.PK), SK: sortKey },
-          detail: { complaintId: String(plain.complaintId), type: String(plain.type), sequence: Number(plain.sequence), at: String(plain.at) },
-        });
-      }
-      if (events.length === 0) return { committed: () => undefined, aborted: () => undefined };
-      const transaction = randomUUID();
-      write({ transaction, events });
-      return {
-        committed() {
-          write({ transaction, outcome: 'committed' });
-          journal.push(...events);
-        },
-        aborted() {
-          write({ transaction, outcome: 'aborted' });
-        },
-      };
-    },
+    table: { journal: journalFile, committed: (events) => journal.push(...events) },
 
     start(dynamo, log) {
       let stopped = false;
@@ -113,7 +72,7 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
             }),
           );
           const committed = found.every(Boolean);
-          write({ transaction, outcome: committed ? 'committed' : 'aborted' });
+          journalLine(journalFile, { transaction, outcome: committed ? 'committed' : 'aborted' });
           if (committed) journal.push(...events);
         }
         unsettled.clear();
@@ -199,17 +158,4 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
       };
     },
   };
-}
-
-function readJournal(file: string): JournalLine[] {
-  // A line cut short by a kill is a transaction journalled in part: it has no outcome and never applied.
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .flatMap((line) => {
-      try {
-        return line ? [JSON.parse(line) as JournalLine] : [];
-      } catch {
-        return [];
-      }
-    });
 }

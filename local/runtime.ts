@@ -124,7 +124,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       apiInFlight,
       port: ports.dynamodb ?? 0,
       path: options.dataDir && path.join(options.dataDir, 'dynamodb'),
-      observePuts: (items) => events.observePuts(items),
+      events: events.table,
       meter: options.writeMeter,
     });
     started.push(() => dynamodb.close());

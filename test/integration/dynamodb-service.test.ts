@@ -7,8 +7,9 @@ import type { TransactionObserver } from '../../local/dynamodb-transactions';
 import { createPlainTable } from '../support/plain-table';
 
 // What dynalite's worker thread serves, run here in the test's thread: dynalite's own server with the
-// service as its request listener. The observer stands for the main thread's event journal: the worker waits
-// for its answer before applying a transaction, which lets these tests hold a transaction open at that point.
+// service as its request listener. The observer stands for the event journal (local/event-journal.ts): the
+// service waits for its answer before applying a transaction, which lets these tests hold a transaction open at
+// that point.
 
 const TABLE = 'service';
 const seen: string[] = [];

@@ -24,7 +24,7 @@ let client: DynamoDBClient;
 let outbox: Outbox;
 
 beforeAll(async () => {
-  dynamodb = await startDynamoDb({ port: 0, observePuts: (items) => stream.observePuts(items) });
+  dynamodb = await startDynamoDb({ port: 0, events: stream.table });
   client = new DynamoDBClient({ endpoint: dynamodb.url, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
   outbox = stream.start(dynamodb.client);
 });

@@ -6,10 +6,9 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { COMPLAINTS_TABLE, startDynamoDb } from '../../local/dynamodb';
 import { localEventStream } from '../../local/outbox';
 
-// A transaction's event intent is journalled on the main thread, the transaction applied in dynalite's
-// worker, and its outcome journalled on the main thread again. A kill between two of those steps leaves an
-// intent without an outcome, which the next start settles by looking at the table: the event is delivered
-// exactly when the transaction's items are there.
+// dynalite's worker journals a transaction's event intent, applies the transaction, and journals its outcome
+// (local/event-journal.ts). A kill between two of those steps leaves an intent without an outcome, which the next
+// start settles by looking at the table: the event is delivered exactly when the transaction's items are there.
 
 const folders: string[] = [];
 afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
@@ -29,7 +28,7 @@ async function killedAt(point: 'after-intent' | 'after-apply') {
     consumers: { probe: { function: 'workflowStarter', events: ['complaint.received'], description: 'test' } },
     deliver: async (_consumer, event) => void delivered.push(event.detail.complaintId),
   });
-  const dynamodb = await startDynamoDb({ port: 0, path: path.join(dataDir, 'dynamodb'), observePuts: (items) => stream.observePuts(items) });
+  const dynamodb = await startDynamoDb({ port: 0, path: path.join(dataDir, 'dynamodb'), events: stream.table });
   const outbox = stream.start(dynamodb.client);
   await outbox.drain();
   const { Item } = await dynamodb.client.send(

@@ -1,28 +1,47 @@
 import path from 'node:path';
-import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { COMPLAINTS_TABLE, startDynamoDb } from '../../local/dynamodb';
-import { localEventStream } from '../../local/outbox';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, TransactWriteItemsCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { COMPLAINTS_TABLE, complaintsTable } from '../../local/dynamodb';
+import { dynamoDbService } from '../../local/dynamodb-service';
+import type { DynaliteListener } from '../../local/dynalite-in-process';
+import { eventJournal } from '../../local/event-journal';
 
 // Run by transaction-intent-kill.test.ts as a process of its own, killed (SIGKILL, nothing flushed or closed)
-// at one point of a transaction that puts an event item: `after-intent`, once the main thread has journalled
-// the intent and before dynalite's worker applies it; `after-apply`, once the worker has applied it and before
-// the main thread journals the outcome. Usage: tsx kill-mid-transaction.ts <data folder> <point> <complaint id>
+// at one point of a transaction that puts an event item: `after-intent`, once the event journal has the intent
+// and before the transaction applies; `after-apply`, once it has applied and before the journal has its
+// outcome. dynalite and the service run here as dynalite's worker runs them (local/dynamodb-worker.ts), with the
+// worker's own journal observer, so that the kill can fall between two of its steps.
+// Usage: tsx kill-mid-transaction.ts <data folder> <point> <complaint id>
 
 const [dataDir, point, id] = process.argv.slice(2) as [string, 'after-intent' | 'after-apply', string];
 const kill = () => process.kill(process.pid, 'SIGKILL');
 
 async function main(): Promise<void> {
-  const stream = localEventStream(dataDir);
-  const dynamodb = await startDynamoDb({
-    port: 0,
-    path: path.join(dataDir, 'dynamodb'),
-    observePuts: (items) => {
-      const outcome = stream.observePuts(items);
+  const options = { path: path.join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no types
+  const server = (require('dynalite') as (dynaliteOptions: typeof options) => Server)(options);
+  const dynalite = server.listeners('request')[0] as DynaliteListener;
+  server.removeAllListeners('request');
+  const journal = eventJournal(path.join(dataDir, 'events.jsonl'), () => undefined);
+  const service = dynamoDbService({
+    dynalite,
+    observe: async (items) => {
+      const outcome = await journal(items);
       if (point === 'after-intent') kill();
       return { committed: point === 'after-apply' ? kill : outcome.committed, aborted: outcome.aborted };
     },
   });
-  await dynamodb.client.send(
+  server.on('request', service.handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await client.send(new CreateTableCommand(complaintsTable()));
+  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 0.05, maxDelay: 0.5 }, { TableName: COMPLAINTS_TABLE });
+  await client.send(
     new TransactWriteItemsCommand({
       TransactItems: [
         {

@@ -1,0 +1,92 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { ComplaintEventDetail } from '../lambdas/event-consumers';
+import type { Json } from './dynalite-in-process';
+import type { TransactionObserver } from './dynamodb-transactions';
+
+// The local table stream's journal (events.jsonl in the data folder): the event items a transaction is about to
+// write, as one line before it applies, then a line saying whether it committed. dynalite's worker writes it
+// (dynamodb-worker.ts), in the transaction, so that a kill in between loses nothing and no transaction waits for
+// another thread; the outbox (outbox.ts) reads it at start and is told of each commit after.
+
+/** An event item of the table, as the consumers read it. */
+export interface JournalEntry {
+  table: string;
+  key: { PK: string; SK: string };
+  detail: ComplaintEventDetail;
+}
+
+type JournalLine = { transaction: string; events: JournalEntry[] } | { transaction: string; outcome: 'committed' | 'aborted' };
+
+/** The event items among a transaction's puts (marshalled, as the request carries them). */
+function eventEntriesOf(items: { table: string; item: Json }[]): JournalEntry[] {
+  const events: JournalEntry[] = [];
+  for (const { table, item } of items) {
+    // The key first: only event items are read whole (a complaint's transaction also puts the complaint and what
+    // the customer sent, up to 10,000 characters).
+    const sortKey = (item.SK as { S?: unknown } | undefined)?.S;
+    if (typeof sortKey !== 'string' || !sortKey.startsWith('EVENT#')) continue;
+    const plain = unmarshall(item as never) as Record<string, unknown>;
+    events.push({
+      table,
+      key: { PK: String(plain.PK), SK: sortKey },
+      detail: { complaintId: String(plain.complaintId), type: String(plain.type), sequence: Number(plain.sequence), at: String(plain.at) },
+    });
+  }
+  return events;
+}
+
+/** Appends a line to the journal; without a file (an in-memory table) there is nothing to keep. */
+export function journalLine(file: string | undefined, line: JournalLine): void {
+  if (file) appendFileSync(file, `${JSON.stringify(line)}\n`);
+}
+
+/**
+ * The transaction observer of dynalite's worker: journals a transaction's event items before it applies and its
+ * outcome after, and hands the committed events to `committed` (a message to the main thread's outbox).
+ */
+export function eventJournal(file: string | undefined, committed: (events: JournalEntry[]) => void): TransactionObserver {
+  const nothing = { committed: () => undefined, aborted: () => undefined };
+  return (items) => {
+    const events = eventEntriesOf(items);
+    if (events.length === 0) return Promise.resolve(nothing);
+    const transaction = randomUUID();
+    journalLine(file, { transaction, events });
+    return Promise.resolve({
+      committed() {
+        journalLine(file, { transaction, outcome: 'committed' });
+        committed(events);
+      },
+      aborted: () => journalLine(file, { transaction, outcome: 'aborted' }),
+    });
+  };
+}
+
+/**
+ * What a journal holds: the committed events in commit order, and the transactions journalled without an outcome
+ * (a kill in between), to be settled against the table.
+ */
+export function readJournal(file: string | undefined): { committed: JournalEntry[]; unsettled: Map<string, JournalEntry[]> } {
+  const committed: JournalEntry[] = [];
+  const unsettled = new Map<string, JournalEntry[]>();
+  if (!file || !existsSync(file)) return { committed, unsettled };
+  // A line cut short by a kill is a transaction journalled in part: it has no outcome and never applied.
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line) as JournalLine] : [];
+      } catch {
+        return [];
+      }
+    });
+  for (const line of lines) {
+    if ('events' in line) unsettled.set(line.transaction, line.events);
+    else {
+      if (line.outcome === 'committed') committed.push(...(unsettled.get(line.transaction) ?? []));
+      unsettled.delete(line.transaction);
+    }
+  }
+  return { committed, unsettled };
+}
