@@ -7,15 +7,25 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+/**
+ * Ports below the range the kernel hands out itself (32768-60999 on Linux, 49152 and up on macOS): a port that
+ * the system chose and this function freed again went back to that pool, and while the product started (seconds
+ * of compiling) a connection or a port-0 server of another test file could take it ("Port 44711 for the API is
+ * already in use", seen in CI). Here only another caller of this function could, and it picks at random.
+ */
+const FIRST_PORT = 20_000;
+const PORTS = 12_768;
+
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = FIRST_PORT + Math.floor(Math.random() * PORTS);
+    const free = await new Promise<boolean>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000, output = () => ''): Promise<T> {
@@ -46,7 +56,9 @@ export interface Ports {
 }
 
 export async function freePorts(): Promise<Ports> {
-  const [api, ses, dynamodb, stepFunctions, s3] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const picked = new Set<number>();
+  while (picked.size < 5) picked.add(await freePort());
+  const [api, ses, dynamodb, stepFunctions, s3] = [...picked] as [number, number, number, number, number];
   return { PORT: api, SES_PORT: ses, DYNAMODB_PORT: dynamodb, STEPFUNCTIONS_PORT: stepFunctions, S3_PORT: s3 };
 }
 
