@@ -33,16 +33,23 @@ export interface RequestLanes {
   background(listener: Listener): Listener;
 }
 
-/** Requests in flight on another thread that count as foreground: an Int32Array over a SharedArrayBuffer. */
+/**
+ * Requests in flight on another thread that count as foreground: an Int32Array over a SharedArrayBuffer. Slot 0
+ * counts the API's requests (countInFlight); slot 1, the API's calls to the workflows' thread (yield-to-api.ts).
+ */
 export type SharedInFlight = Int32Array;
 
 export function sharedInFlight(): SharedInFlight {
-  return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  return new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
 }
 
-/** Counts `response`'s request as in flight until it is answered or its client leaves; wakes the lanes then. */
+/**
+ * Counts `response`'s request as in flight until it is answered or its client leaves; wakes the threads waiting
+ * on the count at both ends (the lanes, and the workflows' thread, yield-to-api.ts).
+ */
 export function countInFlight(counter: SharedInFlight, response: ServerResponse): void {
   Atomics.add(counter, 0, 1);
+  Atomics.notify(counter, 0);
   response.once('close', () => {
     Atomics.sub(counter, 0, 1);
     Atomics.notify(counter, 0);
@@ -51,7 +58,7 @@ export function countInFlight(counter: SharedInFlight, response: ServerResponse)
 
 /** Atomics.waitAsync (Node 16+; in TypeScript's ES2024 library, which the project does not take whole: Node 20
  * lacks other parts of it). */
-const waitAsync = (
+export const waitAsync = (
   Atomics as unknown as {
     waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startApiServer } from './api-server';
 import { COMPLAINTS_TABLE, startDynamoDb } from './dynamodb';
 import { sharedInFlight } from './dynamodb-lanes';
+import { countCallsToWorkflows } from './yield-to-api';
 import type { WriteMeter } from './dynamodb-transactions';
 import { localEventStream, type Outbox } from './outbox';
 import { startSes, type SesFault } from './ses';
@@ -166,11 +167,16 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           retryIntervalMs: options.workflow?.retryIntervalMs,
           stateMachines,
           mailboxPort: ports.ses ?? 0,
+          // It steps aside while the API has a request in flight, unless the API waits on it (yield-to-api.ts).
+          apiInFlight,
           log: options.log,
         })
       : undefined;
     const mailboxUrl = ses?.url ?? stepFunctionsThread!.mailboxUrl;
-    if (stepFunctionsThread) invoke = (name, event) => stepFunctionsThread.invoke(name, event);
+    if (stepFunctionsThread) {
+      invoke = (name, event) => stepFunctionsThread.invoke(name, event);
+      started.push(countCallsToWorkflows(apiInFlight));
+    }
     const stepFunctions: StepFunctionsStandIn =
       stepFunctionsThread ??
       (await startStepFunctionsService({

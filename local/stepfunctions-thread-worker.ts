@@ -5,6 +5,7 @@ import { clockFromEnvironment } from '../lambdas/adapters/clock';
 import { startStepFunctionsService } from './step-functions-service';
 import { enforceFunctionPolicies } from './function-policies';
 import { handlerOf } from './handlers';
+import { yieldToApi } from './yield-to-api';
 import { startSes } from './ses';
 import type { FunctionName } from '../lambdas/functions';
 import type { StepFunctionsCall, StepFunctionsThreadData, ThreadFailure } from './stepfunctions-thread';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   });
   // Once started, so that the threads this one started (none today) keep the default priority.
   setPriority(0, data.nice);
+  if (data.apiInFlight) yieldToApi(data.apiInFlight);
   parent.postMessage({ started: { stepFunctions: stepFunctions.url, mailbox: mailbox.url } });
 }
 

@@ -1,3 +1,4 @@
+import type { SharedInFlight } from './dynamodb-lanes';
 import { typeScriptWorker } from './typescript-worker';
 import type { ExecutionRecord, StepFunctionsStandIn } from './stepfunctions-server';
 import type { HistoryEvent } from './asl/history';
@@ -11,7 +12,8 @@ import type { FunctionName } from '../lambdas/functions';
 // consumers, SES's event handler) run on a worker thread whose nice value is raised (Linux gives each thread its
 // own), so the API and dynalite are served first and the workflows take the time left; nothing is skipped or
 // reordered, only scheduled later. A nice value covers this thread's own CPU only, so its table work goes through dynalite's
-// background door (runtime.ts, dynamodb-lanes.ts), served after the API's. The steps run as their functions,
+// background door (runtime.ts, dynamodb-lanes.ts), served after the API's, and while an API request is in
+// flight the thread steps aside altogether (yield-to-api.ts). The steps run as their functions,
 // checked against their roles as on the main thread (function-policies.ts). Faults injected from a test's own
 // thread cannot reach steps here: tests that inject them run Step Functions on their own thread (runtime.ts,
 // `workflowThread`).
@@ -33,6 +35,8 @@ export interface StepFunctionsThreadData {
   /** The mailbox (local/ses.ts) runs here too: its port (0 picks one). */
   mailboxPort: number;
   nice: number;
+  /** The API's requests in flight: the thread steps aside while there are any (yield-to-api.ts). */
+  apiInFlight?: SharedInFlight;
 }
 
 export type StepFunctionsCall =
