@@ -50,23 +50,9 @@ const server = (require(data.dynalite) as (options: DynamoDbWorkerData['options'
 const dynalite = server.listeners('request')[0] as DynaliteListener;
 server.removeAllListeners('request');
 const journal = transactionJournal(data.journal);
-/**
- * The committed events go to the outbox after the transaction's answer has gone out (setImmediate runs after
- * the socket writes of this turn), in one message per turn: a message costs this thread ~70 µs on the two-core
- * dev machine, which intake's answer waited for, and the outbox needs them no sooner.
- */
-let committed: JournalEntry[] = [];
-const postCommitted = (events: JournalEntry[]) => {
-  if (committed.length === 0)
-    setImmediate(() => {
-      post({ events: committed });
-      committed = [];
-    });
-  committed.push(...events);
-};
 const service = dynamoDbService({
   dynalite,
-  observe: data.events ? eventJournal(data.eventJournal, postCommitted) : undefined,
+  observe: data.events ? eventJournal(data.eventJournal, (events) => post({ events })) : undefined,
   meter: data.meter ? (table, units, write) => post({ meter: table, units, write }) : undefined,
   journal,
 });
