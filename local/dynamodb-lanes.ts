@@ -23,7 +23,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 export const BACKGROUND_CONCURRENCY = 1;
 /** While the foreground stays busy, a background request is let through this long after the last one, so the
- * workflows never stop. */
+ * workflows never stop (their thread steps aside no longer than this either, yield-to-api.ts). */
 export const STARVED_AFTER_MS = 100;
 
 type Listener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -34,10 +34,15 @@ export interface RequestLanes {
 }
 
 /**
- * Requests in flight on another thread that count as foreground: an Int32Array over a SharedArrayBuffer. Slot 0
- * counts the API's requests (countInFlight); slot 1, the API's calls to the workflows' thread (yield-to-api.ts).
+ * Requests in flight on another thread that count as foreground: an Int32Array over a SharedArrayBuffer, its slots
+ * API_IN_FLIGHT (countInFlight) and WAITING_ON_WORKFLOWS (yield-to-api.ts).
  */
 export type SharedInFlight = Int32Array;
+
+/** The API's requests in flight. */
+export const API_IN_FLIGHT = 0;
+/** The API's calls to the stand-ins on the workflows' thread in flight (yield-to-api.ts). */
+export const WAITING_ON_WORKFLOWS = 1;
 
 export function sharedInFlight(): SharedInFlight {
   return new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
@@ -48,11 +53,11 @@ export function sharedInFlight(): SharedInFlight {
  * on the count at both ends (the lanes, and the workflows' thread, yield-to-api.ts).
  */
 export function countInFlight(counter: SharedInFlight, response: ServerResponse): void {
-  Atomics.add(counter, 0, 1);
-  Atomics.notify(counter, 0);
+  Atomics.add(counter, API_IN_FLIGHT, 1);
+  Atomics.notify(counter, API_IN_FLIGHT);
   response.once('close', () => {
-    Atomics.sub(counter, 0, 1);
-    Atomics.notify(counter, 0);
+    Atomics.sub(counter, API_IN_FLIGHT, 1);
+    Atomics.notify(counter, API_IN_FLIGHT);
   });
 }
 
@@ -79,7 +84,7 @@ export function requestLanes(options: { now?: () => number; elsewhere?: SharedIn
   let timer: ReturnType<typeof setTimeout> | undefined;
   let watching = false;
 
-  const busyElsewhere = () => elsewhere !== undefined && Atomics.load(elsewhere, 0) > 0;
+  const busyElsewhere = () => elsewhere !== undefined && Atomics.load(elsewhere, API_IN_FLIGHT) > 0;
   const busy = () => foregroundInFlight > 0 || busyElsewhere();
 
   const admit = () => {
@@ -111,9 +116,9 @@ export function requestLanes(options: { now?: () => number; elsewhere?: SharedIn
     }
     // The other thread's requests end there: its counter wakes this one when it changes.
     if (elsewhere && !watching) {
-      const current = Atomics.load(elsewhere, 0);
+      const current = Atomics.load(elsewhere, API_IN_FLIGHT);
       if (current === 0) return;
-      const waited = waitAsync(elsewhere, 0, current);
+      const waited = waitAsync(elsewhere, API_IN_FLIGHT, current);
       if (!waited.async) return void setImmediate(admit);
       watching = true;
       void waited.value.then(() => {

@@ -13,8 +13,8 @@ import type { TableEvents } from './dynamodb';
 // The local stand-in for the table's stream, the pipe and the event bus (lib/event-stream.ts): dynalite's
 // worker appends the event items a transaction is about to write to a journal (events.jsonl in the data folder)
 // before it applies, followed by a line saying whether it committed (event-journal.ts), and tells this outbox of
-// the committed ones. Each consumer of lambdas/event-consumers.ts
-// reads the committed events at its own pace, from its own offset (event-offsets.json). A transaction whose
+// the committed ones. Each consumer of lambdas/event-consumers.ts reads the committed events at its own pace,
+// from its own offset (event-offsets.json). A transaction whose
 // outcome line a kill prevented is settled at the next start by looking at the table. A consumer that fails
 // retries alone, with a growing pause, and the others go on; after a restart each continues where it was.
 

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   // complaint), which intake requests waited behind; here it takes the workflows' priority.
   const mailbox = await startSes({ port: data.mailboxPort, dataDir: data.dataDir });
   let mailboxEvents: ReturnType<typeof mailbox.publishEvents> | undefined;
+  let stopYielding: (() => void) | undefined;
   const stepFunctions = await startStepFunctionsService({
     port: data.port,
     dynamo,
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
       await mailboxEvents.caughtUp;
     },
     close: async () => {
+      stopYielding?.();
       await mailboxEvents?.stop();
       await stepFunctions.close();
       await mailbox.close();
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
   });
   // Once started, so that the threads this one started (none today) keep the default priority.
   setPriority(0, data.nice);
-  if (data.apiInFlight) yieldToApi(data.apiInFlight);
+  if (data.apiInFlight) stopYielding = yieldToApi(data.apiInFlight);
   parent.postMessage({ started: { stepFunctions: stepFunctions.url, mailbox: mailbox.url } });
 }
 

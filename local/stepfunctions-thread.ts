@@ -19,8 +19,9 @@ import type { FunctionName } from '../lambdas/functions';
 // `workflowThread`).
 
 /**
- * The workflows' thread's nice value: the lowest priority, so that they take the CPU the API and dynalite leave (Linux weighs nice 0 at ~70x nice 19). Measured, 500 complaints at concurrency 8 with the
- * workflows running: 77/s at nice 10, 104/s at 19 (140/s with them paused), on the dev machine.
+ * The workflows' thread's nice value: the lowest priority, so that they take the CPU the API and dynalite leave
+ * (Linux weighs nice 0 at ~70x nice 19). Measured, 500 complaints at concurrency 8 with the workflows running:
+ * 77/s at nice 10, 104/s at 19 (140/s with them paused), on the dev machine.
  */
 const WORKFLOW_NICE = 19;
 

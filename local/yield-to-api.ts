@@ -1,4 +1,4 @@
-import { waitAsync, type SharedInFlight } from './dynamodb-lanes';
+import { API_IN_FLIGHT, STARVED_AFTER_MS, WAITING_ON_WORKFLOWS, waitAsync, type SharedInFlight } from './dynamodb-lanes';
 import { stepFunctions } from '../lambdas/adapters/sfn-client';
 import { ses } from '../lambdas/adapters/ses-client';
 
@@ -8,20 +8,15 @@ import { ses } from '../lambdas/adapters/ses-client';
 // (dynamodb-lanes.ts), yet intake one at a time was still ~1 ms slower at p50 with the workflows running than with
 // them paused: a woken API or dynalite thread preempts the workflows', but finds the core's caches full of the
 // workflows' work. So the workflows' thread checks every millisecond and, while an API request is in flight,
-// blocks (Atomics.wait) until the API is quiet: at most STARVED_AFTER_MS at a time, so the workflows never stop.
+// blocks (Atomics.wait) until the API is quiet: at most STARVED_AFTER_MS at a time (the background door's bound,
+// dynamodb-lanes.ts), so the workflows never stop.
 //
 // Except while the API waits on this thread itself: the workflows' thread also serves Step Functions (staff
 // actions send task results) and the mailbox, so the API's calls to those are counted apart (WAITING_ON_WORKFLOWS),
 // and while there are any the thread does not block.
 
-/** The shared counters' slots (sharedInFlight, dynamodb-lanes.ts). */
-export const API_IN_FLIGHT = 0;
-export const WAITING_ON_WORKFLOWS = 1;
-
 /** How often the workflows' thread looks whether to step aside. */
 export const CHECK_EVERY_MS = 1;
-/** The longest it steps aside at once. */
-export const STARVED_AFTER_MS = 100;
 
 /**
  * On the workflows' thread: steps aside while the API has a request in flight and is not waiting on this thread.

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
-import { sharedInFlight } from '../../local/dynamodb-lanes';
+import { API_IN_FLIGHT, sharedInFlight, STARVED_AFTER_MS, WAITING_ON_WORKFLOWS } from '../../local/dynamodb-lanes';
 import { typeScriptWorker } from '../../local/typescript-worker';
-import { API_IN_FLIGHT, countCallsToWorkflows, STARVED_AFTER_MS, WAITING_ON_WORKFLOWS } from '../../local/yield-to-api';
+import { countCallsToWorkflows } from '../../local/yield-to-api';
 import { stepFunctions } from '../../lambdas/adapters/sfn-client';
 import { SendTaskSuccessCommand } from '../../lambdas/adapters/aws-wire/sfn-api';
 
