@@ -152,7 +152,8 @@ export async function metered<T>(
  * Told of the items a transaction is about to put, before it applies them, and then of how it ended: the
  * local stream's journal (local/event-journal.ts) writes the intent first, so a kill in between loses nothing.
  * A promise, which the transaction awaits before it applies: tests hold a transaction open there
- * (test/integration/dynamodb-service.test.ts).
+ * (test/integration/dynamodb-service.test.ts). `committed` is told once the transaction has applied, and does not
+ * throw: the transaction stands whatever befalls its outcome's line.
  */
 export type TransactionObserver = (items: { table: string; item: Json }[]) => Promise<{ committed(): void; aborted(): void }>;
 
@@ -199,8 +200,8 @@ export async function transactWrite(
     options.observe && puts.length > 0
       ? await options.observe(puts.map((target) => ({ table: target.operation.TableName, item: target.operation.Item as Json })))
       : undefined;
+  const run = () => apply(call, targets, options.journal);
   try {
-    const run = () => apply(call, targets, options.journal);
     const { meter } = options;
     await (meter
       ? metered(
@@ -212,12 +213,13 @@ export async function transactWrite(
           run,
         )
       : run());
-    outcome?.committed();
-    return {};
   } catch (error) {
     outcome?.aborted();
     throw error;
   }
+  // Applied, so answered as applied and never journalled as aborted, even if the outcome cannot be journalled.
+  outcome?.committed();
+  return {};
 }
 
 /**

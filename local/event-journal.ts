@@ -55,7 +55,15 @@ export function eventJournal(file: string | undefined, committed: (events: Journ
     journalLine(file, { transaction, events });
     return Promise.resolve({
       committed() {
-        journalLine(file, { transaction, outcome: 'committed' });
+        try {
+          journalLine(file, { transaction, outcome: 'committed' });
+        } catch (error) {
+          // The transaction applied, so it stays applied. Its intent stays open in the file, and the next start settles
+          // it against the table (outbox.ts), so its events are handed on then, in the file's order; handed on now,
+          // they would take a place in the outbox's order that the file does not give them.
+          process.emitWarning(`events of transaction ${transaction} are handed on at the next start: ${String(error)}`);
+          return;
+        }
         committed(events);
       },
       aborted: () => journalLine(file, { transaction, outcome: 'aborted' }),

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eventJournal, readJournal, type JournalEntry } from '../../local/event-journal';
@@ -88,4 +88,26 @@ it('reads the committed events in commit order, and an intent without an outcome
   const { committed, unsettled } = readJournal(file);
   expect(committed.map((entry) => entry.detail.complaintId)).toEqual(['b', 'a']);
   expect([...unsettled.values()].flat().map((entry) => entry.detail.complaintId)).toEqual(['c']);
+});
+
+it('leaves a transaction whose outcome cannot be journalled open for the next start, and hands nothing on now', async () => {
+  const committed: JournalEntry[][] = [];
+  const outcome = await eventJournal(file, (events) => committed.push(events))([eventItem('c-5', 1)]);
+  // The outcome's line cannot be appended: the journal's path is a folder for that moment.
+  const intent = readFileSync(file, 'utf8');
+  rmSync(file);
+  mkdirSync(file);
+  const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  try {
+    expect(() => outcome.committed()).not.toThrow();
+    expect(warn.mock.calls).toEqual([[expect.stringContaining('handed on at the next start')]]);
+  } finally {
+    warn.mockRestore();
+  }
+  expect(committed).toEqual([]);
+  rmSync(file, { recursive: true });
+  writeFileSync(file, intent);
+  const journal = readJournal(file);
+  expect(journal.committed).toEqual([]);
+  expect([...journal.unsettled.values()].flat().map((entry) => entry.detail.complaintId)).toEqual(['c-5']);
 });
