@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 
 // dynalite's request listener, driven in the same thread with a request and a response held in memory: the
 // transaction work (dynamodb-service.ts) reads and writes through dynalite's own validation and actions,
@@ -18,6 +18,28 @@ export interface Answer {
 }
 
 export const TARGET_PREFIX = 'DynamoDB_20120810.';
+
+export interface DynaliteOptions {
+  /** The folder of its LevelDB; none for a table in memory. */
+  path?: string;
+  createTableMs: number;
+  deleteTableMs: number;
+  updateTableMs: number;
+}
+
+/**
+ * dynalite's HTTP server with dynalite's request listener taken off it: the listener, to be called in memory
+ * (sendInProcess), and the server, to listen with another listener in its place (dynamodb-service.ts). Closing the
+ * server still closes dynalite's database. `module` is dynalite's resolved path: the worker thread that runs it has
+ * it from the main thread (dynamodb-worker.ts).
+ */
+export function dynaliteApart(module: string, options: DynaliteOptions): { server: Server; dynalite: DynaliteListener } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no types
+  const server = (require(module) as (dynaliteOptions: DynaliteOptions) => Server)(options);
+  const dynalite = server.listeners('request')[0] as DynaliteListener;
+  server.removeAllListeners('request');
+  return { server, dynalite };
+}
 
 /** One request to dynalite, in memory. */
 export function sendInProcess(listener: DynaliteListener, headers: IncomingHttpHeaders, payload: Buffer): Promise<Answer> {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DynaliteListener } from './dynalite-in-process';
+import { dynaliteApart, type DynaliteOptions } from './dynalite-in-process';
 import { dynamoDbService } from './dynamodb-service';
 import { requestLanes, type SharedInFlight } from './dynamodb-lanes';
 import type { MeteredWrite } from './dynamodb-transactions';
@@ -18,7 +18,7 @@ import { transactionJournal, undoUnfinished } from './transaction-journal';
 export interface DynamoDbWorkerData {
   /** dynalite's module, resolved by the main thread (an evaluated worker has no file to resolve from). */
   dynalite: string;
-  options: { path?: string; createTableMs: number; deleteTableMs: number; updateTableMs: number };
+  options: DynaliteOptions;
   port: number;
   journal?: string;
   /** Whether to journal the transactions' event items and post the committed ones. */
@@ -45,10 +45,7 @@ const data = workerData as DynamoDbWorkerData;
 const port = parentPort!;
 const post = (message: WorkerMessage) => port.postMessage(message);
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no types; its path comes from the main thread
-const server = (require(data.dynalite) as (options: DynamoDbWorkerData['options']) => Server)(data.options);
-const dynalite = server.listeners('request')[0] as DynaliteListener;
-server.removeAllListeners('request');
+const { server, dynalite } = dynaliteApart(data.dynalite, data.options);
 const journal = transactionJournal(data.journal);
 const service = dynamoDbService({
   dynalite,

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import type { DynaliteListener } from '../../local/dynalite-in-process';
+import { dynaliteApart } from '../../local/dynalite-in-process';
 import { dynamoDbService } from '../../local/dynamodb-service';
 import type { TransactionObserver } from '../../local/dynamodb-transactions';
 import { createPlainTable } from '../support/plain-table';
@@ -29,10 +29,9 @@ let client: DynamoDBClient;
 let present: (sks: string[]) => Promise<string[]>;
 
 beforeAll(async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no types
-  server = (require('dynalite') as (options: object) => http.Server)({ createTableMs: 0 });
-  const dynalite = server.listeners('request')[0] as DynaliteListener;
-  server.removeAllListeners('request');
+  const apart = dynaliteApart(require.resolve('dynalite'), { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  server = apart.server;
+  const { dynalite } = apart;
   const service = dynamoDbService({ dynalite, observe });
   server.on('request', service.handle);
   present = async (sks) =>

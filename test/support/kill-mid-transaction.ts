@@ -1,10 +1,9 @@
 import path from 'node:path';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, TransactWriteItemsCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { COMPLAINTS_TABLE, complaintsTable } from '../../local/dynamodb';
 import { dynamoDbService } from '../../local/dynamodb-service';
-import type { DynaliteListener } from '../../local/dynalite-in-process';
+import { dynaliteApart } from '../../local/dynalite-in-process';
 import { eventJournal } from '../../local/event-journal';
 
 // Run by transaction-intent-kill.test.ts as a process of its own, killed (SIGKILL, nothing flushed or closed)
@@ -19,10 +18,7 @@ const kill = () => process.kill(process.pid, 'SIGKILL');
 
 async function main(): Promise<void> {
   const options = { path: path.join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no types
-  const server = (require('dynalite') as (dynaliteOptions: typeof options) => Server)(options);
-  const dynalite = server.listeners('request')[0] as DynaliteListener;
-  server.removeAllListeners('request');
+  const { server, dynalite } = dynaliteApart(require.resolve('dynalite'), options);
   const journal = eventJournal(path.join(dataDir, 'events.jsonl'), () => undefined);
   const service = dynamoDbService({
     dynalite,
