@@ -1,4 +1,4 @@
-import { API_IN_FLIGHT, STARVED_AFTER_MS, WAITING_ON_WORKFLOWS, waitAsync, type SharedInFlight } from './dynamodb-lanes';
+import { API_IN_FLIGHT, QUIET_CHECK_MS, STARVED_AFTER_MS, WAITING_ON_WORKFLOWS, waitAsync, type SharedInFlight } from './dynamodb-lanes';
 import { stepFunctions } from '../lambdas/adapters/sfn-client';
 import { ses } from '../lambdas/adapters/ses-client';
 
@@ -9,14 +9,12 @@ import { ses } from '../lambdas/adapters/ses-client';
 // them paused: a woken API or dynalite thread preempts the workflows', but finds the core's caches full of the
 // workflows' work. So the workflows' thread checks every millisecond and, while an API request is in flight,
 // blocks (Atomics.wait) until the API is quiet: at most STARVED_AFTER_MS at a time (the background door's bound,
-// dynamodb-lanes.ts), so the workflows never stop.
+// dynamodb-lanes.ts), so the workflows never stop. Blocked, it looks every QUIET_CHECK_MS whether the API is quiet;
+// the API's thread does not wake it (dynamodb-lanes.ts says why).
 //
 // Except while the API waits on this thread itself: the workflows' thread also serves Step Functions (staff
 // actions send task results) and the mailbox, so the API's calls to those are counted apart (WAITING_ON_WORKFLOWS),
 // and while there are any the thread does not block.
-
-/** How often the workflows' thread looks whether to step aside. */
-export const CHECK_EVERY_MS = 1;
 
 /**
  * On the workflows' thread: steps aside while the API has a request in flight and is not waiting on this thread.
@@ -30,7 +28,7 @@ export function yieldToApi(shared: SharedInFlight): () => void {
     if (stopped) return;
     if (Atomics.load(shared, API_IN_FLIGHT) > 0) {
       // Unreferenced: the check alone keeps no thread alive.
-      timer = setTimeout(check, CHECK_EVERY_MS).unref();
+      timer = setTimeout(check, QUIET_CHECK_MS).unref();
       return;
     }
     const waited = waitAsync(shared, API_IN_FLIGHT, 0);
@@ -44,8 +42,8 @@ export function yieldToApi(shared: SharedInFlight): () => void {
       if (requests === 0 || Atomics.load(shared, WAITING_ON_WORKFLOWS) > 0) break;
       const left = STARVED_AFTER_MS - (performance.now() - since);
       if (left <= 0) break;
-      // Woken when the count changes (countInFlight) or the API calls this thread (countCallsToWorkflows).
-      Atomics.wait(shared, API_IN_FLIGHT, requests, left);
+      // Woken early when a request starts (countInFlight) or the API calls this thread (countCallsToWorkflows).
+      Atomics.wait(shared, API_IN_FLIGHT, requests, Math.min(left, QUIET_CHECK_MS));
     }
     whenBusy();
   };

@@ -101,7 +101,7 @@ describe("the API's requests, counted on the API's thread", () => {
     background('b1');
     await settle();
     expect(started).toEqual([]);
-    api.answer(); // on the API's thread: the counter goes down and wakes the lanes
+    api.answer(); // on the API's thread: the counter goes down, waking no one; the lanes look again (QUIET_CHECK_MS)
     expect(Atomics.load(counter, 0)).toBe(0);
     await settle();
     expect(started).toEqual(['b1']);
