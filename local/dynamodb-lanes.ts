@@ -66,14 +66,6 @@ export function countInFlight(counter: SharedInFlight, response: ServerResponse)
   response.once('close', () => Atomics.sub(counter, API_IN_FLIGHT, 1));
 }
 
-/** Atomics.waitAsync (Node 16+; in TypeScript's ES2024 library, which the project does not take whole: Node 20
- * lacks other parts of it). */
-export const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
-  }
-).waitAsync;
-
 interface Waiting {
   start(): void;
   response: ServerResponse;

@@ -158,7 +158,8 @@ export function complaintsTable(): CreateTableCommandInput {
   };
 }
 
-async function createIfAbsent(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+/** Creates a table unless it exists, and waits until dynalite has it ACTIVE. */
+export async function createIfAbsent(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
   try {
     await client.send(new CreateTableCommand(input));
   } catch (error) {

@@ -1,4 +1,4 @@
-import { API_IN_FLIGHT, QUIET_CHECK_MS, STARVED_AFTER_MS, WAITING_ON_WORKFLOWS, waitAsync, type SharedInFlight } from './dynamodb-lanes';
+import { API_IN_FLIGHT, QUIET_CHECK_MS, STARVED_AFTER_MS, WAITING_ON_WORKFLOWS, type SharedInFlight } from './dynamodb-lanes';
 import { stepFunctions } from '../lambdas/adapters/sfn-client';
 import { ses } from '../lambdas/adapters/ses-client';
 
@@ -15,6 +15,14 @@ import { ses } from '../lambdas/adapters/ses-client';
 // Except while the API waits on this thread itself: the workflows' thread also serves Step Functions (staff
 // actions send task results) and the mailbox, so the API's calls to those are counted apart (WAITING_ON_WORKFLOWS),
 // and while there are any the thread does not block.
+
+/** Atomics.waitAsync (Node 16+; in TypeScript's ES2024 library, which the project does not take whole: Node 20
+ * lacks other parts of it). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync;
 
 /**
  * On the workflows' thread: steps aside while the API has a request in flight and is not waiting on this thread.

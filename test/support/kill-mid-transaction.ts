@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, TransactWriteItemsCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
-import { COMPLAINTS_TABLE, complaintsTable } from '../../local/dynamodb';
+import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { COMPLAINTS_TABLE, complaintsTable, createIfAbsent } from '../../local/dynamodb';
 import { dynamoDbService } from '../../local/dynamodb-service';
 import { dynaliteApart } from '../../local/dynalite-in-process';
 import { eventJournal } from '../../local/event-journal';
@@ -35,8 +35,7 @@ async function main(): Promise<void> {
     region: 'eu-central-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await client.send(new CreateTableCommand(complaintsTable()));
-  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 0.05, maxDelay: 0.5 }, { TableName: COMPLAINTS_TABLE });
+  await createIfAbsent(client, complaintsTable());
   await client.send(
     new TransactWriteItemsCommand({
       TransactItems: [
