@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { inProcessCall, sendInProcess, TARGET_PREFIX, type Answer, type Call, type DynaliteListener, type Json } from './dynalite-in-process';
+import { sendInProcess, TARGET_PREFIX, type Answer, type Call, type DynaliteApart, type Json } from './dynalite-in-process';
 import {
   ItemLocks,
   metered,
@@ -17,7 +17,7 @@ import { rememberDynaliteTables } from './dynalite-tables';
 // The DynamoDB API as clients see it, in dynalite's worker thread: what dynalite implements goes to its own
 // request listener untouched; TransactWriteItems is carried out here (dynamodb-transactions.ts); and the
 // single-item writes take their turn on their item (ItemLocks), so that none lands in the middle of a
-// transaction holding it. Every call the transaction work makes is in memory (dynalite-in-process.ts).
+// transaction holding it. The transaction work calls dynalite's operations directly (dynalite-in-process.ts).
 
 // dynalite's stores remember their tables' descriptions (dynalite-tables.ts). Done as this module loads, because
 // dynalite makes its store when its server is made: dynalite's worker imports this module before that.
@@ -35,14 +35,14 @@ export interface DynamoDbService {
 }
 
 export function dynamoDbService(options: {
-  dynalite: DynaliteListener;
+  dynalite: Pick<DynaliteApart, 'dynalite' | 'call'>;
   observe?: TransactionObserver;
   meter?: WriteMeter;
   journal?: TransactionJournal;
 }): DynamoDbService {
   // dynalite's expression grammars answer repeated expressions from memory (dynalite-expressions.ts).
   rememberDynaliteParses(require.resolve('dynalite'));
-  const call = inProcessCall(options.dynalite);
+  const { dynalite, call } = options.dynalite;
   const shapes = new TableShapes(call);
   const locks = new ItemLocks();
 
@@ -58,7 +58,7 @@ export function dynamoDbService(options: {
     try {
       body = JSON.parse(payload.toString('utf8') || '{}') as Json;
     } catch {
-      return sendInProcess(options.dynalite, request.headers, payload); // dynalite answers SerializationException
+      return sendInProcess(dynalite, request.headers, payload); // dynalite answers SerializationException
     }
     const items = await itemsWritten(operation, body).catch(() => []);
     return locks.hold(items, async () => {
@@ -71,7 +71,7 @@ export function dynamoDbService(options: {
           return { status: error.status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(error.body) };
         }
       }
-      const send = () => sendInProcess(options.dynalite, request.headers, payload);
+      const send = () => sendInProcess(dynalite, request.headers, payload);
       if (!options.meter || items.length !== 1) return send();
       const key = await shapes.keyOf(String(body.TableName), (operation === 'PutItem' ? body.Item : body.Key) as Json);
       return metered(call, shapes, options.meter, [{ table: String(body.TableName), key }], false, send);
@@ -84,7 +84,7 @@ export function dynamoDbService(options: {
       const target = String(request.headers['x-amz-target'] ?? '');
       const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
       if (!TAKES_TURNS.has(operation)) {
-        options.dynalite(request, response);
+        dynalite(request, response);
         return;
       }
       const chunks: Buffer[] = [];

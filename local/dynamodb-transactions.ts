@@ -11,7 +11,8 @@ import type { Call, Json } from './dynalite-in-process';
 // a refusal the items already written are put back. A process killed in the middle of that would leave a
 // transaction half-applied, which never happens in AWS: with a data folder, how to undo each transaction is
 // journalled before it writes, and the next start undoes any a kill interrupted (transaction-journal.ts).
-// Every call here is in memory (dynalite-in-process.ts), in dynalite's worker thread: no HTTP round trip.
+// Every call here is one of dynalite's operations called directly (dynalite-in-process.ts), in dynalite's worker
+// thread: no HTTP round trip, no JSON in between.
 
 const MAX_ITEMS = 100;
 /** BatchWriteItem's limit: more creates than this go one by one. */

@@ -45,7 +45,8 @@ const data = workerData as DynamoDbWorkerData;
 const port = parentPort!;
 const post = (message: WorkerMessage) => port.postMessage(message);
 
-const { server, dynalite } = dynaliteApart(data.dynalite, data.options);
+const dynalite = dynaliteApart(data.dynalite, data.options);
+const { server } = dynalite;
 const journal = transactionJournal(data.journal);
 const service = dynamoDbService({
   dynalite,

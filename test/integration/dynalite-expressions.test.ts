@@ -1,7 +1,8 @@
 import type http from 'node:http';
 import { plainTable } from '../support/plain-table';
 import path from 'node:path';
-import { inProcessCall, type Call, type DynaliteListener, type Json } from '../../local/dynalite-in-process';
+import type { Call, DynaliteListener, Json } from '../../local/dynalite-in-process';
+import { listenerCall } from '../support/dynalite-listener-call';
 import { rememberDynaliteParses, rememberingParse, type ParseContext } from '../../local/dynalite-expressions';
 
 // dynalite's expression grammars answer repeated expressions from memory (local/dynalite-expressions.ts). These
@@ -140,7 +141,7 @@ describe('dynalite with remembering grammars', () => {
   const start = async (dynalite: (options: object) => http.Server): Promise<Call> => {
     const server = dynalite({ createTableMs: 0 });
     servers.push(server);
-    const call = inProcessCall(server.listeners('request')[0] as DynaliteListener);
+    const call = listenerCall(server.listeners('request')[0] as DynaliteListener);
     await call('CreateTable', plainTable('Tab'));
     while (((await call('DescribeTable', { TableName: 'Tab' })).body.Table as Json).TableStatus !== 'ACTIVE')
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,5 +1,6 @@
 import type http from 'node:http';
-import { inProcessCall, type Call, type DynaliteListener, type Json } from '../../local/dynalite-in-process';
+import type { Call, DynaliteListener, Json } from '../../local/dynalite-in-process';
+import { listenerCall } from '../support/dynalite-listener-call';
 import { rememberDynaliteTables, rememberTables, tablesAnsweredFromMemory, type DynaliteStore } from '../../local/dynalite-tables';
 
 // dynalite's stores remember their tables' descriptions for item operations until the table store is next
@@ -16,7 +17,7 @@ describe('dynalite remembering its tables', () => {
   const start = (dynalite: Dynalite): Call => {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     servers.push(server);
-    return inProcessCall(server.listeners('request')[0] as DynaliteListener);
+    return listenerCall(server.listeners('request')[0] as DynaliteListener);
   };
 
   beforeAll(() => {

@@ -29,9 +29,8 @@ let client: DynamoDBClient;
 let present: (sks: string[]) => Promise<string[]>;
 
 beforeAll(async () => {
-  const apart = dynaliteApart(require.resolve('dynalite'), { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  server = apart.server;
-  const { dynalite } = apart;
+  const dynalite = dynaliteApart(require.resolve('dynalite'), { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  server = dynalite.server;
   const service = dynamoDbService({ dynalite, observe });
   server.on('request', service.handle);
   present = async (sks) =>

@@ -18,7 +18,8 @@ const kill = () => process.kill(process.pid, 'SIGKILL');
 
 async function main(): Promise<void> {
   const options = { path: path.join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
-  const { server, dynalite } = dynaliteApart(require.resolve('dynalite'), options);
+  const dynalite = dynaliteApart(require.resolve('dynalite'), options);
+  const { server } = dynalite;
   const journal = eventJournal(path.join(dataDir, 'events.jsonl'), () => undefined);
   const service = dynamoDbService({
     dynalite,
