@@ -4,7 +4,7 @@ import { dynaliteApart, type DynaliteOptions } from './dynalite-in-process';
 import { dynamoDbService } from './dynamodb-service';
 import { requestLanes, type SharedInFlight } from './dynamodb-lanes';
 import type { MeteredWrite } from './dynamodb-transactions';
-import { eventJournal, type JournalEntry } from './event-journal';
+import { eventJournal, settleUnfinished, type JournalEntry } from './event-journal';
 import { transactionJournal, undoUnfinished } from './transaction-journal';
 
 // The entry of dynalite's worker thread (started by dynamodb.ts through typescript-worker.ts).
@@ -66,13 +66,17 @@ port.on('message', () => {
   server.close(() => post({ closed: true }));
 });
 
-undoUnfinished(service.call, journal, data.journal).then(
-  () => {
-    server.once('error', (error) => post({ failed: String(error) }));
-    const portOf = (listening: Server) => (listening.address() as { port: number }).port;
-    server.listen(data.port, '127.0.0.1', () =>
-      background.listen(0, '127.0.0.1', () => post({ started: portOf(server), background: portOf(background) })),
-    );
-  },
-  (error: unknown) => post({ failed: `undoing unfinished transactions: ${String(error)}` }),
-);
+// What a kill interrupted is put right before anyone is served: half-applied transactions undone, then the event
+// journal's open intents settled against the table (event-journal.ts).
+undoUnfinished(service.call, journal, data.journal)
+  .then(() => (data.events ? settleUnfinished(data.eventJournal, service.call, (events) => post({ events })) : 0))
+  .then(
+    () => {
+      server.once('error', (error) => post({ failed: String(error) }));
+      const portOf = (listening: Server) => (listening.address() as { port: number }).port;
+      server.listen(data.port, '127.0.0.1', () =>
+        background.listen(0, '127.0.0.1', () => post({ started: portOf(server), background: portOf(background) })),
+      );
+    },
+    (error: unknown) => post({ failed: `putting right what the last run left unfinished: ${String(error)}` }),
+  );

@@ -2,13 +2,15 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ComplaintEventDetail } from '../lambdas/event-consumers';
-import type { Json } from './dynalite-in-process';
+import type { Call, Json } from './dynalite-in-process';
 import type { TransactionObserver } from './dynamodb-transactions';
 
 // The local table stream's journal (events.jsonl in the data folder): the event items a transaction is about to
 // write, as one line before it applies, then a line saying whether it committed. dynalite's worker writes it
 // (dynamodb-worker.ts), in the transaction, so that a kill in between loses nothing and no transaction waits for
-// another thread; the outbox (outbox.ts) reads it at start and is told of each commit after.
+// another thread; the outbox (outbox.ts) reads it at start and is told of each commit after. Only the worker
+// writes it: a transaction a kill left without an outcome is settled there too, before the worker serves anyone
+// (settleUnfinished), so the file's order of outcomes is the order the outbox was told of them.
 
 /** An event item of the table, as the consumers read it. */
 export interface JournalEntry {
@@ -59,8 +61,8 @@ export function eventJournal(file: string | undefined, committed: (events: Journ
           journalLine(file, { transaction, outcome: 'committed' });
         } catch (error) {
           // The transaction applied, so it stays applied. Its intent stays open in the file, and the next start settles
-          // it against the table (outbox.ts), so its events are handed on then, in the file's order; handed on now,
-          // they would take a place in the outbox's order that the file does not give them.
+          // it against the table (settleUnfinished), so its events are handed on then, in the file's order; handed on
+          // now, they would take a place in the outbox's order that the file does not give them.
           process.emitWarning(`events of transaction ${transaction} are handed on at the next start: ${String(error)}`);
           return;
         }
@@ -97,4 +99,32 @@ export function readJournal(file: string | undefined): { committed: JournalEntry
     }
   }
   return { committed, unsettled };
+}
+
+/**
+ * Settles each transaction journalled without an outcome (a kill in between): committed if its event items are in
+ * the table as journalled, aborted if not. Its outcome line is appended and the committed events handed to
+ * `committed`, as for a transaction that ends now. Run at start, after the undo journal has undone what a kill
+ * interrupted (transaction-journal.ts) and before any transaction: the outbox then hears of them in the file's
+ * order. Returns how many it settled.
+ */
+export async function settleUnfinished(file: string | undefined, call: Call, committed: (events: JournalEntry[]) => void): Promise<number> {
+  const { unsettled } = readJournal(file);
+  for (const [transaction, events] of unsettled) {
+    const found = await Promise.all(
+      events.map(async ({ table, key, detail }) => {
+        const { status, body } = await call('GetItem', { TableName: table, Key: { PK: { S: key.PK }, SK: { S: key.SK } }, ConsistentRead: true });
+        // No table: nothing of the transaction is stored.
+        if (status === 400 && String(body.__type).endsWith('ResourceNotFoundException')) return false;
+        if (status !== 200) throw new Error(`settling transaction ${transaction}: GetItem answered ${status} ${JSON.stringify(body)}`);
+        if (!body.Item) return false;
+        const item = unmarshall(body.Item as never) as Record<string, unknown>;
+        return item.at === detail.at && item.type === detail.type;
+      }),
+    );
+    const outcome = found.every(Boolean) ? 'committed' : 'aborted';
+    journalLine(file, { transaction, outcome });
+    if (outcome === 'committed') committed(events);
+  }
+  return unsettled.size;
 }

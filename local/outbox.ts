@@ -1,22 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { COMPLAINT_EVENT_SOURCE, eventConsumers, type ComplaintEventDetail, type EventConsumer } from '../lambdas/event-consumers';
 import { handlerOf } from './handlers';
 import { replaceFile } from './state-file';
-import { journalLine, readJournal } from './event-journal';
+import { readJournal } from './event-journal';
 import type { TableEvents } from './dynamodb';
 
 // The local stand-in for the table's stream, the pipe and the event bus (lib/event-stream.ts): dynalite's
 // worker appends the event items a transaction is about to write to a journal (events.jsonl in the data folder)
 // before it applies, followed by a line saying whether it committed (event-journal.ts), and tells this outbox of
 // the committed ones. Each consumer of lambdas/event-consumers.ts reads the committed events at its own pace,
-// from its own offset (event-offsets.json). A transaction whose
-// outcome line a kill prevented is settled at the next start by looking at the table. A consumer that fails
-// retries alone, with a growing pause, and the others go on; after a restart each continues where it was.
+// from its own offset (event-offsets.json). A transaction whose outcome line a kill prevented is settled at the
+// next start by the worker, against the table, before it serves anyone (event-journal.ts), and told of like any
+// other: so the outbox must be made before the stand-in starts, which its `table` makes the order anyway. A
+// consumer that fails retries alone, with a growing pause, and the others go on; after a restart each continues
+// where it was.
 
 const BASE_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 30_000;
@@ -32,7 +32,7 @@ export interface LocalEventStream {
   /** For the DynamoDB stand-in (startDynamoDb's `events`): the journal it writes and what it tells of commits. */
   table: TableEvents;
   /** Starts delivering to the consumers (once the handlers can be loaded). */
-  start(dynamo: DynamoDBClient, log?: (line: string) => void): Outbox;
+  start(log?: (line: string) => void): Outbox;
 }
 
 export interface EventStreamOptions {
@@ -48,9 +48,9 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
     options.deliver ?? ((name: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => handlerOf(consumers[name]!.function)(event));
   const journalFile = dataDir && path.join(dataDir, 'events.jsonl');
   const offsetsFile = dataDir && path.join(dataDir, 'event-offsets.json');
-  /** Committed events, in commit order: what the consumers read. Transactions journalled without an outcome (a
-   * kill in between) are settled against the table at start. */
-  const { committed: journal, unsettled } = readJournal(journalFile);
+  /** Committed events, in commit order: what the consumers read. Those of transactions a kill left without an
+   * outcome follow when the worker has settled them. */
+  const { committed: journal } = readJournal(journalFile);
   const offsets: Record<string, number> =
     offsetsFile && existsSync(offsetsFile) ? (JSON.parse(readFileSync(offsetsFile, 'utf8')) as Record<string, number>) : {};
   const saveOffsets = () => offsetsFile && replaceFile(offsetsFile, JSON.stringify(offsets));
@@ -58,25 +58,8 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
   return {
     table: { journal: journalFile, committed: (events) => journal.push(...events) },
 
-    start(dynamo, log) {
+    start(log) {
       let stopped = false;
-      // Settle what a kill left open: a transaction committed if its event items are in the table as journalled.
-      const settling = (async () => {
-        for (const [transaction, events] of unsettled) {
-          const found = await Promise.all(
-            events.map(async ({ table, key, detail }) => {
-              const { Item } = await dynamo.send(
-                new GetItemCommand({ TableName: table, Key: { PK: { S: key.PK }, SK: { S: key.SK } }, ConsistentRead: true }),
-              );
-              return Item !== undefined && unmarshall(Item).at === detail.at && unmarshall(Item).type === detail.type;
-            }),
-          );
-          const committed = found.every(Boolean);
-          journalLine(journalFile, { transaction, outcome: committed ? 'committed' : 'aborted' });
-          if (committed) journal.push(...events);
-        }
-        unsettled.clear();
-      })();
       const state = new Map<string, { pausedUntil: number; running: Promise<void> }>();
 
       const deliverNext = async (name: string, consumer: EventConsumer): Promise<boolean> => {
@@ -103,7 +86,6 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
       };
 
       const loop = async (name: string, consumer: EventConsumer) => {
-        await settling;
         let failures = 0;
         while (!stopped) {
           try {
@@ -142,7 +124,6 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
 
       return {
         async drain() {
-          await settling;
           for (;;) {
             const behind = [...state.entries()].filter(([name, entry]) => (offsets[name] ?? 0) < journal.length && entry.pausedUntil <= Date.now());
             if (behind.length === 0) return;

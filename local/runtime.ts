@@ -240,7 +240,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     await Promise.race([sesCaughtUp, new Promise((resolve) => setTimeout(resolve, SES_BACKLOG_WAIT_MS).unref())]);
     const resumed = await stepFunctions.resumeRunning();
     if (resumed > 0) options.log?.(`resumed ${resumed} workflow(s) left running by the last run`);
-    const outbox = events.start(dynamodb.client, options.log);
+    const outbox = events.start(options.log);
     started.push(() => outbox.stop());
     await reserved?.release();
     const api = await startApiServer({ port: apiPort, inFlight: apiInFlight });

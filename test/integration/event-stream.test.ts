@@ -26,7 +26,7 @@ let outbox: Outbox;
 beforeAll(async () => {
   dynamodb = await startDynamoDb({ port: 0, events: stream.table });
   client = new DynamoDBClient({ endpoint: dynamodb.url, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-  outbox = stream.start(dynamodb.client);
+  outbox = stream.start();
 });
 afterAll(async () => {
   await outbox.stop();
