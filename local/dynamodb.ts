@@ -107,7 +107,7 @@ export async function startDynamoDb(options: {
     options.meter,
   );
   const url = `http://127.0.0.1:${worker.port}`;
-  const client = new DynamoDBClient({ endpoint: url, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = localDynamoDbClient(url);
   try {
     // Only the product's table: the local Step Functions keeps its executions in a journal of its own (an older
     // version's table of them is read once where a data folder has it, stepfunctions-server.ts).
@@ -126,6 +126,11 @@ export async function startDynamoDb(options: {
       await worker.close();
     },
   };
+}
+
+/** A client of the local stand-in at `endpoint`: dynalite checks the shape of a signature, not its key. */
+export function localDynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 }
 
 /** The complaints table exactly as table-design.ts describes it (CDK reads the same description). */

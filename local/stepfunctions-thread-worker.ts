@@ -1,6 +1,6 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localDynamoDbClient } from './dynamodb';
 import { clockFromEnvironment } from '../lambdas/adapters/clock';
 import { startStepFunctionsService } from './step-functions-service';
 import { enforceFunctionPolicies } from './function-policies';
@@ -22,11 +22,7 @@ const failure = (error: unknown): ThreadFailure => {
 
 async function main(): Promise<void> {
   const log = (line: string) => parent.postMessage({ log: line });
-  const dynamo = new DynamoDBClient({
-    endpoint: data.dynamodbUrl,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const dynamo = localDynamoDbClient(data.dynamodbUrl);
   // The mailbox serves the workflows' e-mails: on the API's thread it took ~0.8 ms of CPU an e-mail (two a
   // complaint), which intake requests waited behind; here it takes the workflows' priority.
   const mailbox = await startSes({ port: data.mailboxPort, dataDir: data.dataDir });

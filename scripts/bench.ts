@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startRuntime } from '../local/runtime';
-import { COMPLAINTS_TABLE } from '../local/dynamodb';
+import { COMPLAINTS_TABLE, localDynamoDbClient } from '../local/dynamodb';
 import { indexAttributes } from '../lambdas/adapters/table-design';
 import { bundleSizes } from './bundle-sizes';
 import { coldInitNodeVersion, coldInits, EMPTY } from './cold-init';
@@ -89,11 +89,7 @@ async function benchRuntime(rows: [string, string][]): Promise<void> {
   // Every complaint comes from 127.0.0.1; Step Functions on its own thread, as `npm start` runs it.
   const runtime = await startRuntime({ intakeLimitPerClient: 100_000, workflowThread: true });
   const { api } = runtime.urls;
-  const dynamo = new DynamoDBClient({
-    endpoint: runtime.urls.dynamodb,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
+  const dynamo = localDynamoDbClient(runtime.urls.dynamodb);
 
   await timed(() => post(api), 20); // warm-up: module loading, connections
   await runtime.settled();

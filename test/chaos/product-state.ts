@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { COMPLAINTS_TABLE } from '../../local/dynamodb';
+import { COMPLAINTS_TABLE, localDynamoDbClient } from '../../local/dynamodb';
 
 // What the product holds, read from outside it: the table over the DynamoDB port, the mailbox over the SES
 // port or from its file. A chaos case judges the product by these, never by what the product says of itself.
@@ -24,9 +23,7 @@ export interface StoredComplaint {
 
 /** Every complaint in the table, with its order number (which the cases use to mark the Idempotency-Key). */
 export async function storedComplaints(dynamodb: string): Promise<StoredComplaint[]> {
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: dynamodb, region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  );
+  const client = DynamoDBDocumentClient.from(localDynamoDbClient(dynamodb));
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   try {

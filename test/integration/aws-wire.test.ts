@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { localDynamoDbClient } from '../../local/dynamodb';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import {
@@ -56,11 +57,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SFN: runtime.urls.stepFunctions,
   };
   // The table is made with the SDK, as a tool: the Lambdas never create tables.
-  const admin = new DynamoDBClient({
-    endpoint: runtime.urls.dynamodb,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
+  const admin = localDynamoDbClient(runtime.urls.dynamodb);
   await admin.send(
     new CreateTableCommand({
       TableName: TABLE,
@@ -284,11 +281,7 @@ describe('DynamoDB (JSON 1.0) against dynalite and its transactions', () => {
     await client.send(new PutCommand({ TableName: TABLE, Item: { PK: 'THROTTLED#1', SK: 'A' } }));
     expect(throttled).toBe(2);
     // Written once, by the third attempt, read back with the SDK as a tool.
-    const reader = new DynamoDBClient({
-      endpoint: runtime.urls.dynamodb,
-      region: 'eu-central-1',
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    });
+    const reader = localDynamoDbClient(runtime.urls.dynamodb);
     expect(
       (await reader.send(new GetItemCommand({ TableName: TABLE, Key: { PK: { S: 'THROTTLED#1' }, SK: { S: 'A' } }, ConsistentRead: true }))).Item,
     ).toBeDefined();

@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { COMPLAINTS_TABLE, startDynamoDb } from '../../local/dynamodb';
+import { COMPLAINTS_TABLE, startDynamoDb, localDynamoDbClient } from '../../local/dynamodb';
 
 // The local DynamoDB's background door (local/dynamodb-lanes.ts), which the workflows' thread uses: the same
 // table and the same service as the foreground's, transactions included, only served after the foreground.
@@ -9,11 +9,7 @@ let background: DynamoDBClient;
 
 beforeAll(async () => {
   dynamodb = await startDynamoDb({ port: 0 });
-  background = new DynamoDBClient({
-    endpoint: dynamodb.backgroundUrl,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  background = localDynamoDbClient(dynamodb.backgroundUrl);
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { localDynamoDbClient } from '../../local/dynamodb';
 import { dynaliteApart } from '../../local/dynalite-in-process';
 import { dynamoDbService } from '../../local/dynamodb-service';
 import type { TransactionObserver } from '../../local/dynamodb-transactions';
@@ -43,11 +44,7 @@ beforeAll(async () => {
       )
     ).flat();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
+  client = localDynamoDbClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   await createPlainTable(client, TABLE);
 });
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { startDynamoDb } from '../../local/dynamodb';
+import { startDynamoDb, localDynamoDbClient } from '../../local/dynamodb';
 import { createPlainTable } from '../support/plain-table';
 
 // TransactWriteItems as DynamoDB documents it (API reference, TransactWriteItems), pinned on the local
@@ -12,7 +12,7 @@ const TABLE = 'transactions-conformance';
 
 beforeAll(async () => {
   dynamodb = await startDynamoDb({ port: 0 });
-  client = new DynamoDBClient({ endpoint: dynamodb.url, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  client = localDynamoDbClient(dynamodb.url);
   await createPlainTable(client, TABLE);
 });
 afterAll(async () => {

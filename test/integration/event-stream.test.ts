@@ -1,6 +1,6 @@
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { COMPLAINTS_TABLE, startDynamoDb } from '../../local/dynamodb';
+import { COMPLAINTS_TABLE, startDynamoDb, localDynamoDbClient } from '../../local/dynamodb';
 import { localEventStream, type Outbox } from '../../local/outbox';
 import type { ComplaintEventDetail } from '../../lambdas/event-consumers';
 
@@ -25,7 +25,7 @@ let outbox: Outbox;
 
 beforeAll(async () => {
   dynamodb = await startDynamoDb({ port: 0, events: stream.table });
-  client = new DynamoDBClient({ endpoint: dynamodb.url, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  client = localDynamoDbClient(dynamodb.url);
   outbox = stream.start();
 });
 afterAll(async () => {

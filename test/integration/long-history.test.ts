@@ -2,8 +2,8 @@ import { LOCAL_CURSOR_KEY, type Runtime } from '../../local/runtime';
 import { cursorSeal } from '../../lambdas/core/cursor-seal';
 import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 import { asStaff, demoStaff } from '../support/staff-event';
-import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { COMPLAINTS_TABLE } from '../../local/dynamodb';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { COMPLAINTS_TABLE, localDynamoDbClient } from '../../local/dynamodb';
 
 // A complaint's history is items beside it, so it can grow without bound while the complaint item stays
 // small; the staff API hands it out a page at a time.
@@ -86,11 +86,7 @@ it('keeps a decision of 10,000 characters in its decided event, off the complain
   expect(JSON.stringify(decidedEntry)).not.toContain(justification);
 
   // A decision recorded before its texts went into its event (an item of its own, and no decisionEvent) still reads whole.
-  const client = new DynamoDBClient({
-    endpoint: runtime.urls.dynamodb,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoDbClient(runtime.urls.dynamodb);
   await client.send(
     new PutItemCommand({ TableName: COMPLAINTS_TABLE, Item: { ...complaintItem, SK: { S: 'COMPLAINT' }, decisionEvent: undefined } as never }),
   );

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { COMPLAINTS_TABLE, startDynamoDb } from '../../local/dynamodb';
+import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { COMPLAINTS_TABLE, startDynamoDb, localDynamoDbClient } from '../../local/dynamodb';
 import { transactionJournal } from '../../local/transaction-journal';
 
 // DynamoDB applies a transaction all at once; the local front writes its items one by one. A kill between
@@ -14,7 +14,7 @@ afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, for
 
 async function database(dataDir: string) {
   const dynamodb = await startDynamoDb({ port: 0, path: path.join(dataDir, 'dynamodb') });
-  const client = new DynamoDBClient({ endpoint: dynamodb.url, region: 'eu-central-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  const client = localDynamoDbClient(dynamodb.url);
   return {
     client,
     get: async (PK: string) => (await client.send(new GetItemCommand({ TableName: COMPLAINTS_TABLE, Key: { PK: { S: PK }, SK: { S: 'X' } } }))).Item,

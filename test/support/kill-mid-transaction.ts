@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { COMPLAINTS_TABLE, complaintsTable, createIfAbsent } from '../../local/dynamodb';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { COMPLAINTS_TABLE, complaintsTable, createIfAbsent, localDynamoDbClient } from '../../local/dynamodb';
 import { dynamoDbService } from '../../local/dynamodb-service';
 import { dynaliteApart } from '../../local/dynalite-in-process';
 import { eventJournal } from '../../local/event-journal';
@@ -31,11 +31,7 @@ async function main(): Promise<void> {
   });
   server.on('request', service.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoDbClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   await createIfAbsent(client, complaintsTable());
   await client.send(
     new TransactWriteItemsCommand({

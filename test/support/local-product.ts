@@ -1,7 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime';
-import { COMPLAINTS_TABLE } from '../../local/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { COMPLAINTS_TABLE, localDynamoDbClient } from '../../local/dynamodb';
 
 export interface SentEmail {
   messageId: string;
@@ -57,11 +56,7 @@ export async function mailbox(runtime: Runtime): Promise<SentEmail[]> {
 export type StoredItem = Record<string, any>;
 
 export async function storedItems(runtime: Runtime): Promise<StoredItem[]> {
-  const client = new DynamoDBClient({
-    endpoint: runtime.urls.dynamodb,
-    region: 'eu-central-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoDbClient(runtime.urls.dynamodb);
   const { Items = [] } = await client.send(new ScanCommand({ TableName: COMPLAINTS_TABLE }));
   client.destroy();
   return Items;
