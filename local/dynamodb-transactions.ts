@@ -326,7 +326,23 @@ async function apply(call: Call, targets: Target[], journal?: TransactionJournal
     return [{ table: target.operation.TableName, key: target.key, before: before[i] ?? null }];
   });
   if (undo.length > 0) await undoTransaction(call, undo);
-  entry?.done();
+  try {
+    entry?.done();
+  } catch (error) {
+    // Its "done" line could not be journalled (a full disk, say), so the next start will undo this transaction:
+    // one that applied is undone now, while its items are still held, and refused with the journal's error. Were it
+    // answered as applied, the next start would take back what its client was told is stored.
+    if (refused) process.emitWarning(`a refused transaction's end could not be journalled: ${String(error)}`);
+    else {
+      await undoTransaction(
+        call,
+        targets.flatMap((target, i) =>
+          target.kind === 'ConditionCheck' ? [] : [{ table: target.operation.TableName, key: target.key, before: before[i] ?? null }],
+        ),
+      );
+      throw error;
+    }
+  }
   if (!refused) return;
   const isConditionFailure = (answer: Answered) => String(answer.body.__type ?? '').endsWith('ConditionalCheckFailedException');
   const other = targets.map(answerOf).find((answer) => answer.status !== 200 && !isConditionFailure(answer));

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { COMPLAINTS_TABLE, startDynamoDb, localDynamoDbClient } from '../../local/dynamodb';
-import { transactionJournal } from '../../local/transaction-journal';
+import { transactionJournal, type TransactionJournal } from '../../local/transaction-journal';
+import { dynaliteApart, type Json } from '../../local/dynalite-in-process';
+import { TableShapes, transactWrite } from '../../local/dynamodb-transactions';
+import { plainTable } from '../support/plain-table';
 
 // DynamoDB applies a transaction all at once; the local front writes its items one by one. A kill between
 // two writes must not leave half a transaction behind (the chaos suite lost complaints that way): the next
@@ -71,4 +74,69 @@ it('undoes at the next start a transaction a kill interrupted between its writes
   expect((await third.get('DONE-2'))?.value?.S).toBe('kept');
   expect((await third.get('CHANGED'))?.value?.S).toBe('before');
   await third.close();
+});
+
+describe('a transaction whose end cannot be journalled', () => {
+  const dynalite = dynaliteApart(require.resolve('dynalite'), { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const plainKey = (SK: string) => ({ PK: { S: 'P' }, SK: { S: SK } });
+  const valueOf = async (SK: string) =>
+    ((await dynalite.call('GetItem', { TableName: 'Tab', Key: plainKey(SK), ConsistentRead: true })).body.Item as Json | undefined)?.value;
+  // The undo line was written; the "done" line cannot be (a full disk, say).
+  const fullDisk: TransactionJournal = {
+    begin: () => ({
+      done: () => {
+        throw new Error('ENOSPC: no space left on device, write');
+      },
+    }),
+  };
+  const transaction = (condition: string) => ({
+    TransactItems: [
+      { Put: { TableName: 'Tab', Item: { ...plainKey('NEW'), value: { S: 'ours' } }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Update: {
+          TableName: 'Tab',
+          Key: plainKey('CHANGED'),
+          UpdateExpression: 'SET #value = :after',
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#value': 'value' },
+          ExpressionAttributeValues: { ':after': { S: 'after' }, ':before': { S: 'before' } },
+        },
+      },
+    ],
+  });
+
+  beforeAll(async () => {
+    await dynalite.call('CreateTable', plainTable('Tab'));
+    while (((await dynalite.call('DescribeTable', { TableName: 'Tab' })).body.Table as Json).TableStatus !== 'ACTIVE')
+      await new Promise((resolve) => setTimeout(resolve, 5));
+  });
+  beforeEach(async () => {
+    await dynalite.call('DeleteItem', { TableName: 'Tab', Key: plainKey('NEW') });
+    await dynalite.call('PutItem', { TableName: 'Tab', Item: { ...plainKey('CHANGED'), value: { S: 'before' } } });
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => dynalite.server.close(resolve));
+  });
+
+  it('is undone and refused with the journal’s error when it applied, since the next start would undo it', async () => {
+    await expect(
+      transactWrite(dynalite.call, new TableShapes(dynalite.call), transaction('#value = :before'), { journal: fullDisk }),
+    ).rejects.toThrow('ENOSPC');
+    expect(await valueOf('NEW')).toBeUndefined();
+    expect(await valueOf('CHANGED')).toEqual({ S: 'before' });
+  });
+
+  it('is refused as it would be when a condition failed, with a warning', async () => {
+    const warning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      await expect(
+        transactWrite(dynalite.call, new TableShapes(dynalite.call), transaction('#value <> :before'), { journal: fullDisk }),
+      ).rejects.toMatchObject({ body: { __type: expect.stringContaining('TransactionCanceledException') } });
+      expect(warning).toHaveBeenCalledWith(expect.stringContaining('ENOSPC'));
+    } finally {
+      warning.mockRestore();
+    }
+    expect(await valueOf('NEW')).toBeUndefined();
+    expect(await valueOf('CHANGED')).toEqual({ S: 'before' });
+  });
 });
