@@ -25,6 +25,8 @@ export interface DynamoDbWorkerData {
   events: boolean;
   /** The event journal's file (event-journal.ts); none for an in-memory table. */
   eventJournal?: string;
+  /** What the event journal holds without an outcome, as the outbox read it (TableEvents). */
+  unsettledEvents: [string, JournalEntry[]][];
   meter: boolean;
   /** The API's requests in flight on the main thread, which keep the background door waiting (dynamodb-lanes.ts). */
   apiInFlight?: SharedInFlight;
@@ -69,7 +71,7 @@ port.on('message', () => {
 // What a kill interrupted is put right before anyone is served: half-applied transactions undone, then the event
 // journal's open intents settled against the table (event-journal.ts).
 undoUnfinished(service.call, journal, data.journal)
-  .then(() => (data.events ? settleUnfinished(data.eventJournal, service.call, (events) => post({ events })) : 0))
+  .then(() => (data.events ? settleUnfinished(data.eventJournal, data.unsettledEvents, service.call, (events) => post({ events })) : 0))
   .then(
     () => {
       server.once('error', (error) => post({ failed: String(error) }));

@@ -22,6 +22,8 @@ export type { WriteMeter, MeteredWrite };
  */
 export interface TableEvents {
   journal?: string;
+  /** The transactions `journal` holds without an outcome (a kill in between): settled before the worker serves anyone. */
+  unsettled: [transaction: string, events: JournalEntry[]][];
   committed(events: JournalEntry[]): void;
 }
 
@@ -100,6 +102,7 @@ export async function startDynamoDb(options: {
       journal: options.path && path.join(path.dirname(options.path), 'dynamodb-transactions.jsonl'),
       events: options.events !== undefined,
       eventJournal: options.events?.journal,
+      unsettledEvents: options.events?.unsettled ?? [],
       meter: options.meter !== undefined,
       apiInFlight: options.apiInFlight,
     },

@@ -102,14 +102,19 @@ export function readJournal(file: string | undefined): { committed: JournalEntry
 }
 
 /**
- * Settles each transaction journalled without an outcome (a kill in between): committed if its event items are in
- * the table as journalled, aborted if not. Its outcome line is appended and the committed events handed to
- * `committed`, as for a transaction that ends now. Run at start, after the undo journal has undone what a kill
- * interrupted (transaction-journal.ts) and before any transaction: the outbox then hears of them in the file's
- * order. Returns how many it settled.
+ * Settles each transaction journalled without an outcome (a kill in between: `unsettled`, as readJournal found them
+ * in `file`, which the outbox has read already): committed if its event items are in the table as journalled,
+ * aborted if not. Its outcome line is appended and the committed events handed to `committed`, as for a transaction
+ * that ends now. Run at start, after the undo journal has undone what a kill interrupted (transaction-journal.ts)
+ * and before any transaction: the outbox then hears of them in the file's order. Returns how many it settled.
  */
-export async function settleUnfinished(file: string | undefined, call: Call, committed: (events: JournalEntry[]) => void): Promise<number> {
-  const { unsettled } = readJournal(file);
+export async function settleUnfinished(
+  file: string | undefined,
+  unsettled: Iterable<[string, JournalEntry[]]>,
+  call: Call,
+  committed: (events: JournalEntry[]) => void,
+): Promise<number> {
+  let settled = 0;
   for (const [transaction, events] of unsettled) {
     const found = await Promise.all(
       events.map(async ({ table, key, detail }) => {
@@ -125,6 +130,7 @@ export async function settleUnfinished(file: string | undefined, call: Call, com
     const outcome = found.every(Boolean) ? 'committed' : 'aborted';
     journalLine(file, { transaction, outcome });
     if (outcome === 'committed') committed(events);
+    settled++;
   }
-  return unsettled.size;
+  return settled;
 }

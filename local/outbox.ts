@@ -50,13 +50,13 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
   const offsetsFile = dataDir && path.join(dataDir, 'event-offsets.json');
   /** Committed events, in commit order: what the consumers read. Those of transactions a kill left without an
    * outcome follow when the worker has settled them. */
-  const { committed: journal } = readJournal(journalFile);
+  const { committed: journal, unsettled } = readJournal(journalFile);
   const offsets: Record<string, number> =
     offsetsFile && existsSync(offsetsFile) ? (JSON.parse(readFileSync(offsetsFile, 'utf8')) as Record<string, number>) : {};
   const saveOffsets = () => offsetsFile && replaceFile(offsetsFile, JSON.stringify(offsets));
 
   return {
-    table: { journal: journalFile, committed: (events) => journal.push(...events) },
+    table: { journal: journalFile, unsettled: [...unsettled], committed: (events) => journal.push(...events) },
 
     start(log) {
       let stopped = false;
