@@ -53,6 +53,16 @@ const requests: [string, Json][] = [
   ['Query', { TableName: 'Tab', KeyConditionExpression: 'PK = :p', ExpressionAttributeValues: { ':p': { S: 'P' } } }],
 ];
 
+/** A BatchGetItem answers its items in whatever order its reads finish (in DynamoDB too): sorted, to compare. */
+function inAnyOrder(answer: { status: number; body: Json }) {
+  const responses = answer.body.Responses as Record<string, Json[]> | undefined;
+  if (!responses) return answer;
+  const sorted = Object.fromEntries(
+    Object.entries(responses).map(([table, items]) => [table, [...items].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))]),
+  );
+  return { ...answer, body: { ...answer.body, Responses: sorted } };
+}
+
 describe('dynalite called directly', () => {
   const direct = dynaliteApart(require.resolve('dynalite'), options);
   const wired = dynaliteApart(require.resolve('dynalite'), options);
@@ -74,7 +84,7 @@ describe('dynalite called directly', () => {
     'answers request %i (%s) as dynalite answers it through its listener',
     async (_i, operation, input) => {
       const [directAnswer, listenerAnswer] = [await direct.call(operation, input), await ways[1]![2](operation, input)];
-      expect(directAnswer).toEqual(listenerAnswer);
+      expect(inAnyOrder(directAnswer)).toEqual(inAnyOrder(listenerAnswer));
     },
   );
 
