@@ -4,6 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ComplaintEventDetail } from '../lambdas/event-consumers';
 import type { Call, Json } from './dynalite-in-process';
 import type { TransactionObserver } from './dynamodb-transactions';
+import { replaceFile } from './state-file';
 
 // The local table stream's journal (events.jsonl in the data folder): the event items a transaction is about to
 // write, as one line before it applies, then a line saying whether it committed. dynalite's worker writes it
@@ -19,7 +20,10 @@ export interface JournalEntry {
   detail: ComplaintEventDetail;
 }
 
-type JournalLine = { transaction: string; events: JournalEntry[] } | { transaction: string; outcome: 'committed' | 'aborted' };
+type TransactionLine = { transaction: string; events: JournalEntry[] } | { transaction: string; outcome: 'committed' | 'aborted' };
+/** A compacted journal's first line: how many committed events came before the file's own (compactJournal). */
+type BaseLine = { base: number };
+type JournalLine = TransactionLine | BaseLine;
 
 /** The event items among a transaction's puts (marshalled, as the request carries them). */
 function eventEntriesOf(items: { table: string; item: Json }[]): JournalEntry[] {
@@ -40,7 +44,7 @@ function eventEntriesOf(items: { table: string; item: Json }[]): JournalEntry[] 
 }
 
 /** Appends a line to the journal; without a file (an in-memory table) there is nothing to keep. */
-export function journalLine(file: string | undefined, line: JournalLine): void {
+export function journalLine(file: string | undefined, line: TransactionLine): void {
   if (file) appendFileSync(file, `${JSON.stringify(line)}\n`);
 }
 
@@ -73,14 +77,19 @@ export function eventJournal(file: string | undefined, committed: (events: Journ
   };
 }
 
-/**
- * What a journal holds: the committed events in commit order, and the transactions journalled without an outcome
- * (a kill in between), to be settled against the table.
- */
-export function readJournal(file: string | undefined): { committed: JournalEntry[]; unsettled: Map<string, JournalEntry[]> } {
-  const committed: JournalEntry[] = [];
-  const unsettled = new Map<string, JournalEntry[]>();
-  if (!file || !existsSync(file)) return { committed, unsettled };
+/** What a journal holds (readJournal). */
+export interface Journal {
+  /** How many committed events a compaction dropped (compactJournal): the first of `committed` is the base-th. */
+  base: number;
+  /** The committed events, in commit order. */
+  committed: JournalEntry[];
+  /** The transactions journalled without an outcome (a kill in between), to be settled against the table. */
+  unsettled: Map<string, JournalEntry[]>;
+}
+
+export function readJournal(file: string | undefined): Journal {
+  const journal: Journal = { base: 0, committed: [], unsettled: new Map() };
+  if (!file || !existsSync(file)) return journal;
   // A line cut short by a kill is a transaction journalled in part: it has no outcome and never applied.
   const lines = readFileSync(file, 'utf8')
     .split('\n')
@@ -91,14 +100,35 @@ export function readJournal(file: string | undefined): { committed: JournalEntry
         return [];
       }
     });
+  const { committed, unsettled } = journal;
   for (const line of lines) {
-    if ('events' in line) unsettled.set(line.transaction, line.events);
+    if ('base' in line) journal.base = line.base;
+    else if ('events' in line) unsettled.set(line.transaction, line.events);
     else {
       if (line.outcome === 'committed') committed.push(...(unsettled.get(line.transaction) ?? []));
       unsettled.delete(line.transaction);
     }
   }
-  return { committed, unsettled };
+  return journal;
+}
+
+/**
+ * Drops from the journal the committed events before the `from`-th, which every consumer has had: the file is
+ * replaced (atomically, by a rename) with a base line, the events kept as one committed transaction, and the
+ * transactions without an outcome as they were (their outcome lines come later, as they are settled). Positions
+ * stay what they were (`from` is the first event's), so the consumers' offsets need no change. Only while nothing
+ * else writes the file: the outbox does it at start, before the stand-in starts.
+ */
+export function compactJournal(file: string, journal: Journal, from: number): Journal {
+  const committed = journal.committed.slice(from - journal.base);
+  const lines: JournalLine[] = [{ base: from }];
+  if (committed.length > 0) {
+    const transaction = `compacted-${from}`;
+    lines.push({ transaction, events: committed }, { transaction, outcome: 'committed' });
+  }
+  for (const [transaction, events] of journal.unsettled) lines.push({ transaction, events });
+  replaceFile(file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+  return { base: from, committed, unsettled: journal.unsettled };
 }
 
 /**

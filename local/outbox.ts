@@ -5,7 +5,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { COMPLAINT_EVENT_SOURCE, eventConsumers, type ComplaintEventDetail, type EventConsumer } from '../lambdas/event-consumers';
 import { handlerOf } from './handlers';
 import { replaceFile } from './state-file';
-import { readJournal } from './event-journal';
+import { compactJournal, readJournal } from './event-journal';
 import type { TableEvents } from './dynamodb';
 
 // The local stand-in for the table's stream, the pipe and the event bus (lib/event-stream.ts): dynalite's
@@ -16,11 +16,14 @@ import type { TableEvents } from './dynamodb';
 // next start by the worker, against the table, before it serves anyone (event-journal.ts), and told of like any
 // other: so the outbox must be made before the stand-in starts, which its `table` makes the order anyway. A
 // consumer that fails retries alone, with a growing pause, and the others go on; after a restart each continues
-// where it was.
+// where it was. At start, what every consumer is well past is dropped from the journal (compactJournal), whose
+// positions, and so the offsets, stay as they were.
 
 const BASE_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 30_000;
 const IDLE_POLL_MS = 100;
+/** ~10 events a complaint: a thousand complaints' worth, a few MB of journal, read at each start. */
+const COMPACT_AFTER_EVENTS = 10_000;
 
 export interface Outbox {
   /** Resolves once every consumer has handled what the journal holds (those pausing after a failure aside). */
@@ -40,6 +43,8 @@ export interface EventStreamOptions {
   consumers?: Record<string, EventConsumer>;
   /** How an event reaches a consumer; by default its function's handler, as EventBridge would invoke it. */
   deliver?: (consumer: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => Promise<unknown>;
+  /** How many events every consumer must be past before the journal drops them at start (COMPACT_AFTER_EVENTS). */
+  compactAfter?: number;
 }
 
 export function localEventStream(dataDir?: string, options: EventStreamOptions = {}): LocalEventStream {
@@ -48,12 +53,19 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
     options.deliver ?? ((name: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => handlerOf(consumers[name]!.function)(event));
   const journalFile = dataDir && path.join(dataDir, 'events.jsonl');
   const offsetsFile = dataDir && path.join(dataDir, 'event-offsets.json');
-  /** Committed events, in commit order: what the consumers read. Those of transactions a kill left without an
-   * outcome follow when the worker has settled them. */
-  const { committed: journal, unsettled } = readJournal(journalFile);
   const offsets: Record<string, number> =
     offsetsFile && existsSync(offsetsFile) ? (JSON.parse(readFileSync(offsetsFile, 'utf8')) as Record<string, number>) : {};
   const saveOffsets = () => offsetsFile && replaceFile(offsetsFile, JSON.stringify(offsets));
+  let read = readJournal(journalFile);
+  /** A consumer's position in the journal's events; one that never ran (a consumer added since) starts at the base. */
+  const offsetOf = (name: string) => Math.max(offsets[name] ?? read.base, read.base);
+  // The journal only grows, and it is read whole at every start: once every consumer is past enough of it, that
+  // part goes. Now, while nothing else writes the file (the stand-in starts after the outbox is made).
+  const consumed = Math.min(read.base + read.committed.length, ...Object.keys(consumers).map(offsetOf));
+  if (journalFile && consumed - read.base >= (options.compactAfter ?? COMPACT_AFTER_EVENTS)) read = compactJournal(journalFile, read, consumed);
+  /** Committed events from the base on, in commit order: what the consumers read. Those of transactions a kill
+   * left without an outcome follow when the worker has settled them. */
+  const { base, committed: journal, unsettled } = read;
 
   return {
     table: { journal: journalFile, unsettled: [...unsettled], committed: (events) => journal.push(...events) },
@@ -63,9 +75,9 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
       const state = new Map<string, { pausedUntil: number; running: Promise<void> }>();
 
       const deliverNext = async (name: string, consumer: EventConsumer): Promise<boolean> => {
-        const offset = offsets[name] ?? 0;
-        if (offset >= journal.length) return false;
-        const entry = journal[offset]!;
+        const offset = offsetOf(name);
+        if (offset >= base + journal.length) return false;
+        const entry = journal[offset - base]!;
         if (consumer.events.includes(entry.detail.type)) {
           const event: EventBridgeEvent<string, ComplaintEventDetail> = {
             version: '0',
@@ -125,7 +137,7 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
       return {
         async drain() {
           for (;;) {
-            const behind = [...state.entries()].filter(([name, entry]) => (offsets[name] ?? 0) < journal.length && entry.pausedUntil <= Date.now());
+            const behind = [...state.entries()].filter(([name, entry]) => offsetOf(name) < base + journal.length && entry.pausedUntil <= Date.now());
             if (behind.length === 0) return;
             await new Promise((resolve) => setTimeout(resolve, 5));
           }

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eventJournal, readJournal, type JournalEntry } from '../../local/event-journal';
+import { compactJournal, eventJournal, readJournal, type JournalEntry } from '../../local/event-journal';
 
 // The local table stream's journal (local/event-journal.ts), as dynalite's worker writes it and the outbox reads it.
 
@@ -66,7 +66,7 @@ it('journals an aborted transaction as aborted and hands nothing on', async () =
 it('journals nothing for a transaction without event items', async () => {
   const committed: JournalEntry[][] = [];
   (await eventJournal(file, (events) => committed.push(events))([complaintItem('c-3')])).committed();
-  expect(readJournal(file)).toEqual({ committed: [], unsettled: new Map() });
+  expect(readJournal(file)).toEqual({ base: 0, committed: [], unsettled: new Map() });
   expect(committed).toEqual([]);
 });
 
@@ -110,4 +110,21 @@ it('leaves a transaction whose outcome cannot be journalled open for the next st
   const journal = readJournal(file);
   expect(journal.committed).toEqual([]);
   expect([...journal.unsettled.values()].flat().map((entry) => entry.detail.complaintId)).toEqual(['c-5']);
+});
+
+it('drops the committed events before a position, keeps the rest and the open intents, and reads positions as before', async () => {
+  const observe = eventJournal(file, () => undefined);
+  for (const id of ['a', 'b', 'c']) (await observe([eventItem(id, 1), eventItem(id, 2)])).committed();
+  const open = await observe([eventItem('d', 1)]); // killed before its outcome
+  const compacted = compactJournal(file, readJournal(file), 4);
+  expect(compacted.base).toBe(4);
+  expect(readJournal(file)).toEqual(compacted);
+  expect(compacted.committed.map((entry) => `${entry.detail.complaintId}${entry.detail.sequence}`)).toEqual(['c1', 'c2']);
+  expect([...compacted.unsettled.values()].flat().map((entry) => entry.detail.complaintId)).toEqual(['d']);
+  expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('{"base":4}');
+  // The open intent settles after the compaction as before it: its outcome line finds it.
+  open.committed();
+  const after = readJournal(file);
+  expect(after.committed.map((entry) => `${entry.detail.complaintId}${entry.detail.sequence}`)).toEqual(['c1', 'c2', 'd1']);
+  expect(after.unsettled.size).toBe(0);
 });
