@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { COMPLAINTS_TABLE, localDynamoDbClient, startDynamoDb } from '../../local/dynamodb';
+import { localDynamoDbClient, startDynamoDb } from '../../local/dynamodb';
 import { localEventStream, type EventStreamOptions } from '../../local/outbox';
+import { eventPut } from '../support/event-put';
 
 // The local stream's journal (events.jsonl) only grows, and the outbox reads it whole at every start; once every
 // consumer is past enough of it, the outbox drops that part as it starts (local/outbox.ts, compactJournal). Across
@@ -12,21 +13,6 @@ import { localEventStream, type EventStreamOptions } from '../../local/outbox';
 
 const folders: string[] = [];
 afterAll(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
-
-const receivedPut = (id: string) => ({
-  Put: {
-    TableName: COMPLAINTS_TABLE,
-    Item: {
-      PK: { S: `COMPLAINT#${id}` },
-      SK: { S: 'EVENT#0000000001' },
-      complaintId: { S: id },
-      sequence: { N: '1' },
-      type: { S: 'complaint.received' },
-      at: { S: '2026-12-01T10:00:00.000Z' },
-    },
-    ConditionExpression: 'attribute_not_exists(PK)',
-  },
-});
 
 /** One run of the product's stream on `dataDir`: the consumers named, `ids` filed, and what each consumer got. */
 async function run(dataDir: string, consumerNames: string[], ids: string[], options: Pick<EventStreamOptions, 'compactAfter'> = {}) {
@@ -42,7 +28,8 @@ async function run(dataDir: string, consumerNames: string[], ids: string[], opti
   const client = localDynamoDbClient(dynamodb.url);
   const outbox = stream.start();
   try {
-    for (const id of ids) await client.send(new TransactWriteItemsCommand({ TransactItems: [receivedPut(id)] }));
+    for (const id of ids)
+      await client.send(new TransactWriteItemsCommand({ TransactItems: [eventPut(id, 1, 'complaint.received', 'attribute_not_exists(PK)')] }));
     await outbox.drain();
   } finally {
     await outbox.stop();

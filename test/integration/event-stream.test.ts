@@ -1,7 +1,8 @@
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { COMPLAINTS_TABLE, startDynamoDb, localDynamoDbClient } from '../../local/dynamodb';
+import { startDynamoDb, localDynamoDbClient } from '../../local/dynamodb';
 import { localEventStream, type Outbox } from '../../local/outbox';
+import { eventPut } from '../support/event-put';
 import type { ComplaintEventDetail } from '../../lambdas/event-consumers';
 
 // The local stand-in for stream → pipe → event bus → one rule per consumer: every event item a transaction
@@ -32,21 +33,6 @@ afterAll(async () => {
   await outbox.stop();
   client.destroy();
   await dynamodb.close();
-});
-
-const eventPut = (id: string, sequence: number, type: string, condition?: string) => ({
-  Put: {
-    TableName: COMPLAINTS_TABLE,
-    Item: {
-      PK: { S: `COMPLAINT#${id}` },
-      SK: { S: `EVENT#${String(sequence).padStart(10, '0')}` },
-      complaintId: { S: id },
-      sequence: { N: String(sequence) },
-      type: { S: type },
-      at: { S: '2026-11-30T10:00:00.000Z' },
-    },
-    ...(condition ? { ConditionExpression: condition } : {}),
-  },
 });
 
 const until = async (probe: () => boolean) => {

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { COMPLAINTS_TABLE, complaintsTable, createIfAbsent, localDynamoDbClient } from '../../local/dynamodb';
+import { complaintsTable, createIfAbsent, localDynamoDbClient } from '../../local/dynamodb';
 import { dynamoDbService } from '../../local/dynamodb-service';
 import { dynaliteApart } from '../../local/dynalite-in-process';
+import { eventPut } from './event-put';
 import { eventJournal } from '../../local/event-journal';
 
 // Run by transaction-intent-kill.test.ts as a process of its own, killed (SIGKILL, nothing flushed or closed)
@@ -35,22 +36,7 @@ async function main(): Promise<void> {
   await createIfAbsent(client, complaintsTable());
   await client.send(
     new TransactWriteItemsCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: COMPLAINTS_TABLE,
-            Item: {
-              PK: { S: `COMPLAINT#${id}` },
-              SK: { S: 'EVENT#0000000001' },
-              complaintId: { S: id },
-              sequence: { N: '1' },
-              type: { S: 'complaint.received' },
-              at: { S: '2026-11-30T10:00:00.000Z' },
-            },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-      ],
+      TransactItems: [eventPut(id, 1, 'complaint.received', 'attribute_not_exists(PK)')],
     }),
   );
   throw new Error('the transaction finished: the kill did not happen');
