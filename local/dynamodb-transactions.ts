@@ -303,7 +303,10 @@ async function writeCreates(call: Call, creates: Target[]): Promise<Answered> {
 async function apply(call: Call, targets: Target[], journal?: TransactionJournal): Promise<void> {
   // Old images, to put back what a refused transaction changed, and to see at once whether a create is refused.
   const before = await imagesOf(call, targets);
-  const entry = journal?.begin(targets.map((target, i) => ({ table: target.operation.TableName, key: target.key, before: before[i] ?? null })));
+  /** Putting the i-th target's item back as it was. */
+  const restore = (target: Target, i: number): UndoStep => ({ table: target.operation.TableName, key: target.key, before: before[i] ?? null });
+  const everything = targets.map(restore);
+  const entry = journal?.begin(everything);
   // The items are distinct (checked before) and held by this transaction (ItemLocks), so nobody else writes
   // them meanwhile: the creates seen absent stay absent, and go in one batch, while the other operations
   // (a counter's update, say) run beside it. A create whose item exists goes alone, to be refused for itself.
@@ -323,23 +326,19 @@ async function apply(call: Call, targets: Target[], journal?: TransactionJournal
     const answered = answerOf(target).status === 200;
     const leftKey = target.kind === 'ConditionCheck' && !before[i];
     if (batch.includes(target) ? !refused : !answered || (!refused && !leftKey)) return [];
-    return [{ table: target.operation.TableName, key: target.key, before: before[i] ?? null }];
+    return [restore(target, i)];
   });
   if (undo.length > 0) await undoTransaction(call, undo);
   try {
     entry?.done();
   } catch (error) {
     // Its "done" line could not be journalled (a full disk, say), so the next start will undo this transaction:
-    // one that applied is undone now, while its items are still held, and refused with the journal's error. Were it
-    // answered as applied, the next start would take back what its client was told is stored.
+    // one that applied is undone now as that start would (every item put back), while its items are still held,
+    // and refused with the journal's error. Were it answered as applied, the next start would take back what its
+    // client was told is stored.
     if (refused) process.emitWarning(`a refused transaction's end could not be journalled: ${String(error)}`);
     else {
-      await undoTransaction(
-        call,
-        targets.flatMap((target, i) =>
-          target.kind === 'ConditionCheck' ? [] : [{ table: target.operation.TableName, key: target.key, before: before[i] ?? null }],
-        ),
-      );
+      await undoTransaction(call, everything);
       throw error;
     }
   }

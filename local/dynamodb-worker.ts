@@ -71,7 +71,7 @@ port.on('message', () => {
 // What a kill interrupted is put right before anyone is served: half-applied transactions undone, then the event
 // journal's open intents settled against the table (event-journal.ts).
 undoUnfinished(service.call, journal, data.journal)
-  .then(() => (data.events ? settleUnfinished(data.eventJournal, data.unsettledEvents, service.call, (events) => post({ events })) : 0))
+  .then(() => (data.events ? settleUnfinished(data.eventJournal, data.unsettledEvents, service.call, (events) => post({ events })) : undefined))
   .then(
     () => {
       server.once('error', (error) => post({ failed: String(error) }));

@@ -136,15 +136,14 @@ export function compactJournal(file: string, journal: Journal, from: number): Jo
  * in `file`, which the outbox has read already): committed if its event items are in the table as journalled,
  * aborted if not. Its outcome line is appended and the committed events handed to `committed`, as for a transaction
  * that ends now. Run at start, after the undo journal has undone what a kill interrupted (transaction-journal.ts)
- * and before any transaction: the outbox then hears of them in the file's order. Returns how many it settled.
+ * and before any transaction: the outbox then hears of them in the file's order.
  */
 export async function settleUnfinished(
   file: string | undefined,
   unsettled: Iterable<[string, JournalEntry[]]>,
   call: Call,
   committed: (events: JournalEntry[]) => void,
-): Promise<number> {
-  let settled = 0;
+): Promise<void> {
   for (const [transaction, events] of unsettled) {
     const found = await Promise.all(
       events.map(async ({ table, key, detail }) => {
@@ -160,7 +159,5 @@ export async function settleUnfinished(
     const outcome = found.every(Boolean) ? 'committed' : 'aborted';
     journalLine(file, { transaction, outcome });
     if (outcome === 'committed') committed(events);
-    settled++;
   }
-  return settled;
 }

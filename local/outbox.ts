@@ -56,16 +56,17 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
   const offsets: Record<string, number> =
     offsetsFile && existsSync(offsetsFile) ? (JSON.parse(readFileSync(offsetsFile, 'utf8')) as Record<string, number>) : {};
   const saveOffsets = () => offsetsFile && replaceFile(offsetsFile, JSON.stringify(offsets));
-  let read = readJournal(journalFile);
-  /** A consumer's position in the journal's events; one that never ran (a consumer added since) starts at the base. */
-  const offsetOf = (name: string) => Math.max(offsets[name] ?? read.base, read.base);
+  /** A consumer's position in a journal starting at `base`; one that never ran (a consumer added since) starts there. */
+  const positionOf = (name: string, base: number) => Math.max(offsets[name] ?? base, base);
+  const read = readJournal(journalFile);
   // The journal only grows, and it is read whole at every start: once every consumer is past enough of it, that
   // part goes. Now, while nothing else writes the file (the stand-in starts after the outbox is made).
-  const consumed = Math.min(read.base + read.committed.length, ...Object.keys(consumers).map(offsetOf));
-  if (journalFile && consumed - read.base >= (options.compactAfter ?? COMPACT_AFTER_EVENTS)) read = compactJournal(journalFile, read, consumed);
+  const consumed = Math.min(read.base + read.committed.length, ...Object.keys(consumers).map((name) => positionOf(name, read.base)));
+  const compacting = journalFile && consumed - read.base >= (options.compactAfter ?? COMPACT_AFTER_EVENTS);
   /** Committed events from the base on, in commit order: what the consumers read. Those of transactions a kill
    * left without an outcome follow when the worker has settled them. */
-  const { base, committed: journal, unsettled } = read;
+  const { base, committed: journal, unsettled } = compacting ? compactJournal(journalFile, read, consumed) : read;
+  const offsetOf = (name: string) => positionOf(name, base);
 
   return {
     table: { journal: journalFile, unsettled: [...unsettled], committed: (events) => journal.push(...events) },
