@@ -17,18 +17,22 @@ import type { TableEvents } from './dynamodb';
 // other: so the outbox must be made before the stand-in starts, which its `table` makes the order anyway. A
 // consumer that fails retries alone, with a growing pause, and the others go on; after a restart each continues
 // where it was. At start, what every consumer is well past is dropped from the journal (compactJournal), whose
-// positions, and so the offsets, stay as they were.
+// positions, and so the offsets, stay as they were; while running, memory lets go of what every consumer has had.
 
 const BASE_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 30_000;
 const IDLE_POLL_MS = 100;
 /** ~10 events a complaint: a thousand complaints' worth, a few MB of journal, read at each start. */
 const COMPACT_AFTER_EVENTS = 10_000;
+/** Events every consumer has had are let go from memory in chunks of this many, so that a long run holds only the unread. */
+const RELEASE_AFTER_EVENTS = 1_000;
 
 export interface Outbox {
   /** Resolves once every consumer has handled what the journal holds (those pausing after a failure aside). */
   drain(): Promise<void>;
   stop(): Promise<void>;
+  /** How many committed events memory holds: from the slowest consumer's on, and up to a chunk it has had. */
+  held(): number;
 }
 
 export interface LocalEventStream {
@@ -45,6 +49,8 @@ export interface EventStreamOptions {
   deliver?: (consumer: string, event: EventBridgeEvent<string, ComplaintEventDetail>) => Promise<unknown>;
   /** How many events every consumer must be past before the journal drops them at start (COMPACT_AFTER_EVENTS). */
   compactAfter?: number;
+  /** How many events every consumer must have had before memory lets them go (RELEASE_AFTER_EVENTS). */
+  releaseAfter?: number;
 }
 
 export function localEventStream(dataDir?: string, options: EventStreamOptions = {}): LocalEventStream {
@@ -67,6 +73,14 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
    * left without an outcome follow when the worker has settled them. */
   const { base, committed: journal, unsettled } = compacting ? compactJournal(journalFile, read, consumed) : read;
   const offsetOf = (name: string) => positionOf(name, base);
+  /** The position of `journal[0]`: those before it every consumer has had, and memory no longer holds. */
+  let held = base;
+  const release = () => {
+    const lowest = Math.min(...Object.keys(consumers).map(offsetOf));
+    if (lowest - held < (options.releaseAfter ?? RELEASE_AFTER_EVENTS)) return;
+    journal.splice(0, lowest - held);
+    held = lowest;
+  };
 
   return {
     table: { journal: journalFile, unsettled: [...unsettled], committed: (events) => journal.push(...events) },
@@ -77,8 +91,8 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
 
       const deliverNext = async (name: string, consumer: EventConsumer): Promise<boolean> => {
         const offset = offsetOf(name);
-        if (offset >= base + journal.length) return false;
-        const entry = journal[offset - base]!;
+        if (offset >= held + journal.length) return false;
+        const entry = journal[offset - held]!;
         if (consumer.events.includes(entry.detail.type)) {
           const event: EventBridgeEvent<string, ComplaintEventDetail> = {
             version: '0',
@@ -95,6 +109,7 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
         }
         offsets[name] = offset + 1;
         saveOffsets();
+        release();
         return true;
       };
 
@@ -138,11 +153,12 @@ export function localEventStream(dataDir?: string, options: EventStreamOptions =
       return {
         async drain() {
           for (;;) {
-            const behind = [...state.entries()].filter(([name, entry]) => offsetOf(name) < base + journal.length && entry.pausedUntil <= Date.now());
+            const behind = [...state.entries()].filter(([name, entry]) => offsetOf(name) < held + journal.length && entry.pausedUntil <= Date.now());
             if (behind.length === 0) return;
             await new Promise((resolve) => setTimeout(resolve, 5));
           }
         },
+        held: () => journal.length,
         async stop() {
           stopped = true;
           for (const wake of [...pauses]) wake();

@@ -3,6 +3,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { startDynamoDb, localDynamoDbClient } from '../../local/dynamodb';
 import { localEventStream, type Outbox } from '../../local/outbox';
 import { eventPut } from '../support/event-put';
+import type { JournalEntry } from '../../local/event-journal';
 import type { ComplaintEventDetail } from '../../lambdas/event-consumers';
 
 // The local stand-in for stream → pipe → event bus → one rule per consumer: every event item a transaction
@@ -65,4 +66,41 @@ it('passes over the event of a transaction that was refused', async () => {
   await client.send(new TransactWriteItemsCommand({ TransactItems: [eventPut('c3', 1, 'complaint.received')] }));
   await until(() => received.reports!.includes('c3:1:complaint.received'));
   expect(received.reports!.some((entry) => entry.startsWith('c2:'))).toBe(false);
+});
+
+it('lets go of the events every consumer has had, and still gives each consumer every event once, in order', async () => {
+  const got: Record<string, number[]> = { fast: [], slow: [] };
+  let slowDown = true;
+  const apart = localEventStream(undefined, {
+    consumers: {
+      fast: { function: 'workflowStarter', events: ['complaint.received'], description: 'test' },
+      slow: { function: 'workflowStarter', events: ['complaint.received'], description: 'test' },
+    },
+    releaseAfter: 3,
+    deliver: async (consumer, event) => {
+      if (consumer === 'slow' && slowDown) throw new Error('not yet');
+      got[consumer]!.push(event.detail.sequence);
+    },
+  });
+  const entry = (sequence: number): JournalEntry => ({
+    table: 'complaints',
+    key: { PK: 'COMPLAINT#c9', SK: `EVENT#${sequence}` },
+    detail: { type: 'complaint.received', complaintId: 'c9', sequence, at: new Date(0).toISOString() },
+  });
+  const running = apart.start();
+  try {
+    for (let sequence = 1; sequence <= 10; sequence += 1) apart.table.committed([entry(sequence)]);
+    await until(() => got.fast!.length === 10);
+    expect(running.held()).toBe(10); // the slow consumer has had none of them
+
+    slowDown = false;
+    await until(() => got.slow!.length === 10);
+    for (let sequence = 11; sequence <= 14; sequence += 1) apart.table.committed([entry(sequence)]);
+    await until(() => got.fast!.length === 14 && got.slow!.length === 14);
+    const every = Array.from({ length: 14 }, (_, i) => i + 1);
+    expect(got).toEqual({ fast: every, slow: every });
+    expect(running.held()).toBeLessThan(3);
+  } finally {
+    await running.stop();
+  }
 });
