@@ -664,12 +664,13 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
     case 'deadlinePassed':
       return {
         expression: fact.status ? 'SET deadlinePassed = :value, #status = :status' : 'SET deadlinePassed = :value',
-        // A decision that is waiting to be posted has not reached the customer: the term can still pass.
+        // Only an answer that went out in time stops the term: a decision not yet sent, or a letter not posted
+        // (or posted too late), has not answered the customer, and the term can still pass.
         condition:
-          'attribute_not_exists(deadlinePassed) AND (attribute_not_exists(decision) OR decision.delivery = :post) AND attribute_not_exists(decisionPosted)',
+          'attribute_not_exists(deadlinePassed) AND attribute_not_exists(decisionSent) AND (attribute_not_exists(decisionPosted) OR decisionPosted.withinTerm = :late)',
         ...(fact.status ? { names: { '#status': 'status' } } : {}),
         ...(stopsTheTerm({ status: fact.status }) ? { remove: TERM_INDEX_KEYS } : {}),
-        values: { ':value': fact.value, ':post': 'post', ...(fact.status ? { ':status': fact.status } : {}) },
+        values: { ':value': fact.value, ':late': false, ...(fact.status ? { ':status': fact.status } : {}) },
       };
     case 'deadlineEmail':
       return {

@@ -149,6 +149,18 @@ export class VersionConflict extends DomainError {
 }
 
 /**
+ * The statutory term ran out under a policy whose silence has a legal effect (deemed accepted, deemed resolved
+ * for the customer): the law has answered the complaint, and a decision made now would not be the answer.
+ * Retrying does not help, unlike a VersionConflict.
+ */
+export class TermEnded extends DomainError {
+  override name = 'TermEnded';
+  readonly status = 409;
+  readonly type = 'term-ended';
+  readonly title = 'The statutory term for answering has ended';
+}
+
+/**
  * Something must be e-mailed to a customer whose e-mail address is not known (the shop could not tell it,
  * Complaint.platformLookup): the complaint's state does not allow it until staff reach the customer another way.
  */

@@ -1,5 +1,6 @@
 import type { Complaint } from './complaint';
 import { endOfWarsawDay, warsawInstant } from './calendar/warsaw-time';
+import { addWorkingDays } from './calendar/polish-calendar';
 
 // The workflow is one loop: plan, act, plan again. Each pass asks this pure function what the complaint
 // needs next from what is stored on it, so a retried step, a restart or a staff action in between can never
@@ -61,20 +62,28 @@ export function nextWorkflowAction({ complaint, reminderDates, now }: PlanInput)
   if (!complaint.acknowledgement && reachable) return { action: 'acknowledge' };
   if (!complaint.assignment || complaint.status === 'received' || complaint.status === 'acknowledged') return { action: 'assign' };
   if (complaint.decisionSent) return { action: 'finish', why: 'the decision was sent to the customer' };
-  if (complaint.decisionPosted) return { action: 'finish', why: 'the printed decision was posted to the customer' };
+  if (complaint.decisionPosted?.withinTerm) return { action: 'finish', why: 'the printed decision was posted to the customer' };
   // Art. 5(2) of the act of 5 August 2015: a financial answer goes on paper unless the customer asked for
   // e-mail. Nothing is e-mailed: staff print the letter, post it and record the date, which wakes this plan.
   if (complaint.decision?.delivery === 'post') {
-    // Sending suffices for this policy, but nothing was sent if the letter was not posted by the end of the
-    // term: then the term's effect applies (and the supervisor hears of it) as if nobody had answered.
-    const deadline = endOfWarsawDay(complaint.responseDueBy);
-    if (!complaint.deadlinePassed && now >= deadline) return { action: 'deadline_passed' };
-    if (complaint.deadlinePassed && complaint.deadlinePassed.effect !== 'none') {
-      return { action: 'finish', why: `the deadline passed before the letter was posted: ${complaint.deadlinePassed.effect}` };
+    // A letter not posted in time (by the end of the term where sending suffices, before its last day where
+    // the answer must arrive) is no answer: the term's effect applies (and the supervisor hears of it) as if
+    // nobody had answered. Staff record a posting after the fact, so the effect waits until the end of the
+    // next working day: a letter posted on the last day and recorded the next morning still counts, and the
+    // customer is not first told that silence decided their complaint.
+    const recordedBy = endOfWarsawDay(addWorkingDays(complaint.responseDueBy, 1));
+    if (!complaint.deadlinePassed && (now >= recordedBy || (complaint.decisionPosted && now >= endOfWarsawDay(complaint.responseDueBy)))) {
+      return { action: 'deadline_passed' };
     }
-    return waitUntil(deadline, now);
+    if (complaint.deadlinePassed && (complaint.deadlinePassed.effect !== 'none' || complaint.decisionPosted)) {
+      const how = complaint.decisionPosted ? `the letter was posted too late (${complaint.decisionPosted.postedOn})` : 'the letter was not posted';
+      return { action: 'finish', why: `${how}: ${complaint.deadlinePassed.effect}` };
+    }
+    return waitUntil(complaint.decisionPosted ? endOfWarsawDay(complaint.responseDueBy) : recordedBy, now);
   }
-  if (complaint.decision) return { action: 'send_decision' };
+  // An e-mailed decision is sent at once; one that could not go out before a term with a legal effect ran out
+  // is not sent (sendDecision records the term's effect instead).
+  if (complaint.decision && !(complaint.deadlinePassed && complaint.deadlinePassed.effect !== 'none')) return { action: 'send_decision' };
   if (complaint.deadlinePassed && complaint.deadlinePassed.effect !== 'none') {
     return { action: 'finish', why: `the deadline passed: ${complaint.deadlinePassed.effect}` };
   }

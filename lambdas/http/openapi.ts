@@ -229,14 +229,15 @@ export function openApiDocument(): Record<string, unknown> {
           headers: {
             'Retry-After': {
               description:
-                'Seconds to wait before the follow-up request (RFC 9110 §10.2.3), on every 409, 429 and 503. On a 409 the problem ' +
+                'Seconds to wait before the follow-up request (RFC 9110 §10.2.3), on every 429 and 503, and on every 409 but a ' +
+                '`term-ended` (the statutory term ran out and the law has answered the complaint: nothing to try again). On a 409 the problem ' +
                 'type says which follow-up: after `idempotency-key-in-use` and `email-being-sent` (1 s: the earlier attempt is ' +
                 'usually done by then; one that died leaves the e-mail open at most 15 s) the same request may succeed sent again, and after ' +
                 '`earlier-request-unfinished` (what is left of the 60 s given to an earlier request that sent its e-mail to ' +
                 'finish); after a ' +
                 '`version-conflict` (1 s: the workflow has acted on the change that won) read the complaint again and decide anew, ' +
                 'since the same request unchanged fails again.',
-              required: true,
+              required: false,
               schema: { type: 'integer', minimum: 0 },
             },
           },

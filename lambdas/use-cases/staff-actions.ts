@@ -1,6 +1,7 @@
 import type * as z from '../core/zod';
 import { customerEmailOf, customerNameOf, OPEN, type Complaint, type HistoryEntry } from '../core/complaint';
-import { EarlierRequestUnfinished, NotFound, ValidationFailed, VersionConflict } from '../core/errors';
+import { EarlierRequestUnfinished, NotFound, TermEnded, ValidationFailed, VersionConflict } from '../core/errors';
+import { answerTooLate } from '../core/response-term';
 import { sendClaimKey } from '../core/delivery-evidence';
 import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
 import { departmentById, type DepartmentRules } from '../core/department-rules';
@@ -176,6 +177,13 @@ export async function recordDecision(id: string, request: z.infer<typeof decisio
   const { version, ...draft } = request;
   const policy = ports.policies.policyFor(complaint.policyId);
   const now = ports.now();
+  // Between the term's end and the workflow's recording of its effect (moments, or longer if the workflow
+  // waits for a redrive) the complaint still looks open; the law has answered it all the same.
+  if (answerTooLate(policy, complaint, now)) {
+    throw new TermEnded(
+      `The term to answer ${complaint.reference} ended with ${complaint.responseDueBy} (Warsaw time): under the ${policy.id} policy the complaint is ${policy.silence.replaceAll('_', ' ')}, and the workflow tells the customer so.`,
+    );
+  }
   const today = warsawCalendarDate(now);
   const { decision, issues } = completeAnswer(policy, draft, { company: ports.company, complaint, today });
   if (issues.length > 0) throw new ValidationFailed(issues);
@@ -254,10 +262,15 @@ export async function recordDecisionPosting(id: string, request: z.infer<typeof 
   const policy = ports.policies.policyFor(complaint.policyId);
   const withinTerm = policy.metBy === 'dispatch' ? request.postedOn <= complaint.responseDueBy : request.postedOn < complaint.responseDueBy;
   const decisionPosted = { postedOn: request.postedOn, recordedAt: now.toISOString(), recordedBy: staff.id, withinTerm };
+  // A letter posted in time answers the complaint; one posted too late does not where silence has an effect:
+  // the workflow applies it at the term's end. Nor does a posting recorded after that effect was applied (and
+  // the customer told) undo it: the record keeps both, for staff to settle with the customer.
+  const effectApplied = complaint.deadlinePassed !== undefined && complaint.deadlinePassed.effect !== 'none';
+  const closes = !effectApplied && (withinTerm || policy.silence === 'none');
   const updated = await ports.complaints.applyStaffChange({
     id,
     expectedVersion: request.version,
-    set: { decisionPosted, status: 'closed' },
+    set: { decisionPosted, ...(closes ? { status: 'closed' as const } : {}) },
     entry: entry(
       staff,
       now,

@@ -13,6 +13,7 @@ import {
   reminderEmail,
 } from '../core/templates';
 import { nextWorkflowAction, type WorkflowAction } from '../core/workflow-plan';
+import { answerTooLate } from '../core/response-term';
 import type { ComplaintRepository, WorkflowFact } from './ports';
 import type { Mailer } from './ports';
 import type { WorkflowWaker } from './ports';
@@ -333,9 +334,9 @@ async function sendReminder(complaint: Complaint, input: { offset: number; escal
 async function handleDeadline(planned: Complaint, ports: StepPorts): Promise<void> {
   const id = planned.id;
   let complaint = planned;
-  // Decided at the last moment: the planner sends the decision instead. A decision still waiting to be
-  // posted has not been sent, so the term passes for it like for silence.
-  if (complaint.decision && complaint.decision.delivery !== 'post') return;
+  // An answer that went out in time stops the term. A decision not sent by its end (SES down, a workflow
+  // waiting for a redrive), a letter not posted or posted too late, is no answer: the term passes for it as for silence.
+  if (complaint.decisionSent || complaint.decisionPosted?.withinTerm) return;
   const policy = ports.policies.policyFor(complaint.policyId);
   if (!complaint.deadlinePassed) {
     await ports.complaints.record(id, {
@@ -344,7 +345,7 @@ async function handleDeadline(planned: Complaint, ports: StepPorts): Promise<voi
       status: policy.silence === 'none' ? undefined : policy.silence,
     });
     complaint = await load(id, ports);
-    if (!complaint.deadlinePassed) return; // a decision won the race
+    if (!complaint.deadlinePassed) return; // an answer won the race
   }
   const passed = complaint.deadlinePassed;
   const department = handlingDepartment(complaint, ports);
@@ -396,26 +397,41 @@ async function handleDeadline(planned: Complaint, ports: StepPorts): Promise<voi
   );
 }
 
+/** Thrown before a decision goes out once its term has run out (answerTooLate): it is not sent. */
+class TermRanOut extends Error {
+  override name = 'TermRanOut';
+}
+
 async function sendDecision(complaint: Complaint, ports: StepPorts) {
   const id = complaint.id;
   const decision = complaint.decision;
   if (!decision) throw new NotFound(`Complaint ${id} has no decision to send`);
-  return sendOnce(
+  const policy = ports.policies.policyFor(complaint.policyId);
+  const sent = sendOnce(
     {
       email: { complaintId: id, name: 'decision', record: 'decisionSent' },
       recorded: complaint.decisionSent,
-      send: (attempt) =>
-        ports.mailer.send({
+      // Checked when it would go out, not when it was planned: SES may have refused it until past the term's
+      // end. One an earlier attempt sent in time is recorded from SES's evidence, with its own time.
+      send: (attempt) => {
+        if (answerTooLate(policy, complaint, ports.now())) throw new TermRanOut();
+        return ports.mailer.send({
           attempt,
           to: customerEmailOf(complaint),
           evidence: { complaintId: id, record: 'decisionSent' },
           // The stored answer as the customer reads it: the ADR statement and the appeal routes as sentences.
           ...decisionEmail(decisionInputOf(complaint, ports.companyName)),
-        }),
+        });
+      },
       record: (value) => ports.complaints.record(id, { kind: 'decisionSent', value }),
     },
     ports,
   );
+  // Not sent, and too late now: the term's effect applies, as to silence, and the supervisor hears of it.
+  await sent.catch((error: unknown) => {
+    if (error instanceof TermRanOut) return handleDeadline(complaint, ports);
+    throw error;
+  });
 }
 
 async function sendExtensionNotice(complaint: Complaint, ports: StepPorts) {

@@ -49,7 +49,7 @@ export function inMemoryComplaints() {
       case 'extensionNotice':
         return Boolean(complaint.extension) && !complaint.extension?.noticeSent;
       case 'deadlinePassed':
-        return !complaint.deadlinePassed && (!complaint.decision || complaint.decision.delivery === 'post') && !complaint.decisionPosted;
+        return !complaint.deadlinePassed && !complaint.decisionSent && (!complaint.decisionPosted || !complaint.decisionPosted.withinTerm);
       case 'deadlineEmail':
         return Boolean(complaint.deadlinePassed) && !complaint.deadlinePassed?.[fact.field];
       case 'informationRequestSent':

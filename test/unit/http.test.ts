@@ -115,7 +115,7 @@ describe('problem details', () => {
     expect(answer.headers['retry-after']).toBe('1');
   });
 
-  it('give every 409 of the domain errors a Retry-After of 1 to 60 seconds', () => {
+  it('give every 409 of the domain errors a Retry-After of 1 to 60 seconds, but the end of a term, which no retry changes', () => {
     const conflicts = (Object.values(errors) as unknown[])
       .filter((value): value is new (argument: never) => DomainError => typeof value === 'function' && value.prototype instanceof DomainError)
       // Each constructor takes a message or the seconds to wait, for which 3 stands in (a 422 takes field issues).
@@ -127,9 +127,11 @@ describe('problem details', () => {
       'EarlierRequestUnfinished',
       'EmailBeingSent',
       'IdempotencyKeyInUse',
+      'TermEnded',
       'VersionConflict',
     ]);
-    for (const error of conflicts) {
+    expect((problemResponse(new errors.TermEnded('ended')) as { headers: Record<string, string> }).headers['retry-after']).toBeUndefined();
+    for (const error of conflicts.filter((conflict) => conflict.name !== 'TermEnded')) {
       const retryAfter = Number((problemResponse(error) as { headers: Record<string, string> }).headers['retry-after']);
       expect({ error: error.name, retryAfterWithinBounds: retryAfter >= 1 && retryAfter <= 60 }).toEqual({
         error: error.name,

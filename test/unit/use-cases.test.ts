@@ -4,7 +4,7 @@ import { EarlierRequestUnfinished } from '../../lambdas/core/errors';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
 import { supervisor } from '../support/staff-members';
 import type { Mailer, OutgoingEmail } from '../../lambdas/use-cases/ports';
-import { addNote, recordDecision, requestInformation, type StaffPorts } from '../../lambdas/use-cases/staff-actions';
+import { addNote, recordDecision, recordDecisionPosting, requestInformation, type StaffPorts } from '../../lambdas/use-cases/staff-actions';
 import { keyedStaffWrite } from '../../lambdas/use-cases/staff-idempotency';
 import { submitPublicForm } from '../../lambdas/use-cases/submit-complaint';
 import { advanceComplaint, type StepPorts } from '../../lambdas/use-cases/workflow-steps';
@@ -168,6 +168,107 @@ describe('staff actions', () => {
     const { id } = await file();
     await addNote(id, { text: 'Klient dzwonił.' }, supervisor, ports);
     expect(store.historyOf(id).at(-1)).toMatchObject({ actor: supervisor.id, action: 'note_added', after: { text: 'Klient dzwonił.' } });
+  });
+});
+
+/** Which record of the complaint each e-mail sent is for (its send-once attempt's). */
+const records = (sent: OutgoingEmail[]) => sent.map((email) => email.attempt?.record ?? 'untracked');
+
+describe('an answer that comes too late (the term ran out, and silence has a legal effect)', () => {
+  // Filed Monday 2026-11-23 under the consumer policy: due 2026-12-07, whose end is 23:00 UTC (midnight in Warsaw).
+  const lastEvening = new Date('2026-12-07T22:00:00Z');
+  const nextMorning = new Date('2026-12-08T04:00:00Z');
+
+  it('a decision recorded after the end of the term is refused (409 term-ended), changing nothing', async () => {
+    const { ports, file, store } = world();
+    const { id } = await file();
+    await advanceComplaint(id, ports);
+    ports.now = () => nextMorning;
+    const late = recordDecision(id, { outcome: 'rejected', justification: 'Wada powstała z winy użytkownika.', version: 1 }, supervisor, ports);
+    await expect(late).rejects.toMatchObject({ name: 'TermEnded', status: 409, type: 'term-ended' });
+    await expect(late).rejects.toThrow(/ended with 2026-12-07 .* deemed accepted/);
+    const stored = await ports.complaints.get(id);
+    expect(stored).toMatchObject({ status: 'assigned', version: 1 });
+    expect(stored?.decision).toBeUndefined();
+    expect(store.historyOf(id).map((entry) => entry.action)).not.toContain('decision_recorded');
+  });
+
+  it('a decision SES would not take until after the term is not sent: the complaint is deemed accepted, and both sides are told', async () => {
+    const { ports, file, sent, refuseCall } = world();
+    const { id } = await file();
+    await advanceComplaint(id, ports);
+    ports.now = () => lastEvening;
+    await recordDecision(id, { outcome: 'rejected', justification: 'Wada powstała z winy użytkownika.', version: 1 }, supervisor, ports);
+    refuseCall(1);
+    await expect(advanceComplaint(id, ports)).rejects.toMatchObject({ name: 'EmailTemporarilyUnavailable' });
+
+    ports.now = () => nextMorning; // the workflow's retry, after midnight
+    const rest = await advanceComplaint(id, ports);
+    expect(rest).toMatchObject({ action: 'finish', why: 'the deadline passed: deemed_accepted' });
+    const stored = await ports.complaints.get(id);
+    expect(stored).toMatchObject({ status: 'deemed_accepted', deadlinePassed: { effect: 'deemed_accepted' } });
+    expect(stored?.decisionSent).toBeUndefined();
+    expect(records(sent).slice(2)).toEqual(['deadlinePassed.supervisorAlerted', 'deadlinePassed.customerNotified']);
+  });
+
+  it('a decision sent on the last day is the answer, and nothing else follows', async () => {
+    const { ports, file, sent } = world();
+    const { id } = await file();
+    await advanceComplaint(id, ports);
+    ports.now = () => lastEvening;
+    await recordDecision(id, { outcome: 'accepted', remedy: 'replacement', version: 1 }, supervisor, ports);
+    expect(await advanceComplaint(id, ports)).toMatchObject({ action: 'finish', why: 'the decision was sent to the customer' });
+    ports.now = () => nextMorning;
+    expect(await advanceComplaint(id, ports)).toMatchObject({ action: 'finish' });
+    expect(records(sent).slice(2)).toEqual(['decisionSent']);
+    expect(await ports.complaints.get(id)).toMatchObject({ status: 'closed' });
+  });
+});
+
+describe('a printed answer (financial: on paper unless the customer asked for e-mail)', () => {
+  // Filed Monday 2026-11-23: due Wednesday 2026-12-23. The next working day is Monday 2026-12-28 (24-27 December
+  // are holidays or a Sunday), so a posting may be recorded until its end.
+  const financialWorld = async () => {
+    const w = world();
+    w.ports.policies = loadPolicyRegistry('financial');
+    const { id } = await w.file();
+    await advanceComplaint(id, w.ports);
+    w.ports.now = () => new Date('2026-12-20T10:00:00Z');
+    const signer = { signerName: 'Ewa Nowak', signerPosition: 'Kierownik reklamacji' };
+    await recordDecision(id, { outcome: 'accepted', remedy: 'repair', ...signer, version: 1 }, supervisor, w.ports);
+    return { ...w, id };
+  };
+
+  it('posted on the last day and recorded after the holidays, it is the answer: no effect of silence', async () => {
+    const { ports, id, sent } = await financialWorld();
+    ports.now = () => new Date('2026-12-24T10:00:00Z');
+    expect(await advanceComplaint(id, ports)).toMatchObject({ action: 'wait', wakeAt: '2026-12-28T23:00:00.000Z' });
+    ports.now = () => new Date('2026-12-28T09:00:00Z');
+    const posted = await recordDecisionPosting(id, { postedOn: '2026-12-23', version: 2 }, supervisor, ports);
+    expect(posted).toMatchObject({ status: 'closed', decisionPosted: { withinTerm: true } });
+    expect(await advanceComplaint(id, ports)).toMatchObject({ action: 'finish', why: 'the printed decision was posted to the customer' });
+    expect(records(sent).filter((record) => record.startsWith('deadlinePassed'))).toEqual([]);
+  });
+
+  it('posted after the last day, it is no answer: the complaint stays open until the workflow applies the effect', async () => {
+    const { ports, id } = await financialWorld();
+    ports.now = () => new Date('2026-12-28T09:00:00Z');
+    const posted = await recordDecisionPosting(id, { postedOn: '2026-12-24', version: 2 }, supervisor, ports);
+    expect(posted).toMatchObject({ status: 'decided', decisionPosted: { withinTerm: false } });
+    expect(await advanceComplaint(id, ports)).toMatchObject({
+      action: 'finish',
+      why: 'the letter was posted too late (2026-12-24): deemed_resolved_for_customer',
+    });
+    expect(await ports.complaints.get(id)).toMatchObject({ status: 'deemed_resolved_for_customer' });
+  });
+
+  it('a posting recorded after the effect was applied keeps the effect: the record holds both', async () => {
+    const { ports, id } = await financialWorld();
+    ports.now = () => new Date('2026-12-29T09:00:00Z');
+    expect(await advanceComplaint(id, ports)).toMatchObject({ action: 'finish', why: 'the letter was not posted: deemed_resolved_for_customer' });
+    const { version } = (await ports.complaints.get(id))!;
+    const posted = await recordDecisionPosting(id, { postedOn: '2026-12-23', version }, supervisor, ports);
+    expect(posted).toMatchObject({ status: 'deemed_resolved_for_customer', decisionPosted: { postedOn: '2026-12-23', withinTerm: true } });
   });
 });
 

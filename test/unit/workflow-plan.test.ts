@@ -189,18 +189,47 @@ describe('a decision that goes by post (art. 5(2) of the act of 5 August 2015)',
     decidedBy: 'agent-1',
   };
 
-  it('is never e-mailed: the workflow waits for staff to record the posting date', () => {
+  it('is never e-mailed: the workflow waits for staff to record the posting date, until the end of the working day after the term', () => {
     expect(plan({ decision, status: 'decided' }, '2026-12-01T09:00:01Z')).toEqual({
       action: 'wait',
-      wakeAt: '2026-12-07T23:00:00.000Z',
-      waitSeconds: 568_799,
+      wakeAt: '2026-12-08T23:00:00.000Z',
+      waitSeconds: 655_199,
     });
   });
 
-  it('applies the effect of silence when the letter was not posted by the end of the term', () => {
-    expect(plan({ decision, status: 'decided' }, '2026-12-07T23:00:00Z')).toEqual({ action: 'deadline_passed' });
-    const deadlinePassed = { at: '2026-12-07T23:00:00.000Z', effect: 'deemed_accepted' as const };
-    expect(plan({ decision, deadlinePassed, status: 'deemed_accepted' }, '2026-12-07T23:00:01Z').action).toBe('finish');
+  it('applies the effect of silence when no posting was recorded by the end of the working day after the term', () => {
+    expect(plan({ decision, status: 'decided' }, '2026-12-07T23:00:00Z')).toMatchObject({ action: 'wait', wakeAt: '2026-12-08T23:00:00.000Z' });
+    expect(plan({ decision, status: 'decided' }, '2026-12-08T23:00:00Z')).toEqual({ action: 'deadline_passed' });
+    const deadlinePassed = { at: '2026-12-08T23:00:00.000Z', effect: 'deemed_accepted' as const };
+    expect(plan({ decision, deadlinePassed, status: 'deemed_accepted' }, '2026-12-08T23:00:01Z')).toEqual({
+      action: 'finish',
+      why: 'the letter was not posted: deemed_accepted',
+    });
+  });
+
+  it('waits over a weekend for the posting record: a letter due on Friday may be recorded on Monday', () => {
+    // Due Friday 2026-12-04: the next working day is Monday 2026-12-07.
+    expect(plan({ decision, status: 'decided', responseDueBy: '2026-12-04' }, '2026-12-05T10:00:00Z')).toMatchObject({
+      action: 'wait',
+      wakeAt: '2026-12-07T23:00:00.000Z',
+    });
+  });
+
+  it('a letter posted too late is no answer: the effect of silence applies at the end of the term', () => {
+    // Consumer (receipt): posted on the last day reaches the customer after it (withinTerm false).
+    const decisionPosted = { postedOn: '2026-12-07', recordedAt: '2026-12-07T10:00:00.000Z', recordedBy: 'agent-1', withinTerm: false };
+    expect(plan({ decision, decisionPosted, status: 'decided' }, '2026-12-07T10:00:01Z')).toMatchObject({
+      action: 'wait',
+      wakeAt: '2026-12-07T23:00:00.000Z',
+    });
+    expect(plan({ decision, decisionPosted, status: 'decided' }, '2026-12-07T23:00:00Z')).toEqual({ action: 'deadline_passed' });
+    for (const effect of ['deemed_accepted', 'none'] as const) {
+      const deadlinePassed = { at: '2026-12-07T23:00:00.000Z', effect };
+      expect(plan({ decision, decisionPosted, deadlinePassed, status: 'decided' }, '2026-12-07T23:00:01Z')).toEqual({
+        action: 'finish',
+        why: `the letter was posted too late (2026-12-07): ${effect}`,
+      });
+    }
   });
 
   it('after a term with no effect of silence, still e-mails nothing and looks again now and then', () => {
@@ -219,5 +248,13 @@ describe('a decision that goes by post (art. 5(2) of the act of 5 August 2015)',
 
   it('an e-mailed decision is still sent at once', () => {
     expect(plan({ decision: { ...decision, delivery: 'email' }, status: 'decided' }, '2026-12-01T09:00:01Z')).toEqual({ action: 'send_decision' });
+  });
+
+  it('an e-mailed decision that could not go out before a term with an effect ran out is not sent', () => {
+    const deadlinePassed = { at: '2026-12-08T04:00:00.000Z', effect: 'deemed_accepted' as const };
+    expect(plan({ decision: { ...decision, delivery: 'email' }, deadlinePassed, status: 'deemed_accepted' }, '2026-12-08T04:00:01Z')).toEqual({
+      action: 'finish',
+      why: 'the deadline passed: deemed_accepted',
+    });
   });
 });
