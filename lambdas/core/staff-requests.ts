@@ -1,5 +1,6 @@
 import * as z from './zod';
 import { calendarDateSchema } from './calendar/calendar-date';
+import { CALENDAR_FROM } from './calendar/polish-calendar';
 import { channels, complaintContentSchema, decisionSchema, statuses } from './complaint';
 import { TERM_STOPPED } from './response-term';
 
@@ -45,7 +46,9 @@ export type ListQuery = z.infer<typeof listQuerySchema>;
 /** A complaint staff register (a letter, a call, a visit): its content, without the web form's own rules. */
 export const registrationSchema = z.extend(complaintContentSchema, {
   channel: z.enum(['letter', 'phone', 'in_person', 'email']),
-  receivedAt: calendarDateSchema,
+  // A date before the holiday list starts would count a term with the wrong holidays (and years before 1000
+  // are no dates the calendar can write).
+  receivedAt: calendarDateSchema.check(z.refine((date) => date >= CALENDAR_FROM, `must be ${CALENDAR_FROM} or later`)),
   policy: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 

@@ -5,6 +5,7 @@ import {
   addCalendarDays,
   addWorkingDays,
   daysBetween,
+  easterSunday,
   isPublicHoliday,
   isSaturday,
   isWorkingDay,
@@ -263,4 +264,9 @@ describe('the Warsaw calendar date of an instant', () => {
       }),
     );
   });
+});
+
+it('writes Easter of any year as a calendar date, years before 1000 with four digits', () => {
+  expect(easterSunday(999)).toBe('0999-04-14');
+  expect(parseCalendarDate(easterSunday(999))).toBe('0999-04-14');
 });

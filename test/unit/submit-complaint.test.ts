@@ -4,6 +4,7 @@ import { ValidationFailed } from '../../lambdas/core/errors';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
 import { supervisor } from '../support/staff-members';
 import { registerComplaint, submitComplaint, submitPublicForm, type SubmitComplaintPorts } from '../../lambdas/use-cases/submit-complaint';
+import { registrationSchema } from '../../lambdas/core/staff-requests';
 
 // Intake with in-memory ports: "today" is the product clock's day in Europe/Warsaw, never the UTC day.
 
@@ -98,6 +99,16 @@ describe('a complaint registered by staff', () => {
       registerComplaint({ ...registration, receivedAt: '2026-12-02', purchaseDate: '2026-12-01', policy: 'nope' }, supervisor, undefined, ports),
     );
     expect(fields).toEqual(['receivedAt', 'purchaseDate', 'policy']);
+  });
+
+  it('refuses a date of receipt before the holiday calendar starts (2011) as a field of the request, years before 1000 included', () => {
+    for (const receivedAt of ['0999-12-20', '0001-01-01', '2010-12-31']) {
+      const parsed = registrationSchema.safeParse({ ...registration, receivedAt });
+      expect(parsed.success ? [] : parsed.error.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+        ['receivedAt', 'must be 2011-01-01 or later'],
+      ]);
+    }
+    expect(registrationSchema.safeParse({ ...registration, receivedAt: '2011-01-01' }).success).toBe(true);
   });
 
   it('accepts a purchase on the day the letter arrived, today', async () => {

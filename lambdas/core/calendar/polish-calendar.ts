@@ -19,8 +19,11 @@ export function easterSunday(year: number): CalendarDate {
   const m = Math.floor((a + 11 * h + 22 * l) / 451);
   const month = Math.floor((h + l - 7 * m + 114) / 31);
   const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
+
+/** The first day the holiday list below is right for, and checked against date-holidays: Epiphany was restored in 2011. */
+export const CALENDAR_FROM: CalendarDate = '2011-01-01';
 
 const holidaysByYear = new Map<number, ReadonlySet<CalendarDate>>();
 
