@@ -6,9 +6,13 @@
 /** A name bots fill gladly; no field of the complaint is called so. */
 export const HONEYPOT_FIELD = 'website';
 
-/** The honeypot holds something other than blanks. */
+/**
+ * The honeypot holds something other than blanks. A JSON client's serializer may write an empty optional field
+ * as null (or false): that is no bot's filling, and taking it for one would answer a real complaint with a
+ * success and file nothing.
+ */
 export function honeypotFilled(body: unknown): boolean {
   if (!body || typeof body !== 'object') return false;
   const value = (body as Record<string, unknown>)[HONEYPOT_FIELD];
-  return value !== undefined && !(typeof value === 'string' && value.trim() === '');
+  return value !== undefined && value !== null && value !== false && !(typeof value === 'string' && value.trim() === '');
 }

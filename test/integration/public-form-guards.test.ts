@@ -82,6 +82,12 @@ describe('the honeypot', () => {
     expect(response.status).toBe(201);
   });
 
+  it("sent as null by a JSON client's serializer, files the complaint as usual", async () => {
+    const response = await post(newClient(), JSON.stringify({ ...validComplaint, website: null }), 'json');
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ reference: expect.stringMatching(/^RK-/) });
+  });
+
   it('is on both forms, hidden, out of the tab order and labelled to be left empty', async () => {
     for (const [path, label] of [
       ['/', 'Zostaw to pole puste'],
