@@ -51,3 +51,37 @@ describe('characters that disguise text', () => {
     expect(issues({ customer: { ...validComplaint.customer, name: 'Zoë Żółw 🐢 Ωμέγα' } })).toEqual([]);
   });
 });
+
+describe('text of nothing that shows', () => {
+  const issues = (overrides: Record<string, unknown>) => {
+    const parsed = complaintSubmissionSchema.safeParse({ ...validComplaint, ...overrides });
+    return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  };
+
+  it.each([
+    ['a zero-width space', '\u200b'],
+    ['a Hangul filler', '\u3164'],
+    ['combining marks alone', '\u0301\u0301'],
+  ])('is no name: %s', (_, name) => {
+    expect(issues({ customer: { ...validComplaint.customer, name } })).toEqual(['customer.name: is required']);
+  });
+
+  it('does not count towards the minimum of a description: zero-width spaces, blank Braille patterns', () => {
+    for (const description of ['\u200b'.repeat(10), '\u2800'.repeat(12), `Zepsuty${'\u200b'.repeat(5)}`]) {
+      expect(issues({ description })).toEqual(['description: must say what is wrong in at least 10 characters']);
+    }
+    // A word with a joiner in it (e.g. an emoji sequence) still counts its letters.
+    expect(issues({ description: 'Czajnik 👩\u200d🔧 nie grzeje' })).toEqual([]);
+  });
+});
+
+describe("a browser's line breaks (CRLF)", () => {
+  const form = (description: string) => complaintSubmissionSchema.safeParse({ ...validComplaint, description });
+
+  it("count one character each, as the textarea's maxlength counted them, and are stored as LF", () => {
+    const lines = Array.from({ length: 100 }, () => 'x'.repeat(99));
+    const parsed = form(lines.join('\r\n')); // 9,999 characters as the browser counted them
+    expect(parsed.success && parsed.data.description).toBe(lines.join('\n'));
+    expect(form([...lines, 'xx'].join('\r\n')).success).toBe(false); // 10,002
+  });
+});
