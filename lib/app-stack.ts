@@ -111,7 +111,10 @@ export class AppStack extends Stack {
       originSecret: originSecretValue,
       uploadOrigin: uploadOriginOf(attachments),
     });
-    this.functions.byName.advanceComplaint.addEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web.url);
+    // The workflow's e-mails link the status page, and so does a staff member's question, which is answered there.
+    for (const name of ['advanceComplaint', 'staffChanges'] as const) {
+      this.functions.byName[name].addEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web.url);
+    }
 
     new Operations(this, 'Operations', {
       alerts,

@@ -149,7 +149,9 @@ export const staffReadPorts = /* @__PURE__ */ once(() =>
 );
 
 /** The staff API's changes to complaints (staff-changes.handler.ts): the steps' ports and the company; no lists. */
-export const staffPorts = /* @__PURE__ */ once((): StaffPorts => sealedCursors({ ...changePorts(), company: loadCompanyProfile() }, cursorKeys()));
+export const staffPorts = /* @__PURE__ */ once((): StaffPorts =>
+  sealedCursors({ ...changePorts(), company: loadCompanyProfile(), statusPageUrl: statusPageUrl(environment().PUBLIC_BASE_URL) }, cursorKeys()),
+);
 
 /**
  * The printed decision letter, a function of its own (decision-letter.handler.ts): only its bundle carries

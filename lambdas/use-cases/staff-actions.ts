@@ -37,6 +37,8 @@ export interface StaffPorts extends SendOncePorts {
   companyName: string;
   /** The company's standing positions answers must state (config/company.json). */
   company: CompanyProfile;
+  /** The customer's status page for a reference (PUBLIC_BASE_URL), where an information request is answered. */
+  statusPageUrl?: (reference: string, language: Complaint['language']) => string;
 }
 
 const departmentOf = (complaint: Complaint) => complaint.assignment?.departmentId ?? UNASSIGNED;
@@ -367,6 +369,7 @@ export async function requestInformation(id: string, request: z.infer<typeof inf
             reference: complaint.reference,
             customerName: customerNameOf(complaint),
             question,
+            statusPageUrl: ports.statusPageUrl?.(complaint.reference, complaint.language),
           }),
         }),
       record: (email) => ports.complaints.record(id, { kind: 'informationRequestSent', value: { ...email, question, requestedBy: staff.id } }),

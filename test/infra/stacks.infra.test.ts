@@ -188,9 +188,14 @@ describe("the customer's pages", () => {
     expect(knowing.sort()).toEqual(['customerStatus', 'intake']);
   });
 
-  it('are what the acknowledgement e-mail links to', () => {
-    const [step] = Object.values(app.findResources('AWS::Lambda::Function', { Properties: { Description: functions.advanceComplaint.description } }));
-    expect(JSON.stringify(step?.Properties.Environment.Variables.PUBLIC_BASE_URL)).toContain('DomainName');
+  it("are what the acknowledgement e-mail and a staff member's question link to", () => {
+    for (const name of ['advanceComplaint', 'staffChanges'] as const) {
+      const [fn] = Object.values(app.findResources('AWS::Lambda::Function', { Properties: { Description: functions[name].description } }));
+      expect({ name, url: JSON.stringify(fn?.Properties.Environment.Variables.PUBLIC_BASE_URL) }).toEqual({
+        name,
+        url: expect.stringContaining('DomainName'),
+      });
+    }
   });
 });
 

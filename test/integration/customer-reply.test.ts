@@ -86,6 +86,18 @@ const storedEventCount = async (id: string) =>
   (await storedItems(runtime)).filter((item) => item.PK?.S === `COMPLAINT#${id}` && item.SK?.S.startsWith('EVENT#')).length;
 
 describe("the customer's answer to an information request", () => {
+  it("is asked for on the status page, which the question's e-mail links, not by a reply to the e-mail", async () => {
+    const { reference } = await askedComplaint();
+    const [question] = (await mailbox(runtime)).filter((email) => email.subject === `Prośba o dodatkowe informacje do reklamacji ${reference}`);
+    const text = question?.body.text ?? '';
+    expect(text).not.toMatch(/odpowiedzieć na tę wiadomość/);
+    const link = /https?:\/\/\S+/.exec(text.slice(text.indexOf('na stronie reklamacji:')))?.[0];
+    expect(link).toMatch(new RegExp(`^${runtime.urls.api}/`));
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(reference);
+  });
+
   it('is stored with its file, shown on the status page, and the department is e-mailed once; the same answer again changes nothing', async () => {
     const { id, reference, email } = await askedComplaint();
     const before = await (

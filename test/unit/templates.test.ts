@@ -424,3 +424,24 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 });
+
+describe("the information request's answer", () => {
+  const ask = (statusPageUrl?: string) =>
+    informationRequestEmail({
+      language: 'pl',
+      companyName: 'Sklep AGD',
+      reference: REFERENCE,
+      customerName: 'Anna',
+      question: 'Prosimy o zdjęcie.',
+      statusPageUrl,
+    });
+
+  it('goes through the status page, which the e-mail links: the product receives no e-mail, so it never asks for a reply', () => {
+    const url = `https://reklamacje.example/reklamacja/status?reference=${REFERENCE}`;
+    const email = ask(url);
+    expect(email.text).toContain(url);
+    expect(email.html).toContain(`href="${url.replaceAll('&', '&amp;')}"`);
+    for (const part of [email.text, ask().text]) expect(part).not.toMatch(/odpowiedzieć na tę wiadomość|reply to this/i);
+    expect(ask().text).toContain(`przez stronę statusu reklamacji, podając numer ${REFERENCE}`);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Language } from '../complaint';
-import { paragraph, renderLetter, type RenderedEmail } from './email-layout';
+import { link, paragraph, renderLetter, type RenderedEmail } from './email-layout';
 import { customerGreeting, signOff } from './wording';
 
 export interface InformationRequestEmailInput {
@@ -9,9 +9,15 @@ export interface InformationRequestEmailInput {
   customerName: string;
   /** What staff need to know, as they wrote it. */
   question: string;
+  /** The complaint's status page, whose form takes the answer (and files) onto the complaint. */
+  statusPageUrl?: string;
 }
 
-/** Staff ask the customer for something the complaint is missing. */
+/**
+ * Staff ask the customer for something the complaint is missing. The answer goes through the status page's
+ * form, which stores it on the complaint and tells the department: the product receives no e-mail, so the
+ * letter never asks for a reply to itself.
+ */
 export function informationRequestEmail(input: InformationRequestEmailInput): RenderedEmail {
   const { language, reference } = input;
   const copy =
@@ -19,12 +25,14 @@ export function informationRequestEmail(input: InformationRequestEmailInput): Re
       ? {
           subject: `Prośba o dodatkowe informacje do reklamacji ${reference}`,
           intro: `Aby rozpatrzyć Państwa reklamację nr ${reference}, potrzebujemy dodatkowych informacji:`,
-          reply: `Prosimy odpowiedzieć na tę wiadomość, zachowując numer reklamacji ${reference} w temacie.`,
+          answerAt: 'Odpowiedź (i ewentualne pliki) prosimy przekazać na stronie reklamacji:',
+          answerQuoting: `Prosimy o odpowiedź przez stronę statusu reklamacji, podając numer ${reference}.`,
         }
       : {
           subject: `Complaint ${reference}: we need more information`,
           intro: `To handle your complaint ${reference}, we need some more information:`,
-          reply: `Please reply to this message, keeping the reference ${reference} in the subject.`,
+          answerAt: 'Please give your answer (and any files) on your complaint’s page:',
+          answerQuoting: `Please answer through the complaint status page, quoting the reference ${reference}.`,
         };
   return renderLetter({
     language,
@@ -32,7 +40,11 @@ export function informationRequestEmail(input: InformationRequestEmailInput): Re
     reference,
     subject: copy.subject,
     greeting: customerGreeting(input.customerName, language),
-    blocks: [paragraph(copy.intro), paragraph(input.question), paragraph(copy.reply)],
+    blocks: [
+      paragraph(copy.intro),
+      paragraph(input.question),
+      input.statusPageUrl ? link(copy.answerAt, input.statusPageUrl) : paragraph(copy.answerQuoting),
+    ],
     signOff: signOff(language, input.companyName),
   });
 }
