@@ -658,8 +658,16 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
     case 'extensionNotice':
       return {
         expression: 'SET extension.noticeSent = :value',
-        condition: 'attribute_exists(extension) AND attribute_not_exists(extension.noticeSent)',
+        condition: 'attribute_exists(extension) AND attribute_not_exists(extension.noticeSent) AND attribute_not_exists(extension.lapsedAt)',
         values: { ':value': fact.value },
+      };
+    case 'extensionLapsed':
+      // Only a complaint whose term runs gets here (the planner looks at the notice after any answer), so it
+      // goes back on the due-date lists under the ordinary date.
+      return {
+        expression: 'SET extension.lapsedAt = :at, responseDueBy = :due, internalTarget = :target, dueKey = :dueKey',
+        condition: 'attribute_exists(extension) AND attribute_not_exists(extension.noticeSent) AND attribute_not_exists(extension.lapsedAt)',
+        values: { ':at': fact.at, ':due': fact.responseDueBy, ':target': fact.internalTarget, ':dueKey': dueKeyOf(id, fact.responseDueBy) },
       };
     case 'deadlinePassed':
       return {

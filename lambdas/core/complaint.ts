@@ -333,6 +333,8 @@ export const complaintSchema = z.extend(complaintContentSchema, {
       requestedBy: z.string(),
       previousResponseDueBy: calendarDateSchema,
       noticeSent: z.optional(sentEmailSchema),
+      /** The notice did not go out within the ordinary term: the extension never took effect (art. 7 of the act of 5 August 2015). */
+      lapsedAt: z.optional(z.isoDateTime),
     }),
   ),
   /**

@@ -13,6 +13,7 @@ export type WorkflowAction =
   | { action: 'notify_department' }
   | { action: 'forward_reply' }
   | { action: 'send_extension_notice' }
+  | { action: 'lapse_extension' }
   | { action: 'send_decision' }
   | { action: 'remind'; offset: number; escalation: boolean }
   | { action: 'deadline_passed' }
@@ -92,7 +93,12 @@ export function nextWorkflowAction({ complaint, reminderDates, now }: PlanInput)
   }
   // The customer answered a question on the status page: the department hears of it at once, not at a reminder.
   if (complaint.customerReply && complaint.replyForwarded?.toRequest !== complaint.customerReply.toRequest) return { action: 'forward_reply' };
-  if (complaint.extension && !complaint.extension.noticeSent && reachable) return { action: 'send_extension_notice' };
+  // Art. 7 of the act of 5 August 2015: the longer term holds only if its notice was sent within the ordinary
+  // one. A notice that could not go out by then (SES refusing it past midnight) never will: the ordinary date stands.
+  if (complaint.extension && !complaint.extension.noticeSent && !complaint.extension.lapsedAt && reachable) {
+    const ordinaryEnd = endOfWarsawDay(complaint.extension.previousResponseDueBy);
+    return now >= ordinaryEnd ? { action: 'lapse_extension' } : { action: 'send_extension_notice' };
+  }
 
   const deadline = endOfWarsawDay(complaint.responseDueBy);
   if (!complaint.deadlinePassed && now >= deadline) return { action: 'deadline_passed' };

@@ -2,6 +2,7 @@ import type { Assignment, Complaint, ComplaintReceipt, ComplaintStatus, HistoryE
 import type { OrderEnrichment } from '../core/platforms/shopify';
 import type { ComplaintPage } from '../core/complaint-summary';
 import type { DeliveryEvidence, DeliveryEvidenceTarget, SendAttempt, SendEvidence } from '../core/delivery-evidence';
+import type { CalendarDate } from '../core/calendar/calendar-date';
 
 // The ports the use cases need, declared here in their own words; adapters implement them (DynamoDB, SES,
 // Step Functions) and the composition root (lambdas/handlers/compose.ts) wires them. Nothing here names a
@@ -136,6 +137,8 @@ export type WorkflowFact =
   | { kind: 'reminder'; offset: number; value: SentEmail & { escalation: boolean } }
   | { kind: 'decisionSent'; value: SentEmail }
   | { kind: 'extensionNotice'; value: SentEmail }
+  /** The extension's notice could not go out within the ordinary term: the ordinary due date stands again. */
+  | { kind: 'extensionLapsed'; at: string; responseDueBy: CalendarDate; internalTarget: CalendarDate }
   | { kind: 'deadlinePassed'; value: NonNullable<Complaint['deadlinePassed']>; status?: ComplaintStatus }
   | { kind: 'deadlineEmail'; field: 'supervisorAlerted' | 'customerNotified'; value: SentEmail }
   /** The platform lookup settled (done or failed, with why), with what it told; refused unless it was pending. */

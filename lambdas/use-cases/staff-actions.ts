@@ -1,9 +1,9 @@
 import type * as z from '../core/zod';
 import { customerEmailOf, customerNameOf, OPEN, type Complaint, type HistoryEntry } from '../core/complaint';
-import { EarlierRequestUnfinished, NotFound, TermEnded, ValidationFailed, VersionConflict } from '../core/errors';
+import { CustomerHasNoEmail, EarlierRequestUnfinished, NotFound, TermEnded, ValidationFailed, VersionConflict } from '../core/errors';
 import { answerTooLate } from '../core/response-term';
 import { sendClaimKey } from '../core/delivery-evidence';
-import { computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
+import { computeInternalTarget, computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
 import { departmentById, type DepartmentRules } from '../core/department-rules';
 import { authorize, can, TRIAGE_DEPARTMENT, type StaffMember } from '../core/staff';
 import { decisionInputOf, decisionLetter, formatCalendarDate, informationRequestEmail } from '../core/templates';
@@ -434,6 +434,12 @@ export async function requestExtension(id: string, request: z.infer<typeof exten
     throw new ValidationFailed([{ field: 'policy', message: `the ${policy.id} policy allows no extension` }]);
   }
   if (complaint.extension) throw new VersionConflict('The deadline was already extended once.');
+  // The longer term holds only with its notice sent within the ordinary one, and the notice is e-mailed.
+  if (complaint.customer.email === undefined) {
+    throw new CustomerHasNoEmail(
+      'The extension needs its notice sent to the customer within the ordinary term, and no e-mail address is known for them: the ordinary term stands.',
+    );
+  }
   const today = warsawCalendarDate(ports.now());
   const lastDay = extensionNoticeDeadline(policy, complaint.receivedOn);
   if (today > lastDay) {
@@ -455,6 +461,7 @@ export async function requestExtension(id: string, request: z.infer<typeof exten
         previousResponseDueBy: complaint.responseDueBy,
       },
       responseDueBy: newDueBy,
+      internalTarget: computeInternalTarget(policy, newDueBy),
       // Reminders count down to the new date from the start.
       reminders: {},
     },

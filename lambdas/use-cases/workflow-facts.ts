@@ -26,6 +26,8 @@ export function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
       return entry(fact.value.sentAt, 'decision_sent', { messageId: fact.value.messageId });
     case 'extensionNotice':
       return entry(fact.value.sentAt, 'extension_notice_sent', { messageId: fact.value.messageId });
+    case 'extensionLapsed':
+      return entry(fact.at, 'extension_lapsed', { responseDueBy: fact.responseDueBy });
     case 'deadlinePassed':
       return entry(fact.value.at, 'deadline_passed', { effect: fact.value.effect });
     case 'deadlineEmail':

@@ -1,7 +1,8 @@
 import { customerEmailOf, customerNameOf, type Assignment, type Complaint, type SentEmail } from '../core/complaint';
 import { NotFound } from '../core/errors';
 import { assignDepartment, departmentById, type DepartmentRules } from '../core/department-rules';
-import { computeReminderDates, type PolicyRegistry } from '../core/deadline-policy';
+import { computeInternalTarget, computeReminderDates, type PolicyRegistry } from '../core/deadline-policy';
+import { endOfWarsawDay } from '../core/calendar/warsaw-time';
 import {
   deadlinePassedAlertEmail,
   decisionEmail,
@@ -174,6 +175,9 @@ export async function advanceComplaint(id: string, ports: StepPorts): Promise<Re
         break;
       case 'send_extension_notice':
         await sendExtensionNotice(complaint, ports);
+        break;
+      case 'lapse_extension':
+        await lapseExtension(complaint, ports);
         break;
       case 'send_decision':
         await sendDecision(complaint, ports);
@@ -397,7 +401,7 @@ async function handleDeadline(planned: Complaint, ports: StepPorts): Promise<voi
   );
 }
 
-/** Thrown before a decision goes out once its term has run out (answerTooLate): it is not sent. */
+/** Thrown before a decision or an extension's notice goes out once the term it had to beat has run out: it is not sent. */
 class TermRanOut extends Error {
   override name = 'TermRanOut';
 }
@@ -438,12 +442,15 @@ async function sendExtensionNotice(complaint: Complaint, ports: StepPorts) {
   const id = complaint.id;
   const extension = complaint.extension;
   if (!extension) throw new NotFound(`Complaint ${id} has no extension to announce`);
-  return sendOnce(
+  const ordinaryEnd = endOfWarsawDay(extension.previousResponseDueBy);
+  const sent = sendOnce(
     {
       email: { complaintId: id, name: 'extension notice', record: 'extension.noticeSent' },
       recorded: extension.noticeSent,
-      send: (attempt) =>
-        ports.mailer.send({
+      // As for a decision: checked when it would go out. A notice sent after the ordinary term extends nothing.
+      send: (attempt) => {
+        if (ports.now() >= ordinaryEnd) throw new TermRanOut();
+        return ports.mailer.send({
           attempt,
           to: customerEmailOf(complaint),
           evidence: { complaintId: id, record: 'extension.noticeSent' },
@@ -456,9 +463,27 @@ async function sendExtensionNotice(complaint: Complaint, ports: StepPorts) {
             stillToEstablish: extension.stillToEstablish,
             newResponseDueBy: complaint.responseDueBy,
           }),
-        }),
+        });
+      },
       record: (value) => ports.complaints.record(id, { kind: 'extensionNotice', value }),
     },
     ports,
   );
+  await sent.catch((error: unknown) => {
+    if (error instanceof TermRanOut) return lapseExtension(complaint, ports);
+    throw error;
+  });
+}
+
+/** The extension's notice did not go out within the ordinary term: the ordinary due date stands, and its end applies. */
+async function lapseExtension(complaint: Complaint, ports: StepPorts) {
+  const extension = complaint.extension;
+  if (!extension) throw new NotFound(`Complaint ${complaint.id} has no extension`);
+  const policy = ports.policies.policyFor(complaint.policyId);
+  await ports.complaints.record(complaint.id, {
+    kind: 'extensionLapsed',
+    at: ports.now().toISOString(),
+    responseDueBy: extension.previousResponseDueBy,
+    internalTarget: computeInternalTarget(policy, extension.previousResponseDueBy),
+  });
 }

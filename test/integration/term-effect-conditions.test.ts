@@ -2,7 +2,7 @@ import type { Runtime } from '../../local/runtime';
 import { dynamo } from '../../lambdas/adapters/clients';
 import { dynamoComplaintRepository } from '../../lambdas/adapters/complaint-repository';
 import type { Complaint } from '../../lambdas/core/complaint';
-import { postComplaint, startLocalProduct, validComplaint } from '../support/local-product';
+import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 
 // The write that records a term's effect (deemed accepted) holds only while no answer went out in time: the
 // same condition the in-memory fake of the use-case tests keeps (test/support/in-memory-complaints.ts), here
@@ -54,4 +54,26 @@ it('does not record it once a letter was posted in time, or a decision sent', as
   });
   expect(sent.passes).toBe(false);
   expect(sent.stored?.deadlinePassed).toBeUndefined();
+});
+
+it('lets an extension lapse only while its notice has not gone out, putting back the ordinary due date on the lists', async () => {
+  const repository = dynamoComplaintRepository(dynamo(), 'complaints');
+  const lapse = { kind: 'extensionLapsed', at, responseDueBy: '2026-12-07', internalTarget: '2026-12-02' } as const;
+  const extension = { reason: 'r', stillToEstablish: 's', requestedAt: at, requestedBy: 'agent-1', previousResponseDueBy: '2026-12-07' };
+  for (const [noticeSent, passes] of [
+    [undefined, true],
+    [{ messageId: 'm-2', sentAt: at }, false],
+  ] as const) {
+    const { id } = (await (await postComplaint(runtime, validComplaint)).json()) as { id: string };
+    await runtime.settled();
+    await repository.applyStaffChange({
+      id,
+      set: { extension: { ...extension, ...(noticeSent ? { noticeSent } : {}) }, responseDueBy: '2027-01-06' },
+      entry: { at, actor: 'agent-1', action: 'deadline_extended' },
+    });
+    expect(await repository.record(id, lapse)).toBe(passes);
+    expect((await repository.get(id))?.responseDueBy).toBe(passes ? '2026-12-07' : '2027-01-06');
+  }
+  const due = (await storedItems(runtime)).filter((item) => item.dueKey?.S?.includes('2026-12-07'));
+  expect(due.length).toBeGreaterThan(0);
 });

@@ -47,7 +47,8 @@ export function inMemoryComplaints() {
       case 'decisionSent':
         return Boolean(complaint.decision) && !complaint.decisionSent;
       case 'extensionNotice':
-        return Boolean(complaint.extension) && !complaint.extension?.noticeSent;
+      case 'extensionLapsed':
+        return Boolean(complaint.extension) && !complaint.extension?.noticeSent && !complaint.extension?.lapsedAt;
       case 'deadlinePassed':
         return !complaint.deadlinePassed && !complaint.decisionSent && (!complaint.decisionPosted || !complaint.decisionPosted.withinTerm);
       case 'deadlineEmail':
@@ -90,6 +91,11 @@ export function inMemoryComplaints() {
         return;
       case 'extensionNotice':
         complaint.extension = { ...complaint.extension!, noticeSent: fact.value };
+        return;
+      case 'extensionLapsed':
+        complaint.extension = { ...complaint.extension!, lapsedAt: fact.at };
+        complaint.responseDueBy = fact.responseDueBy;
+        complaint.internalTarget = fact.internalTarget;
         return;
       case 'deadlinePassed':
         complaint.deadlinePassed = fact.value;

@@ -4,7 +4,15 @@ import { EarlierRequestUnfinished } from '../../lambdas/core/errors';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
 import { supervisor } from '../support/staff-members';
 import type { Mailer, OutgoingEmail } from '../../lambdas/use-cases/ports';
-import { addNote, recordDecision, recordDecisionPosting, requestInformation, type StaffPorts } from '../../lambdas/use-cases/staff-actions';
+import {
+  addNote,
+  recordDecision,
+  recordDecisionPosting,
+  requestExtension,
+  requestInformation,
+  type StaffPorts,
+} from '../../lambdas/use-cases/staff-actions';
+import { computeInternalTarget } from '../../lambdas/core/deadline-policy';
 import { keyedStaffWrite } from '../../lambdas/use-cases/staff-idempotency';
 import { submitPublicForm } from '../../lambdas/use-cases/submit-complaint';
 import { advanceComplaint, type StepPorts } from '../../lambdas/use-cases/workflow-steps';
@@ -269,6 +277,57 @@ describe('a printed answer (financial: on paper unless the customer asked for e-
     const { version } = (await ports.complaints.get(id))!;
     const posted = await recordDecisionPosting(id, { postedOn: '2026-12-23', version }, supervisor, ports);
     expect(posted).toMatchObject({ status: 'deemed_resolved_for_customer', decisionPosted: { postedOn: '2026-12-23', withinTerm: true } });
+  });
+});
+
+describe('an extension (financial, art. 7): the longer term holds only with its notice sent within the ordinary one', () => {
+  // Filed Monday 2026-11-23: the ordinary term ends with Wednesday 2026-12-23 (23:00 UTC), the extended one with 2027-01-22.
+  const financialWorld = async () => {
+    const w = world();
+    w.ports.policies = loadPolicyRegistry('financial');
+    const { id } = await w.file();
+    await advanceComplaint(id, w.ports);
+    return { ...w, id };
+  };
+  const reason = { reason: 'Czekamy na dane od operatora kart.', stillToEstablish: 'Czy transakcja została autoryzowana.' };
+
+  it('moves the internal target with the due date', async () => {
+    const { ports, id } = await financialWorld();
+    const before = (await ports.complaints.get(id))!;
+    const extended = await requestExtension(id, { ...reason, version: 1 }, supervisor, ports);
+    expect(extended.responseDueBy).not.toBe(before.responseDueBy);
+    expect(extended.internalTarget).toBe(computeInternalTarget(ports.policies.policyFor('financial'), extended.responseDueBy));
+  });
+
+  it('lapses when SES would not take the notice until after the ordinary term: the ordinary term ends with its effect', async () => {
+    const { ports, id, sent, refuseCall } = await financialWorld();
+    ports.now = () => new Date('2026-12-23T22:30:00Z'); // 23:30 in Warsaw, the last day
+    await requestExtension(id, { ...reason, version: 1 }, supervisor, ports);
+    refuseCall(1);
+    await expect(advanceComplaint(id, ports)).rejects.toMatchObject({ name: 'EmailTemporarilyUnavailable' });
+
+    ports.now = () => new Date('2026-12-24T06:00:00Z');
+    expect(await advanceComplaint(id, ports)).toMatchObject({ action: 'finish', why: 'the deadline passed: deemed_resolved_for_customer' });
+    const stored = (await ports.complaints.get(id))!;
+    expect(stored).toMatchObject({
+      status: 'deemed_resolved_for_customer',
+      responseDueBy: '2026-12-23',
+      extension: { lapsedAt: '2026-12-24T06:00:00.000Z' },
+    });
+    expect(stored.extension?.noticeSent).toBeUndefined();
+    expect(records(sent).slice(2)).toEqual(['deadlinePassed.supervisorAlerted', 'deadlinePassed.customerNotified']);
+  });
+
+  it('is refused (409) for a customer with no e-mail address, whom the notice cannot reach, changing nothing', async () => {
+    const { ports, id } = await financialWorld();
+    // As a shop's complaint whose customer the platform could not tell.
+    const { version } = await ports.complaints.applyStaffChange({
+      id,
+      set: { customer: { name: 'Anna Kowalska' } },
+      entry: { at: NOW.toISOString(), actor: 'workflow', action: 'platform_lookup_failed' },
+    });
+    await expect(requestExtension(id, { ...reason, version }, supervisor, ports)).rejects.toMatchObject({ name: 'CustomerHasNoEmail', status: 409 });
+    expect((await ports.complaints.get(id))?.extension).toBeUndefined();
   });
 });
 

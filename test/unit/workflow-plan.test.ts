@@ -156,6 +156,20 @@ describe('what the workflow does next', () => {
     };
     expect(plan({ extension }, '2026-11-30T10:00:01Z')).toEqual({ action: 'send_extension_notice' });
   });
+
+  it('lets an extension lapse whose notice had not gone out when the ordinary term ended, and then ends that term', () => {
+    const extension = {
+      reason: 'r',
+      stillToEstablish: 's',
+      requestedAt: '2026-12-07T22:30:00.000Z',
+      requestedBy: 'sup',
+      previousResponseDueBy: '2026-12-07',
+    };
+    expect(plan({ extension, responseDueBy: '2027-01-06' }, '2026-12-07T22:59:59Z')).toEqual({ action: 'send_extension_notice' });
+    expect(plan({ extension, responseDueBy: '2027-01-06' }, '2026-12-07T23:00:00Z')).toEqual({ action: 'lapse_extension' });
+    const lapsed = { ...extension, lapsedAt: '2026-12-08T06:00:00.000Z' };
+    expect(plan({ extension: lapsed, responseDueBy: '2026-12-07' }, '2026-12-08T06:00:01Z')).toEqual({ action: 'deadline_passed' });
+  });
 });
 
 describe('when reminders go out (no 08:00 herd)', () => {
