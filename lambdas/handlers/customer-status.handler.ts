@@ -10,7 +10,8 @@ import { json, problemResponse } from '../http/problem';
 import { readBody } from '../http/request-body';
 import { clientOf } from '../http/client-address';
 import { htmlResponse, wantsHtml } from '../http/pages/page-layout';
-import { renderStatusLookup, renderStatusResult } from '../http/pages/status-page';
+import { bodyProblemOf } from '../http/pages/form-problems';
+import { renderStatusLookup, renderStatusResult, type StatusFormState } from '../http/pages/status-page';
 import { lookUpStatus } from '../use-cases/look-up-status';
 import { replyToInformationRequest } from '../use-cases/customer-reply';
 
@@ -24,7 +25,8 @@ const NO_STORE = { 'cache-control': 'no-store' };
 /**
  * GET /complaints/status: the lookup form (the acknowledgement e-mail links here with the reference filled in).
  * POST /complaints/status: the lookup; POST /complaints/status/reply: the customer's answer to an information
- * request. Each is answered as a page to a browser's form post, else as JSON.
+ * request. Each is answered as a page to a browser's form post (Accept: text/html, page-layout.ts, wantsHtml),
+ * whatever went wrong with it, else as JSON.
  */
 export const handler = httpHandler(async (event) => {
   if (event.requestContext.http.method === 'GET') {
@@ -33,19 +35,24 @@ export const handler = httpHandler(async (event) => {
   }
   const html = wantsHtml(event.headers);
   const replying = event.rawPath.endsWith('/reply');
-  const body = readBody(event, replying ? MAX_REPLY_BYTES : MAX_LOOKUP_BYTES) as Record<string, unknown> | null;
-  const language = languageOf(body?.language);
-  const sent = { language, reference: textOf(body?.reference), email: textOf(body?.email) };
+  // Until the body is read, the page's language is the one its form's address carries (`?lang=`).
+  let sent: StatusFormState = { language: languageOf(event.queryStringParameters?.lang) };
   try {
+    // Read here, not before the try: a body that cannot be read (400, 413, 415) is answered as a page too.
+    const body = readBody(event, replying ? MAX_REPLY_BYTES : MAX_LOOKUP_BYTES) as Record<string, unknown> | null;
+    const language = languageOf(body?.language ?? sent.language);
+    sent = { language, reference: textOf(body?.reference), email: textOf(body?.email) };
     const lookup = validated(statusLookupSchema, body);
     if (replying) return await reply(event, body, lookup, html);
     const view = await lookUpStatus(lookup, clientOf(event), statusPorts());
     log.info('status looked up', { reference: view.reference });
-    return html ? htmlResponse(200, renderStatusResult(language, view, { lookup })) : json(200, view, NO_STORE);
+    return html ? htmlResponse(200, renderStatusResult(sent.language, view, { lookup })) : json(200, view, NO_STORE);
   } catch (error) {
     if (error instanceof StatusNotFound) log.info('status lookup found nothing');
     if (error instanceof TooManyAttempts) log.warn('status lookups limited', { retryAfterSeconds: error.waitSeconds });
     if (!html) return withRetryAfter(problemResponse(error, event.rawPath) as APIGatewayProxyStructuredResultV2, error);
+    const unreadable = bodyProblemOf(error);
+    if (unreadable) return htmlResponse(unreadable.status, renderStatusLookup({ ...sent, unreadable: unreadable.kind }));
     if (error instanceof ValidationFailed) return htmlResponse(422, renderStatusLookup({ ...sent, errors: error.issues }));
     if (error instanceof StatusNotFound) return htmlResponse(404, renderStatusLookup({ ...sent, notFound: true }));
     if (error instanceof TooManyAttempts) {

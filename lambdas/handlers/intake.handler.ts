@@ -7,7 +7,7 @@ import { parseReference } from '../core/reference';
 import { isCalendarDate } from '../core/calendar/calendar-date';
 import { httpHandler } from '../http/http-handler';
 import { json } from '../http/problem';
-import { header, readBody } from '../http/request-body';
+import { formValues, header, readBody } from '../http/request-body';
 import { renderComplaintForm } from '../http/pages/complaint-form-page';
 import { htmlResponse, pagePaths, wantsHtml } from '../http/pages/page-layout';
 import { renderReceiptPage, renderSentPage } from '../http/pages/status-page';
@@ -30,10 +30,11 @@ const intakeRoute = {
 };
 
 /**
- * POST /complaints answers a script (JSON, 201) or a browser's plain form post: on success a 303 to the
- * confirmation page (so a reload does not post again); on any failure the form again, with what was sent, the
- * errors of its fields linked to them (422) or what went wrong with the post as a whole (400, 409, 413, 415,
- * 429, 500): a browser never gets problem+json. GET /complaints/received is that confirmation.
+ * POST /complaints answers a script (JSON, 201) or a browser's plain form post (a post that accepts text/html,
+ * whatever its body: page-layout.ts, wantsHtml): on success a 303 to the confirmation page (so a reload does not
+ * post again); on any failure the form again, with what was sent, the errors of its fields linked to them (422)
+ * or what went wrong with the post as a whole (400, 409, 413, 415, 429, 500): a browser never gets problem+json.
+ * GET /complaints/received is that confirmation.
  *
  * A filled honeypot (core/honeypot.ts) files nothing: a script gets 202 with `{ "status": "received" }` and no
  * reference, a browser the 303 to a confirmation without one. Both read as success; only the log says more.
@@ -69,7 +70,7 @@ export const handler = httpHandler(async (event) => {
   } catch (error) {
     if (error instanceof TooManyAttempts) log.warn('complaints limited', { retryAfterSeconds: error.waitSeconds, form: html });
     if (!html) throw error;
-    return formFailure(error, language, flatten(body));
+    return formFailure(error, language, formValues(body));
   }
 }, intakeRoute);
 
@@ -101,15 +102,3 @@ function receiptPage(event: APIGatewayProxyEventV2) {
 }
 
 const languageOf = (value: unknown): Language => (value === 'en' ? 'en' : 'pl');
-
-/** A form's nested fields back to their dotted names, to fill the form in again. */
-function flatten(value: unknown, prefix = ''): Record<string, string> {
-  if (!value || typeof value !== 'object') return {};
-  const flat: Record<string, string> = {};
-  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    const name = prefix ? `${prefix}.${key}` : key;
-    if (inner && typeof inner === 'object') Object.assign(flat, flatten(inner, name));
-    else if (typeof inner === 'string') flat[name] = inner;
-  }
-  return flat;
-}

@@ -69,24 +69,58 @@ function formFields(text: string): [string, string][] {
 
 const UNSAFE_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
+/**
+ * The most dot-separated parts a form field name may have. The deepest field of our forms has two
+ * (`customer.email`); four leave room without letting a name of thousands of parts build (and every later
+ * walk over the body descend) an object as deep, which overflowed the stack answering a form post.
+ */
+export const MAX_FORM_NAME_SEGMENTS = 4;
+
+/** A field name in an answer: a name is up to the whole body, and the answer need not carry it back. */
+const shown = (name: string) => (name.length > 64 ? `${name.slice(0, 64)}…` : name);
+
 function formToObject(params: Iterable<[string, string]>): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const [name, value] of params) {
-    const path = name.split('.');
+    const path = name.split('.', MAX_FORM_NAME_SEGMENTS + 1);
+    if (path.length > MAX_FORM_NAME_SEGMENTS) {
+      throw new MalformedRequest(
+        `The form field name "${shown(name)}" has more than ${MAX_FORM_NAME_SEGMENTS} dot-separated parts; at most ${MAX_FORM_NAME_SEGMENTS} are accepted.`,
+      );
+    }
     if (path.some((segment) => segment === '' || UNSAFE_SEGMENTS.has(segment))) {
-      throw new MalformedRequest(`The form field name "${name}" is not valid.`);
+      throw new MalformedRequest(`The form field name "${shown(name)}" is not valid.`);
     }
     let node = root;
     for (const segment of path.slice(0, -1)) {
       const next = node[segment];
       if (next !== undefined && (typeof next !== 'object' || next === null)) {
-        throw new MalformedRequest(`The form field "${name}" conflicts with another field.`);
+        throw new MalformedRequest(`The form field "${shown(name)}" conflicts with another field.`);
       }
       node = (next as Record<string, unknown> | undefined) ?? (node[segment] = {});
     }
     const leaf = path[path.length - 1]!;
-    if (typeof node[leaf] === 'object') throw new MalformedRequest(`The form field "${name}" conflicts with another field.`);
+    if (typeof node[leaf] === 'object') throw new MalformedRequest(`The form field "${shown(name)}" conflicts with another field.`);
     node[leaf] = value;
   }
   return root;
+}
+
+/**
+ * A body's fields back to their dotted form names (strings only), to fill a form in again: the inverse of
+ * formToObject. It goes no deeper than a form name can (MAX_FORM_NAME_SEGMENTS), so a JSON body nested
+ * thousands deep, sent by a client that asked for a page, is walked only as far as a form field could be.
+ */
+export function formValues(body: unknown): Record<string, string> {
+  const flat: Record<string, string> = {};
+  const walk = (value: unknown, prefix: string, depth: number) => {
+    if (!value || typeof value !== 'object' || depth > MAX_FORM_NAME_SEGMENTS) return;
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      const name = prefix ? `${prefix}.${key}` : key;
+      if (typeof inner === 'string') flat[name] = inner;
+      else walk(inner, name, depth + 1);
+    }
+  };
+  walk(body, '', 1);
+  return flat;
 }

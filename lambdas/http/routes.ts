@@ -1,6 +1,6 @@
 import * as z from '../core/zod';
 import type { FunctionName } from '../functions';
-import { MalformedRequest } from '../core/errors';
+import { NotFound } from '../core/errors';
 import { complaintReceiptSchema, complaintSubmissionSchema } from '../core/complaint';
 import { customerReplySchema, customerStatusSchema, statusLookupSchema } from '../core/customer-status';
 import { complaintCreatedEventSchema } from '../core/complaint-created-event';
@@ -222,20 +222,28 @@ export function matchRoute(method: string, path: string): { match?: RouteMatch; 
 
 let templates: string[][] | undefined;
 
+/**
+ * The route's parameters if the path is the route's. A parameter that is not valid percent-encoding names no
+ * resource (as an id that cannot be a complaint's is a 404, complaint-id.ts): 404, saying why. It is decoded only
+ * once the literal segments matched, so a path of another route is never refused for it.
+ */
 function matchPath(wanted: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
   if (wanted.length !== actual.length) return undefined;
+  const isParameter = (segment: string) => segment.startsWith('{') && segment.endsWith('}');
+  for (let i = 0; i < wanted.length; i += 1) {
+    const segment = wanted[i]!;
+    if (isParameter(segment) ? !actual[i] : segment !== actual[i]) return undefined;
+  }
   const parameters: Record<string, string> = {};
   for (let i = 0; i < wanted.length; i += 1) {
     const segment = wanted[i]!;
+    if (!isParameter(segment)) continue;
     const value = actual[i]!;
-    if (segment.startsWith('{') && segment.endsWith('}')) {
-      if (!value) return undefined;
-      try {
-        parameters[segment.slice(1, -1)] = decodeURIComponent(value);
-      } catch {
-        throw new MalformedRequest(`The path segment "${value.slice(0, 64)}" is not valid percent-encoding.`);
-      }
-    } else if (segment !== value) return undefined;
+    try {
+      parameters[segment.slice(1, -1)] = decodeURIComponent(value);
+    } catch {
+      throw new NotFound(`The path segment "${value.slice(0, 64)}" is not valid percent-encoding, so it names nothing here.`);
+    }
   }
   return parameters;
 }

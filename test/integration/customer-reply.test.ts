@@ -218,3 +218,42 @@ describe('the answer as a plain form post (no JavaScript)', () => {
     expect(kept).toContain('href="#f-attachments"');
   });
 });
+
+describe('a plain form post to the status page whose body cannot be read gets the page, not problem+json', () => {
+  const cases = [
+    ['400', 'a field that is not percent-encoding', 'application/x-www-form-urlencoded', () => 'reference=%ZZ&email=a%40b.pl', 400],
+    ['413', 'a body over the limit', 'application/x-www-form-urlencoded', () => `email=a%40b.pl&text=${'x'.repeat(65 * 1024)}`, 413],
+    ['415', 'a text/plain body', 'text/plain', () => 'reference=RK-7XK4M-9QPZT\r\nemail=a@b.pl\r\n', 415],
+  ] as const;
+  const routes = ['/complaints/status', '/complaints/status/reply'];
+
+  it.each(routes.flatMap((path) => cases.map(([status, what, type, body, code]) => [path, status, what, type, body, code] as const)))(
+    '%s, %s: %s, answered with the lookup form in the language of the page it came from, changing nothing',
+    async (path, _status, _what, contentType, body, code) => {
+      const before = (await storedItems(runtime)).length;
+      const response = await fetch(`${runtime.urls.api}${path}?lang=en`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, accept: 'text/html,application/xhtml+xml' },
+        body: body(),
+      });
+      expect(response.status).toBe(code);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const page = await response.text();
+      expect(page).toContain('<html lang="en">');
+      expect(page).toContain('<div class="error-summary" id="error-summary" role="alert"');
+      expect(page).toMatch(/The form (could not be read|was too large to be read)/);
+      expect(page).toContain('<form id="status-form" method="post" action="/complaints/status?lang=en"');
+      expect((await storedItems(runtime)).length).toBe(before);
+    },
+  );
+
+  it('while a script is still answered with problem+json', async () => {
+    const response = await fetch(`${runtime.urls.api}/complaints/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: 'reference=%ZZ',
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+  });
+});

@@ -176,6 +176,42 @@ describe('a plain form post that fails as a whole gets a page, not problem+json'
     expect(await complaintCount()).toBe(before);
   });
 
+  it('400, not 500: a field name of 30,000 dotted parts (60 KB, under the limit), to a browser and to a script, and nothing is stored', async () => {
+    const before = await complaintCount();
+    const deep = `${Array.from({ length: 30_000 }, () => 'a').join('.')}=1`;
+    const page = await post(newClient(), deep, 'form');
+    expect(page.status).toBe(400);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('Nie udało się odczytać formularza');
+    expect(html).toContain('<form id="complaint-form"');
+    const script = await post(newClient(), deep, 'form', { accept: 'application/json' });
+    expect(script.status).toBe(400);
+    expect(script.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await script.json()) as { detail: string }).detail).toMatch(/has more than 4 dot-separated parts; at most 4 are accepted\.$/);
+    expect(await complaintCount()).toBe(before);
+  });
+
+  it.each([['multipart/form-data; boundary=----x'], ['text/plain']])(
+    '415: a browser posting %s gets the form, in the language of the page it came from',
+    async (contentType) => {
+      const before = await complaintCount();
+      const response = await fetch(`${runtime.urls.api}/complaints?lang=en`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'cloudfront-viewer-address': newClient(), 'content-type': contentType, accept: 'text/html,application/xhtml+xml' },
+        body: '------x\r\nContent-Disposition: form-data; name="description"\r\n\r\nabc\r\n------x--\r\n',
+      });
+      expect(response.status).toBe(415);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const html = await response.text();
+      expect(html).toContain('<html lang="en">');
+      expect(html).toContain('The form could not be read. Please send it again from this page.');
+      expect(html).toContain('<form id="complaint-form"');
+      expect(await complaintCount()).toBe(before);
+    },
+  );
+
   it('422: an Idempotency-Key reused with another complaint (a form post carrying one)', async () => {
     const client = newClient();
     const key = { 'idempotency-key': 'form-key-reused-0001' };

@@ -57,6 +57,16 @@ describe('the local server serves every registry entry', () => {
     else expect(response.status).toBe(200);
   });
 
+  it('answers a path parameter that is not valid percent-encoding as naming nothing (404), not as an unreadable body', async () => {
+    for (const path of ['/webhooks/%ZZ', '/admin/complaints/%E0%A4%A']) {
+      const response = await fetch(new URL(path, runtime.urls.api), { method: path.startsWith('/webhooks') ? 'POST' : 'GET' });
+      expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 404, 'application/problem+json']);
+      const problem = (await response.json()) as { title: string; detail: string };
+      expect(problem.title).toBe('Not found');
+      expect(problem.detail).toMatch(/^The path segment "%(ZZ|E0%A4%A)" is not valid percent-encoding/);
+    }
+  });
+
   it('serves the OpenAPI document it generates from the registry', async () => {
     const response = await fetch(`${runtime.urls.api}/openapi.json`);
     expect(await response.json()).toEqual(JSON.parse(JSON.stringify(openApiDocument())));

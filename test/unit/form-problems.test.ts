@@ -6,7 +6,8 @@ import {
   TooManyAttempts,
   UnsupportedMediaType,
 } from '../../lambdas/core/errors';
-import { formProblem } from '../../lambdas/http/pages/form-problems';
+import { bodyProblemOf, formProblem } from '../../lambdas/http/pages/form-problems';
+import { renderStatusLookup } from '../../lambdas/http/pages/status-page';
 import { honeypotFilled } from '../../lambdas/core/honeypot';
 import { filePublicComplaint, INTAKE_LIMITS } from '../../lambdas/use-cases/file-public-complaint';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
@@ -33,6 +34,32 @@ describe('a plain form post that fails as a whole is answered, in the page langu
     expect(formProblem('pl', new TooManyAttempts(61)).headers).toEqual({ 'retry-after': '61' });
     expect(formProblem('pl', new PayloadTooLarge('x')).headers).toBeUndefined();
     expect(formProblem('pl', new Error('x')).headers).toBeUndefined();
+  });
+});
+
+describe('a status page post whose body could not be read is answered with the lookup form, in the page language, saying', () => {
+  it.each([
+    ['malformed', 400, new MalformedRequest('x'), 'Nie udało się odczytać formularza. Wyślij go jeszcze raz.', 'The form could not be read.'],
+    ['tooLarge', 413, new PayloadTooLarge('x'), 'Formularz był za duży', 'The form was too large to be read.'],
+    ['unsupported', 415, new UnsupportedMediaType('x'), 'Wyślij go jeszcze raz z tej strony', 'send it again from this page'],
+  ])('%s: status %i', (kind, status, error, polish, english) => {
+    expect(bodyProblemOf(error)).toEqual({ kind, status });
+    for (const [language, words] of [
+      ['pl', polish],
+      ['en', english],
+    ] as const) {
+      const page = renderStatusLookup({ language, unreadable: bodyProblemOf(error)!.kind });
+      expect(page).toContain(`<html lang="${language}">`);
+      expect(page).toContain('<div class="error-summary" id="error-summary" role="alert"');
+      expect(page).toContain(words);
+      // The form posts to an address that carries its language, so that the next unreadable body is answered in it.
+      expect(page).toContain(`action="/complaints/status?lang=${language}"`);
+    }
+  });
+
+  it('nothing for any other error', () => {
+    expect(bodyProblemOf(new TooManyAttempts(60))).toBeUndefined();
+    expect(bodyProblemOf(new Error('x'))).toBeUndefined();
   });
 });
 

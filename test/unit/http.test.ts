@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { readBody } from '../../lambdas/http/request-body';
+import { formValues, MAX_FORM_NAME_SEGMENTS, readBody } from '../../lambdas/http/request-body';
+import { wantsHtml } from '../../lambdas/http/pages/page-layout';
 import { matchRoute } from '../../lambdas/http/routes';
 import { problemResponse } from '../../lambdas/http/problem';
 import { EmailTemporarilyUnavailable } from '../../lambdas/adapters/mailer';
@@ -8,6 +9,7 @@ import {
   DomainError,
   IdempotencyKeyInUse,
   MalformedRequest,
+  NotFound,
   PayloadTooLarge,
   UnsupportedMediaType,
   ValidationFailed,
@@ -40,11 +42,66 @@ describe('reading a request body', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it(`takes a form field name of up to ${MAX_FORM_NAME_SEGMENTS} dotted parts, and refuses one of more with a 400 naming why`, () => {
+    const form = (name: string) => event(`${name}=1`, 'application/x-www-form-urlencoded');
+    expect(readBody(form('a.b.c.d'), 1000)).toEqual({ a: { b: { c: { d: '1' } } } });
+    expect(() => readBody(form('a.b.c.d.e'), 1000)).toThrow(MalformedRequest);
+    // 30,000 parts (60 KB, under intake's 64 KiB): refused before any object is built, and the answer does not
+    // carry the name back whole.
+    const deep = Array.from({ length: 30_000 }, () => 'a').join('.');
+    let refused: unknown;
+    try {
+      readBody(form(deep), 64 * 1024);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(MalformedRequest);
+    expect((refused as Error).message).toMatch(/has more than 4 dot-separated parts; at most 4 are accepted\.$/);
+    expect((refused as Error).message.length).toBeLessThan(200);
+  });
+
   it('refuses a body over the limit with 413, an unknown media type with 415 and bad JSON with 400', () => {
     expect(() => readBody(event('x'.repeat(11), 'application/json'), 10)).toThrow(PayloadTooLarge);
     expect(() => readBody(event('x', 'text/plain'), 10)).toThrow(UnsupportedMediaType);
     expect(() => readBody(event('x'), 10)).toThrow(UnsupportedMediaType);
     expect(() => readBody(event('{', 'application/json'), 10)).toThrow(MalformedRequest);
+  });
+});
+
+describe("a body's fields as form values again", () => {
+  it('gives the dotted names of the strings, the inverse of reading a form', () => {
+    const body = readBody(event('customer.name=Anna&customer.email=a%40b.pl&desiredRemedy=refund', 'application/x-www-form-urlencoded'), 1000);
+    expect(formValues(body)).toEqual({ 'customer.name': 'Anna', 'customer.email': 'a@b.pl', desiredRemedy: 'refund' });
+    expect(formValues({ description: 5, privacyNoticeAccepted: true, customer: null })).toEqual({});
+    expect(formValues(undefined)).toEqual({});
+  });
+
+  it(`walks no deeper than a form name can be (${MAX_FORM_NAME_SEGMENTS} parts), however deep a JSON body is nested`, () => {
+    let deep: Record<string, unknown> = { leaf: 'x' };
+    for (let i = 0; i < 100_000; i += 1) deep = { a: deep };
+    expect(formValues({ ...deep, name: 'Anna', a: { b: { c: { d: 'kept', e: { f: 'too deep' } } } } })).toEqual({
+      name: 'Anna',
+      'a.b.c.d': 'kept',
+    });
+    expect(formValues(deep)).toEqual({});
+  });
+});
+
+describe('who is answered with pages', () => {
+  const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  it.each([
+    ['a browser posting a form', { 'Content-Type': 'application/x-www-form-urlencoded', Accept: browser }, true],
+    ['a browser posting multipart (a form with enctype set)', { 'content-type': 'multipart/form-data; boundary=x', accept: browser }, true],
+    ['a browser posting text/plain', { 'content-type': 'text/plain', accept: 'text/html' }, true],
+    ['a browser posting without a content type', { accept: 'text/html' }, true],
+    ['a script asking for JSON', { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, false],
+    ['a script preferring JSON over a page', { accept: 'application/json, text/html;q=0.5' }, false],
+    ['a client preferring a page over JSON', { accept: 'text/html, application/problem+json;q=0.9' }, true],
+    ['a client refusing pages', { accept: 'text/html;q=0' }, false],
+    ['a client accepting anything', { 'content-type': 'application/x-www-form-urlencoded', accept: '*/*' }, false],
+    ['a client that says nothing', { 'content-type': 'application/x-www-form-urlencoded' }, false],
+  ])('%s: %s', (_who, headers, html) => {
+    expect(wantsHtml(headers)).toBe(html);
   });
 });
 
@@ -55,8 +112,11 @@ describe('the route table', () => {
     expect(matchRoute('GET', '/nowhere')).toEqual({ allowed: [] });
   });
 
-  it('refuses a path parameter that is not valid percent-encoding with a 400, not a crash', () => {
-    expect(() => matchRoute('GET', '/admin/complaints/%E0%A4%A')).toThrow(MalformedRequest);
+  it('answers a path parameter that is not valid percent-encoding as naming nothing (404, saying why), as a bad id is', () => {
+    expect(() => matchRoute('GET', '/admin/complaints/%E0%A4%A')).toThrow(NotFound);
+    expect(() => matchRoute('POST', '/webhooks/%ZZ')).toThrow(/The path segment "%ZZ" is not valid percent-encoding/);
+    // Only once the rest of the path is the route's: another path is not refused for it.
+    expect(matchRoute('POST', '/nowhere/%ZZ')).toEqual({ allowed: [] });
   });
 });
 

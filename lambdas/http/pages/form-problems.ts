@@ -47,6 +47,17 @@ const words = {
   },
 } satisfies Record<Language, unknown>;
 
+/** Why a post's body as a whole could not be read, for the pages that say so in their own words. */
+export type BodyProblem = 'malformed' | 'tooLarge' | 'unsupported';
+
+/** The body problem an error is (request-body.ts throws these three), with its status; undefined for any other. */
+export function bodyProblemOf(error: unknown): { kind: BodyProblem; status: number } | undefined {
+  if (error instanceof MalformedRequest) return { kind: 'malformed', status: error.status };
+  if (error instanceof PayloadTooLarge) return { kind: 'tooLarge', status: error.status };
+  if (error instanceof UnsupportedMediaType) return { kind: 'unsupported', status: error.status };
+  return undefined;
+}
+
 /** The page's words for a failed post; an error that is not a DomainError is our fault (500). */
 export function formProblem(language: Language, error: unknown): FormProblem {
   const text = words[language];
@@ -62,16 +73,8 @@ export function formProblem(language: Language, error: unknown): FormProblem {
     return { status: 409, heading: text.notSent, message: text.inProgress, headers: { 'retry-after': String(error.retryAfterSeconds) } };
   }
   if (error instanceof DomainError) {
-    const message =
-      error instanceof PayloadTooLarge
-        ? text.tooLarge
-        : error instanceof MalformedRequest
-          ? text.malformed
-          : error instanceof UnsupportedMediaType
-            ? text.unsupported
-            : error instanceof IdempotencyKeyReused
-              ? text.reused
-              : text.malformed;
+    const unreadable = bodyProblemOf(error);
+    const message = unreadable ? text[unreadable.kind] : error instanceof IdempotencyKeyReused ? text.reused : text.malformed;
     return { status: error.status, heading: text.notSent, message };
   }
   return { status: 500, heading: text.fault, message: text.failure };

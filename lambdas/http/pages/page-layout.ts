@@ -100,14 +100,33 @@ export function htmlResponse(statusCode: number, html: string, headers: Record<s
   };
 }
 
-/** A plain HTML form post from a browser (not a script asking for JSON): it is answered with pages. */
+/**
+ * A browser's form post (not a script asking for JSON): it is answered with pages, whatever its body turns out to
+ * be. Decided on what the client accepts, not on the body's content type: a browser asks for text/html whatever
+ * it sends, and a post whose body is the wrong type or cannot be read is exactly the one that must still get the
+ * form back. A client that prefers JSON (application/json or problem+json at a higher q) gets JSON, as does one
+ * that names neither (one that accepts anything).
+ */
 export function wantsHtml(headers: Record<string, string | undefined> | undefined): boolean {
   // The first name that matches in any case, scanning the keys rather than building entries (as header() does).
-  const find = (name: string) => {
-    for (const key of Object.keys(headers ?? {})) if (key.toLowerCase() === name) return headers![key] ?? '';
-    return '';
-  };
-  return find('content-type').toLowerCase().startsWith('application/x-www-form-urlencoded') && find('accept').toLowerCase().includes('text/html');
+  let accept = '';
+  for (const key of Object.keys(headers ?? {})) {
+    if (key.toLowerCase() === 'accept') {
+      accept = headers![key] ?? '';
+      break;
+    }
+  }
+  let html = 0;
+  let json = 0;
+  for (const range of accept.toLowerCase().split(',')) {
+    const [type = '', ...parameters] = range.split(';').map((part) => part.trim());
+    const qParameter = parameters.find((parameter) => parameter.startsWith('q='));
+    const q = qParameter === undefined ? 1 : Number(qParameter.slice(2));
+    if (!Number.isFinite(q)) continue;
+    if (type === 'text/html' || type === 'application/xhtml+xml') html = Math.max(html, q);
+    else if (type === 'application/json' || type === 'application/problem+json') json = Math.max(json, q);
+  }
+  return html > 0 && html >= json;
 }
 
 /** One error summary for every form: a list of links to the fields, announced when the page loads. */

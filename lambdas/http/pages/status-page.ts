@@ -4,6 +4,7 @@ import { MAX_REPLY_CHARACTERS } from '../../core/reply-limit';
 import type { FieldIssue } from '../../core/errors';
 import { formatCalendarDate, formatWarsawDateTime } from '../../core/templates/wording';
 import { errorText, renderAttachmentField } from './complaint-form-page';
+import type { BodyProblem } from './form-problems';
 import { errorSummary, escapeHtml, pagePaths, renderPage } from './page-layout';
 
 // The customer's pages after filing: the confirmation (reference and due date) and the status page (ask with
@@ -32,6 +33,14 @@ const copy = {
     another: 'Sprawdź inną reklamację',
     notFound: 'Nie znaleźliśmy reklamacji o tym numerze i adresie e-mail. Sprawdź oba pola.',
     tooMany: (minutes: number) => `Zbyt wiele prób. Spróbuj ponownie za ${minutes} min.`,
+    // A post whose body could not be read (form-problems.ts): nothing of it is known, not even the reference.
+    unreadable: {
+      malformed: 'Nie udało się odczytać formularza. Wyślij go jeszcze raz.',
+      get tooLarge() {
+        return `Formularz był za duży, by go odczytać. Podaj numer reklamacji i adres e-mail jeszcze raz; odpowiedź może mieć najwyżej ${MAX_REPLY_CHARACTERS.toLocaleString('pl-PL')} znaków.`;
+      },
+      unsupported: 'Nie udało się odczytać formularza. Wyślij go jeszcze raz z tej strony.',
+    } satisfies Record<BodyProblem, string>,
     reply: {
       heading: 'Odpowiedz na nasze pytanie',
       intro: 'Czekamy na Twoją odpowiedź na pytanie powyżej. Możesz dołączyć zdjęcia lub dokumenty.',
@@ -86,6 +95,13 @@ const copy = {
     another: 'Check another complaint',
     notFound: 'We found no complaint with this reference and e-mail address. Check both fields.',
     tooMany: (minutes: number) => `Too many attempts. Try again in ${minutes} min.`,
+    unreadable: {
+      malformed: 'The form could not be read. Please send it again.',
+      get tooLarge() {
+        return `The form was too large to be read. Enter the reference and e-mail address again; an answer can have at most ${MAX_REPLY_CHARACTERS.toLocaleString('en-GB')} characters.`;
+      },
+      unsupported: 'The form could not be read. Please send it again from this page.',
+    } satisfies Record<BodyProblem, string>,
     reply: {
       heading: 'Answer our question',
       intro: 'We are waiting for your answer to the question above. You can attach photos or documents.',
@@ -159,6 +175,8 @@ export interface StatusFormState {
   errors?: readonly FieldIssue[];
   notFound?: boolean;
   retryAfterSeconds?: number;
+  /** The post's body could not be read at all (400, 413, 415). */
+  unreadable?: BodyProblem;
 }
 
 export function renderStatusLookup(state: StatusFormState): string {
@@ -172,6 +190,7 @@ export function renderStatusLookup(state: StatusFormState): string {
     ...[...fieldErrors].map(([field, message]) => ({ href: `#status-${field}`, message })),
     ...(state.notFound ? [{ href: '#status-reference', message: words.notFound }] : []),
     ...(state.retryAfterSeconds ? [{ href: '#status-reference', message: words.tooMany(Math.ceil(state.retryAfterSeconds / 60)) }] : []),
+    ...(state.unreadable ? [{ href: '#status-reference', message: words.unreadable[state.unreadable] }] : []),
   ];
   const input = (name: 'reference' | 'email', label: string, type: string, autocomplete: string, hint?: string) => {
     const id = `status-${name}`;
@@ -192,7 +211,8 @@ export function renderStatusLookup(state: StatusFormState): string {
     `<h1>${words.statusTitle}</h1>`,
     errorSummary(language, listed),
     `<p>${words.statusIntro}</p>`,
-    `<form id="status-form" method="post" action="/complaints/status" novalidate>`,
+    // The address carries the language, as the complaint form's does: a body that cannot be read is answered in it.
+    `<form id="status-form" method="post" action="/complaints/status?lang=${language}" novalidate>`,
     `<input type="hidden" name="language" value="${language}">`,
     input('reference', words.referenceLabel, 'text', 'off', words.referenceHint),
     input('email', words.emailLabel, 'email', 'email'),
@@ -283,7 +303,7 @@ function replyForm(language: Language, reply: ReplyState): { html: string; summa
   const html = [
     `<h2 id="reply-heading">${words.heading}</h2>`,
     `<p>${words.intro}</p>`,
-    `<form id="reply-form" method="post" action="/complaints/status/reply" novalidate data-language="${language}" aria-labelledby="reply-heading">`,
+    `<form id="reply-form" method="post" action="/complaints/status/reply?lang=${language}" novalidate data-language="${language}" aria-labelledby="reply-heading">`,
     `<input type="hidden" name="language" value="${language}">`,
     `<input type="hidden" name="reference" value="${escapeHtml(reply.lookup.reference)}">`,
     `<input type="hidden" name="email" value="${escapeHtml(reply.lookup.email)}">`,
