@@ -124,13 +124,16 @@ export function adminApi(options: AdminApiOptions): AdminApi {
 async function retryable(response: Response): Promise<boolean> {
   if (RETRIED_STATUSES.has(response.status)) return true;
   if (response.status !== 409) return false;
-  // Only the 409s of this command's own earlier attempt (its key, or the e-mail it may be sending): a version
-  // conflict needs a person to reload the complaint.
+  // Only the 409s of this command's own earlier attempt (its key, or the e-mail it may be sending) and of a
+  // complaint too busy to take the change just then: a version conflict needs a person to reload the complaint.
   const problem = (await response
     .clone()
     .json()
     .catch(() => undefined)) as { type?: string } | undefined;
-  return typeof problem?.type === 'string' && (problem.type.endsWith('/idempotency-key-in-use') || problem.type.endsWith('/email-being-sent'));
+  return (
+    typeof problem?.type === 'string' &&
+    ['/idempotency-key-in-use', '/email-being-sent', '/complaint-busy'].some((type) => problem.type!.endsWith(type))
+  );
 }
 
 function retryDelay(response: Response, attempt: number): number {

@@ -16,7 +16,7 @@ import { historyEntryOf } from '../use-cases/workflow-facts';
 import { complaintEvent } from '../core/complaint-events';
 import { stopsTheTerm } from '../core/response-term';
 import { departmentIndexAttributes, dueKeyOf, indexAttributes, keys } from './table-design';
-import { IdempotencyKeyInUse, IdempotencyKeyReused, MalformedRequest, NotFound, VersionConflict } from '../core/errors';
+import { ComplaintBusy, IdempotencyKeyInUse, IdempotencyKeyReused, MalformedRequest, NotFound, VersionConflict } from '../core/errors';
 
 // The complaint item holds the complaint as it is now, small and bounded; every change also writes one
 // event item beside it (PK = the complaint, SK = EVENT#<sequence>): the entry of the audit trail and the
@@ -47,7 +47,17 @@ const PRECONDITIONS: Record<StaffPrecondition, { expression: string; names?: Rec
 };
 
 /** How often a change is tried again when another change took the next event number first. */
-const SEQUENCE_ATTEMPTS = 8;
+const SEQUENCE_ATTEMPTS = 12;
+/**
+ * The first retry reads afresh at once (the number known was merely stale); each later one first pauses a time
+ * drawn at random (full jitter) up to SEQUENCE_BACKOFF_MS × 2^(attempt - 2), at most SEQUENCE_BACKOFF_CAP_MS.
+ * Without it, a dozen changes to one complaint at once (a team adding notes together) retried in lockstep and
+ * some lost every round (a 500). At most ~2.6 s of pauses in all, inside the staff API's 10 s.
+ */
+const SEQUENCE_BACKOFF_MS = 20;
+const SEQUENCE_BACKOFF_CAP_MS = 400;
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(SEQUENCE_BACKOFF_CAP_MS, SEQUENCE_BACKOFF_MS * 2 ** (attempt - 2))));
 
 const EVENT_PREFIX = 'EVENT#';
 
@@ -237,6 +247,7 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
     // if another change took that number meanwhile, the condition on it refuses the write and we read afresh.
     let known = keyed ? undefined : sequences.last(id);
     for (let attempt = 0; attempt < SEQUENCE_ATTEMPTS; attempt++) {
+      if (attempt >= 2) await backoff(attempt);
       let sequence: number;
       let item: Record<string, unknown> | undefined;
       if (known !== undefined) {
@@ -303,7 +314,7 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
         return 'refused';
       }
     }
-    throw new Error(`Complaint ${id} kept changing; the change was not stored after ${SEQUENCE_ATTEMPTS} attempts`);
+    throw new ComplaintBusy(`Complaint ${id} kept changing; this change was not stored after ${SEQUENCE_ATTEMPTS} attempts. Send it again.`);
   }
 
   return {

@@ -149,6 +149,18 @@ export class VersionConflict extends DomainError {
 }
 
 /**
+ * So many changes to one complaint at once (a team adding notes together) that this one lost the race for the
+ * next event number at every attempt: nothing of it was stored, and the same request sent again may succeed.
+ */
+export class ComplaintBusy extends DomainError {
+  override name = 'ComplaintBusy';
+  readonly status = 409;
+  readonly type = 'complaint-busy';
+  readonly title = 'The complaint is being changed by others right now';
+  readonly retryAfterSeconds = 1;
+}
+
+/**
  * The statutory term ran out under a policy whose silence has a legal effect (deemed accepted, deemed resolved
  * for the customer): the law has answered the complaint, and a decision made now would not be the answer.
  * Retrying does not help, unlike a VersionConflict.

@@ -234,7 +234,7 @@ export function openApiDocument(): Record<string, unknown> {
                 'type says which follow-up: after `idempotency-key-in-use` and `email-being-sent` (1 s: the earlier attempt is ' +
                 'usually done by then; one that died leaves the e-mail open at most 15 s) the same request may succeed sent again, and after ' +
                 '`earlier-request-unfinished` (what is left of the 60 s given to an earlier request that sent its e-mail to ' +
-                'finish); after a ' +
+                'finish) and `complaint-busy` (1 s: so many changes to the complaint at once that this one was not stored); after a ' +
                 '`version-conflict` (1 s: the workflow has acted on the change that won) read the complaint again and decide anew, ' +
                 'since the same request unchanged fails again.',
               required: false,

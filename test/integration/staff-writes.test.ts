@@ -291,3 +291,21 @@ describe('information requests racing or following a failed one (one e-mail each
     ]);
   });
 });
+
+describe('many staff changing one complaint at once', () => {
+  it('store every note once: a change that lost every race is a 409 complaint-busy, stored when sent again, never a 500', async () => {
+    const id = await registered();
+    const texts = Array.from({ length: 12 }, (_, i) => `Notatka ${i + 1} z narady zespołu.`);
+    const noteOnce = async (text: string) => send(await signedPost(supervisor.id, `/admin/complaints/${id}/notes`, { text }));
+    const first = await Promise.all(texts.map(noteOnce));
+    for (const answer of first.filter((answer) => answer.status !== 201)) {
+      expect({ status: answer.status, type: answer.body.type }).toEqual({ status: 409, type: expect.stringMatching(/complaint-busy$/) });
+    }
+    // As a client following Retry-After would: each busy one once more, one after another.
+    const again = [];
+    for (const [i, answer] of first.entries()) if (answer.status !== 201) again.push((await noteOnce(texts[i]!)).status);
+    expect(again.every((status) => status === 201)).toBe(true);
+    const stored = (await storedEvents(id, 'note_added')).map((item) => item.after.M.text.S).sort();
+    expect(stored).toEqual([...texts].sort());
+  });
+});

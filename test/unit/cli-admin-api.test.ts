@@ -64,6 +64,14 @@ describe('the CLI client of the staff API', () => {
     expect(sleeps).toEqual([5000]);
   });
 
+  it('retries a change the complaint was too busy to take, obeying Retry-After', async () => {
+    const sleeps: number[] = [];
+    const { fetch, calls } = scriptedFetch(problem(409, 'complaint-busy', { 'retry-after': '1' }), complaint());
+    await api(fetch, sleeps).send(note);
+    expect(calls).toHaveLength(2);
+    expect(sleeps).toEqual([1000]);
+  });
+
   it('gives each command (each client) a key of its own', async () => {
     const first = scriptedFetch(complaint());
     const second = scriptedFetch(complaint());

@@ -183,6 +183,7 @@ describe('problem details', () => {
       .map((Conflict) => new Conflict(3 as never))
       .filter((error) => error.status === 409);
     expect(conflicts.map((error) => error.name).sort()).toEqual([
+      'ComplaintBusy',
       'CustomerHasNoEmail',
       'EarlierRequestUnfinished',
       'EmailBeingSent',
