@@ -90,7 +90,8 @@ export function uploadOriginOf(bucket: s3.IBucket): string {
  * Exactly what each use of the bucket needs, on its prefix only: signing upload slots (PutObject under
  * quarantine/: a presigned POST carries the signer's permission), checking and keeping an upload (GetObject
  * under quarantine/, PutObject under attachments/: CopyObject is a GetObject of the source and a PutObject of
- * the copy), and staff links (GetObject under attachments/).
+ * the copy; DeleteObject there, for the copies of a filing that was then refused), and staff links (GetObject
+ * under attachments/).
  */
 export function grantAttachments(bucket: s3.IBucket, role: iam.IGrantable, use: 'upload' | 'check' | 'read'): void {
   const objects = (prefix: string) => bucket.arnForObjects(`${prefix}*`);
@@ -98,7 +99,7 @@ export function grantAttachments(bucket: s3.IBucket, role: iam.IGrantable, use: 
     upload: [{ actions: ['s3:PutObject'], prefix: QUARANTINE_PREFIX }],
     check: [
       { actions: ['s3:GetObject'], prefix: QUARANTINE_PREFIX },
-      { actions: ['s3:PutObject'], prefix: KEPT_PREFIX },
+      { actions: ['s3:PutObject', 's3:DeleteObject'], prefix: KEPT_PREFIX },
     ],
     read: [{ actions: ['s3:GetObject'], prefix: KEPT_PREFIX }],
   }[use];

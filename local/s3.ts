@@ -57,6 +57,19 @@ export async function startS3(options: S3Options): Promise<S3StandIn> {
   });
   const innerAddress = await inner.run();
 
+  // The writes and copies of one object in flight, in order (see handle).
+  const turns = new Map<string, Promise<unknown>>();
+  const inTurn = async (object: string | undefined, work: () => Promise<void>): Promise<void> => {
+    if (object === undefined) return work();
+    const previous = turns.get(object) ?? Promise.resolve();
+    const mine = previous.then(work, work);
+    turns.set(object, mine);
+    try {
+      await mine;
+    } finally {
+      if (turns.get(object) === mine) turns.delete(object);
+    }
+  };
   const secretFor = (accessKeyId: string) => (accessKeyId === options.credentials.accessKeyId ? options.credentials.secretAccessKey : undefined);
   const front = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -74,19 +87,24 @@ export async function startS3(options: S3Options): Promise<S3StandIn> {
     }
     const body = await readAll(request);
     const url = new URL(request.url ?? '/', 'http://s3.local');
-    if (request.method !== 'OPTIONS') {
-      const refusal =
-        request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('multipart/form-data')
-          ? await checkBrowserPost(request, url, body)
-          : await checkSignedRequest(request, url);
-      if (refusal) return refuse(response, request, refusal);
-    }
-    await forward(request, body, response);
+    if (request.method === 'OPTIONS') return forward(request, body, response);
+    const browserPost = request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith('multipart/form-data');
+    const upload = browserPost ? await checkBrowserPost(request, url, body) : { refusal: await checkSignedRequest(request, url) };
+    if (upload.refusal) return refuse(response, request, upload.refusal);
+    const copySource = request.method === 'PUT' ? request.headers['x-amz-copy-source'] : undefined;
+    // An upload and a copy from the same object take turns, so that a copy's ETag check and the copy are one
+    // step, as they are in S3.
+    const object = typeof copySource === 'string' ? `/${decodeURIComponent(copySource).replace(/^\//, '')}` : upload.objectPath;
+    await inTurn(object, async () => {
+      const changed = typeof copySource === 'string' ? await copySourceChanged(request, copySource) : undefined;
+      if (changed) return refuse(response, request, changed);
+      await forward(request, body, response);
+    });
   }
 
-  async function checkBrowserPost(request: IncomingMessage, url: URL, body: Buffer): Promise<PolicyRefusal | undefined> {
+  async function checkBrowserPost(request: IncomingMessage, url: URL, body: Buffer): Promise<{ refusal?: PolicyRefusal; objectPath?: string }> {
     if (url.pathname.replace(/\/$/, '') !== `/${ATTACHMENTS_BUCKET}`)
-      return { status: 404, code: 'NoSuchBucket', message: 'The specified bucket does not exist' };
+      return { refusal: { status: 404, code: 'NoSuchBucket', message: 'The specified bucket does not exist' } };
     const form = await new Response(body, { headers: { 'content-type': request.headers['content-type']! } }).formData();
     const fields = new Map<string, string>();
     let fileSize = -1;
@@ -94,8 +112,26 @@ export async function startS3(options: S3Options): Promise<S3StandIn> {
       if (typeof value === 'string') fields.set(name.toLowerCase() === 'key' ? 'key' : name.toLowerCase(), value);
       else if (name === 'file') fileSize = value.size;
     }
-    if (fileSize < 0) return { status: 400, code: 'InvalidArgument', message: 'POST requires exactly one file upload per request.' };
-    return checkPostPolicy(fields, fileSize, ATTACHMENTS_BUCKET, new Date(), secretFor, options.region);
+    if (fileSize < 0) return { refusal: { status: 400, code: 'InvalidArgument', message: 'POST requires exactly one file upload per request.' } };
+    return {
+      refusal: checkPostPolicy(fields, fileSize, ATTACHMENTS_BUCKET, new Date(), secretFor, options.region),
+      objectPath: `/${ATTACHMENTS_BUCKET}/${fields.get('key') ?? ''}`,
+    };
+  }
+
+  /**
+   * CopyObject's `x-amz-copy-source-if-match`, which s3rver ignores: S3 copies only if the source's ETag is the
+   * one given, else answers 412 PreconditionFailed (CopyObject, "Request Syntax" and "Errors"). A missing source
+   * is left to s3rver's own NoSuchKey.
+   */
+  async function copySourceChanged(request: IncomingMessage, copySource: string): Promise<PolicyRefusal | undefined> {
+    const expected = request.headers['x-amz-copy-source-if-match'];
+    if (typeof expected !== 'string') return undefined;
+    const source = await fetch(`http://${innerAddress.address}:${innerAddress.port}/${copySource.replace(/^\//, '')}`, { method: 'HEAD' });
+    if (source.status === 404) return undefined;
+    const unquoted = (etag: string) => etag.trim().replace(/^"|"$/g, '');
+    if (unquoted(source.headers.get('etag') ?? '') === unquoted(expected)) return undefined;
+    return { status: 412, code: 'PreconditionFailed', message: 'At least one of the pre-conditions you specified did not hold' };
   }
 
   async function checkSignedRequest(request: IncomingMessage, url: URL): Promise<PolicyRefusal | undefined> {
@@ -241,7 +277,7 @@ function sameText(a: string, b: string): boolean {
 const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** SHA-256 and HMAC-SHA256 from node:crypto in the shape the SDK's signer expects. */
-class NodeSha256 {
+export class NodeSha256 {
   private hash;
   constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
     this.hash = this.fresh();

@@ -55,22 +55,42 @@ export function s3AttachmentStore(
         size: Number(total),
         name: decodedName(response.headers.get(NAME_FIELD)) ?? id,
         head,
+        etag: response.headers.get('etag') ?? '',
       };
     },
 
-    async keep(id) {
-      const key = keptKey(id);
+    async keep(id, etag, folder) {
+      const key = keptKey(folder, id);
       const request = signRequest(location, credentials(), wallClock(), {
         method: 'PUT',
         key,
-        headers: { 'x-amz-copy-source': `/${location.bucket}/${encodeURIComponent(quarantineKey(id)).replace(/%2F/g, '/')}` },
+        headers: {
+          'x-amz-copy-source': `/${location.bucket}/${encodeURIComponent(quarantineKey(id)).replace(/%2F/g, '/')}`,
+          // S3 copies only if the source is still the upload inspected, else 412 PreconditionFailed: the check and
+          // the copy are one step, so a re-upload in between is never kept under the earlier verdict.
+          'x-amz-copy-source-if-match': etag,
+        },
       });
       const response = await fetch(request.url, { method: 'PUT', headers: request.headers });
       const text = await response.text();
+      if (response.status === 412 || (response.status === 404 && text.includes('<Code>NoSuchKey</Code>'))) return undefined;
       // CopyObject can answer 200 and still fail: the error is then in the body.
       if (response.status !== 200 || text.includes('<Error>'))
         throw new AttachmentStorageFailed(`S3 CopyObject answered ${response.status}: ${text.slice(0, 300)}`);
       return key;
+    },
+
+    async discard(keys) {
+      await Promise.all(
+        keys.map(async (key) => {
+          const request = signRequest(location, credentials(), wallClock(), { method: 'DELETE', key });
+          const response = await fetch(request.url, { method: 'DELETE', headers: request.headers });
+          const text = await response.text();
+          // S3 answers 204 whether or not the object was there.
+          if (response.status !== 204 && response.status !== 200)
+            throw new AttachmentStorageFailed(`S3 DeleteObject answered ${response.status}: ${text.slice(0, 300)}`);
+        }),
+      );
     },
 
     link(key, name, expiresInSeconds) {

@@ -176,6 +176,22 @@ function countWithin(tableName: string, attempt: CountedAttempt) {
 
 const KEY_FREE = 'attribute_not_exists(PK) OR expiresAt < :nowSeconds';
 
+/**
+ * The claim of one upload slot (attachment id) by a complaint, for ever. A claim the complaint already holds is
+ * no conflict: a retried write whose first try was stored after all must not take the complaint's own files
+ * for another's (and have them deleted).
+ */
+function attachmentClaim(tableName: string, attachmentId: string, complaintId: string) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: Object.assign(keys.attachmentClaim(attachmentId), { attachmentId, complaintId }),
+      ConditionExpression: 'attribute_not_exists(PK) OR complaintId = :complaintId',
+      ExpressionAttributeValues: { ':complaintId': complaintId },
+    },
+  };
+}
+
 export function dynamoComplaintRepository(client: DynamoDocumentClient, tableName: string): ComplaintRepository {
   const sequences = lastSeenSequences();
   const complaintItem = async (id: string) => {
@@ -242,7 +258,9 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
     alsoUpdate: { key: Record<string, string>; set: string; values: Record<string, unknown> }[] = [],
     /** Attributes stored on the first event item besides the event (a decision's texts). */
     eventAttributes: Record<string, unknown> = {},
-  ): Promise<'written' | 'refused' | 'missing' | 'key_taken'> {
+    /** Upload slots the change claims for the complaint (a customer's reply with files); `taken` names those claimed by another. */
+    claims: readonly string[] = [],
+  ): Promise<'written' | 'refused' | 'missing' | 'key_taken' | { taken: string[] }> {
     // The number the complaint was last read at (a use case reads it just before it changes it) saves a read;
     // if another change took that number meanwhile, the condition on it refuses the write and we read afresh.
     let known = keyed ? undefined : sequences.last(id);
@@ -293,6 +311,7 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
               ...alsoUpdate.map((update) => ({
                 Update: { TableName: tableName, Key: update.key, UpdateExpression: `SET ${update.set}`, ExpressionAttributeValues: update.values },
               })),
+              ...claims.map((attachmentId) => attachmentClaim(tableName, attachmentId, id)),
             ],
           }),
         );
@@ -303,6 +322,10 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
         if (!codes) throw error;
         if (codes.includes('TransactionConflict')) continue;
         if (answer && codes[1 + entries.length] === 'ConditionalCheckFailed') return 'key_taken';
+        const firstClaim = codes.length - claims.length;
+        const taken = claims.filter((_, i) => codes[firstClaim + i] === 'ConditionalCheckFailed');
+        // Only when the change itself held: a complaint changed meanwhile is tried again, a refused change says why.
+        if (taken.length > 0 && codes[0] !== 'ConditionalCheckFailed') return { taken };
         // The condition failed: because another change took the number (try again), or because of the change's own.
         const now = await complaintItem(id);
         if (!now) return 'missing';
@@ -343,6 +366,10 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
             ]
           : []),
       ];
+      // One claim per upload slot, after the parts above so that they keep their places in the cancellation
+      // reasons: ~100 B each, 2 WCU in the transaction, so ten files add 20 WCU to filing their complaint.
+      const claimed = (complaint.attachments ?? []).map((attachment) => ({ id: attachment.id, at: items.length }));
+      for (const { id } of claimed) items.push(attachmentClaim(tableName, id, complaint.id));
       // Last, so that the other parts keep their places in the cancellation reasons.
       const counted = attempt ? items.push(countWithin(tableName, attempt)) - 1 : undefined;
       for (let round = 0; round < SEQUENCE_ATTEMPTS; round++) {
@@ -364,6 +391,8 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
             if (Item) return { outcome: 'idempotency_key_used', fingerprint: String(Item.fingerprint), receipt: Item.answer as ComplaintReceipt };
             continue; // it expired in between: try again
           }
+          const taken = claimed.filter(({ at }) => codes[at] === 'ConditionalCheckFailed').map(({ id }) => id);
+          if (taken.length > 0) return { outcome: 'attachments_claimed', ids: taken };
           if (codes[1] === 'ConditionalCheckFailed') return { outcome: 'reference_taken' };
           throw error;
         }
@@ -480,8 +509,10 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
         [],
         [],
         decisionTexts,
+        change.claimAttachments?.ids,
       );
       if (outcome === 'key_taken') throw new IdempotencyKeyInUse('A request with this Idempotency-Key was stored meanwhile.');
+      if (typeof outcome === 'object') throw change.claimAttachments!.failure(outcome.taken);
       const current = await this.get(change.id);
       if (outcome === 'missing' || !current) throw new NotFound(`No complaint ${change.id}`);
       if (outcome === 'written') return current;

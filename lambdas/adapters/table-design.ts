@@ -116,6 +116,11 @@ export const keys = {
   sendClaim: (id: string, key: string) => ({ PK: `COMPLAINT#${id}`, SK: `SEND#${key}` }),
   reference: (reference: string) => ({ PK: `REFERENCE#${reference}`, SK: 'REFERENCE' }),
   idempotency: (scope: string, key: string) => ({ PK: `IDEMPOTENCY#${scope}#${key}`, SK: 'IDEMPOTENCY' }),
+  /**
+   * The claim on one upload slot (attachment id) by the complaint that filed its file, written with the
+   * complaint and never removed, so that no other complaint can name the slot. Keyed on the random id: spread.
+   */
+  attachmentClaim: (id: string) => ({ PK: `ATTACHMENT#${id}`, SK: 'ATTACHMENT' }),
   /** A counter of attempts (status lookups) under one key in one fixed window; expires with the window. */
   attempts: (key: string, windowStart: number) => ({ PK: `ATTEMPTS#${key}#${windowStart}`, SK: 'ATTEMPTS' }),
   /**

@@ -25,7 +25,14 @@ export const HEAD_BYTES = 64;
 export const QUARANTINE_PREFIX = 'quarantine/';
 export const KEPT_PREFIX = 'attachments/';
 export const quarantineKey = (id: string) => `${QUARANTINE_PREFIX}${id}`;
-export const keptKey = (id: string) => `${KEPT_PREFIX}${id}`;
+/**
+ * Where a checked upload is kept: in a folder of the filing's own (the complaint's id at intake; the
+ * complaint's and the reply's at a customer's reply), so that no other filing can ever write over it (a slot's
+ * POST stays usable for 15 minutes, and each filing makes its copy before its claim on the slot is decided),
+ * and a refused filing deletes its own copies only. Complaints filed before kept theirs at `attachments/<id>`;
+ * their records name that key, which is what links are made from.
+ */
+export const keptKey = (folder: string, id: string) => `${KEPT_PREFIX}${folder}/${id}`;
 
 /** A slot's id: a random UUID (122 bits), so that nobody links a file they did not upload. */
 export const attachmentIdSchema = z

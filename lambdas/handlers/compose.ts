@@ -95,6 +95,7 @@ export const replyPorts = /* @__PURE__ */ once((): CustomerReplyPorts => ({
   attachments: attachmentStore(),
   scanner: noScanner,
   waker: stepFunctionsWorkflowWaker(stepFunctions()),
+  newId: () => randomUUID(),
 }));
 
 /**

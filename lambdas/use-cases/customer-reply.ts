@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { MAX_ATTACHMENTS } from '../core/attachments';
 import type { Complaint } from '../core/complaint';
 import { NoQuestionToAnswer, openQuestion, type CustomerReply, type CustomerStatusView } from '../core/customer-status';
-import { ValidationFailed } from '../core/errors';
-import { checkAttachments, type AttachmentCheckPorts } from './attachments';
+import { NotFound, ValidationFailed } from '../core/errors';
+import { alreadyFiled, checkAttachments, discardKept, inNamedOrder, keepAttachments, type AttachmentCheckPorts } from './attachments';
 import { clientKey, countAndLimit } from './attempt-limits';
 import { findOwnComplaint, statusView, type AttemptCounter } from './look-up-status';
 import type { ComplaintRepository, WorkflowWaker } from './ports';
@@ -13,6 +13,8 @@ export interface CustomerReplyPorts extends AttachmentCheckPorts {
   attempts: AttemptCounter;
   waker: WorkflowWaker;
   now: () => Date;
+  /** Names the folder a reply's files are kept in, its own (attachments/<complaint>/<this id>/<file>). */
+  newId: () => string;
 }
 
 /**
@@ -49,7 +51,10 @@ export async function replyToInformationRequest(reply: CustomerReply, client: st
       { field: 'attachments', message: `can hold ${room} more file${room === 1 ? '' : 's'}: a complaint keeps at most ${MAX_ATTACHMENTS}` },
     ]);
   }
-  const checked = await checkAttachments(reply.attachments, ports);
+  const again = files.filter((id) => kept.some((file) => file.id === id));
+  if (again.length > 0) throw new ValidationFailed(inNamedOrder(again.map((id) => alreadyFiled(reply.attachments.indexOf(id)))));
+  // Kept in a folder of this request's own, so that a refused or repeated answer deletes its copies and no other's.
+  const checked = await keepAttachments(await checkAttachments(reply.attachments, ports), `${complaint.id}/${ports.newId()}`, ports);
   const at = ports.now().toISOString();
   let updated: Complaint;
   try {
@@ -67,8 +72,20 @@ export async function replyToInformationRequest(reply: CustomerReply, client: st
         after: { text: reply.text, toRequest: question.messageId, attachments: checked.map((file) => file.id) },
       },
       precondition: { holds: 'information_request_open', messageId: question.messageId, failure: () => new NoQuestionToAnswer() },
+      ...(checked.length > 0
+        ? {
+            claimAttachments: {
+              ids: checked.map((file) => file.id),
+              failure: (taken) => new ValidationFailed(inNamedOrder(taken.map((id) => alreadyFiled(reply.attachments.indexOf(id))))),
+            },
+          }
+        : {}),
     });
   } catch (error) {
+    // Refused (or the same answer stored first): this request's copies belong to no complaint. A failure without
+    // an answer keeps them, as it may have been stored after all.
+    const refused = error instanceof NoQuestionToAnswer || error instanceof ValidationFailed || error instanceof NotFound;
+    if (refused) await discardKept(checked, ports);
     if (!(error instanceof NoQuestionToAnswer)) throw error;
     // The same answer sent twice at once (two tabs, a double click): the one stored first is this one too.
     const current = await findOwnComplaint(reply, ports);

@@ -1,7 +1,7 @@
 import { honeypotFilled } from '../core/honeypot';
 import { attemptWindow, clientKey, countAndLimit } from './attempt-limits';
 import { TooManyAttempts } from '../core/errors';
-import { checkAttachments, type AttachmentCheckPorts } from './attachments';
+import { attachmentKeeper, type AttachmentCheckPorts } from './attachments';
 import type { AttemptCounter } from './look-up-status';
 import { submitPublicForm, type SubmitComplaintPorts, type SubmitComplaintResult } from './submit-complaint';
 
@@ -44,7 +44,7 @@ export async function filePublicComplaint(
   try {
     // Not { ...limit, window }: on Node 20 (V8 11.3, the local product's) a field after a spread costs microseconds.
     const attempt = { key: limit.key, limit: limit.limit, window: attemptWindow(ports.now(), INTAKE_LIMITS.windowSeconds) };
-    filed = await submitPublicForm(body, idempotencyKey, ports, (ids) => checkAttachments(ids, ports), attempt);
+    filed = await submitPublicForm(body, idempotencyKey, ports, attachmentKeeper(ports), attempt);
   } catch (error) {
     if (!(error instanceof TooManyAttempts)) await countAlone();
     throw error;

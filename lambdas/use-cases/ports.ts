@@ -11,8 +11,9 @@ import type { CalendarDate } from '../core/calendar/calendar-date';
 export interface ComplaintRepository {
   /**
    * Stores a new complaint with its reference claim, its first event, (under an Idempotency-Key) the answer
-   * to replay and (for a door with a limit) the attempt's count, all in one transaction; says which claim was
-   * taken when it could not.
+   * to replay, (for a door with a limit) the attempt's count and a claim on each of its attachments' upload
+   * slots, all in one transaction; says which claim was taken when it could not. A slot is claimed once, ever:
+   * no other complaint may name it.
    */
   create(newComplaint: NewComplaint): Promise<CreateOutcome>;
   get(id: string): Promise<Complaint | undefined>;
@@ -62,6 +63,8 @@ export type CreateOutcome =
   | { outcome: 'created'; receipt: ComplaintReceipt }
   | { outcome: 'over_limit' }
   | { outcome: 'reference_taken' }
+  /** Upload slots (attachment ids) another complaint has already claimed. */
+  | { outcome: 'attachments_claimed'; ids: string[] }
   | { outcome: 'idempotency_key_used'; fingerprint: string; receipt: ComplaintReceipt };
 
 export interface HistoryPage {
@@ -100,6 +103,11 @@ export interface StaffChange {
    * null for a change made on another request's behalf, which never takes this request's key.
    */
   idempotency?: StaffIdempotency | null;
+  /**
+   * Upload slots (attachment ids) the change claims for the complaint, for ever, in the same write (a customer's
+   * reply with files): a slot another complaint claimed refuses the change with `failure` of those ids.
+   */
+  claimAttachments?: { ids: string[]; failure: (taken: string[]) => Error };
 }
 
 export interface StaffIdempotency {

@@ -9,7 +9,7 @@ import {
 } from '../core/complaint';
 import { type FieldIssue, IdempotencyKeyReused, TooManyAttempts, ValidationFailed } from '../core/errors';
 import { validated } from '../core/validation';
-import type { StoredAttachment } from '../core/attachments';
+import { alreadyFiled, inNamedOrder, type AttachmentKeeper } from './attachments';
 import type { ComplaintRepository, CountedAttempt } from './ports';
 import { secondsLeftIn } from './attempt-limits';
 import type { PolicyRegistry } from '../core/deadline-policy';
@@ -48,6 +48,8 @@ export interface SubmitComplaintRequest {
   fingerprint?: string;
   /** A door with a limit counts the request in the transaction that stores the complaint (one round trip). */
   attempt?: CountedAttempt;
+  /** The uploads the submission names (slot ids), checked and kept only once everything else about it holds. */
+  attachments?: { ids: readonly string[]; keeper: AttachmentKeeper };
 }
 
 export interface SubmitComplaintResult {
@@ -62,15 +64,31 @@ const REFERENCE_ATTEMPTS = 5;
 
 /**
  * The one intake use case every entry point calls (public form, admin registration, webhooks). One write:
- * the complaint, its reference claim, its first event and the Idempotency-Key's answer are stored together
- * or not at all, so a retry, a double click or a crash can neither lose the complaint nor store it twice.
+ * the complaint, its reference claim, its first event, the Idempotency-Key's answer and its attachments' slot
+ * claims are stored together or not at all, so a retry, a double click or a crash can neither lose the
+ * complaint nor store it twice.
+ *
+ * Attachments are copied out of quarantine before that write (so a stored complaint never points at a file
+ * that is not there), after every check that needs no file, under the complaint's own id (so no other filing
+ * can write over them). When the write is refused (its slot claimed by another complaint, the key used for
+ * another complaint, the limit spent) or answers an earlier request, the copies are deleted again: nothing is
+ * kept for a complaint that was not stored. When the write fails without an answer (it may have been stored),
+ * the copies stay: deleting them could leave a stored complaint without its files.
  */
 export async function submitComplaint(request: SubmitComplaintRequest, ports: SubmitComplaintPorts): Promise<SubmitComplaintResult> {
-  const { content, metadata } = request;
+  const { content } = request;
+  let { metadata } = request;
   const futureDates = datesAfterToday({ purchaseDate: content.purchaseDate }, ports.now());
   if (futureDates.length > 0) throw new ValidationFailed(futureDates);
   const key = request.idempotencyKey === undefined ? undefined : validated(idempotencyKeySchema, request.idempotencyKey, 'Idempotency-Key');
   const complaint = newComplaint(content, metadata, ports);
+  const files = request.attachments;
+  const kept = files && files.ids.length > 0 ? await files.keeper.keep(files.ids, complaint.id) : [];
+  if (kept.length > 0) {
+    complaint.attachments = kept;
+    metadata = { ...metadata, attachments: kept };
+  }
+  const discardKept = () => (files ? files.keeper.discard(kept) : Promise.resolve());
   const entry: HistoryEntry = {
     at: ports.now().toISOString(),
     actor: metadata.actor,
@@ -100,39 +118,48 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
       case 'created':
         return { receipt: stored.receipt, replayed: false };
       case 'over_limit':
+        await discardKept();
         throw new TooManyAttempts(secondsLeftIn(request.attempt!.window, ports.now()));
       case 'idempotency_key_used':
+        // Refused or replayed, this complaint is not stored (a replay's files are the first request's copies).
+        await discardKept();
         if (stored.fingerprint !== idempotency!.fingerprint)
           throw new IdempotencyKeyReused('This Idempotency-Key was first used with a different complaint.');
         return { receipt: stored.receipt, replayed: true };
+      case 'attachments_claimed': {
+        await discardKept();
+        const ids = files?.ids ?? [];
+        throw new ValidationFailed(inNamedOrder(stored.ids.map((id) => alreadyFiled(ids.indexOf(id)))));
+      }
       case 'reference_taken':
         complaint.reference = ports.newReference();
         break;
     }
   }
+  await discardKept();
   throw new Error(`No free reference found in ${REFERENCE_ATTEMPTS} attempts`);
 }
 
 /**
- * The public form's door: its rules (privacy notice, a description that says something), the attachments it
- * names checked and kept (`checkAttachments`, when the form names any), then intake.
+ * The public form's door: its rules (privacy notice, a description that says something), then intake with the
+ * attachments it names (checked and kept by `attachments`, when the form names any).
  */
 export async function submitPublicForm(
   body: unknown,
   idempotencyKey: string | undefined,
   ports: SubmitComplaintPorts,
-  checkAttachments?: (ids: readonly string[]) => Promise<StoredAttachment[]>,
+  attachments?: AttachmentKeeper,
   attempt?: CountedAttempt,
 ): Promise<SubmitComplaintResult> {
   const { privacyNoticeAccepted, attachments: ids = [], ...content } = validated(complaintSubmissionSchema, body);
-  if (ids.length > 0 && !checkAttachments) throw new ValidationFailed([{ field: 'attachments', message: 'are not accepted here' }]);
-  const attachments = ids.length > 0 && checkAttachments ? await checkAttachments(ids) : [];
+  if (ids.length > 0 && !attachments) throw new ValidationFailed([{ field: 'attachments', message: 'are not accepted here' }]);
   return submitComplaint(
     {
       content,
-      metadata: { channel: 'web', actor: 'customer', privacyNoticeAccepted, ...(attachments.length > 0 ? { attachments } : {}) },
+      metadata: { channel: 'web', actor: 'customer', privacyNoticeAccepted },
       idempotencyKey,
       attempt,
+      ...(ids.length > 0 && attachments ? { attachments: { ids, keeper: attachments } } : {}),
     },
     ports,
   );

@@ -82,22 +82,22 @@ describe('the attachments bucket', () => {
     ]);
   });
 
-  it('gives intake PutObject under quarantine/ (signing slots), GetObject there and PutObject under attachments/ (keeping), nothing more', () => {
+  it('gives intake PutObject under quarantine/ (signing slots), GetObject there and PutObject and DeleteObject under attachments/ (keeping, and deleting the copies of a refused filing), nothing more', () => {
     expect(s3Grants('intake')).toEqual(
       expect.arrayContaining([
         { actions: ['s3:PutObject'], prefix: 'quarantine' },
         { actions: ['s3:GetObject'], prefix: 'quarantine' },
-        { actions: ['s3:PutObject'], prefix: 'attachments' },
+        { actions: ['s3:PutObject', 's3:DeleteObject'], prefix: 'attachments' },
       ]),
     );
     expect(s3Grants('intake')).toHaveLength(3);
   });
 
-  it("gives the status page GetObject under quarantine/ and PutObject under attachments/ (checking and keeping a reply's files), nothing more", () => {
+  it("gives the status page GetObject under quarantine/ and PutObject and DeleteObject under attachments/ (checking and keeping a reply's files), nothing more", () => {
     expect(s3Grants('customerStatus')).toEqual(
       expect.arrayContaining([
         { actions: ['s3:GetObject'], prefix: 'quarantine' },
-        { actions: ['s3:PutObject'], prefix: 'attachments' },
+        { actions: ['s3:PutObject', 's3:DeleteObject'], prefix: 'attachments' },
       ]),
     );
     expect(s3Grants('customerStatus')).toHaveLength(2);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { Runtime } from '../../local/runtime';
-import { ATTACHMENTS_BUCKET } from '../../local/s3';
+import { ATTACHMENTS_BUCKET, NodeSha256 } from '../../local/s3';
 import { s3AttachmentStore } from '../../lambdas/adapters/attachment-store';
 import { s3Location } from '../../lambdas/adapters/s3-signing';
 import { demoCredentials, signedHeaders } from '../../cli/signing';
@@ -65,6 +66,31 @@ async function staffGet(path: string) {
   return fetch(url, { headers });
 }
 
+/** Every key under attachments/ (ListObjectsV2, signed by the SDK's own signer): what the bucket keeps. */
+async function keptKeys(): Promise<string[]> {
+  const url = new URL(`${runtime.urls.s3}/${ATTACHMENTS_BUCKET}`);
+  const query = { 'list-type': '2', prefix: 'attachments/' };
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    region: 'eu-central-1',
+    service: 's3',
+    sha256: NodeSha256,
+    uriEscapePath: false,
+  });
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query,
+    headers: { host: url.host, 'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
+  });
+  const answer = await fetch(`${url}?${new URLSearchParams(query)}`, { headers: signed.headers });
+  expect(answer.status).toBe(200);
+  return [...(await answer.text()).matchAll(/<Key>([^<]+)<\/Key>/g)].map((match) => match[1]!);
+}
+
 async function complaintCount(): Promise<number> {
   return (await storedItems(runtime)).filter((item) => item.SK?.S === 'COMPLAINT').length;
 }
@@ -87,8 +113,15 @@ describe('attachments', () => {
 
     const complaint = (await (await staffGet(`/admin/complaints/${id}`)).json()) as { attachments: unknown[] };
     expect(complaint.attachments).toEqual([
-      { id: photo.id, name: 'zdjęcie czajnika.jpg', type: 'image/jpeg', size: JPEG.length, key: `attachments/${photo.id}`, scan: 'not_scanned' },
-      { id: receipt.id, name: 'paragon.pdf', type: 'application/pdf', size: PDF.length, key: `attachments/${receipt.id}`, scan: 'not_scanned' },
+      {
+        id: photo.id,
+        name: 'zdjęcie czajnika.jpg',
+        type: 'image/jpeg',
+        size: JPEG.length,
+        key: `attachments/${id}/${photo.id}`,
+        scan: 'not_scanned',
+      },
+      { id: receipt.id, name: 'paragon.pdf', type: 'application/pdf', size: PDF.length, key: `attachments/${id}/${receipt.id}`, scan: 'not_scanned' },
     ]);
 
     const linkAnswer = await staffGet(`/admin/complaints/${id}/attachments/${photo.id}`);
@@ -114,7 +147,7 @@ describe('attachments', () => {
     const tampered = new URL(link.url);
     tampered.searchParams.set('X-Amz-Signature', '0'.repeat(64));
     expect((await fetch(tampered)).status).toBe(403);
-    expect((await fetch(`${runtime.urls.s3}/reklamacje-attachments/attachments/${photo.id}`)).status).toBe(403);
+    expect((await fetch(`${runtime.urls.s3}/reklamacje-attachments/attachments/${id}/${photo.id}`)).status).toBe(403);
     // Staff get links to kept files only, of a complaint they may read.
     expect((await staffGet(`/admin/complaints/${id}/attachments/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
     expect((await staffGet(`/admin/complaints/${id}/attachments/not-an-id`)).status).toBe(404);
@@ -175,6 +208,82 @@ describe('attachments', () => {
       expect(answer.status).toBe(422);
       expect(((await answer.json()) as { errors: { field: string }[] }).errors.map((error) => error.field)).toContain(field);
     }
+  });
+
+  describe('a refused submission keeps nothing; a kept file belongs to one complaint', () => {
+    const keptFor = async (slotId: string) => (await keptKeys()).filter((key) => key.endsWith(`/${slotId}`));
+
+    it.each([
+      ['its purchase date is in the future', { purchaseDate: '2099-01-01' }, {}, 'validation'],
+      ['its Idempotency-Key is 300 characters long', {}, { 'idempotency-key': 'k'.repeat(300) }, 'validation'],
+    ])('when %s (422), nothing of its file is kept under attachments/', async (_case, body, headers, type) => {
+      const slot = await slotFor('czajnik.jpg', 'image/jpeg', JPEG.length);
+      expect((await upload(slot, JPEG, 'image/jpeg')).status).toBe(204);
+      const answer = await postComplaint(runtime, { ...validComplaint, ...body, attachments: [slot.id] }, headers);
+      expect(answer.status).toBe(422);
+      expect(((await answer.json()) as { type: string }).type).toContain(type);
+      expect(await keptFor(slot.id)).toEqual([]);
+    });
+
+    it('when its Idempotency-Key was used for another complaint (422 idempotency-key-reused), its copy is deleted', async () => {
+      const key = `reused-${randomUUID()}`;
+      expect((await postComplaint(runtime, validComplaint, { 'idempotency-key': key })).status).toBe(201);
+      const slot = await slotFor('czajnik.jpg', 'image/jpeg', JPEG.length);
+      expect((await upload(slot, JPEG, 'image/jpeg')).status).toBe(204);
+      const answer = await postComplaint(runtime, { ...validComplaint, attachments: [slot.id] }, { 'idempotency-key': key });
+      expect(answer.status).toBe(422);
+      expect(((await answer.json()) as { type: string }).type).toContain('idempotency-key-reused');
+      expect(await keptFor(slot.id)).toEqual([]);
+    });
+
+    it('a slot filed with one complaint cannot be named by another (422 naming attachments.0): the first keeps its own file, and nothing else is kept', async () => {
+      const slot = await slotFor('czajnik.jpg', 'image/jpeg', JPEG.length + 300);
+      expect((await upload(slot, JPEG, 'image/jpeg')).status).toBe(204);
+      const first = await postComplaint(runtime, { ...validComplaint, attachments: [slot.id] });
+      expect(first.status).toBe(201);
+      const { id } = (await first.json()) as { id: string };
+
+      // Another file in the same slot while its POST is still good, then a second complaint naming the slot.
+      const other = Buffer.concat([JPEG, Buffer.alloc(300, 9)]);
+      expect((await upload(slot, other, 'image/jpeg')).status).toBe(204);
+      const before = await complaintCount();
+      const second = await postComplaint(runtime, { ...validComplaint, attachments: [slot.id] });
+      expect(second.status).toBe(422);
+      expect(second.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await second.json()) as { errors: unknown[] }).errors).toEqual([
+        { field: 'attachments.0', message: 'is already filed with a complaint: a file belongs to one complaint only, so upload it again' },
+      ]);
+      expect(await complaintCount()).toBe(before);
+
+      expect(await keptFor(slot.id)).toEqual([`attachments/${id}/${slot.id}`]);
+      const link = (await (await staffGet(`/admin/complaints/${id}/attachments/${slot.id}`)).json()) as { url: string; size: number };
+      expect(link.size).toBe(JPEG.length);
+      expect(Buffer.from(await (await fetch(link.url)).arrayBuffer())).toEqual(JPEG);
+    });
+  });
+
+  describe('the S3 stand-in copies as S3 does', () => {
+    // AWS CopyObject: with x-amz-copy-source-if-match, "Copies the object if its entity tag (ETag) matches the
+    // specified tag", else 412 PreconditionFailed. s3rver ignores the header; the front (local/s3.ts) honours it.
+    const store = () =>
+      s3AttachmentStore(s3Location(ATTACHMENTS_BUCKET, 'eu-central-1', runtime.urls.s3), () => ({ accessKeyId: 'local', secretAccessKey: 'local' }));
+
+    it('copies an upload only while it has the ETag read at inspection (else 412, nothing copied), and deletes a kept copy', async () => {
+      const slot = await slotFor('a.jpg', 'image/jpeg', JPEG.length + 300);
+      expect((await upload(slot, JPEG, 'image/jpeg')).status).toBe(204);
+      const inspected = (await store().inspect(slot.id))!;
+      expect(inspected.etag).toMatch(/^"[0-9a-f]{32}"$/);
+      expect((await upload(slot, Buffer.concat([JPEG, Buffer.alloc(300, 9)]), 'image/jpeg')).status).toBe(204);
+      const folder = randomUUID();
+      expect(await store().keep(slot.id, inspected.etag, folder)).toBeUndefined();
+      expect(await keptKeys()).not.toContain(`attachments/${folder}/${slot.id}`);
+
+      const now = (await store().inspect(slot.id))!;
+      expect(await store().keep(slot.id, now.etag, folder)).toBe(`attachments/${folder}/${slot.id}`);
+      expect(await keptKeys()).toContain(`attachments/${folder}/${slot.id}`);
+      await store().discard([`attachments/${folder}/${slot.id}`]);
+      expect(await keptKeys()).not.toContain(`attachments/${folder}/${slot.id}`);
+    });
   });
 
   describe('the S3 stand-in checks a presigned POST as S3 does', () => {

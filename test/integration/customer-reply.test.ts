@@ -122,7 +122,14 @@ describe("the customer's answer to an information request", () => {
     expect(notices).toHaveLength(1);
     const { body: complaint } = await signed('GET', `/admin/complaints/${id}`);
     expect(notices[0]!.destination.to).toEqual([expect.stringMatching(/@sklep\.example$/)]);
-    expect(complaint.attachments).toEqual([expect.objectContaining({ id: photo, name: 'tabliczka.jpg', key: `attachments/${photo}` })]);
+    // Kept in the reply's own folder under the complaint's (core/attachments.ts, keptKey).
+    expect(complaint.attachments).toEqual([
+      expect.objectContaining({
+        id: photo,
+        name: 'tabliczka.jpg',
+        key: expect.stringMatching(new RegExp(`^attachments/${id}/[0-9a-f-]{36}/${photo}$`)),
+      }),
+    ]);
     expect(complaint.customerReply).toMatchObject({ toRequest: complaint.informationRequest.messageId, attachments: 1 });
     const actions = await historyActions(id);
     expect(actions.slice(-2)).toEqual(['customer_replied', 'customer_reply_forwarded']);

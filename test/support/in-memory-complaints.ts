@@ -24,6 +24,10 @@ export function inMemoryComplaints() {
   const references = new Map<string, string>();
   const keys = new Map<string, { fingerprint: string; receipt: ReturnType<typeof receiptOf> }>();
   const staffAnswers = new Map<string, StoredStaffAnswer>();
+  /** Upload slots (attachment ids) claimed for ever, by complaint id. */
+  const attachmentClaims = new Map<string, string>();
+  const claimedByOthers = (ids: readonly string[], complaintId: string) =>
+    ids.filter((id) => attachmentClaims.has(id) && attachmentClaims.get(id) !== complaintId);
   /** Attempts per key and window: one table, so counted alone (`attempts`) or in a create alike. */
   const attemptCounts = new Map<string, number>();
   const counterOf = (key: string, window: { start: Date }) => `${key}@${window.start.toISOString()}`;
@@ -126,6 +130,11 @@ export function inMemoryComplaints() {
     async create({ complaint, entry, idempotency, attempt }) {
       const held = idempotency && keys.get(idempotency.key);
       if (held) return { outcome: 'idempotency_key_used', fingerprint: held.fingerprint, receipt: held.receipt };
+      const taken = claimedByOthers(
+        (complaint.attachments ?? []).map((file) => file.id),
+        complaint.id,
+      );
+      if (taken.length > 0) return { outcome: 'attachments_claimed', ids: taken };
       if (references.has(complaint.reference)) return { outcome: 'reference_taken' };
       if (attempt) {
         const count = attemptCounts.get(counterOf(attempt.key, attempt.window)) ?? 0;
@@ -136,6 +145,7 @@ export function inMemoryComplaints() {
       histories.set(complaint.id, [entry]);
       references.set(complaint.reference, complaint.id);
       if (idempotency) keys.set(idempotency.key, { fingerprint: idempotency.fingerprint, receipt: receiptOf(complaint) });
+      for (const file of complaint.attachments ?? []) attachmentClaims.set(file.id, complaint.id);
       return { outcome: 'created', receipt: receiptOf(complaint) };
     },
     async get(id) {
@@ -181,6 +191,9 @@ export function inMemoryComplaints() {
       const taken = scopedKey && staffAnswers.get(scopedKey);
       if (taken && taken.expiresAt >= Date.parse(change.entry.at) / 1000)
         throw new IdempotencyKeyInUse('A request with this key was stored meanwhile.');
+      const claimed = change.claimAttachments && claimedByOthers(change.claimAttachments.ids, change.id);
+      if (claimed && claimed.length > 0) throw change.claimAttachments!.failure(claimed);
+      for (const id of change.claimAttachments?.ids ?? []) attachmentClaims.set(id, change.id);
       Object.assign(complaint, deepCopy(change.set), { version: complaint.version + 1 });
       const history = histories.get(change.id)!;
       history.push(deepCopy(change.entry));

@@ -116,7 +116,7 @@ describe('the per-client limit of the public form', () => {
       policies: loadPolicyRegistry(undefined, undefined),
       newId: () => 'c',
       newReference: () => 'RK',
-      attachments: { inspect: async () => undefined, keep: async () => 'never' },
+      attachments: { inspect: async () => undefined, keep: async () => 'never', discard: async () => undefined },
       scanner: { scan: async () => 'not_scanned' as const },
     };
     const bot = { website: 'x' };
@@ -148,7 +148,7 @@ describe('the per-client limit of the public form', () => {
       policies: loadPolicyRegistry(undefined, undefined),
       newId: () => `00000000-0000-4000-8000-${String((ids += 1)).padStart(12, '0')}`,
       newReference: () => `RK-LIMIT-0000${ids}`,
-      attachments: { inspect: async () => undefined, keep: async () => 'never' },
+      attachments: { inspect: async () => undefined, keep: async () => 'never', discard: async () => undefined },
       scanner: { scan: async () => 'not_scanned' as const },
     };
     const client = '203.0.113.9';

@@ -510,7 +510,8 @@ describe("the customer's answer to an information request", () => {
   const replyPorts = (ports: StepPorts & StaffPorts): CustomerReplyPorts => ({
     ...ports,
     attempts: { countAttempt: async () => 1 },
-    attachments: { inspect: async () => undefined, keep: async (id) => `attachments/${id}` },
+    attachments: { inspect: async () => undefined, keep: async (id) => `attachments/${id}`, discard: async () => undefined },
+    newId: () => 'reply-1',
     scanner: { scan: async () => 'not_scanned' },
   });
 
