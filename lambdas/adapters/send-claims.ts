@@ -106,10 +106,12 @@ export function dynamoSendClaims(client: DynamoDocumentClient, tableName: string
     read,
 
     takeOver(earlier, next: SendClaim) {
-      return updateOwn(earlier, 'attempt = :attempt, claimedAtMs = :at, released = :no', {
+      // The e-mail's name too: a slot shared by e-mails of several names (send-once.ts) passes to the new one.
+      return updateOwn(earlier, 'attempt = :attempt, claimedAtMs = :at, released = :no, email = :email', {
         ':attempt': next.attempt,
         ':at': next.claimedAtMs,
         ':no': false,
+        ':email': next.email,
       });
     },
 

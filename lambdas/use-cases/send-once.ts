@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SentEmail } from '../core/complaint';
 import { sendClaimKey, type SendAttempt } from '../core/delivery-evidence';
-import { EmailBeingSent } from '../core/errors';
+import { EmailBeingSent, VersionConflict } from '../core/errors';
 import type { SendClaim, SendClaims, StoredSendClaim } from './ports';
 
 /**
@@ -44,7 +44,17 @@ export interface SendOnceRequest<Recorded = SentEmail> {
    * Which e-mail of the complaint's life this is. The name is the e-mail's identity: a legitimately new e-mail
    * (a second question, a notice to another department) must get a name no earlier one had.
    */
-  email: { complaintId: string; name: string; record: string };
+  email: {
+    complaintId: string;
+    name: string;
+    record: string;
+    /**
+     * What the e-mail competes for, when e-mails of other names must not go out together: they share one claim,
+     * and while one holds it the others are refused (a question to the customer: one at a time per complaint, so
+     * that every one sent gets its history entry). By default each name is a slot of its own.
+     */
+    slot?: string;
+  };
   /** The e-mail's record on the complaint, when it has one: then nothing is sent. */
   recorded: Recorded | undefined;
   /** Sends the e-mail tagged with `attempt` (OutgoingEmail.attempt), answering SES's message id. */
@@ -72,7 +82,7 @@ export async function sendOnce<Recorded = SentEmail>(request: SendOnceRequest<Re
   const realTime = ports.realTime ?? Date.now;
   const pause = ports.pause ?? pauseFor;
   const { complaintId, name, record } = request.email;
-  const key = sendClaimKey(name);
+  const key = sendClaimKey(request.email.slot ?? name);
   const attempt: SendClaim = {
     complaintId,
     key,
@@ -83,6 +93,10 @@ export async function sendOnce<Recorded = SentEmail>(request: SendOnceRequest<Re
   };
   let earlier: StoredSendClaim | undefined = await ports.sendClaims.claim(attempt);
   while (earlier) {
+    const another = earlier.email !== name;
+    // Another e-mail of the slot went out: it is not this one, whose turn is over (the caller reads afresh).
+    if (earlier.sent && another)
+      throw new VersionConflict('Another e-mail of its kind was sent to the customer meanwhile: read the complaint again.');
     if (earlier.sent) return recordWithRetries(earlier.sent, request.record, pause);
     const waitLeft = earlier.released ? 0 : earlier.claimedAtMs + SEND_EVIDENCE_WINDOW_MS - realTime();
     if (waitLeft <= 0) {
@@ -91,7 +105,7 @@ export async function sendOnce<Recorded = SentEmail>(request: SendOnceRequest<Re
         attempt.claimedAtMs = next.claimedAtMs;
         break;
       }
-    } else if (request.whileUnconfirmed === 'refuse') {
+    } else if (request.whileUnconfirmed === 'refuse' || another) {
       throw new EmailBeingSent(Math.ceil(waitLeft / 1000));
     } else {
       await pause(Math.min(EVIDENCE_POLL_MS, waitLeft));

@@ -328,7 +328,8 @@ export const UNFINISHED_REQUEST_GRACE_MS = 60_000;
  * report is kept, delivery-evidence.ts), then the staff change writes the history entry (and, under an
  * Idempotency-Key, the key's answer). A request that failed after the send finds its e-mail when retried and
  * only writes what is missing: the customer gets one e-mail whatever failed. Of requests racing with the same
- * question, one sends and the others get a 409 with Retry-After (the e-mail's claim) or its answer.
+ * question, one sends and the others get a 409 with Retry-After (the e-mail's claim) or its answer; of requests
+ * racing with different questions, one sends and the others get a 409 and send nothing (the claim's slot).
  */
 export async function requestInformation(id: string, request: z.infer<typeof informationRequestSchema>, staff: StaffMember, ports: StaffPorts) {
   let complaint = await readComplaint(id, staff, ports);
@@ -351,10 +352,12 @@ export async function requestInformation(id: string, request: z.infer<typeof inf
   }
   const sent = await sendOnce(
     {
-      // One e-mail per question after the last one: requests racing with the same question share its claim.
+      // One e-mail per question after the last one: requests racing with the same question share its claim, and
+      // one with another question is refused until that one is recorded (409), so every question sent has its entry.
       email: {
         complaintId: id,
         name: `information request after ${earlier?.messageId ?? 'none'} by ${staff.id}: ${sendClaimKey(question)}`,
+        slot: `information request after ${earlier?.messageId ?? 'none'}`,
         record: 'informationRequest',
       },
       recorded: unfinished && { messageId: unfinished.messageId, sentAt: unfinished.sentAt },

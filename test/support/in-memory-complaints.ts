@@ -261,7 +261,7 @@ export function inMemorySendClaims() {
     async takeOver(earlier, next) {
       const stored = own(earlier);
       if (!stored) return false;
-      Object.assign(stored, { attempt: next.attempt, claimedAtMs: next.claimedAtMs, released: false });
+      Object.assign(stored, { attempt: next.attempt, claimedAtMs: next.claimedAtMs, released: false, email: next.email });
       return true;
     },
     async release(claim) {

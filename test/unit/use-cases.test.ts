@@ -357,6 +357,28 @@ describe('staff e-mails: sent once and recorded, whatever fails', () => {
     ]);
   });
 
+  it('of two different questions asked at once, one is e-mailed and recorded; the other is refused (409) and sends nothing', async () => {
+    const { ports, file, store, sent } = world();
+    const { id } = await file();
+    const colleague = { ...supervisor, id: 'anna.supervisor', name: 'Anna' };
+    const before = sent.length;
+    const answers = await Promise.allSettled([
+      requestInformation(id, { question }, supervisor, ports),
+      requestInformation(id, { question: 'Proszę podać numer seryjny urządzenia.' }, colleague, ports),
+    ]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = answers.find((answer): answer is PromiseRejectedResult => answer.status === 'rejected')!;
+    expect(refused.reason).toMatchObject({ status: 409 });
+    // Every question e-mailed has its entry.
+    expect(sent.length - before).toBe(1);
+    expect(store.historyOf(id).filter((entry) => entry.action === 'information_requested')).toHaveLength(1);
+
+    // Asked again once the first is recorded, the second question goes out as a new one, with its own entry.
+    await requestInformation(id, { question: 'Proszę podać numer seryjny urządzenia.' }, colleague, ports);
+    expect(sent.length - before).toBe(2);
+    expect(store.historyOf(id).filter((entry) => entry.action === 'information_requested')).toHaveLength(2);
+  });
+
   it('an information request SES refused sends one e-mail when retried', async () => {
     const { ports, file, store, sent, refuseCall } = world();
     const { id } = await file();
