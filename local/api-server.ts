@@ -311,8 +311,13 @@ function toEvent(
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   // The local server is also the CloudFront in front of the API: it adds the origin header CloudFront adds
-  // (lib/web.ts), replacing one a caller sent, so CloudFront-Viewer-Address is believed as it is behind CloudFront.
-  if (process.env.ORIGIN_VERIFY) headers[ORIGIN_VERIFY_HEADER] = process.env.ORIGIN_VERIFY;
+  // (lib/web.ts), replacing one a caller sent, and, as CloudFront does, writes CloudFront-Viewer-Address from the
+  // connection itself, replacing one a caller sent: believed behind CloudFront, it must be CloudFront's. (Tests
+  // that need several clients connect from several loopback addresses: test/support/client-fetch.ts.)
+  if (process.env.ORIGIN_VERIFY) {
+    headers[ORIGIN_VERIFY_HEADER] = process.env.ORIGIN_VERIFY;
+    headers['cloudfront-viewer-address'] = viewerAddress(request.socket);
+  }
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   // A text body goes to the handler as text only when it is valid UTF-8; otherwise as the bytes sent
@@ -369,4 +374,10 @@ function send(response: http.ServerResponse, result: APIGatewayProxyStructuredRe
   if (bytes) response.end(bytes);
   else if (result.body === undefined) response.end();
   else response.end(result.body, 'utf8');
+}
+
+/** CloudFront-Viewer-Address as CloudFront writes it: the viewer's IP, a colon, its port (an IPv6 address unbracketed). */
+function viewerAddress(socket: { remoteAddress?: string; remotePort?: number }): string {
+  const address = (socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return `${address}:${socket.remotePort ?? 0}`;
 }

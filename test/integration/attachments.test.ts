@@ -8,6 +8,7 @@ import { demoCredentials, signedHeaders } from '../../cli/signing';
 import { adminApi } from '../../cli/admin-api';
 import { commands } from '../../cli/commands';
 import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+import { fetchFrom } from '../support/client-fetch';
 
 // Attachments end to end against the local product (issue 12): upload slots, presigned POSTs to the S3 stand-in,
 // the checks at intake, the kept files, and the staff's short-lived links. The stand-in's front refuses what S3
@@ -35,10 +36,10 @@ interface Slot {
   expiresAt: string;
 }
 
-async function slots(files: { name: string; type: string; size: number }[], client = '198.51.100.77') {
-  return fetch(`${runtime.urls.api}/complaints/attachments`, {
+async function slots(files: { name: string; type: string; size: number }[], client = '127.0.0.77') {
+  return fetchFrom(client)(`${runtime.urls.api}/complaints/attachments`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'cloudfront-viewer-address': `${client}:5000` },
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ files }),
   });
 }

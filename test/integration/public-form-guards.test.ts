@@ -1,13 +1,13 @@
 import type { Runtime } from '../../local/runtime';
 import { dynamo } from '../../lambdas/adapters/clients';
 import { mailbox, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+import { fetchFrom, newClientAddress } from '../support/client-fetch';
 
 // The public form's guards against abuse (issue 12, "Abuse"): the honeypot, the per-client limit on
 // POST /complaints, and pages (never problem+json) for a plain form post that fails as a whole.
 
 const LIMIT = 3;
 let runtime: Runtime;
-let clients = 0;
 
 beforeAll(async () => {
   runtime = await startLocalProduct({ intakeLimitPerClient: LIMIT, log: () => undefined });
@@ -16,11 +16,11 @@ afterAll(async () => {
   await runtime.stop();
 });
 
-/** Each test posts as a client of its own (the viewer address CloudFront adds), so the limits do not mix. */
-function newClient(): string {
-  clients += 1;
-  return `198.51.100.${clients}:4${String(clients).padStart(4, '0')}`;
-}
+/**
+ * Each test posts as a client of its own, so the limits do not mix: from a loopback address no other test used,
+ * which the local server, as CloudFront, passes on as the viewer's address (test/support/client-fetch.ts).
+ */
+const newClient = newClientAddress;
 
 const asForm = (values: Record<string, string>) => new URLSearchParams(values).toString();
 const formComplaint = {
@@ -33,11 +33,9 @@ const formComplaint = {
 };
 
 function post(client: string, body: string, kind: 'json' | 'form', headers: Record<string, string> = {}) {
-  return fetch(`${runtime.urls.api}/complaints`, {
+  return fetchFrom(client)(`${runtime.urls.api}/complaints`, {
     method: 'POST',
-    redirect: 'manual',
     headers: {
-      'cloudfront-viewer-address': client,
       ...(kind === 'json'
         ? { 'content-type': 'application/json' }
         : { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html,application/xhtml+xml' }),
@@ -118,6 +116,9 @@ describe('the per-client limit on POST /complaints', () => {
     expect(problem).toMatchObject({ status: 429, type: 'https://reklamacje.example/problems/too-many-attempts' });
     expect(problem.detail).toMatch(/Try again in \d+ minutes/);
     expect(await complaintCount()).toBe(before);
+    // Naming another address of its own does not free it: the viewer's address is where it connects from.
+    const disguised = await post(client, JSON.stringify(validComplaint), 'json', { 'cloudfront-viewer-address': '203.0.113.9:4000' });
+    expect(disguised.status).toBe(429);
     // Another client is not held up by this one.
     expect((await post(newClient(), JSON.stringify(validComplaint), 'json')).status).toBe(201);
   });
@@ -157,10 +158,9 @@ describe('a plain form post that fails as a whole gets a page, not problem+json'
   });
 
   it('413 from the English form says so in English (the language travels in the form address)', async () => {
-    const response = await fetch(`${runtime.urls.api}/complaints?lang=en`, {
+    const response = await fetchFrom(newClient())(`${runtime.urls.api}/complaints?lang=en`, {
       method: 'POST',
-      redirect: 'manual',
-      headers: { 'cloudfront-viewer-address': newClient(), 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
       body: asForm({ ...formComplaint, language: 'en', description: 'x'.repeat(70 * 1024) }),
     });
     expect(response.status).toBe(413);
@@ -196,10 +196,9 @@ describe('a plain form post that fails as a whole gets a page, not problem+json'
     '415: a browser posting %s gets the form, in the language of the page it came from',
     async (contentType) => {
       const before = await complaintCount();
-      const response = await fetch(`${runtime.urls.api}/complaints?lang=en`, {
+      const response = await fetchFrom(newClient())(`${runtime.urls.api}/complaints?lang=en`, {
         method: 'POST',
-        redirect: 'manual',
-        headers: { 'cloudfront-viewer-address': newClient(), 'content-type': contentType, accept: 'text/html,application/xhtml+xml' },
+        headers: { 'content-type': contentType, accept: 'text/html,application/xhtml+xml' },
         body: '------x\r\nContent-Disposition: form-data; name="description"\r\n\r\nabc\r\n------x--\r\n',
       });
       expect(response.status).toBe(415);
