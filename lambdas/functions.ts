@@ -137,9 +137,10 @@ export const functions = {
     entry: 'lambdas/handlers/record-delivery.handler.ts',
     description: 'Records what SES reports about e-mails (sent, delivered, bounced) on the complaint and the send-once claims',
     // A Send event: the claim and the record read, the claim updated when the record lacks the e-mail; a delivery:
-    // the e-mail's record updated and its history event put, in one transaction (which needs both actions).
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    grants: [],
+    // the e-mail's record updated and its history event put, in one transaction (which needs both actions). A
+    // bounced answer: the complaint read (its partition: Query), staff alerted by e-mail, sent once (its claim) and recorded.
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    grants: ['email:send'],
     timeout: 10,
     memory: 256,
   },

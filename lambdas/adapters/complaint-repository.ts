@@ -703,6 +703,12 @@ function workflowUpdate(id: string, fact: WorkflowFact): UpdateSpec {
         condition: 'attribute_exists(extension) AND attribute_not_exists(extension.noticeSent) AND attribute_not_exists(extension.lapsedAt)',
         values: { ':value': fact.value },
       };
+    case 'bounceAlert':
+      return {
+        expression: 'SET bounceAlert = :value',
+        condition: 'attribute_not_exists(bounceAlert) OR bounceAlert.bounced <> :bounced',
+        values: { ':value': fact.value, ':bounced': fact.value.bounced },
+      };
     case 'extensionLapsed':
       // Only a complaint whose term runs gets here (the planner looks at the notice after any answer), so it
       // goes back on the due-date lists under the ordinary date.

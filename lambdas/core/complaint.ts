@@ -325,6 +325,8 @@ export const complaintSchema = z.extend(complaintContentSchema, {
   acknowledgedOffline: z.optional(
     z.object({ on: calendarDateSchema, how: z.enum(['handed_over', 'letter', 'phone']), recordedAt: z.isoDateTime, recordedBy: z.string() }),
   ),
+  /** The last answer (or extension notice) the customer's mailbox refused, and the alert staff were sent about it. */
+  bounceAlert: z.optional(z.extend(sentEmailSchema, { bounced: z.string(), record: z.string() })),
   extension: z.optional(
     z.object({
       reason: z.string(),

@@ -104,6 +104,16 @@ export const replyPorts = /* @__PURE__ */ once((): CustomerReplyPorts => ({
  */
 export const deliveryPorts = /* @__PURE__ */ once(() => ({ complaints: complaints(), sendClaims: sendClaims() }));
 
+/** A bounced answer's alert: the mailer and who to tell, made only when an answer bounces. */
+export const bouncedAnswerPorts = /* @__PURE__ */ once(() => ({
+  ...deliveryPorts(),
+  mailer: mailer(),
+  policies: policies(),
+  departments: departments(),
+  now: now,
+  companyName: environment().COMPANY_NAME,
+}));
+
 const mailer = /* @__PURE__ */ once(() => sesMailer(ses(), required(environment(), 'SENDER_ADDRESS'), environment().SES_CONFIGURATION_SET));
 
 /** What a change that e-mails and wakes the workflow needs, whether the workflow or staff make it. */

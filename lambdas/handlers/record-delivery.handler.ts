@@ -1,4 +1,5 @@
-import { deliveryPorts } from './compose';
+import { bouncedAnswerPorts, deliveryPorts } from './compose';
+import { alertBouncedAnswer } from '../use-cases/bounced-answer';
 import { log } from '../adapters/logger';
 import { evidenceFromSesEvent, sendEvidenceFromSesEvent, sesEventSchema } from '../core/delivery-evidence';
 
@@ -7,7 +8,8 @@ import { evidenceFromSesEvent, sendEvidenceFromSesEvent, sesEventSchema } from '
  * kept on the send-once claim of its attempt when the complaint does not record that e-mail yet (send-once.ts:
  * a retry completes the record from it instead of sending again); the others are kept on the e-mail's record.
  * An event about an e-mail we did not tag, or one we cannot match, is logged and dropped: retrying could not
- * make it match.
+ * make it match. A bounce of the answer (or of the notice extending its term) alerts the supervisor and the
+ * department, who still can post the letter or reach the customer another way (use-cases/bounced-answer.ts).
  */
 export const handler = async (event: unknown): Promise<void> => {
   const parsed = sesEventSchema.safeParse(event);
@@ -25,4 +27,8 @@ export const handler = async (event: unknown): Promise<void> => {
   if (!evidence) return;
   const recorded = await deliveryPorts().complaints.recordDelivery(evidence);
   log.info('delivery evidence', { complaintId: evidence.complaintId, record: evidence.record, delivery: evidence.delivery, recorded });
+  // After the record, so that a retry of this event (EventBridge's, after a failure here) finds it and alerts once.
+  if (evidence.delivery === 'bounced' && (await alertBouncedAnswer(evidence, bouncedAnswerPorts()))) {
+    log.warn('answer bounced: staff alerted', { complaintId: evidence.complaintId, record: evidence.record });
+  }
 };

@@ -145,6 +145,8 @@ export type WorkflowFact =
   | { kind: 'reminder'; offset: number; value: SentEmail & { escalation: boolean } }
   | { kind: 'decisionSent'; value: SentEmail }
   | { kind: 'extensionNotice'; value: SentEmail }
+  /** Staff were told that the customer's mailbox refused the answer (message `bounced`), once per such message. */
+  | { kind: 'bounceAlert'; value: SentEmail & { bounced: string; record: string } }
   /** The extension's notice could not go out within the ordinary term: the ordinary due date stands again. */
   | { kind: 'extensionLapsed'; at: string; responseDueBy: CalendarDate; internalTarget: CalendarDate }
   | { kind: 'deadlinePassed'; value: NonNullable<Complaint['deadlinePassed']>; status?: ComplaintStatus }

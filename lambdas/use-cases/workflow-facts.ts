@@ -26,6 +26,12 @@ export function historyEntryOf(fact: WorkflowFact): HistoryEntry | undefined {
       return entry(fact.value.sentAt, 'decision_sent', { messageId: fact.value.messageId });
     case 'extensionNotice':
       return entry(fact.value.sentAt, 'extension_notice_sent', { messageId: fact.value.messageId });
+    case 'bounceAlert':
+      return entry(fact.value.sentAt, 'bounce_alert_sent', {
+        bounced: fact.value.bounced,
+        record: fact.value.record,
+        messageId: fact.value.messageId,
+      });
     case 'extensionLapsed':
       return entry(fact.at, 'extension_lapsed', { responseDueBy: fact.responseDueBy });
     case 'deadlinePassed':

@@ -19,7 +19,7 @@ const servicesUsed: Record<FunctionName, Service[]> = {
   // Secrets Manager for the sources' secrets, read once per cold start (lambdas/adapters/webhook-sources-store.ts).
   webhookIntake: ['dynamodb', 'secrets-manager'],
   customerStatus: ['dynamodb', 'sfn'], // a customer's reply wakes the waiting workflow
-  recordDelivery: ['dynamodb'],
+  recordDelivery: ['dynamodb', 'sesv2'], // a bounced answer alerts staff
   workflowStarter: ['sfn'],
   registerWait: ['dynamodb', 'sfn'],
   advanceComplaint: ['dynamodb', 'sesv2', 'sfn'],

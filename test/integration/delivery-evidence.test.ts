@@ -1,6 +1,7 @@
 import type { Runtime } from '../../local/runtime';
 import { handlerOf } from '../../local/handlers';
-import { postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
+import { asStaff, demoStaff } from '../support/staff-event';
 import { COMPLAINTS_TABLE } from '../../local/dynamodb';
 import { dynamoDocumentClient, UpdateCommand } from '../../lambdas/adapters/aws-wire/dynamodb-api';
 import { dynamoSendClaims } from '../../lambdas/adapters/send-claims';
@@ -117,4 +118,36 @@ it("answers SES's Send event for an e-mail already recorded with one read of the
   const evidence = { complaintId: id, key: claim.key, attempt: claim.attempt, messageId, at: '2026-11-23T10:00:00.000Z' };
   expect(await claims.keepSendEvidence({ ...evidence, record: 'acknowledgement' })).toBe(false);
   expect(operations).toEqual(['DynamoDB_20120810.GetItem']);
+});
+
+it("alerts the supervisor and the department once when the customer's mailbox refuses the answer", async () => {
+  const { id } = await acknowledged();
+  const supervisor = demoStaff((staff) => staff.role === 'supervisor');
+  const current = (await asStaff(supervisor, 'GET', '/admin/complaints/{id}', { pathParameters: { id } })).body;
+  const decided = await asStaff(supervisor, 'POST', '/admin/complaints/{id}/decision', {
+    pathParameters: { id },
+    body: { outcome: 'accepted', remedy: 'repair', version: current.version },
+  });
+  expect(decided.statusCode).toBe(200);
+  await runtime.settled();
+  const stored = (await storedItems(runtime)).find((item) => item.id?.S === id)!;
+  const messageId = stored.decisionSent.M.messageId.S as string;
+  const reference = stored.reference.S as string;
+
+  for (let delivery = 0; delivery < 2; delivery += 1) {
+    // EventBridge delivers at least once: the same event twice alerts once.
+    await handlerOf('recordDelivery')(sesEvent('Bounce', messageId, id, 'decisionSent'));
+  }
+  const alerts = (await mailbox(runtime)).filter((email) => email.subject === `Odpowiedź nie dotarła: reklamacja ${reference}`);
+  expect(alerts).toHaveLength(1);
+  expect(alerts[0]!.body.text).toContain('art. 61 KC');
+  const events = (await storedItems(runtime)).filter((item) => item.PK?.S === `COMPLAINT#${id}` && item.SK?.S.startsWith('EVENT#'));
+  expect(events.map((event) => event.action?.S)).toEqual(expect.arrayContaining(['email_bounced', 'bounce_alert_sent']));
+});
+
+it('sends no alert for a bounced acknowledgement', async () => {
+  const { id, messageId } = await acknowledged();
+  const before = (await mailbox(runtime)).length;
+  await handlerOf('recordDelivery')(sesEvent('Bounce', messageId, id));
+  expect((await mailbox(runtime)).length).toBe(before);
 });

@@ -50,6 +50,8 @@ export function inMemoryComplaints() {
         return !complaint.reminders?.[String(fact.offset)];
       case 'decisionSent':
         return Boolean(complaint.decision) && !complaint.decisionSent;
+      case 'bounceAlert':
+        return complaint.bounceAlert?.bounced !== fact.value.bounced;
       case 'extensionNotice':
       case 'extensionLapsed':
         return Boolean(complaint.extension) && !complaint.extension?.noticeSent && !complaint.extension?.lapsedAt;
@@ -95,6 +97,9 @@ export function inMemoryComplaints() {
         return;
       case 'extensionNotice':
         complaint.extension = { ...complaint.extension!, noticeSent: fact.value };
+        return;
+      case 'bounceAlert':
+        complaint.bounceAlert = fact.value;
         return;
       case 'extensionLapsed':
         complaint.extension = { ...complaint.extension!, lapsedAt: fact.at };

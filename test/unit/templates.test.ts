@@ -8,6 +8,7 @@ import {
   escapeHtml,
   extensionNoticeEmail,
   formatCalendarDate,
+  bouncedAnswerAlertEmail,
   informationRequestEmail,
   reminderEmail,
   type RenderedEmail,
@@ -140,6 +141,20 @@ const templates: TemplateCase[] = [
         reason: text ?? 'Czekamy na dane od operatora kart.',
         stillToEstablish: text ?? 'Czy transakcja została autoryzowana.',
         newResponseDueBy: '2027-01-25',
+      }),
+  },
+  {
+    name: 'bounced answer alert',
+    dates: ['2026-12-07'],
+    render: (language, { text, reference = REFERENCE } = {}) =>
+      bouncedAnswerAlertEmail({
+        language,
+        companyName: text ?? 'Sklep AGD',
+        reference,
+        departmentName: text ?? 'Reklamacje',
+        what: 'decision',
+        responseDueBy: '2026-12-07',
+        metBy: 'receipt',
       }),
   },
   {

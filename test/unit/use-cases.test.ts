@@ -13,6 +13,7 @@ import {
   type StaffPorts,
 } from '../../lambdas/use-cases/staff-actions';
 import { computeInternalTarget } from '../../lambdas/core/deadline-policy';
+import { alertBouncedAnswer } from '../../lambdas/use-cases/bounced-answer';
 import { keyedStaffWrite } from '../../lambdas/use-cases/staff-idempotency';
 import { submitPublicForm } from '../../lambdas/use-cases/submit-complaint';
 import { advanceComplaint, type StepPorts } from '../../lambdas/use-cases/workflow-steps';
@@ -588,5 +589,42 @@ describe("the customer's answer to an information request", () => {
     ]);
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(store.historyOf(id).filter((entry) => entry.action === 'customer_replied')).toHaveLength(1);
+  });
+});
+
+describe('an answer the customer never received (a permanent bounce)', () => {
+  it('alerts the supervisor, copying the department, once per bounced message, with the fallback for a receipt policy', async () => {
+    const { ports, file, sent, store } = world();
+    const { id } = await file();
+    await advanceComplaint(id, ports);
+    await recordDecision(id, { outcome: 'accepted', remedy: 'replacement', version: 1 }, supervisor, ports);
+    await advanceComplaint(id, ports);
+    const { decisionSent } = (await ports.complaints.get(id))!;
+    const bounce = {
+      complaintId: id,
+      record: 'decisionSent' as const,
+      messageId: decisionSent!.messageId,
+      delivery: 'bounced' as const,
+      at: NOW.toISOString(),
+    };
+    const before = sent.length;
+    expect(await alertBouncedAnswer(bounce, ports)).toBe(true);
+    expect(await alertBouncedAnswer(bounce, ports)).toBe(true);
+    const alerts = sent.slice(before);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ to: expect.stringMatching(/@/), cc: [expect.stringMatching(/@/)] });
+    expect(alerts[0]!.text).toContain('dopiero, gdy dotrze do klienta (art. 61 KC)');
+    expect(store.historyOf(id).filter((entry) => entry.action === 'bounce_alert_sent')).toHaveLength(1);
+  });
+
+  it('sends nothing for a bounced acknowledgement, or for a delivered answer', async () => {
+    const { ports, file, sent } = world();
+    const { id } = await file();
+    await advanceComplaint(id, ports);
+    const before = sent.length;
+    const evidence = { complaintId: id, messageId: 'message-1', at: NOW.toISOString() };
+    expect(await alertBouncedAnswer({ ...evidence, record: 'acknowledgement', delivery: 'bounced' }, ports)).toBe(false);
+    expect(await alertBouncedAnswer({ ...evidence, record: 'decisionSent', delivery: 'delivered' }, ports)).toBe(false);
+    expect(sent.length).toBe(before);
   });
 });

@@ -5,6 +5,7 @@ export { reminderEmail, type ReminderEmailInput } from './reminder-email';
 export { decisionEmail, decisionInputOf, decisionLetter, type DecisionEmailInput } from './decision-email';
 export { deemedAcceptedEmail, type DeemedAcceptedEmailInput } from './deemed-accepted-email';
 export { deadlinePassedAlertEmail, type DeadlinePassedAlertEmailInput } from './deadline-passed-alert-email';
+export { bouncedAnswerAlertEmail, type BouncedAnswerAlertEmailInput } from './bounced-answer-alert-email';
 export { extensionNoticeEmail, type ExtensionNoticeEmailInput } from './extension-notice-email';
 export { informationRequestEmail, type InformationRequestEmailInput } from './information-request-email';
 export { customerReplyEmail, type CustomerReplyEmailInput } from './customer-reply-email';
