@@ -400,6 +400,11 @@ export function dynamoComplaintRepository(client: DynamoDocumentClient, tableNam
       throw new Error(`Complaint ${complaint.id} could not be stored after ${SEQUENCE_ATTEMPTS} attempts`);
     },
 
+    async intakeAnswer(scope, key) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: keys.idempotency(scope, key), ConsistentRead: true }));
+      return Item ? { fingerprint: String(Item.fingerprint), receipt: Item.answer as ComplaintReceipt } : undefined;
+    },
+
     async get(id) {
       return toComplaint(await complaintWithSubmission(id));
     },

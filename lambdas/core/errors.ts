@@ -42,6 +42,37 @@ export class MalformedRequest extends DomainError {
   readonly title = 'The request body could not be read';
 }
 
+/**
+ * A header the request needs is absent (a Shopify delivery without X-Shopify-Event-Id): the body may be fine, so
+ * the problem names the header (`header`) rather than saying the body could not be read.
+ */
+export class MissingHeader extends DomainError {
+  override name = 'MissingHeader';
+  readonly status = 400;
+  readonly type = 'missing-header';
+  readonly title = 'A required request header is missing';
+  constructor(
+    readonly header: string,
+    why: string,
+  ) {
+    super(`The header ${header} is required: ${why}`);
+  }
+}
+
+/** A header the request carries cannot be read (X-Shopify-Triggered-At that is not a date); `header` names it. */
+export class InvalidHeader extends DomainError {
+  override name = 'InvalidHeader';
+  readonly status = 400;
+  readonly type = 'invalid-header';
+  readonly title = 'A request header has a value that cannot be read';
+  constructor(
+    readonly header: string,
+    why: string,
+  ) {
+    super(`The header ${header} ${why}`);
+  }
+}
+
 export class ValidationFailed extends DomainError {
   override name = 'ValidationFailed';
   readonly status = 422;

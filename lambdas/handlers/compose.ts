@@ -19,6 +19,7 @@ import { newReference } from '../core/reference';
 import type { StaffDirectory } from '../core/staff';
 import { loadCompanyProfile } from '../adapters/company-profile-file';
 import type { StepPorts } from '../use-cases/workflow-steps';
+import type { ComplaintRepository } from '../use-cases/ports';
 import type { LetterPorts, StaffPorts } from '../use-cases/staff-actions';
 import type { SubmitComplaintPorts } from '../use-cases/submit-complaint';
 import { INTAKE_LIMITS, type PublicIntakePorts } from '../use-cases/file-public-complaint';
@@ -56,6 +57,14 @@ export const intakePorts = /* @__PURE__ */ once((): SubmitComplaintPorts => ({
   newId: newComplaintId,
   newReference: () => newReference(),
 }));
+
+/** The webhooks' door: intake whose repository also reads a key's stored answer (receive-webhook.ts). */
+export const webhookIntakePorts = /* @__PURE__ */ once(
+  (): SubmitComplaintPorts & { complaints: Pick<ComplaintRepository, 'create' | 'intakeAnswer'> } => ({
+    ...intakePorts(),
+    complaints: complaints(),
+  }),
+);
 
 /** The public form's door: intake plus the per-client limit's counters and the attachments' bucket and scanner. */
 export const publicIntakePorts = /* @__PURE__ */ once((): PublicIntakePorts => ({

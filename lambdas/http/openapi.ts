@@ -38,6 +38,8 @@ const problemSchema = z.object({
   detail: z.optional(z.string()),
   instance: z.optional(z.string()),
   errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
+  /** The request header a `missing-header` or `invalid-header` problem is about. */
+  header: z.optional(z.string()),
 });
 
 // Read as requests (io 'input': what a client may send) and as answers (io 'output': what it gets back).
@@ -202,8 +204,11 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'The canonical event: a shop, plugin or connector files a complaint',
           description:
             'Sent to POST /webhooks/{source} of a Standard Webhooks source, signed with webhook-id, webhook-timestamp (within 5 minutes) ' +
-            'and webhook-signature (v1, HMAC-SHA256 with the whsec_ secret). webhook-id is the delivery key: every retry gets the same ' +
-            'receipt. Shopify, WooCommerce and Shoper sources send their own payloads, which are mapped to this event.',
+            'and webhook-signature (v1, HMAC-SHA256 with the whsec_ secret). An event naming data.returnId is keyed by the return ' +
+            '(source, data.orderId, data.returnId): every later message about it, whatever its webhook-id or body, gets the first ' +
+            'receipt; without one, webhook-id is the delivery key. timestamp is when the customer lodged the complaint: the term ' +
+            'counts from that day, so it may be at most 7 days old, not before data.purchaseDate, and at most 3 hours ahead. ' +
+            'Shopify, WooCommerce and Shoper sources send their own payloads, which are mapped to this event.',
           requestBody: {
             required: true,
             content: { 'application/json': { schema: requests.refOf(complaintCreatedEventSchema), example: complaintCreatedExample } },
@@ -214,7 +219,10 @@ export function openApiDocument(): Record<string, unknown> {
               content: { 'application/json': { schema: answers.refOf(complaintReceiptSchema) } },
             },
             '401': { description: 'The signature does not verify, or the timestamp is more than 5 minutes off' },
-            '422': { description: 'A field the complaint needs is missing or invalid (errors name each one); nothing is stored' },
+            '422': {
+              description:
+                'A field the complaint needs is missing or invalid (errors name each one), or timestamp cannot be the day of receipt; nothing is stored',
+            },
           },
         },
       },

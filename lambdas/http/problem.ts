@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import { DomainError, ValidationFailed, type PassesByItself } from '../core/errors';
+import { DomainError, InvalidHeader, MissingHeader, ValidationFailed, type PassesByItself } from '../core/errors';
 import { errorFields, log } from '../adapters/logger';
 
 export const PROBLEM_TYPE_BASE = 'https://reklamacje.example/problems/';
@@ -26,6 +26,8 @@ export function problemResponse(error: unknown, instance?: string, request: Requ
       ...(instance ? { instance } : {}),
     };
     if (error instanceof ValidationFailed) body.errors = error.issues;
+    // RFC 9457 §3.2: an extension member names what was wrong, as `errors` does for fields.
+    if (error instanceof MissingHeader || error instanceof InvalidHeader) body.header = error.header;
     // RFC 9110 §10.2.3: when to ask again; every 409 says it (errors.ts): a request still in progress, or a
     // change that raced another.
     const { retryAfterSeconds } = error as Partial<PassesByItself>;

@@ -112,7 +112,7 @@ export const routes = [
     authorization: 'none',
     action: 'receiveWebhook',
     summary:
-      "A shop's signed webhook (Standard Webhooks, Shopify, WooCommerce or Shoper, as the source is configured): verified over the raw body, mapped to the canonical complaint.created event (the body shown: what a Standard Webhooks source sends) and filed once per delivery",
+      "A shop's signed webhook (Standard Webhooks, Shopify, WooCommerce or Shoper, as the source is configured): verified over the raw body, mapped to the canonical complaint.created event (the body shown: what a Standard Webhooks source sends) and filed once per return (once per delivery when it names no return)",
     request: { body: complaintCreatedEventSchema },
     responses: {
       200: {

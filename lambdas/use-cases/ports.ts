@@ -16,6 +16,11 @@ export interface ComplaintRepository {
    * no other complaint may name it.
    */
   create(newComplaint: NewComplaint): Promise<CreateOutcome>;
+  /**
+   * The answer `create` stored under an intake Idempotency-Key, unless none is: a door that would refuse a new
+   * complaint (a webhook dated too long ago) still answers a request already filed under the key.
+   */
+  intakeAnswer(scope: string, key: string): Promise<{ fingerprint: string; receipt: ComplaintReceipt } | undefined>;
   get(id: string): Promise<Complaint | undefined>;
   findByReference(reference: string): Promise<Complaint | undefined>;
   /**

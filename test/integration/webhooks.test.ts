@@ -1,4 +1,5 @@
 import type { Runtime } from '../../local/runtime';
+import { MAX_EVENT_AGE_SECONDS } from '../../lambdas/core/complaint-created-event';
 import { demoCredentials, signedHeaders } from '../../cli/signing';
 import { mailbox, startLocalProduct, storedItems } from '../support/local-product';
 import { demoStaff } from '../support/staff-event';
@@ -41,6 +42,20 @@ async function asSupervisor(method: 'GET' | 'POST', path: string, body?: unknown
   const response = await fetch(url, { method, headers, body: text });
   // JSON.parse's any: the test reads the answer by path.
   return { status: response.status, body: JSON.parse(await response.text()) };
+}
+
+/**
+ * The fixtures are dated 23 November 2026 (the unit tests pin their clock there); the local product runs on
+ * today's, which refuses an event more than 7 days old, so these deliveries are dated now.
+ */
+function shopifyReturn(id: number, order?: Record<string, unknown>) {
+  return {
+    ...shopifyReturnRequest,
+    id,
+    admin_graphql_api_id: `gid://shopify/Return/${id}`,
+    requested_at: new Date().toISOString(),
+    ...(order ? { order } : {}),
+  };
 }
 
 function post(source: string, delivery: Delivery): Promise<Response> {
@@ -107,7 +122,7 @@ describe('POST /webhooks/{source}', () => {
   });
 
   it('Shopify returns/request: answered at once; the workflow reads the order (the stand-in) and acknowledges to its customer', async () => {
-    const returnRequest = { ...shopifyReturnRequest, id: 76, admin_graphql_api_id: 'gid://shopify/Return/76' };
+    const returnRequest = shopifyReturn(76);
     const response = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-1' }));
     expect(response.status).toBe(200);
     const receipt = (await response.json()) as { reference: string };
@@ -126,7 +141,7 @@ describe('POST /webhooks/{source}', () => {
   });
 
   it('Shopify returns/request while the Admin API is down: stored at once; the workflow retries until the shop answers, then acknowledges', async () => {
-    const returnRequest = { ...shopifyReturnRequest, id: 77, admin_graphql_api_id: 'gid://shopify/Return/77' };
+    const returnRequest = shopifyReturn(77);
     const asked = runtime.shopifyAdmin.requests.length;
     runtime.shopifyAdmin.failNext({ status: 503 }, 2);
     const response = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-down' }));
@@ -140,12 +155,7 @@ describe('POST /webhooks/{source}', () => {
   });
 
   it('Shopify returns/request for an order the shop does not have: stored and routed, the lookup failed with a reason staff read, and no acknowledgement', async () => {
-    const orphan = {
-      ...shopifyReturnRequest,
-      id: 78,
-      admin_graphql_api_id: 'gid://shopify/Return/78',
-      order: { id: 999, admin_graphql_api_id: 'gid://shopify/Order/999', name: '#999' },
-    };
+    const orphan = shopifyReturn(78, { id: 999, admin_graphql_api_id: 'gid://shopify/Order/999', name: '#999' });
     const response = await post('shopify-demo', shopifyWebhook(orphan, { eventId: 'evt-http-orphan' }));
     expect(response.status).toBe(200);
     const receipt = (await response.json()) as { responseDueBy: string };
@@ -162,7 +172,7 @@ describe('POST /webhooks/{source}', () => {
   });
 
   it('Shopify returns/request whose shop refuses the access token: the lookup failed with the reason, without retrying', async () => {
-    const returnRequest = { ...shopifyReturnRequest, id: 79, admin_graphql_api_id: 'gid://shopify/Return/79' };
+    const returnRequest = shopifyReturn(79);
     const asked = runtime.shopifyAdmin.requests.length;
     runtime.shopifyAdmin.failNext({ status: 401 }, 1);
     expect((await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-401' }))).status).toBe(200);
@@ -174,7 +184,7 @@ describe('POST /webhooks/{source}', () => {
   });
 
   it('Shopify returns/request while the Admin API stays down past every retry: the lookup failed with the last error, and the workflow went on', async () => {
-    const returnRequest = { ...shopifyReturnRequest, id: 80, admin_graphql_api_id: 'gid://shopify/Return/80' };
+    const returnRequest = shopifyReturn(80);
     const asked = runtime.shopifyAdmin.requests.length;
     runtime.shopifyAdmin.failNext({ status: 503 }, 1_000);
     expect((await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-gone' }))).status).toBe(200);
@@ -191,7 +201,7 @@ describe('POST /webhooks/{source}', () => {
 
   it('a decision on a Shopify complaint is reported to the shop, retried while the shop is down: accepted approves the return, rejected declines it with our justification', async () => {
     const decide = async (returnNumber: number, decision: Record<string, unknown>, shopDownFor = 0) => {
-      const returnRequest = { ...shopifyReturnRequest, id: returnNumber, admin_graphql_api_id: `gid://shopify/Return/${returnNumber}` };
+      const returnRequest = shopifyReturn(returnNumber);
       const filed = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: `evt-decide-${returnNumber}` }));
       const { id } = (await filed.json()) as { id: string };
       await runtime.settled();
@@ -231,7 +241,13 @@ describe('POST /webhooks/{source}', () => {
     const ping = await post('woocommerce-demo', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'webhook_id=12' });
     expect(ping.status).toBe(200);
     expect(await itemCount()).toBe(before);
-    const order = wooCommerceOrder({ id: 'RMA-HTTP-WC', reason: 'broken', description: 'Pęknięta obudowa czajnika.', desired_remedy: 'repair' });
+    const order = wooCommerceOrder({
+      id: 'RMA-HTTP-WC',
+      reason: 'broken',
+      description: 'Pęknięta obudowa czajnika.',
+      desired_remedy: 'repair',
+      requested_at: new Date().toISOString(),
+    });
     const [first, second] = await Promise.all([
       post('woocommerce-demo', wooCommerceWebhook(order)),
       post('woocommerce-demo', wooCommerceWebhook(order)),
@@ -247,6 +263,97 @@ describe('POST /webhooks/{source}', () => {
     expect(response.status).toBe(422);
     const problem = (await response.json()) as { errors: { field: string }[] };
     expect(problem.errors.map((error) => error.field)).toEqual(['data.customer.email']);
+    expect(await itemCount()).toBe(before);
+  });
+
+  describe('an event date that cannot be the day of receipt: 422 on the platform’s field, nothing stored', () => {
+    async function refusedOn(source: string, delivery: Delivery): Promise<string[]> {
+      const before = await itemCount();
+      const response = await post(source, delivery);
+      expect(response.status).toBe(422);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      const problem = (await response.json()) as { errors: { field: string }[] };
+      expect(await itemCount()).toBe(before);
+      return problem.errors.map((error) => error.field);
+    }
+
+    it('Standard Webhooks: backdated to 2020 against a purchase of October 2026, 1995, 0000 and 9999', async () => {
+      for (const timestamp of ['2020-01-01T10:00:00Z', '1995-06-01T10:00:00Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z']) {
+        const event = { ...canonicalEvent({ returnId: `RMA-HTTP-D${timestamp.slice(0, 4)}` }), timestamp };
+        expect(await refusedOn('demo-shop', standardWebhook(event, { id: `msg_http_d${timestamp.slice(0, 4)}` }))).toEqual(['timestamp']);
+      }
+      expect(await complaintsFrom('RMA-HTTP-D2020')).toHaveLength(0);
+    });
+
+    it('WooCommerce and Shopify: requested_at in 2020 and in 9999', async () => {
+      for (const requestedAt of ['2020-01-01T00:00:00Z', '9999-12-31T23:30:00Z']) {
+        const year = requestedAt.slice(0, 4);
+        const order = wooCommerceOrder({
+          id: `RMA-HTTP-WC${year}`,
+          reason: 'broken',
+          description: 'Pęknięta obudowa.',
+          desired_remedy: 'repair',
+          requested_at: requestedAt,
+        });
+        expect(await refusedOn('woocommerce-demo', wooCommerceWebhook(order))).toEqual(['requested_at']);
+        const returnRequest = { ...shopifyReturn(Number(`9${year}`)), requested_at: requestedAt };
+        expect(await refusedOn('shopify-demo', shopifyWebhook(returnRequest, { eventId: `evt-http-${year}` }))).toEqual(['requested_at']);
+      }
+    });
+
+    it('Shoper: a status_date at 25:99, or on 30 February', async () => {
+      for (const statusDate of ['2026-11-23 25:99:00', '2026-02-30 10:14:00']) {
+        expect(await refusedOn('shoper-demo', shoperWebhook({ ...shoperOrder(), status_date: statusDate }))).toEqual(['status_date']);
+      }
+    });
+  });
+
+  it('Standard Webhooks: the same return under two webhook-ids files one complaint; the second gets the first receipt, replayed', async () => {
+    const event = canonicalEvent({ returnId: 'RMA-HTTP-TWICE' });
+    const first = await post('demo-shop', standardWebhook(event, { id: 'msg_first' }));
+    const second = await post('demo-shop', standardWebhook(event, { id: 'msg_second' }));
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.text()).toBe(await first.text());
+    expect(await complaintsFrom('RMA-HTTP-TWICE')).toHaveLength(1);
+  });
+
+  it('a return filed while its date was within 7 days still gets its first receipt once that date is older (read from DynamoDB)', async () => {
+    // Lodged 7 days less 3 seconds ago: taken now, and 7 days and a second old when sent again 4 seconds later.
+    const lodged = new Date(Date.now() - MAX_EVENT_AGE_SECONDS * 1000 + 3_000);
+    const event = { ...canonicalEvent({ returnId: 'RMA-HTTP-AGED' }), timestamp: lodged.toISOString() };
+    const first = await post('demo-shop', standardWebhook(event, { id: 'msg_aged_1' }));
+    expect(first.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, lodged.getTime() + MAX_EVENT_AGE_SECONDS * 1000 + 1_000 - Date.now()));
+    const again = await post('demo-shop', standardWebhook(event, { id: 'msg_aged_2' }));
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.text()).toBe(await first.text());
+    // A return never filed, dated as old, is refused.
+    const otherReturn = { ...canonicalEvent({ returnId: 'RMA-HTTP-AGED-2' }), timestamp: lodged.toISOString() };
+    const other = await post('demo-shop', standardWebhook(otherReturn, { id: 'msg_aged_3' }));
+    expect(other.status).toBe(422);
+    expect(await complaintsFrom('RMA-HTTP-AGED-2')).toHaveLength(0);
+  });
+
+  it('Shopify: the same Return under two X-Shopify-Event-Ids files one complaint', async () => {
+    const returnRequest = shopifyReturn(83);
+    const first = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-83a' }));
+    const second = await post('shopify-demo', shopifyWebhook(returnRequest, { eventId: 'evt-http-83b' }));
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(await second.text()).toBe(await first.text());
+    await runtime.settled();
+    expect(await complaintsFrom('gid://shopify/Return/83')).toHaveLength(1);
+  });
+
+  it('Shopify without X-Shopify-Event-Id: a 400 naming the header, nothing stored', async () => {
+    const before = await itemCount();
+    const delivery = shopifyWebhook(shopifyReturn(84), { eventId: 'evt-http-84' });
+    delete delivery.headers['x-shopify-event-id'];
+    const response = await post('shopify-demo', delivery);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ type: expect.stringMatching(/missing-header$/), header: 'X-Shopify-Event-Id' });
     expect(await itemCount()).toBe(before);
   });
 

@@ -153,6 +153,9 @@ export function inMemoryComplaints() {
       for (const file of complaint.attachments ?? []) attachmentClaims.set(file.id, complaint.id);
       return { outcome: 'created', receipt: receiptOf(complaint) };
     },
+    async intakeAnswer(_scope, key) {
+      return keys.get(key);
+    },
     async get(id) {
       const complaint = complaints.get(id);
       return complaint && deepCopy(complaint);

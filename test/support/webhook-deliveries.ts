@@ -39,8 +39,9 @@ export function standardWebhook(payload: unknown, options: { id: string; at?: Da
   };
 }
 
-export function canonicalEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...complaintCreatedExample, timestamp: new Date().toISOString(), data: { ...complaintCreatedExample.data, ...overrides } };
+/** The documented example with `data` fields overridden, lodged at `at` (now unless given: a test on a pinned clock passes its own). */
+export function canonicalEvent(overrides: Record<string, unknown> = {}, at = new Date()): Record<string, unknown> {
+  return { ...complaintCreatedExample, timestamp: at.toISOString(), data: { ...complaintCreatedExample.data, ...overrides } };
 }
 
 /** Shopify: base64 HMAC-SHA256 of the raw body with the app's secret (shopify.dev, "Verify webhooks"). */

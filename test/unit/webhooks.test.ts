@@ -1,8 +1,23 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { receiptOf, type Complaint } from '../../lambdas/core/complaint';
-import { complaintCreatedEventSchema, complaintCreatedExample } from '../../lambdas/core/complaint-created-event';
-import { DomainError, SignatureInvalid, ValidationFailed, WebhookTimestampOutOfTolerance } from '../../lambdas/core/errors';
+import {
+  complaintCreatedEventSchema,
+  complaintCreatedExample,
+  dateOfReceipt,
+  EVENT_FUTURE_TOLERANCE_SECONDS,
+  MAX_EVENT_AGE_SECONDS,
+} from '../../lambdas/core/complaint-created-event';
+import { warsawWallClockInstant } from '../../lambdas/core/calendar/warsaw-time';
+import {
+  DomainError,
+  InvalidHeader,
+  MissingHeader,
+  SignatureInvalid,
+  ValidationFailed,
+  WebhookTimestampOutOfTolerance,
+} from '../../lambdas/core/errors';
+import { problemResponse } from '../../lambdas/http/problem';
 import { loadPolicyRegistry } from '../../lambdas/core/policy-config';
 import { enrichmentFrom } from '../../lambdas/core/platforms/shopify';
 import { verifyWebhookSignature } from '../../lambdas/core/webhook-signatures';
@@ -47,6 +62,10 @@ function ports(wallClockSeconds = nowSeconds): ReceiveWebhookPorts & { stored: C
         stored.push(structuredClone(complaint));
         if (idempotency) keys.set(idempotency.key, { fingerprint: idempotency.fingerprint, complaint });
         return { outcome: 'created', receipt: receiptOf(complaint) };
+      },
+      async intakeAnswer(_scope: string, key: string) {
+        const held = keys.get(key);
+        return held && { fingerprint: held.fingerprint, receipt: receiptOf(held.complaint) };
       },
     },
     policies: loadPolicyRegistry('consumer'),
@@ -163,7 +182,7 @@ describe('mappings to the canonical complaint.created event', () => {
 
   it('Standard Webhooks: files the canonical event with the shop’s ids, items and reason code as its category', async () => {
     const to = ports();
-    const outcome = await deliver('demo-shop', standardWebhook(canonicalEvent(), { id: 'msg_map', at: NOW }), to);
+    const outcome = await deliver('demo-shop', standardWebhook(canonicalEvent({}, NOW), { id: 'msg_map', at: NOW }), to);
     expect(outcome.outcome).toBe('complaint');
     const [complaint] = to.stored;
     expect(complaint).toMatchObject({
@@ -194,7 +213,7 @@ describe('mappings to the canonical complaint.created event', () => {
 
   it('a canonical event missing what a complaint needs is a 422 naming each field, and nothing is stored', async () => {
     const to = ports();
-    const event = canonicalEvent({ customer: { name: 'Anna Kowalska' }, reason: { code: 'broken' } });
+    const event = canonicalEvent({ customer: { name: 'Anna Kowalska' }, reason: { code: 'broken' } }, NOW);
     const error = await refusal(deliver('demo-shop', standardWebhook(event, { id: 'msg_422', at: NOW }), to));
     expect(error).toBeInstanceOf(ValidationFailed);
     expect((error as ValidationFailed).issues.map((issue) => issue.field)).toEqual(
@@ -310,7 +329,7 @@ describe('mappings to the canonical complaint.created event', () => {
 describe('exactly once', () => {
   it('a redelivery (re-signed later, same webhook-id) gets the same receipt and files nothing new', async () => {
     const to = ports();
-    const event = canonicalEvent();
+    const event = canonicalEvent({}, NOW);
     const first = await deliver('demo-shop', standardWebhook(event, { id: 'msg_once', at: NOW }), to);
     const again = await deliver('demo-shop', standardWebhook(event, { id: 'msg_once', at: new Date(NOW.getTime() + 60_000) }), to);
     expect(to.stored).toHaveLength(1);
@@ -385,5 +404,232 @@ describe('completing a Shopify complaint from its order', () => {
     const enrichment = enrichmentFrom(pending, { email: 'not an address', customerName: 'Anna\u202EKowalska', lineItemTitles: {} });
     expect(enrichment.customer).toEqual({});
     expect(enrichment.lookup).toEqual({ state: 'failed', reason: expect.stringContaining('no usable customer e-mail') });
+  });
+});
+
+describe('the date of receipt an event gives (dateOfReceipt)', () => {
+  const cases: [string, string, string | undefined, { receivedOn?: string; problem?: RegExp }][] = [
+    ['an event of a few minutes ago: its Warsaw day', '2026-11-23T09:14:03Z', '2026-10-30', { receivedOn: '2026-11-23' }],
+    ['23:30 Warsaw time counts from that day, whatever the UTC date', '2026-11-22T22:30:00Z', undefined, { receivedOn: '2026-11-22' }],
+    ['exactly 7 days ago: still taken', '2026-11-16T09:20:00Z', undefined, { receivedOn: '2026-11-16' }],
+    ['7 days and a second ago: refused', '2026-11-16T09:19:59Z', undefined, { receivedOn: '2026-11-16', problem: /more than 7 days ago/ }],
+    [
+      'the QA case: 2020 against a purchase in October 2026',
+      '2020-01-01T10:00:00Z',
+      '2026-10-30',
+      { problem: /before the purchase date 2026-10-30/ },
+    ],
+    ['a day before the purchase, within the window', '2026-11-21T10:00:00Z', '2026-11-22', { problem: /before the purchase date 2026-11-22/ }],
+    ['the day of the purchase itself', '2026-11-22T10:00:00Z', '2026-11-22', { receivedOn: '2026-11-22' }],
+    ['1995, before Warsaw kept the EU rule', '1995-06-01T10:00:00Z', undefined, { problem: /more than 7 days ago/ }],
+    ['1900', '1900-01-01T00:00:00Z', undefined, { problem: /more than 7 days ago/ }],
+    ['year 0000', '0000-01-01T00:00:00Z', undefined, { problem: /more than 7 days ago/ }],
+    ['3 hours ahead (a clock ahead, local time sent as UTC): today', '2026-11-23T12:20:00Z', undefined, { receivedOn: '2026-11-23' }],
+    ['more than 3 hours ahead: refused', '2026-11-23T12:20:01Z', undefined, { problem: /in the future/ }],
+    [
+      '9999-12-31T23:59:59Z, the year 10000 in Warsaw: refused, never compared as text',
+      '9999-12-31T23:59:59Z',
+      undefined,
+      { problem: /in the future/ },
+    ],
+  ];
+  it.each(cases)('%s', (_name, timestamp, purchaseDate, expected) => {
+    const result = dateOfReceipt(timestamp, purchaseDate, NOW);
+    if (expected.receivedOn) expect(result.receivedOn).toBe(expected.receivedOn);
+    if (expected.problem) expect(result.problem).toMatch(expected.problem);
+    else expect(result.problem).toBeUndefined();
+  });
+
+  it('the bounds are the documented ones: 7 days back, 3 hours ahead', () => {
+    expect([MAX_EVENT_AGE_SECONDS, EVENT_FUTURE_TOLERANCE_SECONDS]).toEqual([7 * 86_400, 3 * 3600]);
+  });
+});
+
+describe('a shop’s local wall-clock time (warsawWallClockInstant)', () => {
+  it.each([
+    ['2026-11-23 10:14:03', '2026-11-23T09:14:03.000Z'],
+    ['2026-07-01 10:00', '2026-07-01T08:00:00.000Z'],
+    ['2026-11-22T23:30:00', '2026-11-22T22:30:00.000Z'],
+  ])('%s in Warsaw is %s', (value, instant) => {
+    expect(warsawWallClockInstant(value)?.toISOString()).toBe(instant);
+  });
+
+  it.each([
+    '2026-02-30 10:14:00',
+    '2026-11-23 25:99:00',
+    '2026-11-23 24:00:00',
+    '2026-11-23 10:60:00',
+    '2026-11-23 10:14:60',
+    '10000-01-01 00:00:00',
+    '2026-11-23',
+    '2026-11-23T10:14:00Z',
+    'wczoraj',
+  ])('%s names no moment', (value) => {
+    expect(warsawWallClockInstant(value)).toBeUndefined();
+  });
+});
+
+describe('an event date that cannot be the day of receipt is a 422 on the platform’s own field, storing nothing', () => {
+  async function refusedOn(source: string, delivery: Delivery, to = ports()): Promise<string[]> {
+    const error = await refusal(deliver(source, delivery, to));
+    expect(error).toBeInstanceOf(ValidationFailed);
+    expect(error.status).toBe(422);
+    expect(to.stored).toHaveLength(0);
+    return (error as ValidationFailed).issues.map((issue) => issue.field);
+  }
+  const standard = (timestamp: string, id: string) => standardWebhook({ ...canonicalEvent({}, NOW), timestamp }, { id, at: NOW });
+
+  it('Standard Webhooks: backdated to 2020 against a purchase of October 2026 (the QA case), and 1900, 1995, 0000', async () => {
+    for (const timestamp of ['2020-01-01T10:00:00Z', '1900-01-01T00:00:00Z', '1995-06-01T10:00:00Z', '0000-01-01T00:00:00Z']) {
+      expect(await refusedOn('demo-shop', standard(timestamp, `msg_old_${timestamp.slice(0, 4)}`))).toEqual(['timestamp']);
+    }
+  });
+
+  it('Standard Webhooks: 8 days old, and a day before the purchase date', async () => {
+    expect(await refusedOn('demo-shop', standard('2026-11-15T09:00:00Z', 'msg_8d'))).toEqual(['timestamp']);
+    const beforePurchase = standardWebhook(
+      { ...canonicalEvent({ purchaseDate: '2026-11-22' }, NOW), timestamp: '2026-11-21T10:00:00Z' },
+      { id: 'msg_bp', at: NOW },
+    );
+    expect(await refusedOn('demo-shop', beforePurchase)).toEqual(['timestamp']);
+  });
+
+  it('Standard Webhooks: 9999-12-31T23:59:59Z (year 10000 in Warsaw) is a 422, not a 500', async () => {
+    expect(await refusedOn('demo-shop', standard('9999-12-31T23:59:59Z', 'msg_9999'))).toEqual(['timestamp']);
+  });
+
+  it('WooCommerce: requested_at in 2020 or in 9999', async () => {
+    for (const requestedAt of ['2020-01-01T00:00:00Z', '9999-12-31T23:30:00Z']) {
+      const order = wooCommerceOrder({ ...wooReturnRequest, id: `RMA-${requestedAt.slice(0, 4)}`, requested_at: requestedAt });
+      expect(await refusedOn('woocommerce-demo', wooCommerceWebhook(order))).toEqual(['requested_at']);
+    }
+  });
+
+  it('Shopify: requested_at in 2020 or in 9999', async () => {
+    for (const requestedAt of ['2020-01-01T00:00:00Z', '9999-12-31T23:30:00Z']) {
+      const returnRequest = { ...shopifyReturnRequest, requested_at: requestedAt };
+      expect(await refusedOn('shopify-demo', shopifyWebhook(returnRequest, { eventId: `evt-${requestedAt.slice(0, 4)}` }))).toEqual(['requested_at']);
+    }
+  });
+
+  it('Shoper: a status_date that names no moment (25:99, 30 February) or one weeks old', async () => {
+    for (const statusDate of ['2026-11-23 25:99:00', '2026-02-30 10:14:00', '2026-11-01 10:00:00']) {
+      expect(await refusedOn('shoper-demo', shoperWebhook({ ...shoperOrder(), status_date: statusDate }))).toEqual(['status_date']);
+    }
+  });
+
+  it('Shoper: a status_date before the order was placed', async () => {
+    const order = { ...shoperOrder(), date: '2026-11-23 08:00:00', status_date: '2026-11-22 10:00:00' };
+    expect(await refusedOn('shoper-demo', shoperWebhook(order))).toEqual(['status_date']);
+  });
+
+  it('a date a little ahead of our clock is read as today', async () => {
+    const to = ports();
+    await deliver('demo-shop', standard('2026-11-23T11:00:00Z', 'msg_ahead_event'), to);
+    expect(to.stored[0]?.receivedOn).toBe('2026-11-23');
+  });
+
+  it('WooCommerce: a return request filed when fresh still gets its first receipt when the order is sent again weeks later', async () => {
+    const to = ports();
+    const first = await deliver('woocommerce-demo', wooCommerceWebhook(wooCommerceOrder()), to);
+    to.now = () => new Date('2027-01-10T12:00:00Z');
+    const refunded = { ...wooCommerceOrder(), status: 'refunded', date_modified_gmt: '2027-01-10T11:00:00' };
+    expect(await deliver('woocommerce-demo', wooCommerceWebhook(refunded), to)).toEqual({ ...first, replayed: true });
+    expect(to.stored).toHaveLength(1);
+    // Another request of the same age was never filed: it is refused.
+    const late = wooCommerceOrder({ ...wooReturnRequest, id: 'RMA-0099' });
+    expect((await refusal(deliver('woocommerce-demo', wooCommerceWebhook(late), to))).status).toBe(422);
+    expect(to.stored).toHaveLength(1);
+  });
+});
+
+describe('one complaint per return, whatever delivery it comes in', () => {
+  it('Standard Webhooks: the same return under two webhook-ids is filed once; the second gets the first receipt', async () => {
+    const to = ports();
+    const event = canonicalEvent({}, NOW);
+    const first = await deliver('demo-shop', standardWebhook(event, { id: 'msg_first', at: NOW }), to);
+    const second = await deliver('demo-shop', standardWebhook(event, { id: 'msg_second', at: NOW }), to);
+    expect(to.stored).toHaveLength(1);
+    expect(second).toEqual({ ...first, replayed: true });
+  });
+
+  it('Standard Webhooks: the same return with another description gets the first receipt too (the return is the request)', async () => {
+    const to = ports();
+    const first = await deliver('demo-shop', standardWebhook(canonicalEvent({}, NOW), { id: 'msg_a', at: NOW }), to);
+    const edited = canonicalEvent({ description: 'Czajnik nie grzeje; dodaję zdjęcie.' }, NOW);
+    expect(await deliver('demo-shop', standardWebhook(edited, { id: 'msg_b', at: NOW }), to)).toEqual({ ...first, replayed: true });
+    expect(to.stored).toHaveLength(1);
+  });
+
+  it('Standard Webhooks: another return id, or none (keyed by webhook-id), is another complaint', async () => {
+    const to = ports();
+    await deliver('demo-shop', standardWebhook(canonicalEvent({}, NOW), { id: 'msg_r1', at: NOW }), to);
+    await deliver('demo-shop', standardWebhook(canonicalEvent({ returnId: 'RMA-7782' }, NOW), { id: 'msg_r2', at: NOW }), to);
+    const { returnId: _none, ...withoutReturn } = canonicalEvent({}, NOW).data as Record<string, unknown>;
+    for (const id of ['msg_n1', 'msg_n2']) {
+      await deliver('demo-shop', standardWebhook({ ...canonicalEvent({}, NOW), data: withoutReturn }, { id, at: NOW }), to);
+    }
+    expect(to.stored.map((complaint) => complaint.externalId)).toEqual(['RMA-7781', 'RMA-7782', '100042', '100042']);
+  });
+
+  it('Shopify: the same Return under two X-Shopify-Event-Ids is filed once', async () => {
+    const to = ports();
+    const first = await deliver('shopify-demo', shopifyWebhook(shopifyReturnRequest, { eventId: 'evt-first' }), to);
+    const second = await deliver('shopify-demo', shopifyWebhook(shopifyReturnRequest, { eventId: 'evt-second' }), to);
+    expect(to.stored).toHaveLength(1);
+    expect(second).toEqual({ ...first, replayed: true });
+  });
+});
+
+describe('a header the delivery needs', () => {
+  it('Shopify without X-Shopify-Event-Id: 400 missing-header naming it, not “the body could not be read”', async () => {
+    const to = ports();
+    const delivery = shopifyWebhook(shopifyReturnRequest, { eventId: 'evt-x' });
+    delete delivery.headers['x-shopify-event-id'];
+    const error = await refusal(deliver('shopify-demo', delivery, to));
+    expect(error).toBeInstanceOf(MissingHeader);
+    const answer = problemResponse(error) as { statusCode: number; body: string };
+    expect(answer.statusCode).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      type: expect.stringMatching(/missing-header$/),
+      title: 'A required request header is missing',
+      header: 'X-Shopify-Event-Id',
+    });
+    expect(to.stored).toHaveLength(0);
+  });
+
+  it('Shopify with an X-Shopify-Triggered-At that is no date: 400 invalid-header naming it', async () => {
+    const delivery = shopifyWebhook(shopifyReturnRequest, { eventId: 'evt-y' });
+    delivery.headers['x-shopify-triggered-at'] = 'yesterday';
+    const error = await refusal(deliver('shopify-demo', delivery));
+    expect(error).toBeInstanceOf(InvalidHeader);
+    expect(JSON.parse((problemResponse(error) as { body: string }).body)).toMatchObject({ status: 400, header: 'X-Shopify-Triggered-At' });
+  });
+
+  it('the signed schemes’ own headers missing are a 401: they are part of what the signature proves', async () => {
+    const standard = standardWebhook(canonicalEvent({}, NOW), { id: 'msg_h', at: NOW });
+    delete standard.headers['webhook-id'];
+    expect(await refusal(deliver('demo-shop', standard))).toBeInstanceOf(SignatureInvalid);
+    const shoper = shoperWebhook(shoperOrder());
+    delete shoper.headers['x-webhook-id'];
+    expect(await refusal(deliver('shoper-demo', shoper))).toBeInstanceOf(SignatureInvalid);
+  });
+});
+
+describe('WooCommerce dates', () => {
+  it('date_modified alone is the shop’s local time: 23:30 on 22 November in Warsaw is received on 22 November', async () => {
+    const to = ports();
+    const { requested_at: _none, ...withoutDate } = wooReturnRequest;
+    const order: Record<string, unknown> = { ...wooCommerceOrder(withoutDate), date_modified: '2026-11-22T23:30:00' };
+    delete order.date_modified_gmt;
+    await deliver('woocommerce-demo', wooCommerceWebhook(order), to);
+    expect(to.stored[0]?.receivedOn).toBe('2026-11-22');
+  });
+
+  it('date_modified_gmt is UTC: 23:30 UTC on 22 November is 00:30 on 23 November in Warsaw', async () => {
+    const to = ports();
+    const { requested_at: _none, ...withoutDate } = wooReturnRequest;
+    await deliver('woocommerce-demo', wooCommerceWebhook({ ...wooCommerceOrder(withoutDate), date_modified_gmt: '2026-11-22T23:30:00' }), to);
+    expect(to.stored[0]?.receivedOn).toBe('2026-11-23');
   });
 });

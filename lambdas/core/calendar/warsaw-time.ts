@@ -1,4 +1,4 @@
-import { addCalendarDays, type CalendarDate } from './calendar-date';
+import { addCalendarDays, isCalendarDate, type CalendarDate } from './calendar-date';
 
 // Deadlines are calendar dates in Europe/Warsaw; timers need instants. These convert between the two
 // without a time-zone library.
@@ -57,4 +57,17 @@ export function warsawInstant(date: string, time = '00:00'): Date {
 /** The first instant after the whole of `date` in Warsaw: a term ending on `date` has passed from here. */
 export function endOfWarsawDay(date: string): Date {
   return warsawInstant(addCalendarDays(date, 1));
+}
+
+const WALL_CLOCK = /^(\d{4}-\d{2}-\d{2})[ T]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$/;
+
+/**
+ * The instant a Warsaw wall-clock reading names ("2026-11-20 14:05:00", as Shoper and WooCommerce's shop-local
+ * dates write it), or undefined when it names none: only a real calendar date (not 30 February, which Date.parse
+ * rolls over to 2 March) and a real time (not 25:99) are read; seconds are kept.
+ */
+export function warsawWallClockInstant(value: string): Date | undefined {
+  const match = WALL_CLOCK.exec(value);
+  if (!match || !isCalendarDate(match[1])) return undefined;
+  return new Date(warsawInstant(match[1], `${match[2]}:${match[3]}`).getTime() + Number(match[4] ?? 0) * 1000);
 }

@@ -19,6 +19,11 @@ export type MappedDelivery =
        * delivery of it: any later delivery under that key is the same complaint, whatever else it carries.
        */
       keyNames?: 'delivery' | 'request';
+      /**
+       * The payload's field (or header) the event's `timestamp` came from, as the platform names it
+       * (`requested_at`, `status_date`, …): a 422 about the date names it. `timestamp` when absent.
+       */
+      timestampField?: string;
     }
   | { kind: 'ignored'; reason: string };
 

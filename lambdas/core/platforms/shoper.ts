@@ -1,5 +1,5 @@
 import { COMPLAINT_CREATED } from '../complaint-created-event';
-import { warsawInstant } from '../calendar/warsaw-time';
+import { warsawWallClockInstant } from '../calendar/warsaw-time';
 import { bodyHash, fullName, list, quantity, record, text, type Headers, type MappedDelivery, productOf } from './mapped-delivery';
 
 // Shoper has no complaint object: the shop marks a complaint by moving the order into one of its complaint
@@ -29,9 +29,10 @@ export function mapShoperDelivery(
     quantity: quantity(product.quantity),
   }));
   const orderId = text(order.order_id);
+  const statusDate = text(order.status_date);
   const event = {
     type: COMPLAINT_CREATED,
-    timestamp: shoperInstant(text(order.status_date) ?? text(order.date)),
+    timestamp: shoperInstant(statusDate ?? text(order.date)),
     data: {
       customer: { name: fullName(billing.firstname, billing.lastname), email: text(order.email), phone: text(billing.phone) },
       orderNumber: orderId,
@@ -52,12 +53,15 @@ export function mapShoperDelivery(
     sourcePlatform: 'shoper',
     // No timestamp and no delivery id: the webhook's id, the order and the body itself identify a retry.
     deliveryKey: ['shoper', header('x-webhook-id') ?? '', orderId ?? '', bodyHash(body)],
+    timestampField: statusDate !== undefined ? 'status_date' : 'date',
   };
 }
 
-/** Shoper writes "2026-11-20 14:05:00" in the shop's time (Warsaw for a Polish shop). */
+/**
+ * Shoper writes "2026-11-20 14:05:00" in the shop's time (Warsaw for a Polish shop). A value that names no real
+ * moment ("2026-02-30 10:14:00", "25:99") is passed on as it came, for the event's schema to refuse on its field.
+ */
 function shoperInstant(value: string | undefined): string | undefined {
-  const match = value && /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})/.exec(value);
-  if (!match) return value;
-  return warsawInstant(match[1]!, match[2]).toISOString();
+  if (value === undefined) return undefined;
+  return warsawWallClockInstant(value)?.toISOString() ?? value;
 }

@@ -1,6 +1,6 @@
 import { customerSchema, type Complaint, type PlatformLookup, type ShopDetails, type StoredCustomer } from '../complaint';
 import { COMPLAINT_CREATED } from '../complaint-created-event';
-import { MalformedRequest } from '../errors';
+import { MissingHeader } from '../errors';
 import { list, reasonCodeOf, record, text, type Headers, type MappedDelivery, productOf } from './mapped-delivery';
 
 // Shopify's `returns/request` webhook: a customer asked to return line items of an order, with a reason and
@@ -44,9 +44,16 @@ export function mapShopifyDelivery(payload: unknown, header: Headers, language: 
   });
   const returnName = text(returnRequest.name) ?? text(returnRequest.id);
   const reason = platformReasons.length === 1 ? platformReasons[0] : platformReasons.length > 1 ? 'mixed' : undefined;
+  const [timestamp, timestampField] = firstPresent([
+    [text(returnRequest.requested_at), 'requested_at'],
+    [text(returnRequest.created_at), 'created_at'],
+    [header('x-shopify-triggered-at'), 'X-Shopify-Triggered-At'],
+  ]);
+  const orderId = text(orderRef.admin_graphql_api_id) ?? text(orderRef.id);
+  const returnId = text(returnRequest.admin_graphql_api_id) ?? text(returnRequest.id);
   const event = {
     type: COMPLAINT_CREATED,
-    timestamp: text(returnRequest.requested_at) ?? text(returnRequest.created_at) ?? header('x-shopify-triggered-at'),
+    timestamp,
     data: {
       customer: {},
       orderNumber: text(orderRef.name),
@@ -56,21 +63,35 @@ export function mapShopifyDelivery(payload: unknown, header: Headers, language: 
       // A return asks for the money back; one with exchange items asks for other goods.
       desiredRemedy: list(returnRequest.exchange_line_items).length > 0 ? 'replacement' : 'refund',
       language,
-      orderId: text(orderRef.admin_graphql_api_id) ?? text(orderRef.id),
-      returnId: text(returnRequest.admin_graphql_api_id) ?? text(returnRequest.id),
+      orderId,
+      returnId,
       items,
       reason: { code: reasonCodeOf(reason), platformCode: reason },
     },
   };
   const eventId = header('x-shopify-event-id');
-  if (!eventId) throw new MalformedRequest('The header X-Shopify-Event-Id is required: it tells a retried delivery from a new one.');
-  return {
-    kind: 'complaint',
-    event,
-    sourcePlatform: 'shopify',
-    // Shopify's id of the event, the same on every retry (X-Shopify-Webhook-Id changes with each delivery).
-    deliveryKey: ['shopify-event', eventId],
-  };
+  if (!eventId) throw new MissingHeader('X-Shopify-Event-Id', 'it tells a retried delivery from a new one.');
+  // The Return is the customer's request itself: every delivery of it (a retry, or the same return sent again
+  // under another event id) is the one complaint and gets the first receipt, as a WooCommerce return request's
+  // id does. Only a payload naming no return falls back to Shopify's id of the event, the same on every retry
+  // (X-Shopify-Webhook-Id changes with each delivery).
+  if (returnId !== undefined) {
+    return {
+      kind: 'complaint',
+      event,
+      sourcePlatform: 'shopify',
+      deliveryKey: ['shopify-return', orderId ?? '', returnId],
+      keyNames: 'request',
+      timestampField,
+    };
+  }
+  return { kind: 'complaint', event, sourcePlatform: 'shopify', deliveryKey: ['shopify-event', eventId], timestampField };
+}
+
+/** The first value present, with the name of the field it came from (the first name when none is). */
+function firstPresent(candidates: ReadonlyArray<readonly [string | undefined, string]>): [string | undefined, string] {
+  const found = candidates.find(([value]) => value !== undefined) ?? [undefined, candidates[0]![1]];
+  return [found[0], found[1]];
 }
 
 /** The order the return request belongs to, as the Admin API names it (gid://shopify/Order/…). */

@@ -1,4 +1,5 @@
 import { COMPLAINT_CREATED } from '../complaint-created-event';
+import { warsawWallClockInstant } from '../calendar/warsaw-time';
 import { bodyHash, fullName, list, quantity, reasonCodeOf, record, text, type Headers, type MappedDelivery, productOf } from './mapped-delivery';
 
 // WooCommerce has no returns of its own: a returns plugin keeps the customer's return request on the order, in
@@ -38,12 +39,12 @@ export function mapWooCommerceDelivery(
   });
   const platformReason = text(returnRequest.reason);
   const dateModified = text(order.date_modified_gmt) ?? text(order.date_modified);
+  const [timestamp, timestampField] = requestDate(returnRequest, order);
   const desired = text(returnRequest.desired_remedy);
   const orderId = text(order.id);
   const event = {
     type: COMPLAINT_CREATED,
-    // WooCommerce writes GMT dates without a zone.
-    timestamp: text(returnRequest.requested_at) ?? (dateModified && !/[zZ]|[+-]\d\d:\d\d$/.test(dateModified) ? `${dateModified}Z` : dateModified),
+    timestamp,
     data: {
       customer: { name: fullName(billing.first_name, billing.last_name), email: text(billing.email), phone: text(billing.phone) },
       orderNumber: text(order.number),
@@ -62,7 +63,14 @@ export function mapWooCommerceDelivery(
   // Every later change of the order (a note, a status, a refund) sends it again with the return request still
   // on it: the request's own id makes all of those the one complaint.
   if (returnId !== undefined && orderId !== undefined) {
-    return { kind: 'complaint', event, sourcePlatform: 'woocommerce', deliveryKey: ['woocommerce-return', orderId, returnId], keyNames: 'request' };
+    return {
+      kind: 'complaint',
+      event,
+      sourcePlatform: 'woocommerce',
+      deliveryKey: ['woocommerce-return', orderId, returnId],
+      keyNames: 'request',
+      timestampField,
+    };
   }
   return {
     kind: 'complaint',
@@ -71,7 +79,27 @@ export function mapWooCommerceDelivery(
     // WooCommerce gives each delivery a new id and signs no timestamp: without the request's id, what stays the
     // same across retries is the topic, the order, its modification date and the body itself.
     deliveryKey: ['woocommerce', topic, orderId ?? '', dateModified ?? '', bodyHash(body)],
+    timestampField,
   };
+}
+
+const HAS_ZONE = /(?:[zZ]|[+-]\d\d:\d\d)$/;
+
+/**
+ * When the customer asked, with the field it came from: the request's own `requested_at`, else the order's last
+ * change. WooCommerce writes `date_modified_gmt` in UTC and `date_modified` in the shop's time (Warsaw for a
+ * Polish shop), both without a zone; a value that names no real moment is passed on for the schema to refuse.
+ */
+function requestDate(returnRequest: Record<string, unknown>, order: Record<string, unknown>): [string | undefined, string] {
+  const requestedAt = text(returnRequest.requested_at);
+  if (requestedAt !== undefined) return [requestedAt, 'requested_at'];
+  const modifiedGmt = text(order.date_modified_gmt);
+  if (modifiedGmt !== undefined) return [HAS_ZONE.test(modifiedGmt) ? modifiedGmt : `${modifiedGmt}Z`, 'date_modified_gmt'];
+  const modifiedLocal = text(order.date_modified);
+  if (modifiedLocal !== undefined) {
+    return [HAS_ZONE.test(modifiedLocal) ? modifiedLocal : (warsawWallClockInstant(modifiedLocal)?.toISOString() ?? modifiedLocal), 'date_modified'];
+  }
+  return [undefined, 'requested_at'];
 }
 
 function parseJson(value: string): unknown {
