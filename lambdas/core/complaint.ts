@@ -2,6 +2,7 @@ import * as z from './zod';
 import { CustomerHasNoEmail } from './errors';
 import { calendarDateSchema } from './calendar/calendar-date';
 import { appealRouteIds } from './company-profile';
+import { multiLine, oneLine, singleLine, trimmed, undisguised } from './text-fields';
 import { attachmentIdSchema, MAX_ATTACHMENTS, storedAttachmentSchema, type StoredAttachment } from './attachments';
 
 // The zod schemas are the types (STYLE.md §2): they validate requests, type the handlers and feed OpenAPI.
@@ -20,45 +21,6 @@ export type ComplaintStatus = (typeof statuses)[number];
 /** A plain HTML form sends '' for an empty optional field: that means "not given", not "given empty". */
 const blankIsAbsent = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-// Characters no honest text holds, and that can disguise it: control characters, lone surrogate halves, and
-// the bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) that reorder what a reader sees.
-const DISGUISING = /[\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what these patterns refuse
-const CONTROL_SINGLE_LINE = /[\u0000-\u001F\u007F-\u009F]/;
-// eslint-disable-next-line no-control-regex -- as above; a multi-line text keeps its newlines and tabs
-const CONTROL_MULTI_LINE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-
-// The checks every text field runs, built once and shared: a check keeps nothing of the schema it is attached to
-// (only the bounds write into that schema's own bag), so each field need not build its own copies at cold start.
-const trimmed = z.trim();
-// A browser posts a textarea's line breaks as CRLF, though its maxlength counted each as one character: one
-// line break is one character here too, and the stored text has the same line breaks whichever door it came by.
-const lineBreaks = z.overwrite((value: string) => value.replace(/\r\n?/g, '\n'));
-// Characters that show nothing on their own: format characters (zero-width spaces and joiners), combining
-// marks, and the blank letters (Hangul fillers, the blank Braille pattern). A required text or a minimum
-// length counts what is left, so that a name or a description of nothing but these is refused like blanks.
-const SHOWS_NOTHING = /[\p{Cf}\p{Mn}\p{Me}\u115F\u1160\u3164\uFFA0\u2800]/gu;
-const visibleLength = (value: string) => value.replace(SHOWS_NOTHING, '').trim().length;
-/** The minimum as a bound (what the OpenAPI document shows), then counted in what shows, each answering once. */
-const atLeast = (min: { length: number; message: string }) => [
-  z.minLength(min.length, min.message),
-  z.refine<string>((value) => value.length < min.length || visibleLength(value) >= min.length, min.message),
-];
-const oneLine = z.refine<string>((value) => !CONTROL_SINGLE_LINE.test(value), 'must be one line without control characters');
-const noControlButLineBreaks = z.refine<string>(
-  (value) => !CONTROL_MULTI_LINE.test(value),
-  'must not contain control characters other than newlines and tabs',
-);
-const undisguised = z.refine<string>((value) => !DISGUISING.test(value), 'must not contain invisible direction overrides or broken characters');
-
-/** One line of text (a name, a product): no control characters, no disguising characters. */
-const singleLine = (max: number, min = { length: 1, message: 'is required' }) =>
-  z.string().check(trimmed, ...atLeast(min), z.maxLength(max), oneLine, undisguised);
-
-/** Text of several lines (a description): newlines and tabs, but no other control characters. */
-export const multiLine = (max: number, min = { length: 1, message: 'is required' }) =>
-  z.string().check(lineBreaks, trimmed, ...atLeast(min), z.maxLength(max), noControlButLineBreaks, undisguised);
-
 const optionalText = (max: number) => z.preprocess(blankIsAbsent, z.optional(singleLine(max)));
 
 /** A checkbox posts "on"; JSON posts true. Anything else is not an acknowledgement. */
@@ -67,9 +29,66 @@ const acknowledged = z.preprocess(
   z.literal(true, { error: 'the privacy notice must be acknowledged' }),
 );
 
+// What may not be in a domain, and which the URL parser would not refuse but drop or read as something else (tabs
+// and newlines are removed, `/?#` end the host, `:` starts a port, `%` is decoded): such an address is not converted,
+// and fails the e-mail check as it is.
+// eslint-disable-next-line no-control-regex -- control characters are among what this pattern finds
+const NOT_IN_A_DOMAIN = /[\u0000-\u0020\u007F/\\?#:@[\]%]/;
+
+/**
+ * An address whose domain is internationalised (anna@bücher.de) is the same address as its punycode form
+ * (anna@xn--bcher-kva.de), which is what DNS and SES take: the domain is converted before the address is checked,
+ * so it is stored, e-mailed and looked up in one form whichever form was typed. The conversion is the WHATWG URL
+ * parser's host parsing (UTS #46, as browsers do it; node:url's domainToASCII is the same parser): it runs alike
+ * in the Lambda functions and in the form's script in the browser, where node:url does not exist, and costs no
+ * import. An ASCII domain is left exactly as typed; one the parser refuses stays as it is and fails the check.
+ */
+function withAsciiDomain(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const address = value.trim();
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1);
+  // eslint-disable-next-line no-control-regex -- the whole ASCII range: such a domain needs no conversion
+  if (at < 0 || /^[\u0000-\u007F]*$/.test(domain) || NOT_IN_A_DOMAIN.test(domain)) return address;
+  try {
+    return `${address.slice(0, at)}@${new URL(`http://${domain}`).hostname}`;
+  } catch {
+    return address;
+  }
+}
+
+/** RFC 5321 §4.5.3.1.1 and .2: a local part of at most 64 octets, a domain label of at most 63 (ASCII here, one octet each). */
+const MAX_LOCAL_PART = 64;
+const MAX_DOMAIN_LABEL = 63;
+
+/** One message for an address, the first thing wrong with it (a field gets one issue, not one per rule). */
+const deliverable = z.check<string>((payload) => {
+  if (payload.issues.length > 0) return;
+  const at = payload.value.lastIndexOf('@');
+  const message =
+    at > MAX_LOCAL_PART
+      ? `must have at most ${MAX_LOCAL_PART} characters before the @`
+      : payload.value
+            .slice(at + 1)
+            .split('.')
+            .some((label) => label.length > MAX_DOMAIN_LABEL)
+        ? `must have at most ${MAX_DOMAIN_LABEL} characters in each part of its domain (between dots)`
+        : undefined;
+  if (message) payload.issues.push({ code: 'custom', message, input: payload.value });
+});
+
+/** An e-mail address we write to: checked as SMTP takes it, its domain in ASCII. */
+export const emailAddressSchema = z.preprocess(withAsciiDomain, z.email('must be an e-mail address').check(z.maxLength(254), deliverable));
+
+/**
+ * An e-mail address to look a complaint up by (the status page, the staff list): in the stored form (its domain in
+ * ASCII), without the limits that came after some complaints were filed, so that every stored address is found.
+ */
+export const emailLookupSchema = z.preprocess(withAsciiDomain, z.email('must be an e-mail address').check(z.maxLength(254)));
+
 export const customerSchema = z.object({
   name: singleLine(200),
-  email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('must be an e-mail address').check(z.maxLength(254))),
+  email: emailAddressSchema,
   phone: z.preprocess(
     blankIsAbsent,
     z.optional(z.string().check(z.trim(), z.regex(/^\+?[0-9][0-9 ()-]{5,19}$/, 'must be a phone number such as +48600700800'))),
@@ -150,7 +169,8 @@ export type ComplaintSubmission = z.infer<typeof complaintSubmissionSchema>;
 /** Why the customer complains, as shops classify it; the platform's own code is kept beside it (`reason.platformCode`). */
 export const complaintReasonCodes = ['defective', 'not_as_described', 'wrong_item', 'damaged_in_transit', 'missing_parts', 'other'] as const;
 
-const platformId = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+// Shown to staff (`show`) and sent on in outbound webhooks: one line, nothing disguised, as every other text.
+const platformId = z.string().check(trimmed, z.minLength(1), z.maxLength(100), oneLine, undisguised);
 
 /**
  * What a shop knows about a complaint beyond what the customer wrote: its own ids (order, return, line
@@ -216,18 +236,16 @@ export const sentEmailSchema = z.object({
 export const decisionSchema = z.object({
   outcome: z.enum(outcomes),
   remedy: z.optional(z.enum(remedies)),
-  justification: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(10_000))),
-  signerName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
-  signerPosition: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  // Every text of the decision reaches the customer's e-mail, the printed letter and the staff's terminal.
+  justification: z.optional(multiLine(10_000)),
+  signerName: z.optional(singleLine(200)),
+  signerPosition: z.optional(singleLine(200)),
   /** Overrides the company's standing ADR position (config/company.json) for this answer (art. 32 of the ADR act). */
   adrStatement: z.optional(
-    z
-      .string()
-      .check(
-        z.trim(),
-        z.minLength(20, 'must state whether the company agrees to out-of-court dispute resolution, and before which body'),
-        z.maxLength(2_000),
-      ),
+    multiLine(2_000, {
+      length: 20,
+      message: 'must state whether the company agrees to out-of-court dispute resolution, and before which body',
+    }),
   ),
   /** Routes from the company's configuration (art. 10 of the act of 5 August 2015); all it offers when omitted. */
   appealRoutes: z.optional(
@@ -236,13 +254,23 @@ export const decisionSchema = z.object({
   /** Where money is paid: the date it will be paid by, at most 30 days on (art. 9 of the act of 5 August 2015). */
   paymentDueBy: z.optional(calendarDateSchema),
   /** Where money is paid or credited: how much, e.g. "120,00 zł". */
-  paymentAmount: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+  paymentAmount: z.optional(singleLine(100)),
   /** Where money is paid or credited: how, e.g. "przelew na rachunek podany w reklamacji". */
-  paymentMethod: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(500))),
+  paymentMethod: z.optional(singleLine(500, { length: 3, message: 'must say how, in at least 3 characters' })),
 });
 
-/** The decision as stored: the request completed from the company's configuration, and how it reaches the customer. */
+/**
+ * The decision as stored: the request completed from the company's configuration, and how it reaches the customer.
+ * Its texts are read back as they were stored: a decision recorded before its texts were checked as they are now
+ * is still read (a 500 on every read of its complaint would help no one); every new one passed decisionSchema.
+ */
 export const storedDecisionSchema = z.extend(decisionSchema, {
+  justification: z.optional(z.string()),
+  signerName: z.optional(z.string()),
+  signerPosition: z.optional(z.string()),
+  adrStatement: z.optional(z.string()),
+  paymentAmount: z.optional(z.string()),
+  paymentMethod: z.optional(z.string()),
   decidedAt: z.isoDateTime,
   decidedBy: z.string(),
   /** The appeal routes as the answer states them, in the customer's language. */
@@ -270,7 +298,8 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 /** A complaint as stored and read back: the submission plus what the product decided on receipt. */
 /** A complaint as stored and read back: its content, where it came from, and what happened to it since. */
 export const complaintSchema = z.extend(complaintContentSchema, {
-  customer: storedCustomerSchema,
+  // The address read back as stored: one filed before the RFC 5321 length limits were checked is still read.
+  customer: z.extend(storedCustomerSchema, { email: z.optional(emailLookupSchema) }),
   /** Set when the customer acknowledged the privacy notice at intake (the public form); other doors may not ask. */
   privacyNoticeAccepted: z.optional(z.literal(true)),
   id: z.string(),

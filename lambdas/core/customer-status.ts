@@ -1,7 +1,8 @@
 import * as z from './zod';
 import { calendarDateSchema } from './calendar/calendar-date';
 import { attachmentIdSchema, MAX_ATTACHMENTS } from './attachments';
-import { languages, multiLine, OPEN, type Complaint, type HistoryEntry } from './complaint';
+import { emailLookupSchema, languages, OPEN, type Complaint, type HistoryEntry } from './complaint';
+import { multiLine } from './text-fields';
 import { DomainError } from './errors';
 import { parseReference } from './reference';
 import { MAX_REPLY_CHARACTERS } from './reply-limit';
@@ -23,7 +24,8 @@ export const statusLookupSchema = z.object({
       return reference;
     }),
   ),
-  email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('must be an e-mail address').check(z.maxLength(254))),
+  // In the form it was stored in (the domain in ASCII), so anna@bücher.de and anna@xn--bcher-kva.de find the same complaint.
+  email: emailLookupSchema,
   language: z.preprocess((v) => (v === '' ? undefined : v), z._default(z.enum(languages), 'pl')),
 });
 

@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import * as z from './zod';
+import { singleLine } from './text-fields';
 
 // Status events out (issue 11): staff subscribe a shop's (or any system's) endpoint to some of the complaint
 // events, for one webhook source or for all complaints; each matching event is POSTed to it, signed with
@@ -51,7 +52,8 @@ export const subscriptionRequestSchema = z.object({
   ),
   /** Only the complaints this webhook source filed; without it, every complaint's. */
   source: z.optional(sourceName),
-  description: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  // Shown in `complaints webhooks list`: one line, nothing disguised.
+  description: z.optional(singleLine(200)),
 });
 
 export type SubscriptionRequest = z.infer<typeof subscriptionRequestSchema>;

@@ -1,18 +1,33 @@
 import * as z from './zod';
 import { calendarDateSchema } from './calendar/calendar-date';
 import { CALENDAR_FROM } from './calendar/polish-calendar';
-import { channels, complaintContentSchema, decisionSchema, statuses } from './complaint';
+import { channels, complaintContentSchema, decisionSchema, emailLookupSchema, statuses } from './complaint';
+import { multiLine } from './text-fields';
 import { TERM_STOPPED } from './response-term';
 
 // What staff send to the admin API. The same schemas validate the requests and feed the OpenAPI document.
 
 const version = z.number().check(z.int(), z.positive());
 
+/**
+ * A whole number in a query string. Only digits are one: `Number` would read an empty parameter (`dueWithinDays=`)
+ * or blanks as 0 and `0x10` as 16, answering a query nobody asked. The documented type stays an integer, with
+ * its default (`fallback`, for a parameter left out) where it has one.
+ */
+export function wholeNumberParameter(min: number, max: number, fallback?: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  const number = z.number({ error: message }).check(z.int(message), z.gte(min, message), z.lte(max, message));
+  return z.preprocess(
+    (value) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value),
+    fallback === undefined ? number : z._default(number, fallback),
+  );
+}
+
 export const listQuerySchema = z
   .object({
     status: z.optional(z.enum(statuses)),
     department: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
-    dueWithinDays: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(366))),
+    dueWithinDays: z.optional(wholeNumberParameter(0, 366)),
     overdue: z.optional(
       z.pipe(
         z.enum(['true', 'false']),
@@ -22,10 +37,11 @@ export const listQuerySchema = z
     channel: z.optional(z.enum(channels)),
     sourcePlatform: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
     sort: z._default(z.enum(['newest', 'urgent']), 'newest'),
-    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+    limit: wholeNumberParameter(1, 100, 25),
     cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))),
     reference: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
-    email: z.optional(z.email()),
+    // As stored (the domain in ASCII), so a complaint filed as anna@bücher.de is found by either form.
+    email: z.optional(emailLookupSchema),
     orderNumber: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   })
   .check(
@@ -53,12 +69,15 @@ export const registrationSchema = z.extend(complaintContentSchema, {
 });
 
 export const assignmentRequestSchema = z.object({ departmentId: z.string().check(z.minLength(1), z.maxLength(64)), version });
-export const noteRequestSchema = z.object({ text: z.string().check(z.trim(), z.minLength(1), z.maxLength(5_000)) });
+// Staff texts reach the customer's e-mail (question, extension), the status page and other staff's terminals (notes):
+// newlines and tabs, but no control characters, direction overrides or broken characters (complaint.ts, multiLine).
+const atLeastTen = { length: 10, message: 'must be at least 10 characters' };
+export const noteRequestSchema = z.object({ text: multiLine(5_000) });
 export const decisionRequestSchema = z.extend(decisionSchema, { version });
-export const informationRequestSchema = z.object({ question: z.string().check(z.trim(), z.minLength(10), z.maxLength(5_000)) });
+export const informationRequestSchema = z.object({ question: multiLine(5_000, atLeastTen) });
 export const extensionRequestSchema = z.object({
-  reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(2_000)),
-  stillToEstablish: z.string().check(z.trim(), z.minLength(10), z.maxLength(2_000)),
+  reason: multiLine(2_000, atLeastTen),
+  stillToEstablish: multiLine(2_000, atLeastTen),
   version,
 });
 /** The day staff posted a printed answer (art. 5(2) of the act of 5 August 2015). */

@@ -1,6 +1,6 @@
 import * as z from '../core/zod';
 import { complaintSchema, historyEntrySchema } from '../core/complaint';
-import { listQuerySchema } from '../core/staff-requests';
+import { listQuerySchema, wholeNumberParameter } from '../core/staff-requests';
 import { complaintPageSchema } from '../core/complaint-summary';
 import { attachmentLinkSchema } from '../core/attachments';
 import type { Route } from './routes';
@@ -13,7 +13,7 @@ const theComplaint = { description: 'The complaint', schema: complaintSchema };
 const historyQuerySchema = z.object({
   /** The `olderHistory` of a complaint, or the `before` of the previous page. */
   before: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-  limit: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(200))),
+  limit: z.optional(wholeNumberParameter(1, 200)),
 });
 
 const historyPageSchema = z.object({ entries: z.array(historyEntrySchema), before: z.optional(z.string()) });
