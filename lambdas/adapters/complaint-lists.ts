@@ -3,7 +3,7 @@ import { BatchGetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoD
 import * as z from '../core/zod';
 import { complaintSummarySchema, type ComplaintSummary } from '../core/complaint-summary';
 import type { ComplaintLists, ListPage, ListRequest } from '../use-cases/ports';
-import { MalformedRequest } from '../core/errors';
+import { InvalidCursor } from '../core/errors';
 import { allComplaintsPartitions, departmentPartitions, keys, tableDesign, UNASSIGNED } from './table-design';
 
 /** Which complaints a list holds: all, one department's, or those of one customer (by e-mail) or one order. */
@@ -292,13 +292,13 @@ function decodeCursor(cursor: string | undefined, plan: Plan): Cursor | undefine
   try {
     parsed = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new MalformedRequest('The cursor is not one this API handed out.');
+    throw new InvalidCursor('cursor');
   }
   if (parsed.list !== listIdentity(plan) || parsed.at.length !== plan.partitions.length) {
-    throw new MalformedRequest('The cursor belongs to another list.');
+    throw new InvalidCursor('cursor', 'it belongs to another list');
   }
   // DynamoDB refuses a start key outside the key condition (a 500 if it got that far).
   const outside = parsed.at.some((position) => Array.isArray(position) && plan.sortAtMost !== undefined && position[0] > plan.sortAtMost);
-  if (outside) throw new MalformedRequest('The cursor belongs to another list.');
+  if (outside) throw new InvalidCursor('cursor', 'it belongs to another list');
   return parsed;
 }

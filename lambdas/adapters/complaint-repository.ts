@@ -16,7 +16,7 @@ import { historyEntryOf } from '../use-cases/workflow-facts';
 import { complaintEvent } from '../core/complaint-events';
 import { stopsTheTerm } from '../core/response-term';
 import { departmentIndexAttributes, dueKeyOf, indexAttributes, keys } from './table-design';
-import { ComplaintBusy, IdempotencyKeyInUse, IdempotencyKeyReused, MalformedRequest, NotFound, VersionConflict } from '../core/errors';
+import { ComplaintBusy, IdempotencyKeyInUse, IdempotencyKeyReused, InvalidCursor, NotFound, VersionConflict } from '../core/errors';
 
 // The complaint item holds the complaint as it is now, small and bounded; every change also writes one
 // event item beside it (PK = the complaint, SK = EVENT#<sequence>): the entry of the audit trail and the
@@ -596,7 +596,7 @@ function encodeHistoryCursor(key: Record<string, unknown>): string {
 
 function decodeHistoryCursor(cursor: string, id: string): Record<string, string> {
   const sequence = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^\d{10}$/.test(sequence)) throw new MalformedRequest('The history cursor is not one this API handed out.');
+  if (!/^\d{10}$/.test(sequence)) throw new InvalidCursor('before');
   return { PK: keys.complaint(id).PK, SK: `${EVENT_PREFIX}${sequence}` };
 }
 

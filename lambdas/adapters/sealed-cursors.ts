@@ -1,6 +1,6 @@
 import { GetSecretValueCommand } from './aws-wire/secrets-manager-api';
 import { cursorSeal, type CursorSeal } from '../core/cursor-seal';
-import { InvalidConfiguration, MalformedRequest } from '../core/errors';
+import { InvalidConfiguration, InvalidCursor } from '../core/errors';
 import { isServiceError } from './aws-wire/service-errors';
 import type { ComplaintLists, ComplaintRepository, ListRequest } from '../use-cases/ports';
 import type { Environment } from './config';
@@ -87,16 +87,21 @@ function secretStage(secretArn: string | undefined): ReadSecret {
  * Opens a cursor with this process's keys, or, refused, with the keys read again (a rotation it has not seen):
  * the position, and the seal to seal the next cursor with (the fresher one, if it was read).
  */
-async function opened(keys: CursorKeys, purpose: string, cursor: string | undefined): Promise<{ position?: string; sealer: CursorSeal }> {
+async function opened(
+  keys: CursorKeys,
+  purpose: string,
+  cursor: string | undefined,
+  parameter: InvalidCursor['parameter'],
+): Promise<{ position?: string; sealer: CursorSeal }> {
   const sealer = await keys.seal();
   if (cursor === undefined) return { sealer };
   try {
-    return { position: sealer.open(purpose, cursor), sealer };
+    return { position: sealer.open(purpose, cursor, parameter), sealer };
   } catch (error) {
-    if (!(error instanceof MalformedRequest)) throw error;
+    if (!(error instanceof InvalidCursor)) throw error;
     const fresher = await keys.fresher();
     if (!fresher) throw error;
-    return { position: fresher.open(purpose, cursor), sealer: fresher };
+    return { position: fresher.open(purpose, cursor, parameter), sealer: fresher };
   }
 }
 
@@ -111,7 +116,7 @@ export function sealedCursors<P extends { complaints: ComplaintRepository; lists
     complaints: {
       ...complaints,
       async history(id, page) {
-        const { position: before, sealer } = await opened(keys, historyOf(id), page.before);
+        const { position: before, sealer } = await opened(keys, historyOf(id), page.before, 'before');
         const found = await complaints.history(id, { ...page, before });
         return found.before === undefined ? found : { ...found, before: sealer.seal(historyOf(id), found.before) };
       },
@@ -119,7 +124,7 @@ export function sealedCursors<P extends { complaints: ComplaintRepository; lists
     ...(lists && {
       lists: {
         async list(request: ListRequest) {
-          const { position: cursor, sealer } = await opened(keys, LIST, request.cursor);
+          const { position: cursor, sealer } = await opened(keys, LIST, request.cursor, 'cursor');
           const page = await lists.list({ ...request, cursor });
           return page.cursor === undefined ? page : { ...page, cursor: sealer.seal(LIST, page.cursor) };
         },

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { InvalidConfiguration, MalformedRequest } from './errors';
+import { InvalidConfiguration, InvalidCursor } from './errors';
 
 // Every cursor the API hands out (a list's `cursor`, a history's `before` and `olderHistory`) is sealed: the
 // position the store gave, a dot, and an HMAC-SHA256 of it under a deployment secret. A cursor is opened
@@ -20,8 +20,11 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 export interface CursorSeal {
   /** The store's position, sealed for `purpose`. */
   seal(purpose: string, position: string): string;
-  /** The position a cursor sealed for `purpose` carries; a MalformedRequest (400) for any other string. */
-  open(purpose: string, cursor: string): string;
+  /**
+   * The position a cursor sealed for `purpose` carries; an InvalidCursor (400) naming `parameter`, the query
+   * parameter it came in, for any other string.
+   */
+  open(purpose: string, cursor: string, parameter?: InvalidCursor['parameter']): string;
 }
 
 /**
@@ -44,7 +47,8 @@ export function cursorSeal(key: string | Uint8Array, previousKeys: readonly (str
       if (!BASE64URL.test(position)) throw new Error('A cursor position must be base64url');
       return `${position}.${mac(purpose, position).toString('base64url')}`;
     },
-    open(purpose, cursor) {
+    open(purpose, cursor, parameter = 'cursor') {
+      const refused = () => new InvalidCursor(parameter);
       const dot = cursor.lastIndexOf('.');
       const position = cursor.slice(0, dot);
       const given = cursor.slice(dot + 1);
@@ -62,5 +66,3 @@ export function cursorSeal(key: string | Uint8Array, previousKeys: readonly (str
     },
   };
 }
-
-const refused = () => new MalformedRequest('The cursor is not one this API handed out for this request.');

@@ -73,6 +73,26 @@ export class InvalidHeader extends DomainError {
   }
 }
 
+/**
+ * A paging cursor in the query string (a list's `cursor`, a history's `before`) that this API did not hand out
+ * for this very list or history: forged, damaged, sealed under another key or meant for another page. A 400 of
+ * its own, since the body it would otherwise blame (MalformedRequest) was fine or absent; the detail names the
+ * parameter. Start again from the first page.
+ */
+export class InvalidCursor extends DomainError {
+  override name = 'InvalidCursor';
+  readonly status = 400;
+  readonly type = 'invalid-cursor';
+  readonly title = 'The paging cursor in the query string is not one this API handed out';
+  constructor(
+    /** The query parameter that carried it. */
+    readonly parameter: 'cursor' | 'before',
+    why = 'it is not one this API handed out for this request',
+  ) {
+    super(`The query parameter ${parameter} cannot be used: ${why}. Start again from the first page.`);
+  }
+}
+
 export class ValidationFailed extends DomainError {
   override name = 'ValidationFailed';
   readonly status = 422;

@@ -125,7 +125,12 @@ it("refuses another complaint's history cursor, a tampered one and one sealed un
   ] as const;
   for (const [name, id, before] of forged) {
     const page = await asStaff(supervisor, 'GET', '/admin/complaints/{id}/history', { pathParameters: { id }, query: { before } });
-    expect([name, page.statusCode, page.body.type]).toEqual([name, 400, expect.stringMatching(/malformed-request$/)]);
+    expect([name, page.statusCode, page.body.type, page.body.detail]).toEqual([
+      name,
+      400,
+      expect.stringMatching(/invalid-cursor$/),
+      expect.stringMatching(/^The query parameter before cannot be used/),
+    ]);
   }
   expect(
     (await asStaff(supervisor, 'GET', '/admin/complaints/{id}/history', { pathParameters: { id: theirs }, query: { before: cursor } })).statusCode,

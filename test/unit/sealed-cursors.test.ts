@@ -1,5 +1,5 @@
 import { cursorSeal } from '../../lambdas/core/cursor-seal';
-import { MalformedRequest } from '../../lambdas/core/errors';
+import { InvalidCursor } from '../../lambdas/core/errors';
 import { cursorSealFrom, sealedCursors } from '../../lambdas/adapters/sealed-cursors';
 import type { ComplaintLists, ComplaintRepository, ListRequest } from '../../lambdas/use-cases/ports';
 
@@ -54,7 +54,7 @@ it('opens a cursor another process sealed with the new key by reading the keys a
   await expect(ports.lists.list(page(sealedElsewhere))).resolves.toMatchObject({ cursor: sealedElsewhere });
   const readsSoFar = reads();
   const forged = cursorSeal('neither key of this deployment, 32+ bytes').seal('list', position);
-  await expect(ports.lists.list(page(forged))).rejects.toBeInstanceOf(MalformedRequest);
+  await expect(ports.lists.list(page(forged))).rejects.toBeInstanceOf(InvalidCursor);
   expect(reads()).toBe(readsSoFar);
 });
 
