@@ -6,6 +6,34 @@ import type { ComplaintPage } from '../lambdas/core/complaint-summary';
 
 const NONE = '—';
 
+// What a terminal would act on or reorder rather than show: C0 and C1 control characters and DEL (ESC starts the
+// escape sequences that recolour, move the cursor or retitle the window; U+009B is an 8-bit CSI), the bidirectional
+// marks, embeddings, overrides and isolates, and lone surrogate halves. The API refuses them in what it stores
+// now, but a stored text is shown to other staff, so what is printed is made safe here whatever the API holds.
+const ACTED_ON_BY_TERMINALS =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern finds
+  /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// The same less what JSON.stringify escapes itself (C0 controls, lone surrogates): for `--json`.
+const ACTED_ON_IN_JSON = /[\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+const escaped = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * Text as a terminal should show it: every character it would act on written as its escape (ESC as `\u001b`), so
+ * one staff member's note cannot recolour, rewrite or reorder another's screen. `lines` keeps newlines and tabs
+ * (a description, a note, a whole answer); `one line` escapes them too (a table cell, a name).
+ */
+export function visible(text: string, keep: 'lines' | 'one line' = 'lines'): string {
+  return text.replace(ACTED_ON_BY_TERMINALS, (character) =>
+    keep === 'lines' && (character === '\n' || character === '\t') ? character : escaped(character),
+  );
+}
+
+/** `--json`: the API's answer as exact JSON, with what a terminal would act on written as JSON escapes (the same values). */
+export function terminalJson(value: unknown): string {
+  return (JSON.stringify(value, null, 2) ?? 'null').replace(ACTED_ON_IN_JSON, escaped);
+}
+
 // Staff work in Poland and the product counts its deadlines in Europe/Warsaw, so instants are shown there too.
 const warsawMinutes = new Intl.DateTimeFormat('sv-SE', {
   timeZone: 'Europe/Warsaw',
@@ -25,13 +53,14 @@ export function warsawTime(instant: string): string {
 
 /** Columns padded to their widest cell, two spaces apart; the last column is not padded. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const cells = rows.map((row) => row.map((cell) => visible(cell, 'one line')));
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
       .join('  ')
       .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  return [line(header), ...cells.map(line)].join('\n');
 }
 
 const departmentOf = (complaint: Complaint) => complaint.assignment?.departmentId ?? NONE;
@@ -56,7 +85,7 @@ export function complaintList(page: ComplaintPage): string {
 function fields(entries: readonly (readonly [string, string | undefined])[]): string {
   const present = entries.filter((entry): entry is readonly [string, string] => entry[1] !== undefined && entry[1] !== '');
   const width = Math.max(...present.map(([label]) => label.length));
-  return present.map(([label, value]) => `${label.padEnd(width)}  ${indentContinuation(value, width + 2)}`).join('\n');
+  return present.map(([label, value]) => `${label.padEnd(width)}  ${indentContinuation(visible(value), width + 2)}`).join('\n');
 }
 
 function indentContinuation(text: string, spaces: number): string {
@@ -115,8 +144,8 @@ export function complaintDetails(complaint: Complaint): string {
 
 function showValue(value: unknown): string {
   if (value === null || value === undefined) return NONE;
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
+  if (typeof value === 'string') return visible(value);
+  return visible(JSON.stringify(value));
 }
 
 /**
@@ -141,7 +170,7 @@ export function timeline(history: readonly HistoryEntry[]): string {
   const gutter = ' '.repeat(2 + 16 + 2);
   return entries
     .map((entry) => {
-      const head = `  ${warsawTime(entry.at)}  ${entry.action.replaceAll('_', ' ')}  by ${entry.actor}`;
+      const head = `  ${warsawTime(entry.at)}  ${visible(entry.action.replaceAll('_', ' '), 'one line')}  by ${visible(entry.actor, 'one line')}`;
       const body = changes(entry).map((change) => `${gutter}${indentContinuation(change, gutter.length + 2)}`);
       return [head, ...body].join('\n');
     })
@@ -215,5 +244,5 @@ export function problem(status: number, body: unknown): string {
   if (typeof parsed.detail === 'string' && errors.length === 0) lines.push(`  ${parsed.detail}`);
   lines.push(...errors);
   if (text) lines.push(`  ${text}`);
-  return lines.join('\n');
+  return visible(lines.join('\n'));
 }

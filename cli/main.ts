@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { adminApi, ApiError, ApiUnreachable, type AdminApi } from './admin-api';
 import { commands, globalOptions, UsageError, type Command, type OptionSpec, type OptionValues } from './commands';
-import { problem } from './format';
+import { problem, terminalJson, visible } from './format';
 import { awsCredentials, CredentialsUnavailable, demoCredentials } from './signing';
 
 // `npx complaints <command> [options]`: the staff API from a terminal. Exit codes: 0 done, 1 the API refused or
@@ -99,7 +99,30 @@ function adminApiFor(settings: { baseUrl: string; region: string; staffId?: stri
   return adminApi({ baseUrl: settings.baseUrl, region: settings.region, credentials });
 }
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+/** The API's address, if it is one: an http(s) URL (`fetch` would fail on anything else only once signing). */
+function apiUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+/**
+ * A single-valued option given more than once. parseArgs keeps the last silently, so `--limit 5 --limit 6` would
+ * answer a question the person did not ask; only options meant to repeat (`multiple`) may.
+ */
+function repeatedOption(tokens: NonNullable<ReturnType<typeof parseArgs>['tokens']>, options: Record<string, OptionSpec>): string | undefined {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || options[token.name]?.multiple) continue;
+    if (seen.has(token.name)) return token.name;
+    seen.add(token.name);
+  }
+  return undefined;
+}
+
+export async function main(argv: readonly string[], terminal: Io): Promise<number> {
+  // Everything printed passes `visible`: an answer, a problem or an echoed argument can hold what a terminal acts on.
+  const io: Io = { ...terminal, stdout: (text) => terminal.stdout(visible(text)), stderr: (text) => terminal.stderr(visible(text)) };
   const { name, rest } = splitCommand(argv);
   const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
@@ -114,13 +137,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   let values: OptionValues;
   let positionals: string[];
+  const options = { ...globalOptions, ...command.options };
   try {
-    ({ values, positionals } = parseArgs({
-      args: rest,
-      options: parseConfig({ ...globalOptions, ...command.options }),
-      allowPositionals: true,
-      strict: true,
-    }));
+    let tokens;
+    ({ values, positionals, tokens } = parseArgs({ args: rest, options: parseConfig(options), allowPositionals: true, strict: true, tokens: true }));
+    const repeated = repeatedOption(tokens, options);
+    if (repeated) throw new UsageError(`--${repeated} was given more than once; give it once`, command.name);
   } catch (error) {
     io.stderr(`${(error as Error).message}\n\n${usage(command)}`);
     return EXIT.usage;
@@ -135,14 +157,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.usage;
   }
 
+  const baseUrl = (values.api as string | undefined) ?? (io.env.COMPLAINTS_API_URL || undefined) ?? DEFAULT_API;
+  if (!apiUrl(baseUrl)) {
+    const given = values.api === undefined ? 'COMPLAINTS_API_URL' : '--api';
+    io.stderr(`${given} must be the API's http(s) URL, such as ${DEFAULT_API}, not "${baseUrl}"\n\n${usage(command)}`);
+    return EXIT.usage;
+  }
+
   try {
     const api = adminApiFor({
-      baseUrl: (values.api as string | undefined) ?? io.env.COMPLAINTS_API_URL ?? DEFAULT_API,
+      baseUrl,
       region: (values.region as string | undefined) ?? io.env.AWS_REGION ?? DEFAULT_REGION,
       staffId: (values.as as string | undefined) ?? (io.env.COMPLAINTS_STAFF || undefined),
     });
     const result = await command.run({ values, positionals, api });
-    io.stdout(values.json ? JSON.stringify(result.json, null, 2) : result.text);
+    // --json is exact JSON (terminalJson only writes some characters as escapes), so it bypasses `visible`.
+    if (values.json) terminal.stdout(terminalJson(result.json));
+    else io.stdout(result.text);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,6 +1,6 @@
 import type { Complaint } from '../../lambdas/core/complaint';
 import { summaryOf } from '../../lambdas/core/complaint-summary';
-import { changed, complaintDetails, complaintList, problem, registered, table, timeline, warsawTime } from '../../cli/format';
+import { changed, complaintDetails, complaintList, problem, registered, table, terminalJson, timeline, visible, warsawTime } from '../../cli/format';
 
 const complaint: Complaint = {
   id: '3b0c6f2e-8a1d-4c55-9f3e-2d7b1a0c9e11',
@@ -243,5 +243,71 @@ describe('problems', () => {
     expect(problem(403, { message: 'Forbidden' })).toBe('Error: HTTP 403 Forbidden: Forbidden');
     expect(problem(502, 'Bad gateway from the proxy\n')).toBe('Error: HTTP 502 Bad Gateway\n  Bad gateway from the proxy');
     expect(problem(500, undefined)).toBe('Error: HTTP 500 Internal Server Error');
+  });
+});
+
+describe('stored text that a terminal would act on', () => {
+  // ESC [ 31 m turns the screen red; ESC ] 0 ; … BEL retitles the window; U+009B is an 8-bit CSI; U+202E reverses.
+  const hostile: Complaint = {
+    ...complaint,
+    customer: { ...complaint.customer, name: 'Anna \u202Eakswolak' },
+    description: 'Nie grzeje.\n\tOd wczoraj.\u001b[2J',
+    decision: {
+      outcome: 'rejected',
+      justification: 'Bez\u009b31m zasadna\r',
+      signerPosition: 'Kierownik\u0000',
+      decidedAt: '2026-12-01T13:30:00.000Z',
+      decidedBy: 'adam.agent',
+    },
+    history: [
+      {
+        at: '2026-11-23T10:05:00.000Z',
+        actor: 'jan.returns',
+        action: 'note_added',
+        after: { text: 'Pilne \u001b[31mczerwone\u001b[0m\nDruga linia \ud83d' },
+      },
+      { at: '2026-11-23T10:06:00.000Z', actor: 'jan.returns\u001b]0;x\u0007', action: 'note_added', after: { shop: { sku: 'A\u202EB' } } },
+    ],
+  };
+  const shown = complaintDetails(hostile);
+
+  it('is shown with every control character and direction override escaped, as \\u001b and the like', () => {
+    expect(shown).toContain('text: Pilne \\u001b[31mczerwone\\u001b[0m');
+    expect(shown).toContain('Druga linia \\ud83d');
+    expect(shown).toContain('Anna \\u202eakswolak');
+    expect(shown).toContain('Bez\\u009b31m zasadna\\u000d');
+    expect(shown).toContain('Od wczoraj.\\u001b[2J');
+    expect(shown).toContain('by jan.returns\\u001b]0;x\\u0007');
+    expect(shown).toContain('shop: {"sku":"A\\u202eB"}');
+    // eslint-disable-next-line no-control-regex -- what a terminal acts on is what must not be printed
+    expect(shown).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\ud83d(?![\udc00-\udfff])/);
+  });
+
+  it('keeps the newlines and tabs of a multi-line text, still indented', () => {
+    expect(shown).toMatch(/^Description\s+Nie grzeje\.\n\s+\tOd wczoraj\./m);
+    const lines = timeline(hostile.history).split('\n');
+    expect(lines[2]).toBe(`${' '.repeat(22)}Druga linia \\ud83d`);
+  });
+
+  it('escapes even newlines and tabs in a table cell, so a row stays one row', () => {
+    expect(table(['A', 'B'], [['x\ny\tz', '\u001b[31m']])).toBe([`${'A'.padEnd(15)}  B`, 'x\\u000ay\\u0009z  \\u001b[31m'].join('\n'));
+  });
+
+  it('escapes a problem the API (or a proxy) answered with', () => {
+    expect(problem(502, 'Bad \u001b[5mgateway')).toBe('Error: HTTP 502 Bad Gateway\n  Bad \\u001b[5mgateway');
+  });
+
+  it('leaves every honest letter alone, emoji and Polish included', () => {
+    expect(visible('Zoë Żółw 🐢 Ωμέγα\n\tnote')).toBe('Zoë Żółw 🐢 Ωμέγα\n\tnote');
+  });
+
+  it('in --json is exact JSON, the same values, with C1 controls and overrides written as JSON escapes too', () => {
+    const value = { text: 'a\u001b[31m \u009b \u202E \ud83d 🐢\n' };
+    const json = terminalJson(value);
+    expect(JSON.parse(json)).toEqual(value);
+    // eslint-disable-next-line no-control-regex -- as above; a pretty-printed JSON keeps its own newlines
+    expect(json).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E]/);
+    expect(json).toContain('\\u009b');
+    expect(terminalJson(complaint)).toBe(JSON.stringify(complaint, null, 2));
   });
 });
