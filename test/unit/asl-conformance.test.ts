@@ -446,6 +446,12 @@ describe('the complaint workflow retries what the real world throws at it', () =
     expect(storage.MaxAttempts).toBeGreaterThanOrEqual(5);
   });
 
+  it('retries a step whose change lost every race to staff changes (ComplaintBusy), with jitter, rather than failing it', () => {
+    const busy = byError('ComplaintBusy');
+    expect(busy.JitterStrategy).toBe('FULL');
+    expect(busy.MaxAttempts).toBeGreaterThanOrEqual(5);
+  });
+
   it('retries DynamoDB throttling while the callback wait stores its token, too', () => {
     const wait = definition.States.AwaitChangeOrTimer!;
     const storage = wait.Retry!.find((retrier) => retrier.ErrorEquals.includes('StorageTemporarilyUnavailable'));

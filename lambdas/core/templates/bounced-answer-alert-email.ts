@@ -1,5 +1,5 @@
 import type { Language } from '../complaint';
-import { facts, paragraph, staffLetter, type RenderedEmail } from './email-layout';
+import { complaintFacts, paragraph, staffLetter, type RenderedEmail } from './email-layout';
 import { formatCalendarDate, type CalendarDate } from './wording';
 
 export interface BouncedAnswerAlertEmailInput {
@@ -31,11 +31,6 @@ export function bouncedAnswerAlertEmail(input: BouncedAnswerAlertEmailInput): Re
             input.metBy === 'receipt'
               ? `Odpowiedź liczy się dopiero, gdy dotrze do klienta (art. 61 KC), a termin mija z dniem ${due}. Prosimy wydrukować pismo (complaints letter ${reference}) i wysłać je pocztą albo skontaktować się z klientem inaczej, tak aby dotarła przed terminem.`
               : `Wysłanie przed terminem (${due}) wystarcza prawnie, ale klient nie otrzymał odpowiedzi: prosimy wysłać wydrukowane pismo (complaints letter ${reference}) albo skontaktować się z klientem inaczej.`,
-          rows: [
-            ['Numer reklamacji', reference],
-            ['Dział', departmentName],
-            ['Termin odpowiedzi', due],
-          ] as const,
         }
       : {
           subject: `Answer not delivered: complaint ${reference}`,
@@ -44,15 +39,10 @@ export function bouncedAnswerAlertEmail(input: BouncedAnswerAlertEmailInput): Re
             input.metBy === 'receipt'
               ? `The answer counts only once it reaches the customer (art. 61 KC), and the term ends on ${due}. Please print the letter (complaints letter ${reference}) and post it, or reach the customer another way, so that it arrives in time.`
               : `Sending before the term (${due}) suffices in law, but the customer has not received the answer: please post the printed letter (complaints letter ${reference}) or reach the customer another way.`,
-          rows: [
-            ['Reference', reference],
-            ['Department', departmentName],
-            ['Response due by', due],
-          ] as const,
         };
   return staffLetter({ language, companyName: input.companyName, reference }, copy.subject, [
     paragraph(copy.bounced),
     paragraph(copy.law),
-    facts(copy.rows),
+    complaintFacts(language, reference, departmentName, due),
   ]);
 }

@@ -1,5 +1,5 @@
 import type { Language } from '../complaint';
-import { facts, paragraph, staffLetter, type RenderedEmail } from './email-layout';
+import { complaintFacts, paragraph, staffLetter, type RenderedEmail } from './email-layout';
 import { formatCalendarDate, type CalendarDate, type SilenceEffect } from './wording';
 
 export interface DeadlinePassedAlertEmailInput {
@@ -26,11 +26,6 @@ export function deadlinePassedAlertEmail(input: DeadlinePassedAlertEmailInput): 
             deemed_resolved_for_customer: 'Z mocy prawa reklamację uważa się za rozpatrzoną zgodnie z wolą klienta: należy zrealizować jego żądanie.',
             none: 'Przepisy nie wiążą z tym uznania reklamacji, ale odpowiedź jest spóźniona: prosimy wysłać ją niezwłocznie.',
           }[silence],
-          rows: [
-            ['Numer reklamacji', reference],
-            ['Dział', departmentName],
-            ['Termin odpowiedzi', due],
-          ] as const,
         }
       : {
           subject: `Deadline passed: complaint ${reference} unanswered`,
@@ -41,15 +36,10 @@ export function deadlinePassedAlertEmail(input: DeadlinePassedAlertEmailInput): 
               "By law the complaint is now deemed resolved in the customer's favour: the customer's demand must be carried out.",
             none: 'The law does not treat this as acceptance, but the answer is late: please send it without delay.',
           }[silence],
-          rows: [
-            ['Reference', reference],
-            ['Department', departmentName],
-            ['Response due by', due],
-          ] as const,
         };
   return staffLetter({ language, companyName: input.companyName, reference }, copy.subject, [
     paragraph(copy.passed),
     paragraph(copy.effect),
-    facts(copy.rows),
+    complaintFacts(language, reference, departmentName, due),
   ]);
 }

@@ -29,6 +29,22 @@ export const facts = (rows: ReadonlyArray<readonly [string, string | undefined]>
   rows: rows.filter((row): row is readonly [string, string] => row[1] !== undefined),
 });
 
+/** What every staff alert about one complaint lists first: its reference, its department and its due date (in words). */
+export const complaintFacts = (language: Language, reference: string, departmentName: string, due: string): Block =>
+  facts(
+    language === 'pl'
+      ? [
+          ['Numer reklamacji', reference],
+          ['Dział', departmentName],
+          ['Termin odpowiedzi', due],
+        ]
+      : [
+          ['Reference', reference],
+          ['Department', departmentName],
+          ['Response due by', due],
+        ],
+  );
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text for an HTML element or a quoted attribute value. */

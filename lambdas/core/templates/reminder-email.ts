@@ -1,5 +1,5 @@
 import type { Language } from '../complaint';
-import { facts, paragraph, staffLetter, type RenderedEmail } from './email-layout';
+import { complaintFacts, paragraph, staffLetter, type RenderedEmail } from './email-layout';
 import { formatCalendarDate, workingDays, type CalendarDate } from './wording';
 
 export interface ReminderEmailInput {
@@ -28,11 +28,6 @@ export function reminderEmail(input: ReminderEmailInput): RenderedEmail {
             ? `Reklamacja ${reference}, przydzielona do działu: ${departmentName}, nadal nie ma odpowiedzi. Prosimy dopilnować, aby odpowiedź została wysłana przed upływem terminu.`
             : `Przypominamy, że reklamacja ${reference} czeka na odpowiedź działu: ${departmentName}.`,
           left: workingDaysLeft === 0 ? `Termin upływa dziś, ${due}.` : `Termin upływa ${due}, za ${workingDays(workingDaysLeft, language)}.`,
-          rows: [
-            ['Numer reklamacji', reference],
-            ['Dział', departmentName],
-            ['Termin odpowiedzi', due],
-          ] as const,
         }
       : {
           subject: escalation ? `Escalation: complaint ${reference} unanswered, due ${due}` : `Reminder: complaint ${reference}, due ${due}`,
@@ -40,15 +35,10 @@ export function reminderEmail(input: ReminderEmailInput): RenderedEmail {
             ? `Complaint ${reference}, assigned to ${departmentName}, still has no answer. Please make sure the answer is sent before the deadline.`
             : `A reminder that complaint ${reference} is waiting for an answer from ${departmentName}.`,
           left: workingDaysLeft === 0 ? `The deadline is today, ${due}.` : `The deadline is ${due}, in ${workingDays(workingDaysLeft, language)}.`,
-          rows: [
-            ['Reference', reference],
-            ['Department', departmentName],
-            ['Response due by', due],
-          ] as const,
         };
   return staffLetter({ language, companyName: input.companyName, reference }, copy.subject, [
     paragraph(copy.intro),
     paragraph(copy.left),
-    facts(copy.rows),
+    complaintFacts(language, reference, departmentName, due),
   ]);
 }
