@@ -1,5 +1,5 @@
 import type { Runtime } from '../../local/runtime';
-import { demoCredentials, signedHeaders } from '../../cli/signing';
+import { signedApi } from '../support/signed-api';
 import { mailbox, postComplaint, startLocalProduct, storedItems, validComplaint } from '../support/local-product';
 
 // The customer's answer to an information request, on the status page, against the local product (issue 12):
@@ -19,18 +19,8 @@ afterAll(async () => {
 const QUESTION = 'Prosimy o zdjęcie tabliczki znamionowej czajnika.';
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]), Buffer.alloc(300, 7)]);
 
-async function signed(method: 'GET' | 'POST', path: string, body?: unknown) {
-  const url = new URL(path, runtime.urls.api);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json' };
-  const response = await fetch(url, {
-    method,
-    body: text,
-    headers: await signedHeaders({ method, url, headers, body: text }, { credentials: demoCredentials('marek.supervisor'), region: 'eu-central-1' }),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the answer's JSON by path
-  return { status: response.status, body: (await response.json()) as any };
-}
+/** The supervisor's signed call to the admin API (test/support/signed-api.ts). */
+const signed = (...call: Parameters<ReturnType<typeof signedApi>>) => signedApi(runtime)(...call);
 
 /** A complaint filed, acknowledged and assigned, with the supervisor's question e-mailed: its reference and id. */
 async function askedComplaint(email = 'anna@example.com') {

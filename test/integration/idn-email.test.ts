@@ -1,5 +1,5 @@
 import type { Runtime } from '../../local/runtime';
-import { demoCredentials, signedHeaders } from '../../cli/signing';
+import { signedApi } from '../support/signed-api';
 import { mailbox, postComplaint, startLocalProduct, validComplaint } from '../support/local-product';
 
 // Through the local product: an address with an internationalised domain is filed, e-mailed and found in one
@@ -15,18 +15,8 @@ afterAll(async () => {
   await runtime.stop();
 });
 
-async function signed(method: 'GET' | 'POST', path: string, body?: unknown) {
-  const url = new URL(path, runtime.urls.api);
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers: Record<string, string> = text === undefined ? {} : { 'content-type': 'application/json' };
-  const response = await fetch(url, {
-    method,
-    body: text,
-    headers: await signedHeaders({ method, url, headers, body: text }, { credentials: demoCredentials('marek.supervisor'), region: 'eu-central-1' }),
-  });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the answer's JSON by path
-  return { status: response.status, body: (await response.json()) as any };
-}
+/** The supervisor's signed call to the admin API (test/support/signed-api.ts). */
+const signed = (...call: Parameters<ReturnType<typeof signedApi>>) => signedApi(runtime)(...call);
 
 const statusOf = (reference: string, email: string) =>
   fetch(`${runtime.urls.api}/complaints/status`, {
