@@ -81,7 +81,7 @@ describe("the customer's answer to an information request", () => {
     const [question] = (await mailbox(runtime)).filter((email) => email.subject === `Prośba o dodatkowe informacje do reklamacji ${reference}`);
     const text = question?.body.text ?? '';
     expect(text).not.toMatch(/odpowiedzieć na tę wiadomość/);
-    const link = /https?:\/\/\S+/.exec(text.slice(text.indexOf('na stronie reklamacji:')))?.[0];
+    const link = /https?:\/\/\S+/.exec(text.slice(text.indexOf('na stronie reklamacji')))?.[0];
     expect(link).toMatch(new RegExp(`^${runtime.urls.api}/`));
     const page = await fetch(link!);
     expect(page.status).toBe(200);

@@ -25,13 +25,13 @@ export function informationRequestEmail(input: InformationRequestEmailInput): Re
       ? {
           subject: `Prośba o dodatkowe informacje do reklamacji ${reference}`,
           intro: `Aby rozpatrzyć Państwa reklamację nr ${reference}, potrzebujemy dodatkowych informacji:`,
-          answerAt: 'Odpowiedź (i ewentualne pliki) prosimy przekazać na stronie reklamacji:',
+          answerAt: 'Odpowiedź (i ewentualne pliki) prosimy przekazać na stronie reklamacji',
           answerQuoting: `Prosimy o odpowiedź przez stronę statusu reklamacji, podając numer ${reference}.`,
         }
       : {
           subject: `Complaint ${reference}: we need more information`,
           intro: `To handle your complaint ${reference}, we need some more information:`,
-          answerAt: 'Please give your answer (and any files) on your complaint’s page:',
+          answerAt: 'Please give your answer (and any files) on your complaint’s page',
           answerQuoting: `Please answer through the complaint status page, quoting the reference ${reference}.`,
         };
   return renderLetter({
