@@ -1,6 +1,6 @@
 import * as z from './zod';
 import type { CalendarDate } from './calendar/calendar-date';
-import { dayOfWeek } from './calendar/calendar-date';
+import { addMonths, dayOfWeek } from './calendar/calendar-date';
 import { InvalidConfiguration } from './errors';
 import { addCalendarDays, isPublicHoliday, nextDayNotSaturdayOrHoliday, subtractWorkingDays } from './calendar/polish-calendar';
 
@@ -71,7 +71,10 @@ const extensionSchema = z.preprocess(
   },
   z.object({
     maxLength: days,
-    /** The notice must be sent within this many days of the term (its last day moved as art. 115 KC moves it). */
+    /**
+     * The notice must be sent within this many days of the term (its last day moved as art. 115 KC moves it); in
+     * the policy's unit, as `length` and `maxLength` are (business days, or months for a term in months).
+     */
     noticeWithinDays: days,
   }),
 );
@@ -93,7 +96,9 @@ export const deadlinePolicySchema = z
     jurisdiction: z.literal('PL'),
     trigger: z.enum(['complaint_received', 'item_delivered']),
     length: days,
-    unit: z.enum(['calendar_days', 'business_days']),
+    // Months for the passenger-transport terms domain.md lists (rail and bus one month, up to three), counted as
+    // art. 112 KC counts them; a custom policy's `length` and `extension` are then in months.
+    unit: z.enum(['calendar_days', 'business_days', 'months']),
     shiftEnd: z.boolean(),
     metBy: z.enum(['receipt', 'dispatch']),
     silence: z.enum(['deemed_accepted', 'deemed_resolved_for_customer', 'none']),
@@ -183,7 +188,8 @@ function countingStart(policy: DeadlinePolicy, startDate: CalendarDate): Calenda
 /** Day `n` of a term that starts on `startDate`, before any art. 115 shift. */
 function dayOfTerm(policy: DeadlinePolicy, startDate: CalendarDate, n: number): CalendarDate {
   // Art. 111 §2 KC: the day of the event (receipt, delivery) is not counted; both helpers start the day after.
-  return policy.unit === 'business_days' ? addBusinessDays(policy, countingStart(policy, startDate), n) : addCalendarDays(startDate, n);
+  if (policy.unit === 'business_days') return addBusinessDays(policy, countingStart(policy, startDate), n);
+  return policy.unit === 'months' ? addMonths(startDate, n) : addCalendarDays(startDate, n);
 }
 
 /** Day `n` of the term as art. 115 KC leaves it: moved past a Saturday or public holiday when `shiftEnd`. */

@@ -392,3 +392,36 @@ describe('the README', () => {
     expect(row).toContain(p.legalBasis);
   });
 });
+
+describe('terms in months (art. 112 KC): passenger transport, "one month, up to three"', () => {
+  const rail = loadPolicyRegistry(undefined, {
+    policies: [
+      {
+        ...busPolicy,
+        id: 'rail',
+        length: 1,
+        unit: 'months',
+        extension: { maxLength: 3, noticeWithinDays: 1 },
+        legalBasis: 'art. 28 rozporządzenia (UE) 2021/782',
+      },
+    ],
+  }).policyFor('rail');
+
+  it.each([
+    // The day of the last month whose number is the start's…
+    ['2026-03-16', '2026-04-16'],
+    // …or that month's last day when it has none: 31 January + 1 month = 28 February 2027 (a Sunday, so moved).
+    ['2027-01-31', '2027-03-01'],
+    ['2028-01-31', '2028-02-29'], // a leap year, a Tuesday
+    // And art. 115 KC as for days: 2026-02-28 is a Saturday, 1 March a Sunday.
+    ['2026-01-31', '2026-03-02'],
+    ['2026-11-30', '2026-12-30'],
+  ])('received %s: due %s', (receivedOn, dueBy) => {
+    expect(computeResponseDueBy(rail, receivedOn)).toBe(dueBy);
+  });
+
+  it('extends to three months, counted the same way', () => {
+    expect(computeResponseDueBy(rail, '2026-11-30', { extended: true })).toBe('2027-03-01'); // 28 February 2027 is a Sunday
+    expect(extensionNoticeDeadline(rail, '2026-11-30')).toBe('2026-12-30');
+  });
+});

@@ -47,6 +47,18 @@ export function addCalendarDays(date: CalendarDate, days: number): CalendarDate 
   return fromUtcMs(utcMs(date) + days * MS_PER_DAY);
 }
 
+/**
+ * The end of a term of `months` months from `date` (art. 112 KC): the day of the last month whose number is the
+ * start's, or that month's last day when it has no such day (31 January + 1 month = 28 or 29 February).
+ */
+export function addMonths(date: CalendarDate, months: number): CalendarDate {
+  if (!Number.isInteger(months)) throw new RangeError(`months must be a whole number, not ${months}`);
+  const [year, month, day] = parseCalendarDate(date).split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  return fromUtcMs(Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(day, lastDay)));
+}
+
 /** Whole days from `from` to `to`: positive when `to` is later, 0 for the same date. */
 export function daysBetween(from: CalendarDate, to: CalendarDate): number {
   return Math.round((utcMs(to) - utcMs(from)) / MS_PER_DAY);
