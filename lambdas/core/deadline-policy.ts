@@ -119,7 +119,10 @@ export const deadlinePolicySchema = z
     reminderOffsets: z._default(z.array(days), [7, 3, 1]),
     legalBasis: z.string().check(z.minLength(1)),
     notifyCustomerOnSilence: z.boolean(),
-    /** What is still to verify, or why a value was chosen; never read by code. */
+    /**
+     * What is still to verify, or why a value was chosen; never read by code. The built-in policies keep theirs in
+     * config/policy-notes.json, which no function imports (2.2 KiB of text kept out of every bundle).
+     */
     notes: z.optional(z.string()),
   })
   .check(

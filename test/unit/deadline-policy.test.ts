@@ -17,6 +17,7 @@ import {
 } from '../../lambdas/core/deadline-policy';
 import { loadPolicyRegistry, parsePolicyFile } from '../../lambdas/core/policy-config';
 import policiesFile from '../../config/policies.json';
+import policyNotes from '../../config/policy-notes.json';
 
 const registry = loadPolicyRegistry();
 const policy = (id: string) => registry.policyFor(id);
@@ -332,7 +333,7 @@ describe('payment services: the provider business days (PSD2 art. 4(37))', () =>
 describe('deployment overrides of built-in policies', () => {
   it('energy (§ 42 of the 2007 grid regulation, art. 6c Energy Law): silence is none by default, with the reason in the notes', () => {
     expect(policy('energy').silence).toBe('none');
-    expect(policy('energy').notes).toMatch(/household/);
+    expect(policyNotes.energy).toMatch(/household/);
   });
 
   it('energy: a deployment serving households sets silence to deemed_accepted, and the notes say so', () => {
@@ -366,7 +367,7 @@ describe('guarantee (art. 577–581 KC)', () => {
     const guarantee = policy('guarantee');
     expect(guarantee.legalBasis).toMatch(/^art\. 580 §2 KC/);
     expect([guarantee.trigger, guarantee.length, guarantee.obligation]).toEqual(['item_delivered', 14, 'perform']);
-    expect(guarantee.notes).toMatch(/guarantee statement may set another term/);
+    expect(policyNotes.guarantee).toMatch(/guarantee statement may set another term/);
   });
 });
 
@@ -424,4 +425,11 @@ describe('terms in months (art. 112 KC): passenger transport, "one month, up to 
     expect(computeResponseDueBy(rail, '2026-11-30', { extended: true })).toBe('2027-03-01'); // 28 February 2027 is a Sunday
     expect(extensionNoticeDeadline(rail, '2026-11-30')).toBe('2026-12-30');
   });
+});
+
+it('keeps a note on every built-in policy, and on nothing else, in config/policy-notes.json (out of the bundles)', () => {
+  const { _about, ...notes } = policyNotes;
+  expect(_about).toContain('no function reads this file');
+  expect(Object.keys(notes).sort()).toEqual([...builtInIds].sort());
+  for (const note of Object.values(notes)) expect(note.length).toBeGreaterThan(20);
 });
