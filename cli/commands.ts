@@ -317,6 +317,11 @@ const register: Command = {
     file: { type: 'string', value: 'body.json', description: 'the request body as JSON (- reads standard input); flags below override its fields' },
     channel: { type: 'string', value: 'letter|phone|in_person|email', description: 'how the complaint arrived' },
     'received-at': { type: 'string', value: 'YYYY-MM-DD', description: 'the day it was received' },
+    'item-delivered-on': {
+      type: 'string',
+      value: 'YYYY-MM-DD',
+      description: 'guarantee: the day the item reached you; the term counts from it (art. 580 KC)',
+    },
     policy: { type: 'string', value: 'ID', description: "the deadline policy (default: the deployment's)" },
     name: { type: 'string', value: 'NAME', description: "the customer's name" },
     email: { type: 'string', value: 'ADDRESS', description: "the customer's e-mail (every answer goes there)" },
@@ -344,6 +349,7 @@ const register: Command = {
       ...given({
         channel: text(values, 'channel'),
         receivedAt: text(values, 'received-at'),
+        itemDeliveredOn: text(values, 'item-delivered-on'),
         policy: text(values, 'policy'),
         orderNumber: text(values, 'order'),
         product: text(values, 'product'),

@@ -208,6 +208,11 @@ export interface IntakeMetadata {
   actor: string;
   /** The real date of receipt (Warsaw calendar day) when it is not today: the deadline counts from it. */
   receivedOn?: string;
+  /**
+   * The day the item reached the guarantor, for a policy whose term counts from it (`trigger: item_delivered`,
+   * art. 580 KC): the deadline counts from this day instead of the complaint's.
+   */
+  itemDeliveredOn?: string;
   /** The deadline policy, when the door names one (staff may); else the deployment's default. */
   policyId?: string;
   /** The shop platform a complaint came from (e.g. shopify), and its own id of the complaint there. */
@@ -319,6 +324,8 @@ export const complaintSchema = z.extend(complaintContentSchema, {
   shopDetails: z.optional(shopDetailsSchema),
   receivedAt: z.isoDateTime,
   receivedOn: calendarDateSchema,
+  /** The day the item reached the guarantor, when the term counts from it (IntakeMetadata.itemDeliveredOn). */
+  itemDeliveredOn: z.optional(calendarDateSchema),
   responseDueBy: calendarDateSchema,
   version: z.number().check(z.int(), z.nonnegative()),
   acknowledgement: z.optional(sentEmailSchema),

@@ -65,6 +65,8 @@ export const registrationSchema = z.extend(complaintContentSchema, {
   // A date before the holiday list starts would count a term with the wrong holidays (and years before 1000
   // are no dates the calendar can write).
   receivedAt: calendarDateSchema.check(z.refine((date) => date >= CALENDAR_FROM, `must be ${CALENDAR_FROM} or later`)),
+  /** Guarantee (art. 580 KC): the day the item reached the guarantor, from which its term counts. */
+  itemDeliveredOn: z.optional(calendarDateSchema.check(z.refine((date) => date >= CALENDAR_FROM, `must be ${CALENDAR_FROM} or later`))),
   policy: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 

@@ -175,3 +175,14 @@ describe('the telecom acknowledgement of receipt (Dz.U. 2025 poz. 1371, verify)'
     expect(recorded.body.history.at(-1)).toMatchObject({ action: 'acknowledgement_recorded', after: { dueBy: today(), inTime: true } });
   });
 });
+
+describe('guarantee (art. 580 KC)', () => {
+  it("counts the term from the item's delivery to the guarantor, stored and read back through the staff API", async () => {
+    const deliveredOn = addCalendarDays(today(), -5);
+    const complaint = await register({ policy: 'guarantee', itemDeliveredOn: deliveredOn });
+    expect(complaint).toMatchObject({
+      itemDeliveredOn: deliveredOn,
+      responseDueBy: computeResponseDueBy(policies.policyFor('guarantee'), deliveredOn),
+    });
+  });
+});

@@ -111,6 +111,42 @@ describe('a complaint registered by staff', () => {
     expect(registrationSchema.safeParse({ ...registration, receivedAt: '2011-01-01' }).success).toBe(true);
   });
 
+  it("counts a guarantee's term from the item's delivery to the guarantor when staff give that day (art. 580 KC)", async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    // Handed in at the shop on 10 November, the complaint registered from its letter of 20 November.
+    await registerComplaint(
+      { ...registration, receivedAt: '2026-11-20', itemDeliveredOn: '2026-11-10', policy: 'guarantee' },
+      supervisor,
+      undefined,
+      ports,
+    );
+    expect(ports.stored[0]).toMatchObject({ receivedOn: '2026-11-20', itemDeliveredOn: '2026-11-10', responseDueBy: '2026-11-24' });
+    // Without it, from the complaint: for an item sent after the complaint, the earlier day.
+    await registerComplaint({ ...registration, receivedAt: '2026-11-20', policy: 'guarantee' }, supervisor, undefined, ports);
+    expect(ports.stored[1]).toMatchObject({ receivedOn: '2026-11-20', responseDueBy: '2026-12-04' });
+    expect(ports.stored[1]?.itemDeliveredOn).toBeUndefined();
+  });
+
+  it('refuses a delivery date under a policy that counts from the complaint, or one in the future, storing nothing', async () => {
+    const ports = inMemoryPorts('2026-11-30T12:00:00Z');
+    expect(
+      await fieldsRefused(
+        registerComplaint({ ...registration, receivedAt: '2026-11-20', itemDeliveredOn: '2026-11-10' }, supervisor, undefined, ports),
+      ),
+    ).toEqual(['itemDeliveredOn']);
+    expect(
+      await fieldsRefused(
+        registerComplaint(
+          { ...registration, receivedAt: '2026-11-20', itemDeliveredOn: '2026-12-01', policy: 'guarantee' },
+          supervisor,
+          undefined,
+          ports,
+        ),
+      ),
+    ).toEqual(['itemDeliveredOn']);
+    expect(ports.stored).toHaveLength(0);
+  });
+
   it('accepts a purchase on the day the letter arrived, today', async () => {
     const ports = inMemoryPorts('2026-11-30T23:30:00Z');
     const fields = await fieldsRefused(
