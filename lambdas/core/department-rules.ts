@@ -175,6 +175,14 @@ export function loadDepartmentRules(json: unknown, source = 'config/departments.
   );
 }
 
+/** Staff read internal e-mails (notices, reminders, alerts) in Polish; the customer's language applies to what the customer receives. */
+export const STAFF_LANGUAGE = 'pl' as const;
+
+/** The department the complaint is with now; one not routed yet is the fallback department's. */
+export function handlingDepartment(complaint: Pick<Complaint, 'assignment'>, rules: DepartmentRules): Department {
+  return departmentById(rules, complaint.assignment?.departmentId ?? rules.fallback);
+}
+
 export function departmentById(rules: DepartmentRules, id: string): Department {
   const department = rules.departments.find((candidate) => candidate.id === id);
   if (!department) {

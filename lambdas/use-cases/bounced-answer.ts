@@ -1,5 +1,5 @@
 import type { DeliveryEvidence } from '../core/delivery-evidence';
-import { departmentById, type DepartmentRules } from '../core/department-rules';
+import { handlingDepartment, STAFF_LANGUAGE, type DepartmentRules } from '../core/department-rules';
 import type { PolicyRegistry } from '../core/deadline-policy';
 import { bouncedAnswerAlertEmail } from '../core/templates';
 import type { ComplaintRepository, Mailer } from './ports';
@@ -28,7 +28,7 @@ export async function alertBouncedAnswer(evidence: DeliveryEvidence, ports: Boun
   const complaint = await ports.complaints.get(evidence.complaintId);
   if (!complaint) return false;
   const policy = ports.policies.policyFor(complaint.policyId);
-  const department = departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
+  const department = handlingDepartment(complaint, ports.departments);
   const alerted = complaint.bounceAlert?.bounced === evidence.messageId ? complaint.bounceAlert : undefined;
   await sendOnce(
     {
@@ -40,7 +40,7 @@ export async function alertBouncedAnswer(evidence: DeliveryEvidence, ports: Boun
           to: department.supervisorEmail,
           cc: [department.email],
           ...bouncedAnswerAlertEmail({
-            language: 'pl',
+            language: STAFF_LANGUAGE,
             companyName: ports.companyName,
             reference: complaint.reference,
             departmentName: department.name,

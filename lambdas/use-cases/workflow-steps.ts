@@ -1,6 +1,6 @@
 import { customerEmailOf, customerNameOf, type Assignment, type Complaint, type SentEmail } from '../core/complaint';
 import { NotFound } from '../core/errors';
-import { assignDepartment, departmentById, type DepartmentRules } from '../core/department-rules';
+import { assignDepartment, departmentById, handlingDepartment, STAFF_LANGUAGE, type DepartmentRules } from '../core/department-rules';
 import { computeInternalTarget, computeReminderDates, type PolicyRegistry } from '../core/deadline-policy';
 import { endOfWarsawDay } from '../core/calendar/warsaw-time';
 import {
@@ -37,9 +37,6 @@ export interface StepPorts extends SendOncePorts {
   companyName: string;
   statusPageUrl?: (reference: string, language: Complaint['language']) => string;
 }
-
-/** Staff read internal e-mails in Polish; the customer's language applies to what the customer receives. */
-const STAFF_LANGUAGE = 'pl' as const;
 
 async function load(id: string, ports: Pick<StepPorts, 'complaints'>): Promise<Complaint> {
   const complaint = await ports.complaints.get(id);
@@ -271,17 +268,12 @@ function sendDepartmentNotice(
   );
 }
 
-/** The department the complaint is with now; one not routed yet is the fallback department's. */
-function handlingDepartment(complaint: Complaint, ports: Pick<StepPorts, 'departments'>) {
-  return departmentById(ports.departments, complaint.assignment?.departmentId ?? ports.departments.fallback);
-}
-
 /** The department hears that the customer answered its question (once per answer). */
 async function forwardReply(complaint: Complaint, ports: StepPorts) {
   const id = complaint.id;
   const reply = complaint.customerReply;
   if (!reply) throw new NotFound(`Complaint ${id} has no reply to forward`);
-  const department = handlingDepartment(complaint, ports);
+  const department = handlingDepartment(complaint, ports.departments);
   return sendOnce(
     {
       email: { complaintId: id, name: `customer reply to ${reply.toRequest}`, record: 'replyForwarded' },
@@ -308,7 +300,7 @@ async function forwardReply(complaint: Complaint, ports: StepPorts) {
 }
 
 async function sendReminder(complaint: Complaint, input: { offset: number; escalation: boolean }, ports: StepPorts) {
-  const department = handlingDepartment(complaint, ports);
+  const department = handlingDepartment(complaint, ports.departments);
   return sendOnce(
     {
       email: { complaintId: complaint.id, name: `reminder ${input.offset}`, record: `reminders.${input.offset}` },
@@ -352,7 +344,7 @@ async function handleDeadline(planned: Complaint, ports: StepPorts): Promise<voi
     if (!complaint.deadlinePassed) return; // an answer won the race
   }
   const passed = complaint.deadlinePassed;
-  const department = handlingDepartment(complaint, ports);
+  const department = handlingDepartment(complaint, ports.departments);
   await sendOnce(
     {
       email: { complaintId: id, name: 'deadline passed: supervisor alert', record: 'deadlinePassed.supervisorAlerted' },
