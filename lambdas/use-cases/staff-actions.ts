@@ -350,16 +350,12 @@ export async function requestInformation(id: string, request: z.infer<typeof inf
     complaint = await completeOnBehalf(id, pending, staff, ports);
     earlier = complaint.informationRequest;
   }
+  // One e-mail per question after the last one: requests racing with the same question share its claim, and
+  // one with another question is refused until that one is recorded (409), so every question sent has its entry.
+  const slot = `information request after ${earlier?.messageId ?? 'none'}`;
   const sent = await sendOnce(
     {
-      // One e-mail per question after the last one: requests racing with the same question share its claim, and
-      // one with another question is refused until that one is recorded (409), so every question sent has its entry.
-      email: {
-        complaintId: id,
-        name: `information request after ${earlier?.messageId ?? 'none'} by ${staff.id}: ${sendClaimKey(question)}`,
-        slot: `information request after ${earlier?.messageId ?? 'none'}`,
-        record: 'informationRequest',
-      },
+      email: { complaintId: id, name: `${slot} by ${staff.id}: ${sendClaimKey(question)}`, slot, record: 'informationRequest' },
       recorded: unfinished && { messageId: unfinished.messageId, sentAt: unfinished.sentAt },
       send: (attempt) =>
         ports.mailer.send({

@@ -398,6 +398,14 @@ class TermRanOut extends Error {
   override name = 'TermRanOut';
 }
 
+/** What `sending` settles to, or, when it was refused for TermRanOut, what `instead` does. */
+async function unlessTermRanOut(sending: Promise<unknown>, instead: () => Promise<void>): Promise<void> {
+  await sending.catch((error: unknown) => {
+    if (error instanceof TermRanOut) return instead();
+    throw error;
+  });
+}
+
 async function sendDecision(complaint: Complaint, ports: StepPorts) {
   const id = complaint.id;
   const decision = complaint.decision;
@@ -424,10 +432,7 @@ async function sendDecision(complaint: Complaint, ports: StepPorts) {
     ports,
   );
   // Not sent, and too late now: the term's effect applies, as to silence, and the supervisor hears of it.
-  await sent.catch((error: unknown) => {
-    if (error instanceof TermRanOut) return handleDeadline(complaint, ports);
-    throw error;
-  });
+  await unlessTermRanOut(sent, () => handleDeadline(complaint, ports));
 }
 
 async function sendExtensionNotice(complaint: Complaint, ports: StepPorts) {
@@ -461,10 +466,7 @@ async function sendExtensionNotice(complaint: Complaint, ports: StepPorts) {
     },
     ports,
   );
-  await sent.catch((error: unknown) => {
-    if (error instanceof TermRanOut) return lapseExtension(complaint, ports);
-    throw error;
-  });
+  await unlessTermRanOut(sent, () => lapseExtension(complaint, ports));
 }
 
 /** The extension's notice did not go out within the ordinary term: the ordinary due date stands, and its end applies. */
