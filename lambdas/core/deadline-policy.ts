@@ -211,6 +211,17 @@ export function computeResponseDueBy(policy: DeadlinePolicy, startDate: Calendar
   return lastDayOfTerm(policy, startDate, options.extended ? extensionOf(policy).maxLength : policy.length);
 }
 
+/**
+ * The day a complaint's term counts from: the item's delivery to the guarantor where the policy's trigger says
+ * so and staff gave that day (art. 580 KC), else the complaint's receipt.
+ */
+export function termStartOf(
+  policy: Pick<DeadlinePolicy, 'trigger'>,
+  complaint: { receivedOn: CalendarDate; itemDeliveredOn?: CalendarDate },
+): CalendarDate {
+  return policy.trigger === 'item_delivered' && complaint.itemDeliveredOn ? complaint.itemDeliveredOn : complaint.receivedOn;
+}
+
 /** The day staff should send the answer by, so that it reaches the customer in time. */
 export function computeInternalTarget(policy: DeadlinePolicy, dueBy: CalendarDate): CalendarDate {
   return subtractWorkingDays(dueBy, policy.internalTargetDaysBefore);

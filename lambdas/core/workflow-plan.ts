@@ -30,6 +30,11 @@ export interface PlanInput {
   complaint: Complaint;
   reminderDates: readonly ReminderDate[];
   now: Date;
+  /**
+   * With an extension: the last day its notice may go out (the policy's extensionNoticeDeadline, the day the
+   * request was checked against). Without it, the ordinary due date, which is that day under every built-in policy.
+   */
+  extensionNoticeBy?: string;
 }
 
 /**
@@ -52,7 +57,7 @@ export function reminderTime(complaintId: string): string {
 /** With no timer left (a deadline passed that has no legal effect), look again now and then. */
 const IDLE_RECHECK_SECONDS = 7 * 24 * 3600;
 
-export function nextWorkflowAction({ complaint, reminderDates, now }: PlanInput): WorkflowAction {
+export function nextWorkflowAction({ complaint, reminderDates, now, extensionNoticeBy }: PlanInput): WorkflowAction {
   // What the shop's payload lacked (a Shopify return request's customer) is read from the platform first: the
   // acknowledgement goes to the address it tells. A step of its own, outside Advance, with its own retries.
   if (complaint.platformLookup?.state === 'pending') return { action: 'look_up_order' };
@@ -96,8 +101,8 @@ export function nextWorkflowAction({ complaint, reminderDates, now }: PlanInput)
   // Art. 7 of the act of 5 August 2015: the longer term holds only if its notice was sent within the ordinary
   // one. A notice that could not go out by then (SES refusing it past midnight) never will: the ordinary date stands.
   if (complaint.extension && !complaint.extension.noticeSent && !complaint.extension.lapsedAt && reachable) {
-    const ordinaryEnd = endOfWarsawDay(complaint.extension.previousResponseDueBy);
-    return now >= ordinaryEnd ? { action: 'lapse_extension' } : { action: 'send_extension_notice' };
+    const noticeEnd = endOfWarsawDay(extensionNoticeBy ?? complaint.extension.previousResponseDueBy);
+    return now >= noticeEnd ? { action: 'lapse_extension' } : { action: 'send_extension_notice' };
   }
 
   const deadline = endOfWarsawDay(complaint.responseDueBy);

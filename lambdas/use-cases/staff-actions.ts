@@ -3,7 +3,7 @@ import { customerEmailOf, customerNameOf, OPEN, type Complaint, type HistoryEntr
 import { CustomerHasNoEmail, EarlierRequestUnfinished, NotFound, TermEnded, ValidationFailed, VersionConflict } from '../core/errors';
 import { answerTooLate } from '../core/response-term';
 import { sendClaimKey } from '../core/delivery-evidence';
-import { computeInternalTarget, computeResponseDueBy, extensionNoticeDeadline, type PolicyRegistry } from '../core/deadline-policy';
+import { computeInternalTarget, computeResponseDueBy, extensionNoticeDeadline, termStartOf, type PolicyRegistry } from '../core/deadline-policy';
 import { departmentById, type DepartmentRules } from '../core/department-rules';
 import { authorize, can, TRIAGE_DEPARTMENT, type StaffMember } from '../core/staff';
 import { decisionInputOf, decisionLetter, formatCalendarDate, informationRequestEmail } from '../core/templates';
@@ -440,13 +440,13 @@ export async function requestExtension(id: string, request: z.infer<typeof exten
     );
   }
   const today = warsawCalendarDate(ports.now());
-  const lastDay = extensionNoticeDeadline(policy, complaint.receivedOn);
+  const lastDay = extensionNoticeDeadline(policy, termStartOf(policy, complaint));
   if (today > lastDay) {
     // Art. 8 of the act of 5 August 2015: sending the notice within the term suffices.
     const duty = policy.metBy === 'dispatch' ? 'had to be sent' : 'had to reach the customer';
     throw new ValidationFailed([{ field: 'extension', message: `the notice ${duty} within the ordinary term, by ${lastDay}` }]);
   }
-  const newDueBy = computeResponseDueBy(policy, complaint.receivedOn, { extended: true });
+  const newDueBy = computeResponseDueBy(policy, termStartOf(policy, complaint), { extended: true });
   const now = ports.now();
   const updated = await ports.complaints.applyStaffChange({
     id,

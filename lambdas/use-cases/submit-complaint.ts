@@ -13,7 +13,7 @@ import { alreadyFiled, inNamedOrder, type AttachmentKeeper } from './attachments
 import type { ComplaintRepository, CountedAttempt } from './ports';
 import { secondsLeftIn } from './attempt-limits';
 import type { PolicyRegistry } from '../core/deadline-policy';
-import { intakeDeadlines } from '../core/deadline-policy';
+import { intakeDeadlines, termStartOf } from '../core/deadline-policy';
 import { warsawCalendarDate } from '../core/calendar/polish-calendar';
 import { warsawInstant } from '../core/calendar/warsaw-time';
 import { authorize, type StaffMember } from '../core/staff';
@@ -171,10 +171,9 @@ function newComplaint(content: IntakeContent, metadata: IntakeMetadata, ports: S
   const receivedAt = metadata.receivedOn ? warsawInstant(metadata.receivedOn) : ports.now();
   const receivedOn = metadata.receivedOn ?? warsawCalendarDate(receivedAt);
   const policy = metadata.policyId ? ports.policies.policyFor(metadata.policyId) : ports.policies.defaultPolicy();
-  // Art. 580 KC: a guarantee's term counts from the item's delivery to the guarantor, when staff know that day;
-  // otherwise from the complaint, the earlier of the two when the item is sent after it.
-  const termStart = policy.trigger === 'item_delivered' && metadata.itemDeliveredOn ? metadata.itemDeliveredOn : receivedOn;
-  const { responseDueBy, internalTarget } = intakeDeadlines(policy, termStart);
+  // A guarantee's term counts from the item's delivery when staff know that day; otherwise from the complaint,
+  // the earlier of the two when the item is sent after it.
+  const { responseDueBy, internalTarget } = intakeDeadlines(policy, termStartOf(policy, { receivedOn, itemDeliveredOn: metadata.itemDeliveredOn }));
   // Object.assign, the same fields in the same order as spreading them: on Node 20 (V8 11.3, what runs the
   // local product) every field an object literal defines after a spread costs ~2-3 µs, this one ~40 µs in all.
   const complaint: Complaint = Object.assign(

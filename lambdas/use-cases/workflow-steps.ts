@@ -1,7 +1,7 @@
-import { customerEmailOf, customerNameOf, type Assignment, type Complaint, type SentEmail } from '../core/complaint';
+import { customerEmailOf, customerNameOf, type Assignment, type Complaint, type Extension, type SentEmail } from '../core/complaint';
 import { NotFound } from '../core/errors';
 import { assignDepartment, departmentById, handlingDepartment, STAFF_LANGUAGE, type DepartmentRules } from '../core/department-rules';
-import { computeInternalTarget, computeReminderDates, type PolicyRegistry } from '../core/deadline-policy';
+import { computeInternalTarget, computeReminderDates, extensionNoticeDeadline, termStartOf, type PolicyRegistry } from '../core/deadline-policy';
 import { endOfWarsawDay } from '../core/calendar/warsaw-time';
 import {
   deadlinePassedAlertEmail,
@@ -131,6 +131,7 @@ async function planNextStep(id: string, ports: StepPorts): Promise<{ plan: Workf
     complaint,
     reminderDates: computeReminderDates(policy, complaint.responseDueBy),
     now: ports.now(),
+    extensionNoticeBy: complaint.extension && extensionNoticeBy(complaint.extension, complaint, ports),
   });
   return { plan: { ...action, version: complaint.version }, complaint };
 }
@@ -439,14 +440,14 @@ async function sendExtensionNotice(complaint: Complaint, ports: StepPorts) {
   const id = complaint.id;
   const extension = complaint.extension;
   if (!extension) throw new NotFound(`Complaint ${id} has no extension to announce`);
-  const ordinaryEnd = endOfWarsawDay(extension.previousResponseDueBy);
+  const noticeEnd = endOfWarsawDay(extensionNoticeBy(extension, complaint, ports));
   const sent = sendOnce(
     {
       email: { complaintId: id, name: 'extension notice', record: 'extension.noticeSent' },
       recorded: extension.noticeSent,
       // As for a decision: checked when it would go out. A notice sent after the ordinary term extends nothing.
       send: (attempt) => {
-        if (ports.now() >= ordinaryEnd) throw new TermRanOut();
+        if (ports.now() >= noticeEnd) throw new TermRanOut();
         return ports.mailer.send({
           attempt,
           to: customerEmailOf(complaint),
@@ -467,6 +468,15 @@ async function sendExtensionNotice(complaint: Complaint, ports: StepPorts) {
     ports,
   );
   await unlessTermRanOut(sent, () => lapseExtension(complaint, ports));
+}
+
+/**
+ * The last day an extension's notice may go out, as the request was checked (staff-actions.ts, requestExtension);
+ * the ordinary due date should the policy no longer allow extensions.
+ */
+function extensionNoticeBy(extension: Extension, complaint: Complaint, ports: Pick<StepPorts, 'policies'>): string {
+  const policy = ports.policies.policyFor(complaint.policyId);
+  return policy.extension ? extensionNoticeDeadline(policy, termStartOf(policy, complaint)) : extension.previousResponseDueBy;
 }
 
 /** The extension's notice did not go out within the ordinary term: the ordinary due date stands, and its end applies. */

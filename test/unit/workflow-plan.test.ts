@@ -39,8 +39,8 @@ const reminderDates: ReminderDate[] = [
   { offset: 1, date: '2026-12-04' },
 ];
 
-const plan = (overrides: Partial<Complaint>, now: string) =>
-  nextWorkflowAction({ complaint: { ...complaint, ...overrides }, reminderDates, now: new Date(now) });
+const plan = (overrides: Partial<Complaint>, now: string, extensionNoticeBy?: string) =>
+  nextWorkflowAction({ complaint: { ...complaint, ...overrides }, reminderDates, now: new Date(now), extensionNoticeBy });
 
 describe('what the workflow does next', () => {
   // Complaint c-1's reminders go out at 11:32 Warsaw time (10:32 UTC in winter): see reminderTime below.
@@ -167,6 +167,9 @@ describe('what the workflow does next', () => {
     };
     expect(plan({ extension, responseDueBy: '2027-01-06' }, '2026-12-07T22:59:59Z')).toEqual({ action: 'send_extension_notice' });
     expect(plan({ extension, responseDueBy: '2027-01-06' }, '2026-12-07T23:00:00Z')).toEqual({ action: 'lapse_extension' });
+    // A policy whose notice window is shorter than its term: the notice's own last day decides, not the ordinary due date.
+    expect(plan({ extension, responseDueBy: '2027-01-06' }, '2026-12-03T23:00:00Z', '2026-12-03')).toEqual({ action: 'lapse_extension' });
+    expect(plan({ extension, responseDueBy: '2027-01-06' }, '2026-12-03T22:59:59Z', '2026-12-03')).toEqual({ action: 'send_extension_notice' });
     const lapsed = { ...extension, lapsedAt: '2026-12-08T06:00:00.000Z' };
     expect(plan({ extension: lapsed, responseDueBy: '2026-12-07' }, '2026-12-08T06:00:01Z')).toEqual({ action: 'deadline_passed' });
   });
