@@ -58,15 +58,19 @@ export const listQuerySchema = z
 
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
-/** A complaint that arrived by letter, phone or in person: its deadline counts from its real date of receipt. */
-/** A complaint staff register (a letter, a call, a visit): its content, without the web form's own rules. */
+// A day a term counts from: one before the holiday list starts would count it with the wrong holidays (and years
+// before 1000 are no dates the calendar can write).
+const termDay = calendarDateSchema.check(z.refine((date) => date >= CALENDAR_FROM, `must be ${CALENDAR_FROM} or later`));
+
+/**
+ * A complaint staff register (a letter, a call, a visit): its content, without the web form's own rules; its
+ * deadline counts from its real date of receipt.
+ */
 export const registrationSchema = z.extend(complaintContentSchema, {
   channel: z.enum(['letter', 'phone', 'in_person', 'email']),
-  // A date before the holiday list starts would count a term with the wrong holidays (and years before 1000
-  // are no dates the calendar can write).
-  receivedAt: calendarDateSchema.check(z.refine((date) => date >= CALENDAR_FROM, `must be ${CALENDAR_FROM} or later`)),
+  receivedAt: termDay,
   /** Guarantee (art. 580 KC): the day the item reached the guarantor, from which its term counts. */
-  itemDeliveredOn: z.optional(calendarDateSchema.check(z.refine((date) => date >= CALENDAR_FROM, `must be ${CALENDAR_FROM} or later`))),
+  itemDeliveredOn: z.optional(termDay),
   policy: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
 
