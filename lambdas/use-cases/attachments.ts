@@ -148,9 +148,13 @@ export async function keepAttachments(
   );
 }
 
-/** Deletes the kept copies of a filing that was not stored, so that nothing is kept for a refused submission. */
+/**
+ * Deletes the kept copies of a filing that was not stored, so that nothing is kept for a refused submission.
+ * Best effort: the refusal is what the customer needs now, and a copy left in the refused filing's own folder is
+ * no other filing's file (README, "Attachments": what can be left unreferenced).
+ */
 export async function discardKept(kept: readonly StoredAttachment[], ports: Pick<AttachmentCheckPorts, 'attachments'>): Promise<void> {
-  if (kept.length > 0) await ports.attachments.discard(kept.map((file) => file.key));
+  if (kept.length > 0) await ports.attachments.discard(kept.map((file) => file.key)).catch(() => undefined);
 }
 
 /**

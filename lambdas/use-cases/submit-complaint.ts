@@ -88,9 +88,8 @@ export async function submitComplaint(request: SubmitComplaintRequest, ports: Su
     complaint.attachments = kept;
     metadata = { ...metadata, attachments: kept };
   }
-  // Best effort: the refusal is what the customer needs now, and a copy left in this never-stored complaint's own
-  // folder is no other filing's file (README, "Attachments": what is left unreferenced).
-  const discardKept = () => (files ? files.keeper.discard(kept).catch(() => undefined) : Promise.resolve());
+  // Best effort (attachments.ts, discardKept): a refusal is answered even when its copies cannot be deleted.
+  const discardKept = () => (files ? files.keeper.discard(kept) : Promise.resolve());
   const entry: HistoryEntry = {
     at: ports.now().toISOString(),
     actor: metadata.actor,
